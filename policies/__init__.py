@@ -1,0 +1,1 @@
+"""Approval and syndication policies as data, shipped inside the package as ``nguon.policies``."""

@@ -1,0 +1,1 @@
+"""GenericSetup profiles of Nguồn, shipped inside the package as ``nguon.profiles``."""

@@ -1,0 +1,56 @@
+"""The Nguồn distribution: source information system for Vietnam's grassroots information network.
+
+``profiles/`` and ``policies/`` live at the top of the repository, where operators look for
+them; ``src/nguon/profiles`` and ``src/nguon/policies`` are symbolic links to them, so they
+ship inside the package as ``nguon.profiles`` and ``nguon.policies`` (the build copies the
+linked folders) and GenericSetup finds the profiles as ``nguon:default`` in a checkout and in
+an installed wheel alike.
+"""
+from setuptools import find_packages
+from setuptools import setup
+
+
+setup(
+    name="nguon",
+    version="1.0.0.dev0",
+    description="Nguồn: hệ thống thông tin nguồn cho thông tin cơ sở",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="GPL-2.0-only",
+    python_requires=">=3.11,<3.12",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=[
+        "Plone",
+        "plone.api",
+        "plone.restapi",
+        "collective.solr",
+        "ftw.upgrade",
+        "Pillow",
+        "PyYAML",
+        "requests",
+        "setuptools>=75,<82",
+        "vietnam-provinces",
+        "python-gettext",
+        "waitress",
+    ],
+    extras_require={
+        "test": [
+            "pytest",
+            "pytest-plone",
+            "plone.app.testing",
+            "plone.app.contenttypes[test]",
+            "zc.buildout",
+            "plone.recipe.zope2instance",
+        ],
+    },
+    entry_points={
+        "z3c.autoinclude.plugin": ["target = plone"],
+        "console_scripts": [
+            "nguon-start = nguon.instance.cli:start",
+            "nguon-compile-translations = nguon.i18n:compile_command",
+        ],
+    },
+)

@@ -1,0 +1,1 @@
+"""Content types of Nguồn: administrative units and the information items they publish."""

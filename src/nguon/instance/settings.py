@@ -1,0 +1,96 @@
+"""Instance settings, read from the environment with defaults for a local evaluation."""
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import os
+
+
+DEFAULT_SOLR_URL = "http://127.0.0.1:8983/solr/plone"
+
+
+class ConfigurationError(Exception):
+    """A setting that cannot work; its message says what to fix, in one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    var: Path
+    site_id: str
+    solr_url: str
+    solr_embedded: bool
+    demo: bool
+    admin_password: str
+
+    @property
+    def instance_dir(self):
+        return self.var / "instance"
+
+    @property
+    def zope_conf(self):
+        return self.instance_dir / "etc" / "zope.conf"
+
+    @property
+    def zope_ini(self):
+        return self.instance_dir / "etc" / "zope.ini"
+
+    @property
+    def site_url(self):
+        return f"http://{self.host}:{self.port}/{self.site_id}"
+
+    @property
+    def solr_parts(self):
+        """(scheme, host, port, base path) of the Solr core URL, as collective.solr stores them."""
+        parts = urlsplit(self.solr_url)
+        return parts.scheme, parts.hostname, parts.port or 8983, parts.path.rstrip("/")
+
+
+def _int(env, name, default):
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} không phải số cổng hợp lệ (cần số 1–65535)") from None
+    if not 0 < value < 65536:
+        raise ConfigurationError(f"{name}={value} nằm ngoài khoảng 1–65535")
+    return value
+
+
+def _flag(env, name, default):
+    return env.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _solr_url(env):
+    url = env.get("SOLR_URL", DEFAULT_SOLR_URL).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not parts.path.strip("/"):
+        raise ConfigurationError(
+            f"SOLR_URL={url!r} không hợp lệ: cần dạng http://máy-chủ:cổng/solr/tên-core, "
+            f"ví dụ {DEFAULT_SOLR_URL}"
+        )
+    return url
+
+
+def from_environment(env=None, cwd=None):
+    """Settings from ``env`` (default: os.environ); raises ConfigurationError on bad values."""
+    env = os.environ if env is None else env
+    cwd = Path(cwd or os.getcwd())
+    demo = _flag(env, "NGUON_DEMO", True)
+    admin_password = env.get("NGUON_ADMIN_PASSWORD", "")
+    if not demo and (len(admin_password) < 12 or admin_password.lower() in ("admin", "password")):
+        raise ConfigurationError(
+            "một site thật (NGUON_DEMO=0) cần NGUON_ADMIN_PASSWORD dài ít nhất 12 ký tự, "
+            "không phải mật khẩu mặc định"
+        )
+    return Settings(
+        host=env.get("NGUON_HOST", "127.0.0.1"),
+        port=_int(env, "NGUON_PORT", 8080),
+        var=(cwd / env.get("NGUON_VAR", "var")).resolve(),
+        site_id=env.get("NGUON_SITE_ID", "Plone"),
+        solr_url=_solr_url(env),
+        solr_embedded="SOLR_URL" not in env,
+        demo=demo,
+        admin_password=admin_password or "admin",
+    )

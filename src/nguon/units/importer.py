@@ -1,0 +1,54 @@
+"""Create or update units from the official list, matched by their official code.
+
+Running it again changes nothing that is already right: a unit is found by code wherever it
+is, renamed if the official name changed, and created only if missing.
+"""
+from collections import Counter
+from nguon.units.groups import ensure_unit_groups
+from plone import api
+
+
+UNIT_TYPE = "AdministrativeUnit"
+
+
+def find_unit(code):
+    """The unit with this official code, or None."""
+    brains = api.content.find(portal_type=UNIT_TYPE, unit_code=code, unrestricted=True)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def sync_unit(container, official, counts):
+    """Make one unit match the official record; returns the unit."""
+    unit = find_unit(official.code)
+    if unit is None:
+        unit = api.content.create(
+            container=container,
+            type=UNIT_TYPE,
+            id=official.slug,
+            title=official.title,
+            code=official.code,
+            level=official.level,
+            division_type=official.division_type,
+        )
+        counts["created"] += 1
+    elif (unit.title, unit.level, unit.division_type) != (
+        official.title, official.level, official.division_type
+    ):
+        unit.title = official.title
+        unit.level = official.level
+        unit.division_type = official.division_type
+        unit.reindexObject()
+        counts["updated"] += 1
+    else:
+        counts["unchanged"] += 1
+    ensure_unit_groups(unit)
+    return unit
+
+
+def sync_tree(container, official):
+    """Sync a unit and all its official children below ``container``; returns the counts."""
+    counts = Counter(created=0, updated=0, unchanged=0)
+    unit = sync_unit(container, official, counts)
+    for child in official.children:
+        sync_unit(unit, child, counts)
+    return counts

@@ -51,7 +51,7 @@ def _banner(settings, created):
 def _serve(settings):
     """Run the WSGI server until it exits or we are told to stop; returns its exit code."""
     runwsgi = Path(sys.executable).with_name("runwsgi")
-    server = subprocess.Popen([str(runwsgi), str(settings.zope_ini)])
+    server = subprocess.Popen([str(runwsgi), str(settings.wsgi_ini)])
 
     def forward(signum, _frame):
         if server.poll() is None:
@@ -70,7 +70,7 @@ def start():
         write_instance(settings)
     except ConfigurationError as error:
         return _fail(error)
-    solr = BundledSolr(settings) if settings.solr_embedded else None
+    solr = BundledSolr(settings) if settings.solr_bundled else None
     try:
         if solr:
             preflight.check_port_free("127.0.0.1", settings.solr_parts[2], "SOLR_URL")

@@ -1,5 +1,6 @@
-"""The WSGI instance under ``var/``: zope.conf (ZODB FileStorage + blobs), zope.ini (waitress)
-and site.zcml, written anew from the settings at every start; data is never touched."""
+"""The WSGI instance: zope.conf (ZODB FileStorage + blobs under ``var/``), wsgi.ini (waitress)
+and site.zcml in ``parts/instance/etc/`` as buildout lays them out, written anew from the
+settings at every start; the data under ``var/`` is never touched here."""
 from string import Template
 
 
@@ -37,7 +38,7 @@ python-check-interval 1000
 </dos_protection>
 """)
 
-ZOPE_INI = Template("""\
+WSGI_INI = Template("""\
 # Written by nguon-start from the environment at every start.
 [app:zope]
 use = egg:Zope#main
@@ -45,8 +46,7 @@ zope_conf = %(here)s/zope.conf
 
 [server:main]
 use = egg:waitress#main
-host = $host
-port = $port
+listen = $host:$port
 threads = 4
 clear_untrusted_proxy_headers = false
 max_request_body_size = 1073741824
@@ -130,10 +130,11 @@ SITE_ZCML = """\
 def write_instance(settings):
     """Create the data folders and (re)write the instance's configuration files."""
     var = settings.var
-    for folder in ("filestorage", "blobstorage", "log", "cache", settings.instance_dir / "etc"):
+    for folder in ("filestorage", "log", "cache", settings.instance_dir / "etc"):
         (var / folder).mkdir(parents=True, exist_ok=True)
+    (var / "blobstorage").mkdir(mode=0o700, exist_ok=True)
     values = {"instance": settings.instance_dir, "var": var,
               "host": settings.host, "port": settings.port}
     settings.zope_conf.write_text(ZOPE_CONF.substitute(values), encoding="utf-8")
-    settings.zope_ini.write_text(ZOPE_INI.substitute(values), encoding="utf-8")
+    settings.wsgi_ini.write_text(WSGI_INI.substitute(values), encoding="utf-8")
     (settings.instance_dir / "etc" / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")

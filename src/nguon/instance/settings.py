@@ -17,24 +17,26 @@ class ConfigurationError(Exception):
 class Settings:
     host: str
     port: int
+    root: Path
     var: Path
     site_id: str
     solr_url: str
-    solr_embedded: bool
+    solr_bundled: bool
     demo: bool
     admin_password: str
 
     @property
     def instance_dir(self):
-        return self.var / "instance"
+        """Generated configuration, where buildout and ftw.upgrade's command expect it."""
+        return self.root / "parts" / "instance"
 
     @property
     def zope_conf(self):
         return self.instance_dir / "etc" / "zope.conf"
 
     @property
-    def zope_ini(self):
-        return self.instance_dir / "etc" / "zope.ini"
+    def wsgi_ini(self):
+        return self.instance_dir / "etc" / "wsgi.ini"
 
     @property
     def site_url(self):
@@ -87,10 +89,11 @@ def from_environment(env=None, cwd=None):
     return Settings(
         host=env.get("NGUON_HOST", "127.0.0.1"),
         port=_int(env, "NGUON_PORT", 8080),
+        root=cwd.resolve(),
         var=(cwd / env.get("NGUON_VAR", "var")).resolve(),
         site_id=env.get("NGUON_SITE_ID", "Plone"),
         solr_url=_solr_url(env),
-        solr_embedded="SOLR_URL" not in env,
+        solr_bundled=_flag(env, "NGUON_SOLR_BUNDLED", "SOLR_URL" not in env),
         demo=demo,
         admin_password=admin_password or "admin",
     )

@@ -53,7 +53,7 @@ class BundledSolr:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 ["bash", str(script)], stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, **env},
+                env={**_without_solr_variables(os.environ), **env},
             )
         self._wait_ready()
 
@@ -82,3 +82,8 @@ class BundledSolr:
                 self.process.kill()
                 self.process.wait()
 
+
+
+def _without_solr_variables(environ):
+    """Solr 9 turns every SOLR_* variable into a system property: pass only the ones meant."""
+    return {name: value for name, value in environ.items() if not name.startswith("SOLR_")}

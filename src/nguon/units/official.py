@@ -21,9 +21,12 @@ class OfficialUnit:
     children: tuple = ()
 
 
+KIND_PREFIXES = ("Tỉnh ", "Thành phố ")
+
+
 def _province_title(name, division_type):
-    """"Cao Bằng" + "tỉnh" -> "Tỉnh Cao Bằng"; names that carry their type stay as they are."""
-    if name.lower().startswith(division_type.lower()):
+    """"Cao Bằng" of kind "tỉnh" -> "Tỉnh Cao Bằng"; "Thành phố Huế" already says its kind."""
+    if name.startswith(KIND_PREFIXES):
         return name
     return f"{division_type.capitalize()} {name}"
 

@@ -1,0 +1,39 @@
+# Nguồn — the two commands of the README: `make start` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: start test install system-packages translations test-fast clean-instance
+
+## make start: install what is missing, then start Solr and Plone in the foreground.
+start: install
+	@$(BIN)/nguon-start
+
+## make test: install what is missing, then run the whole test suite.
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the suite without the slow tests (buildout, full start/stop cycles).
+test-fast: install
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+install: system-packages $(INSTALLED) translations
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(INSTALLED): setup.py constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "nguon: LỖI: cần $(PYTHON) (Python 3.11) để cài đặt"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt pip setuptools wheel
+	$(BIN)/python -m pip install -q -c constraints.txt --no-build-isolation -e '.[test]'
+	@touch $(INSTALLED)
+
+translations: $(INSTALLED)
+	@$(BIN)/nguon-compile-translations >/dev/null
+
+## Remove the generated instance configuration (never the data under var/).
+clean-instance:
+	rm -rf parts/instance

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages Nguồn needs that this machine lacks; safe to run again.
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+# command -> Debian package providing it
+declare -A NEEDED=(
+    [java]=openjdk-17-jre-headless
+    [mvn]=maven
+    [curl]=curl
+)
+
+missing=()
+for command in "${!NEEDED[@]}"; do
+    command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "nguon: installing Debian packages: ${missing[*]}"
+as_root=()
+[[ $(id -u) -eq 0 ]] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,91 @@
+"""The demo profile: the real unit tree of two provinces, users per level, realistic items."""
+from nguon.demo.items import DEMO_ITEMS
+from nguon.demo.users import DEMO_USERS
+from nguon.units.groups import group_id
+from nguon.units.importer import find_unit
+from plone import api
+from plone.app.testing import logout
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+
+import pytest
+
+
+@pytest.fixture
+def demo_portal(demo_integration):
+    """The demo site, seen by a Manager (tests that need anonymous log out)."""
+    portal = demo_integration["portal"]
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    return portal
+
+
+def _units(level):
+    return api.content.find(portal_type="AdministrativeUnit", unit_level=level)
+
+
+def test_two_provinces_with_all_their_communes(demo_portal):
+    assert sorted(b.Title for b in _units("province")) == ["Thành phố Huế", "Tỉnh Quảng Trị"]
+    assert len(_units("commune")) == 40 + 78
+    hue = find_unit("46")
+    assert len([u for u in hue.objectValues() if u.portal_type == "AdministrativeUnit"]) == 40
+
+
+def test_units_carry_official_codes_names_and_levels(demo_portal):
+    thuan_hoa = find_unit("19786")
+    assert thuan_hoa.title == "Phường Thuận Hóa"
+    assert thuan_hoa.level == "commune" and thuan_hoa.division_type == "phường"
+    assert thuan_hoa.aq_parent.code == "46"
+    assert thuan_hoa.absolute_url_path() == "/plone/trung-uong/hue/phuong-thuan-hoa"
+    assert find_unit("VN").level == "central"
+
+
+def test_every_unit_has_its_three_groups_with_local_roles(demo_portal):
+    unit = find_unit("19093")
+    for kind, roles in (("editors", "Editor"), ("approvers", "Reviewer"), ("admins", "Reviewer")):
+        group = group_id("19093", kind)
+        assert api.group.get(groupname=group) is not None
+        assert roles in unit.get_local_roles_for_userid(group)
+
+
+def test_demo_users_belong_to_their_units_groups(demo_portal):
+    for userid, _name, unit_code, kind in DEMO_USERS:
+        groups = [g.id for g in api.group.get_groups(username=userid)]
+        assert group_id(unit_code, kind) in groups, userid
+
+
+def test_commune_editor_may_edit_in_own_commune_only(demo_portal):
+    own, other = find_unit("19786"), find_unit("19777")
+    roles_own = api.user.get_roles(username="thuanhoa.bientap", obj=own)
+    roles_other = api.user.get_roles(username="thuanhoa.bientap", obj=other)
+    assert "Editor" in roles_own and "Editor" not in roles_other
+
+
+def test_a_few_dozen_items_in_several_states(demo_portal):
+    bulletins = api.content.find(portal_type="Bulletin")
+    states = {b.review_state for b in bulletins}
+    assert len(bulletins) >= 24
+    assert {"published", "pending", "private"} <= states
+
+
+def test_anonymous_sees_published_items_only(demo_portal):
+    everything = len(api.content.find(portal_type="Bulletin"))
+    published = len(api.content.find(portal_type="Bulletin", review_state="published"))
+    logout()
+    visible = api.content.find(portal_type="Bulletin")
+    assert len(visible) == published < everything
+    assert {b.review_state for b in visible} == {"published"}
+
+
+def test_items_are_vietnamese_and_classified(demo_portal):
+    item = find_unit("46")["canh-bao-mua-lon-lu-quet-thang-11"]
+    assert item.priority == "emergency" and item.target_scope == "subtree"
+    assert item.channels == {"web", "radio", "board"}
+    assert "lũ quét" in item.title and "sạt lở" in item.text.output
+
+
+def test_applying_the_demo_again_changes_nothing(demo_portal):
+    before = {b.UID: b.modified for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])}
+    api.portal.get_tool("portal_setup").runAllImportStepsFromProfile("profile-nguon:demo")
+    after = {b.UID: b.modified for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])}
+    assert after == before
+    assert len(DEMO_ITEMS) <= len(after)

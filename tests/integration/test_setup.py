@@ -1,0 +1,57 @@
+"""The nguon:default profile installs the types, the layer, the language and its dependencies."""
+from nguon.interfaces import INguonLayer
+from plone import api
+from plone.browserlayer.utils import registered_layers
+
+import pytest
+
+
+@pytest.fixture
+def installer(portal):
+    from Products.CMFPlone.utils import get_installer
+
+    return get_installer(portal)
+
+
+def test_product_and_dependencies_installed(installer):
+    for product in ("nguon", "plone.restapi", "collective.solr", "ftw.upgrade"):
+        assert installer.is_product_installed(product), product
+
+
+def test_browser_layer_registered(portal):
+    assert INguonLayer in registered_layers()
+
+
+@pytest.mark.parametrize("type_id", ["AdministrativeUnit", "Bulletin"])
+def test_content_types_registered(portal, type_id):
+    assert type_id in api.portal.get_tool("portal_types").objectIds()
+
+
+def test_units_hold_units_and_bulletins_only(portal):
+    fti = api.portal.get_tool("portal_types")["AdministrativeUnit"]
+    assert set(fti.allowed_content_types) == {"AdministrativeUnit", "Bulletin"}
+    assert api.portal.get_tool("portal_types")["Bulletin"].global_allow is False
+
+
+def test_vietnamese_is_the_default_language_with_english_available(portal):
+    assert api.portal.get_registry_record("plone.default_language") == "vi"
+    assert api.portal.get_registry_record("plone.available_languages") == ["vi", "en"]
+    assert api.portal.get_registry_record("plone.portal_timezone") == "Asia/Ho_Chi_Minh"
+
+
+def test_unit_code_is_indexed(portal):
+    catalog = api.portal.get_tool("portal_catalog")
+    assert {"unit_code", "unit_level"} <= set(catalog.indexes())
+
+
+def test_profile_version_is_managed_by_ftw_upgrade(portal):
+    setup = api.portal.get_tool("portal_setup")
+    assert setup.getLastVersionForProfile("nguon:default") == (
+        setup.getVersionForProfile("nguon:default"),
+    )
+
+
+def test_uninstall_profile_is_hidden(portal):
+    from nguon.setuphandlers import HiddenProfiles
+
+    assert "nguon:uninstall" in HiddenProfiles().getNonInstallableProfiles()

@@ -53,9 +53,10 @@ def _serve(settings):
     runwsgi = Path(sys.executable).with_name("runwsgi")
     server = subprocess.Popen([str(runwsgi), str(settings.wsgi_ini)])
 
-    def forward(signum, _frame):
+    def forward(_signum, _frame):
+        # SIGTERM whatever we got: a server started in the background ignores SIGINT.
         if server.poll() is None:
-            server.send_signal(signum)
+            server.terminate()
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)

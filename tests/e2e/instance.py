@@ -1,0 +1,92 @@
+"""Run ``nguon-start`` as a user would, in a scratch folder, on free ports."""
+from pathlib import Path
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+class Instance:
+    """One ``nguon-start`` process with its own folder, Plone port and bundled Solr port."""
+
+    def __init__(self, folder, **env):
+        self.folder = Path(folder)
+        self.port = free_port()
+        self.solr_port = free_port()
+        self.env = {
+            **os.environ,
+            "NGUON_PORT": str(self.port),
+            "SOLR_URL": f"http://127.0.0.1:{self.solr_port}/solr/plone",
+            "NGUON_SOLR_BUNDLED": "1",
+            **env,
+        }
+        self.process = None
+        self.output = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/Plone"
+
+    def run(self, timeout=600):
+        """Run to completion (for configurations that must fail); returns (code, output)."""
+        done = subprocess.run([str(BIN / "nguon-start")], cwd=self.folder, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
+        return done.returncode, done.stdout + done.stderr
+
+    def start(self, timeout=900):
+        self.log = open(self.folder / "nguon-start.log", "w")
+        self.process = subprocess.Popen([str(BIN / "nguon-start")], cwd=self.folder,
+                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"nguon-start exited: {self.read_log()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(1)
+        raise AssertionError(f"site not up after {timeout}s: {self.read_log()}")
+
+    def read_log(self):
+        return (self.folder / "nguon-start.log").read_text(errors="replace")
+
+    def stop(self, signum=signal.SIGINT):
+        """Stop as Ctrl-C does; returns nguon-start's exit code."""
+        self.process.send_signal(signum)
+        code = self.process.wait(timeout=120)
+        self.log.close()
+        return code
+
+    def get(self, path, accept=None, auth=None):
+        request = urllib.request.Request(f"{self.url}{path}")
+        if accept:
+            request.add_header("Accept", accept)
+        if auth:
+            import base64
+
+            token = base64.b64encode(auth.encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read().decode()
+            return json.loads(body) if accept == "application/json" else body

@@ -1,0 +1,88 @@
+"""``make start``'s program end to end: a real Solr, a real Plone, a real database on disk."""
+from tests.e2e.instance import BIN
+from tests.e2e.instance import Instance
+from tests.e2e.instance import port_is_free
+
+import signal
+import socket
+import subprocess
+
+import pytest
+
+
+pytestmark = pytest.mark.slow
+
+
+def _inventory(instance):
+    found = instance.get("/@search?portal_type=Bulletin&b_size=200&metadata_fields=modified",
+                         accept="application/json", auth="admin:admin")
+    return {item["@id"].split("/Plone", 1)[1]: item["modified"] for item in found["items"]}
+
+
+def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(tmp_path):
+    instance = Instance(tmp_path).start()
+    try:
+        front = instance.get("")
+        assert 'lang="vi"' in front and "Nguồn" in front
+        commune = instance.get("/trung-uong/hue/phuong-thuan-hoa")
+        assert "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa" in commune
+        assert "Dự thảo Quy chế" not in instance.get("/trung-uong/hue")
+        before = _inventory(instance)
+        assert len(before) >= 24
+        log = instance.read_log()
+        assert "đã tạo site mới" in log and "thuanhoa.bientap" in log and instance.url in log
+        _check_upgrade_command(tmp_path)
+    finally:
+        assert instance.stop() == 0
+    assert port_is_free(instance.port) and port_is_free(instance.solr_port)
+
+    again = Instance(tmp_path)
+    again.port, again.solr_port = instance.port, instance.solr_port
+    again.env.update(instance.env)
+    again.start()
+    try:
+        assert "dùng lại site có sẵn" in again.read_log()
+        assert _inventory(again) == before
+    finally:
+        assert again.stop(signal.SIGTERM) == 0
+    assert port_is_free(again.port) and port_is_free(again.solr_port)
+
+
+def _upgrade(folder, *arguments):
+    done = subprocess.run([str(BIN / "upgrade"), *arguments, "--auth", "admin:admin"],
+                          cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _check_upgrade_command(folder):
+    """ftw.upgrade's command finds the running instance from parts/instance, as with buildout."""
+    assert "/Plone" in _upgrade(folder, "sites") and "Nguồn" in _upgrade(folder, "sites")
+    assert "Proposed upgrades" in _upgrade(folder, "list", "--pick-site", "--upgrades")
+    assert "Installed profiles" in _upgrade(folder, "list", "--site", "Plone", "--profiles")
+
+
+def test_a_taken_port_is_refused_in_one_line(tmp_path):
+    instance = Instance(tmp_path)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", instance.port))
+        squatter.listen()
+        code, output = instance.run()
+    assert code == 2
+    assert output.strip().count("\n") == 0 and "Traceback" not in output
+    assert f"cổng {instance.port}" in output and "NGUON_PORT" in output
+
+
+def test_an_unusable_data_folder_is_refused_in_one_line(tmp_path):
+    (tmp_path / "blocked").write_text("a file where the data folder should be")
+    code, output = Instance(tmp_path, NGUON_VAR="blocked/var").run()
+    assert code == 2 and "Traceback" not in output
+    assert output.strip().count("\n") == 0 and "NGUON_VAR" in output
+
+
+def test_a_wrong_solr_address_is_refused_in_one_line(tmp_path):
+    instance = Instance(tmp_path, NGUON_SOLR_BUNDLED="0")
+    code, output = instance.run(timeout=120)
+    assert code == 2 and "Traceback" not in output
+    assert output.strip().count("\n") == 0
+    assert "SOLR_URL" in output and instance.env["SOLR_URL"] in output

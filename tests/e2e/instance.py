@@ -78,8 +78,8 @@ class Instance:
         self.log.close()
         return code
 
-    def get(self, path, accept=None, auth=None):
-        request = urllib.request.Request(f"{self.url}{path}")
+    def get(self, path, accept=None, auth=None, headers=None):
+        request = urllib.request.Request(f"{self.url}{path}", headers=headers or {})
         if accept:
             request.add_header("Accept", accept)
         if auth:

@@ -32,6 +32,9 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         log = instance.read_log()
         assert "đã tạo site mới" in log and "thuanhoa.bientap" in log and instance.url in log
         _check_upgrade_command(tmp_path)
+        assert "ftw.upgrade" in instance.get("/@@manage-upgrades", auth="admin:admin")
+        english = instance.get("", headers={"Cookie": "I18N_LANGUAGE=en"})
+        assert 'lang="en"' in english
     finally:
         assert instance.stop() == 0
     assert port_is_free(instance.port) and port_is_free(instance.solr_port)

@@ -12,6 +12,9 @@ import pytest
 
 
 ROOT = Path(__file__).resolve().parents[2]
+# Eggs are kept between runs (as a buildout user's default.cfg would), so only the first
+# run on a machine downloads the stack.
+EGGS = Path.home() / ".cache" / "nguon" / "buildout-eggs"
 
 
 def test_versions_cfg_is_generated_from_constraints():
@@ -33,7 +36,9 @@ def test_buildout_builds_an_instance_that_starts(tmp_path):
     _run("bin/pip", "install", "-q", "-c", str(ROOT / "constraints.txt"),
          "zc.buildout", "setuptools", "wheel", "pip", cwd=tmp_path, timeout=600)
     port = free_port()
+    EGGS.mkdir(parents=True, exist_ok=True)
     _run("bin/buildout", f"buildout:develop={ROOT}", "buildout:admin-password=buildout-test-pw",
+         f"buildout:eggs-directory={EGGS}",
          f"instance:http-address=127.0.0.1:{port}", cwd=tmp_path, timeout=2400)
 
     probe = tmp_path / "probe.py"

@@ -33,6 +33,7 @@ TARGET_SCOPES = (
     ("unit", _("scope_unit", default="Chỉ đơn vị này")),
     ("subtree", _("scope_subtree", default="Đơn vị này và mọi đơn vị trực thuộc")),
     ("chosen", _("scope_chosen", default="Các đơn vị trực thuộc được chọn")),
+    ("area", _("scope_area", default="Toàn địa bàn của đơn vị cấp trên được chọn")),
 )
 
 CATEGORIES = (

@@ -51,6 +51,7 @@ setup(
         "console_scripts": [
             "nguon-start = nguon.instance.cli:start",
             "nguon-compile-translations = nguon.i18n:compile_command",
+            "nguon-i18n-sync = nguon.i18n:sync_command",
         ],
     },
 )

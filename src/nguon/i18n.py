@@ -10,6 +10,7 @@ from pythongettext.msgfmt import Msgfmt
 from pythongettext.msgfmt import PoSyntaxError
 
 import ast
+import json
 import sys
 import xml.etree.ElementTree as ElementTree
 
@@ -34,12 +35,16 @@ def python_messages(root=PACKAGE):
 
 
 def profile_messages(root=PACKAGE / "profiles"):
-    """{msgid: msgid} of every ``i18n:translate`` element in the profiles' XML."""
+    """{msgid: msgid} of the profiles' XML: ``i18n:translate`` texts and ``i18n:attributes``."""
     messages = {}
     for path in sorted(root.rglob("*.xml")):
         for element in ElementTree.parse(path).iter():
-            if f"{I18N_NS}translate" in element.attrib and (element.text or "").strip():
-                text = element.text.strip()
+            texts = []
+            if f"{I18N_NS}translate" in element.attrib:
+                texts.append(element.text or "")
+            for name in element.attrib.get(f"{I18N_NS}attributes", "").split(";"):
+                texts.append(element.attrib.get(name.strip(), ""))
+            for text in filter(None, (" ".join(t.split()) for t in texts)):
                 messages[text] = text
     return messages
 
@@ -67,6 +72,53 @@ def read_po(path):
                 entries[current["msgid"]] = current.get("msgstr", "")
             current, key = {}, None
     return entries
+
+
+PO_HEADER = """msgid ""
+msgstr ""
+"Project-Id-Version: nguon\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+"Language-Code: {language}\\n"
+"Domain: nguon\\n"
+
+"""
+
+
+def _quote(text):
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_po(path, language, entries, defaults):
+    """Write a catalogue: ``entries`` {msgid: msgstr}, in the order of ``defaults``."""
+    parts = [PO_HEADER.format(language=language)]
+    for msgid, default in defaults.items():
+        if default != msgid:
+            parts.append(f"#. Default: {_quote(default)}\n")
+        parts.append(f"msgid {_quote(msgid)}\nmsgstr {_quote(entries.get(msgid, ''))}\n\n")
+    Path(path).write_text("".join(parts), encoding="utf-8")
+
+
+def sync_command():
+    """Bring the template and every catalogue in line with the messages the code uses.
+
+    Vietnamese entries take the code's default; other languages keep their translations and
+    get empty entries for new messages, listed so that a translator fills them.
+    """
+    used = used_messages()
+    write_po(LOCALES / f"{DOMAIN}.pot", "", {}, used)
+    for po in catalogues():
+        language = po.parent.parent.name
+        entries = read_po(po)
+        if language == "vi":
+            entries.update({msgid: default for msgid, default in used.items()})
+        write_po(po, language, entries, used)
+        for msgid in used:
+            if not entries.get(msgid):
+                print(f"nguon: {language}: untranslated: {msgid}")
+    return 0
 
 
 def catalogues():

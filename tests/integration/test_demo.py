@@ -64,7 +64,7 @@ def test_a_few_dozen_items_in_several_states(demo_portal):
     bulletins = api.content.find(portal_type="Bulletin")
     states = {b.review_state for b in bulletins}
     assert len(bulletins) >= 24
-    assert {"published", "pending", "private"} <= states
+    assert {"published", "pending", "approved_at_level", "draft"} <= states
 
 
 def test_anonymous_sees_published_items_only(demo_portal):
@@ -89,3 +89,18 @@ def test_applying_the_demo_again_changes_nothing(demo_portal):
     after = {b.UID: b.modified for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])}
     assert after == before
     assert len(DEMO_ITEMS) <= len(after)
+
+
+def test_demo_items_went_through_the_approval_chain(demo_portal):
+    from nguon.workflow.approval import ApprovalState
+
+    climbing = find_unit("19786")["de-nghi-ho-tro-sua-chua-nha-van-hoa"]
+    state = ApprovalState(climbing)
+    assert api.content.get_state(climbing) == "approved_at_level"
+    assert state.chain == ("19786", "46") and state.awaiting_unit == "46"
+    assert [a["user"] for a in state.approvals] == ["thuanhoa.duyet"]
+
+    emergency = find_unit("18880")["canh-bao-trieu-cuong-ngap-ven-song-nhat-le"]
+    assert api.content.get_state(emergency) == "published"
+    assert ApprovalState(emergency).emergency and ApprovalState(emergency).skipped == ("44",)
+    assert emergency.listCreators() == ("donghoi.bientap",)

@@ -1,6 +1,8 @@
 """Realistic Vietnamese bulletins for the demo units, in several workflow states."""
 from DateTime import DateTime
+from nguon.demo.users import DEMO_USERS
 from nguon.units.importer import find_unit
+from nguon.workflow.approval import ApprovalState
 from plone import api
 from plone.app.textfield.value import RichTextValue
 
@@ -9,7 +11,9 @@ from plone.app.textfield.value import RichTextValue
 DEMO_DAY = DateTime("2026/11/20 08:00:00 GMT+7")
 
 # Each item: unit code, id, title, summary, HTML text, category, priority, target scope,
-# channels, days before DEMO_DAY, final state ("published", "pending" or "private").
+# channels, days before DEMO_DAY, final state: "published", "pending" (waiting at its own
+# unit), "draft", "climbing" (approved by its commune, waiting at the province) or
+# "emergency" (published at once under the emergency procedure).
 DEMO_ITEMS = (
     ("46", "canh-bao-mua-lon-lu-quet-thang-11",
      "Cảnh báo mưa lớn, nguy cơ lũ quét và sạt lở đất trên địa bàn thành phố",
@@ -35,7 +39,7 @@ DEMO_ITEMS = (
      "Dự thảo Quy chế phối hợp quản lý hệ thống thông tin cơ sở thành phố",
      "Dự thảo đang lấy ý kiến các sở, ngành; chưa công bố.",
      "<p>Dự thảo quy chế phối hợp giữa Sở Văn hóa và Thể thao với Ủy ban nhân dân các xã, phường.</p>",
-     "local-directive", "normal", "unit", {"web"}, 2, "private"),
+     "local-directive", "normal", "unit", {"web"}, 2, "draft"),
     ("19786", "lich-cat-dien-ngay-25-11",
      "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa",
      "Điện lực Huế tạm ngừng cấp điện từ 7 giờ đến 16 giờ ngày 25/11 để bảo dưỡng lưới điện.",
@@ -82,7 +86,7 @@ DEMO_ITEMS = (
      "Kế hoạch dọn dẹp vệ sinh sau lũ (bản nháp)",
      "Bản nháp kế hoạch dọn dẹp sau lũ của phường Vỹ Dạ.",
      "<p>Phân công các tổ dân phố dọn bùn đất, phun khử khuẩn sau khi nước rút.</p>",
-     "disaster", "normal", "unit", {"web"}, 0, "private"),
+     "disaster", "normal", "unit", {"web"}, 0, "draft"),
     ("44", "cong-dien-ung-pho-bao-so-15",
      "Công điện về việc chủ động ứng phó với bão số 15",
      "Yêu cầu các xã, phường ven biển kêu gọi tàu thuyền vào nơi tránh trú an toàn.",
@@ -128,7 +132,23 @@ COMMUNE_ROUTINE = (
      "<p>Ban Chỉ huy quân sự {unit} thông báo lịch khám sơ tuyển nghĩa vụ quân sự năm 2027.</p>",
      "policy-law", {"web", "radio", "board"}, 11),
 )
-ROUTINE_UNITS = ("19786", "19777", "19900", "18880", "18859", "19093")
+# Items that show the approval chain at work: one climbing from a commune to its province,
+# one published under the emergency procedure.
+CHAIN_ITEMS = (
+    ("19786", "de-nghi-ho-tro-sua-chua-nha-van-hoa",
+     "Đề nghị toàn thành phố hưởng ứng quyên góp sửa chữa nhà văn hóa sau bão",
+     "Phường Thuận Hóa đề nghị phổ biến lời kêu gọi quyên góp trên toàn địa bàn thành phố.",
+     "<p>Nhà văn hóa tổ dân phố 3 bị tốc mái sau bão. Ủy ban nhân dân phường kêu gọi các tổ chức, "
+     "cá nhân trên địa bàn thành phố chung tay ủng hộ.</p>",
+     "culture-society", "normal", "area:46", {"web", "radio"}, 0, "climbing"),
+    ("18880", "canh-bao-trieu-cuong-ngap-ven-song-nhat-le",
+     "Khẩn cấp: triều cường gây ngập các khu dân cư ven sông Nhật Lệ",
+     "Nước dâng cao, các hộ ven sông di chuyển tài sản, người già và trẻ em lên nơi cao.",
+     "<p>Dự báo đỉnh triều lúc 17 giờ 30 hôm nay. Lực lượng dân quân phường túc trực hỗ trợ người "
+     "dân sơ tán.</p>",
+     "disaster", "emergency", "area:44", {"web", "radio", "board"}, 0, "emergency"),
+)
+ROUTINE_UNITS = ("19786", "19777", "18880")
 
 
 def _routine_items():
@@ -139,32 +159,53 @@ def _routine_items():
                    category, "normal", "unit", channels, age, "published")
 
 
+def _demo_user(unit_code, kind):
+    return next(u for u, _name, code, k in DEMO_USERS if code == unit_code and k == kind)
+
+
+def _approve_until(bulletin, stop_states):
+    """Each waiting level's demo approver approves (or publishes at the last level)."""
+    while api.content.get_state(bulletin) not in stop_states:
+        state = ApprovalState(bulletin)
+        transition = "publish" if state.is_last_step else "approve"
+        with api.env.adopt_user(username=_demo_user(state.awaiting_unit, "approvers")):
+            api.content.transition(obj=bulletin, transition=transition)
+
+
 def _create(unit, item):
-    (_code, slug, title, summary, text, category, priority, scope, channels, age, state) = item
-    bulletin = api.content.create(
-        container=unit,
-        type="Bulletin",
-        id=slug,
-        title=title,
-        description=summary,
-        text=RichTextValue(text, "text/html", "text/x-html-safe"),
-        category=category,
-        priority=priority,
-        target_scope=scope,
-        channels=set(channels),
-        effective=DEMO_DAY - age if state == "published" else None,
-    )
+    (code, slug, title, summary, text, category, priority, scope, channels, age, state) = item
+    scope, _sep, area = scope.partition(":")
+    with api.env.adopt_user(username=_demo_user(code, "editors")):
+        bulletin = api.content.create(
+            container=unit,
+            type="Bulletin",
+            id=slug,
+            title=title,
+            description=summary,
+            text=RichTextValue(text, "text/html", "text/x-html-safe"),
+            category=category,
+            priority=priority,
+            target_scope=scope,
+            target_units=[area] if area else [],
+            channels=set(channels),
+            effective=DEMO_DAY - age if state in ("published", "emergency") else None,
+        )
+        if state != "draft":
+            api.content.transition(obj=bulletin, transition="submit")
     if state == "published":
-        api.content.transition(obj=bulletin, to_state="published")
-    elif state == "pending":
-        api.content.transition(obj=bulletin, transition="submit")
+        _approve_until(bulletin, ("published",))
+    elif state == "climbing":
+        _approve_until(bulletin, ("approved_at_level", "published"))
+    elif state == "emergency":
+        with api.env.adopt_user(username=_demo_user(code, "approvers")):
+            api.content.transition(obj=bulletin, transition="emergency_publish")
     return bulletin
 
 
 def create_demo_items():
     """Create the demo items that are missing; returns how many were created."""
     created = 0
-    for item in (*DEMO_ITEMS, *_routine_items()):
+    for item in (*DEMO_ITEMS, *CHAIN_ITEMS, *_routine_items()):
         unit = find_unit(item[0])
         if item[1] not in unit.objectIds():
             _create(unit, item)

@@ -1,0 +1,173 @@
+"""Where an item stands in its approval chain, and who may act on it.
+
+The chain is computed from the policy when the item is submitted and kept on the item, with
+the approvals given so far; ``awaiting_unit`` is the code of the unit whose approvers must act
+next. Users are approvers of a unit through its ``approvers`` group.
+"""
+from datetime import datetime
+from nguon.content.unit import IAdministrativeUnit
+from nguon.units.importer import find_unit
+from nguon.workflow.chain import approval_chain
+from nguon.workflow.policy import active_policy
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from Products.CMFCore.utils import getToolByName
+from zope.annotation.interfaces import IAnnotations
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
+
+import re
+
+
+ANNOTATION_KEY = "nguon.workflow.approval"
+WAITING_STATES = ("pending", "approved_at_level")
+APPROVER_GROUP = re.compile(r"^unit-(?P<code>.+)-approvers$")
+
+
+def review_state(obj):
+    """The item's workflow state, found by acquisition (works without a site hook, as in
+    indexing at commit time)."""
+    return getToolByName(obj, "portal_workflow").getInfoFor(obj, "review_state", None)
+
+
+def item_unit(obj):
+    """The administrative unit an item belongs to: the nearest unit containing it."""
+    for parent in aq_chain(aq_inner(obj))[1:]:
+        if IAdministrativeUnit.providedBy(parent):
+            return parent
+    return None
+
+
+def lineage(unit):
+    """``(code, level)`` pairs from the top of the unit tree down to ``unit``."""
+    units = [u for u in aq_chain(aq_inner(unit)) if IAdministrativeUnit.providedBy(u)]
+    return [(u.code, u.level) for u in reversed(units)]
+
+
+def facts(item):
+    """What the policy may test about an item."""
+    return {
+        "type": item.portal_type,
+        "priority": getattr(item, "priority", None) or "normal",
+        "category": getattr(item, "category", None),
+        "target_scope": getattr(item, "target_scope", None) or "unit",
+    }
+
+
+def target_lineages(item, own_lineage):
+    scope = getattr(item, "target_scope", None) or "unit"
+    if scope in ("unit", "subtree"):
+        return [own_lineage]
+    lineages = []
+    for code in getattr(item, "target_units", None) or ():
+        unit = find_unit(code)
+        if unit is not None:
+            lineages.append(lineage(unit))
+    return lineages or [own_lineage]
+
+
+def compute_chain(item):
+    own = lineage(item_unit(item))
+    rule = active_policy().rule_for(facts(item))
+    return approval_chain(rule, own, target_lineages(item, own)), rule.name
+
+
+class ApprovalState:
+    """The approval record kept on an item (in an annotation)."""
+
+    def __init__(self, item):
+        self.item = item
+        annotations = IAnnotations(item)
+        if ANNOTATION_KEY not in annotations:
+            annotations[ANNOTATION_KEY] = PersistentMapping(
+                chain=(), step=0, rule="", approvals=PersistentList(), skipped=(),
+                emergency=False,
+            )
+        self.data = annotations[ANNOTATION_KEY]
+
+    @property
+    def chain(self):
+        return tuple(self.data["chain"])
+
+    @property
+    def step(self):
+        return self.data["step"]
+
+    @property
+    def awaiting_unit(self):
+        """The unit code whose approvers must act now, or None when nothing waits."""
+        if review_state(self.item) not in WAITING_STATES:
+            return None
+        chain = self.chain
+        return chain[self.step] if self.step < len(chain) else None
+
+    @property
+    def is_last_step(self):
+        return self.step >= len(self.chain) - 1
+
+    @property
+    def emergency(self):
+        return self.data["emergency"]
+
+    @property
+    def skipped(self):
+        return tuple(self.data["skipped"])
+
+    @property
+    def approvals(self):
+        return list(self.data["approvals"])
+
+    def start(self):
+        chain, rule = compute_chain(self.item)
+        self.data.update(chain=chain, step=0, rule=rule, skipped=(), emergency=False)
+        self.data["approvals"] = PersistentList()
+
+    def record_approval(self, userid):
+        """Called after the approving transition: the step not yet advanced is the one done."""
+        unit = self.chain[self.step] if self.step < len(self.chain) else ""
+        self.data["approvals"].append(
+            {"unit": unit, "user": userid, "time": datetime.now().isoformat()}
+        )
+        self.data["step"] = self.step + 1
+
+    def record_emergency(self, userid, acting_unit):
+        remaining = self.chain[self.step:] if self.chain else ()
+        self.data.update(emergency=True, skipped=tuple(c for c in remaining if c != acting_unit))
+        self.data["approvals"].append(
+            {"unit": acting_unit, "user": userid, "time": datetime.now().isoformat(),
+             "emergency": True}
+        )
+
+
+def approver_units(user=None):
+    """Codes of the units ``user`` (default: the current user) approves for."""
+    user = user or api.user.get_current()
+    codes = set()
+    for group in user.getGroups() if hasattr(user, "getGroups") else ():
+        match = APPROVER_GROUP.match(group)
+        if match:
+            codes.add(match.group("code"))
+    return codes
+
+
+def is_manager(user=None):
+    user = user or api.user.get_current()
+    return "Manager" in user.getRoles() or "Site Administrator" in user.getRoles()
+
+
+def is_author(item, user=None):
+    user = user or api.user.get_current()
+    return user.getId() is not None and user.getId() in item.listCreators()
+
+
+def approving_unit_in_area(item, user=None):
+    """The lowest unit of the item's lineage (its own unit or above) that ``user`` approves
+    for, or None."""
+    mine = approver_units(user)
+    for code, _level in reversed(lineage(item_unit(item))):
+        if code in mine:
+            return code
+    return None
+

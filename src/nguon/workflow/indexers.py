@@ -1,0 +1,35 @@
+"""Catalog indexers for the approval queue."""
+from nguon.workflow.approval import ApprovalState
+from nguon.workflow.approval import item_unit
+from nguon.workflow.approval import review_state
+from nguon.workflow.approval import WAITING_STATES
+from Products.CMFCore.utils import getToolByName
+from plone.dexterity.interfaces import IDexterityContent
+from plone.indexer import indexer
+
+
+@indexer(IDexterityContent)
+def awaiting_unit(item):
+    unit = ApprovalState(item).awaiting_unit if item.portal_type != "AdministrativeUnit" else None
+    if unit is None:
+        raise AttributeError("awaiting_unit")
+    return unit
+
+
+@indexer(IDexterityContent)
+def waiting_since(item):
+    """When the item began to wait at its current level: its last transition."""
+    if review_state(item) not in WAITING_STATES:
+        raise AttributeError("waiting_since")
+    history = getToolByName(item, "portal_workflow").getInfoFor(item, "review_history", [])
+    if not history:
+        raise AttributeError("waiting_since")
+    return history[-1]["time"]
+
+
+@indexer(IDexterityContent)
+def owning_unit(item):
+    unit = item_unit(item)
+    if unit is None or item.portal_type == "AdministrativeUnit":
+        raise AttributeError("owning_unit")
+    return unit.code

@@ -1,20 +1,24 @@
-"""pytest fixtures: the Plone layers of nguon.testing, through pytest-plone."""
-from nguon.testing import DEMO_FUNCTIONAL_TESTING
-from nguon.testing import DEMO_INTEGRATION_TESTING
-from nguon.testing import FUNCTIONAL_TESTING
-from nguon.testing import INTEGRATION_TESTING
-from pytest_plone import fixtures_factory
+"""pytest fixtures: the Plone layers of nguon.testing (see tests/layers.py), and pytest-plone's
+helpers (``portal``, ``app``, …) on top of the ``integration`` and ``functional`` fixtures."""
+from nguon import testing
+from tests.layers import layer_fixture
+from tests.layers import sort_by_layer
+from tests.layers import STACK
 
 
 pytest_plugins = ["pytest_plone"]
 
-globals().update(
-    fixtures_factory(
-        (
-            (INTEGRATION_TESTING, "integration"),
-            (FUNCTIONAL_TESTING, "functional"),
-            (DEMO_INTEGRATION_TESTING, "demo_integration"),
-            (DEMO_FUNCTIONAL_TESTING, "demo_functional"),
-        )
-    )
-)
+integration = layer_fixture(testing.INTEGRATION_TESTING, "integration")
+functional = layer_fixture(testing.FUNCTIONAL_TESTING, "functional")
+tree = layer_fixture(testing.TREE_INTEGRATION_TESTING, "tree")
+tree_functional = layer_fixture(testing.TREE_FUNCTIONAL_TESTING, "tree_functional")
+demo_integration = layer_fixture(testing.DEMO_INTEGRATION_TESTING, "demo_integration")
+demo_functional = layer_fixture(testing.DEMO_FUNCTIONAL_TESTING, "demo_functional")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    sort_by_layer(items)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    STACK.close()

@@ -55,7 +55,8 @@ class Instance:
     def start(self, timeout=900):
         self.log = open(self.folder / "nguon-start.log", "w")
         self.process = subprocess.Popen([str(BIN / "nguon-start")], cwd=self.folder,
-                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -66,7 +67,14 @@ class Instance:
                         return self
             except OSError:
                 time.sleep(1)
+        self.kill()
         raise AssertionError(f"site not up after {timeout}s: {self.read_log()}")
+
+    def kill(self):
+        """Stop nguon-start and everything it started, whatever state they are in."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def read_log(self):
         return (self.folder / "nguon-start.log").read_text(errors="replace")

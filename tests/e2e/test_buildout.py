@@ -3,6 +3,8 @@ from pathlib import Path
 from scripts.constraints_to_versions import versions
 from tests.e2e.instance import free_port
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -48,7 +50,8 @@ def test_buildout_builds_an_instance_that_starts(tmp_path):
     )
     assert "Nguồn" in _run("bin/instance", "run", str(probe), cwd=tmp_path, timeout=300)
 
-    server = subprocess.Popen(["bin/instance", "fg"], cwd=tmp_path,
+    # The control script starts the server as a child: stop the whole process group.
+    server = subprocess.Popen(["bin/instance", "fg"], cwd=tmp_path, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         status = None
@@ -61,5 +64,5 @@ def test_buildout_builds_an_instance_that_starts(tmp_path):
                 time.sleep(1)
         assert status == 200
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)

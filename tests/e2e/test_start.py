@@ -35,8 +35,10 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         assert "ftw.upgrade" in instance.get("/@@manage-upgrades", auth="admin:admin")
         english = instance.get("", headers={"Cookie": "I18N_LANGUAGE=en"})
         assert 'lang="en"' in english
-    finally:
-        assert instance.stop() == 0
+    except BaseException:
+        instance.kill()
+        raise
+    assert instance.stop() == 0
     assert port_is_free(instance.port) and port_is_free(instance.solr_port)
 
     again = Instance(tmp_path)
@@ -46,8 +48,10 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
     try:
         assert "dùng lại site có sẵn" in again.read_log()
         assert _inventory(again) == before
-    finally:
-        assert again.stop(signal.SIGTERM) == 0
+    except BaseException:
+        again.kill()
+        raise
+    assert again.stop(signal.SIGTERM) == 0
     assert port_is_free(again.port) and port_is_free(again.solr_port)
 
 

@@ -12,7 +12,7 @@ from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
-from pytest_plone import fixtures_factory
+from tests.layers import layer_fixture
 from zope.component import getMultiAdapter
 
 from pathlib import Path
@@ -79,7 +79,7 @@ class ProbeLayer(PloneSandboxLayer):
 
 
 PROBE_TESTING = IntegrationTesting(bases=(ProbeLayer(),), name="NguonUpgradeProbe:Integration")
-globals().update(fixtures_factory(((PROBE_TESTING, "probe"),)))
+probe = layer_fixture(PROBE_TESTING, "probe")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Each takes the item and answers for the current user. The workflow definition calls them as
 ``python:modules['nguon.workflow.guards'].can_approve(here)``. Rules:
 
-- an editor (or the author) of the item's unit submits, withdraws and revises;
+- an editor of the item's own unit (or its author) submits, withdraws and revises;
 - only approvers of the unit the item waits at act on it there (``approve`` while higher
   levels remain, ``publish`` at the last one, ``reject`` at any);
 - nobody approves an item they wrote;
@@ -49,8 +49,12 @@ def can_reject(item):
     return _approves_here(item)
 
 
+def _edits_in_unit(item):
+    return "Editor" in api.user.get_roles(obj=item)
+
+
 def can_withdraw(item):
-    return is_author(item) or is_manager()
+    return is_author(item) or is_manager() or _edits_in_unit(item)
 
 
 def can_emergency_publish(item):
@@ -66,8 +70,7 @@ def can_retract(item):
 can_archive = can_retract
 
 
-def can_revise(item):
-    return is_author(item) or is_manager() or "Editor" in api.user.get_roles(obj=item)
+can_revise = can_withdraw
 
 
 ModuleSecurityInfo("nguon.workflow.guards").declarePublic(

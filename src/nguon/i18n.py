@@ -1,7 +1,9 @@
 """The ``nguon`` gettext domain: which messages the code uses, and compiling the catalogues.
 
-Messages are written ``_("msgid", default="Vietnamese text")`` in Python, and as the text of
-``i18n:translate`` elements in the profiles' XML (GenericSetup uses the text as msgid).
+Messages are written ``_("msgid", default="Vietnamese text")`` in Python, as
+``i18n:translate="msgid"`` elements (the text is the default) in page templates, and as the
+text of ``i18n:translate`` elements or ``i18n:attributes`` in the profiles' XML (GenericSetup
+uses the text as msgid).
 ``nguon-compile-translations`` turns every ``locales/*/LC_MESSAGES/nguon.po`` into ``.mo``;
 a catalogue with a syntax error stops it with the file named.
 """
@@ -49,8 +51,20 @@ def profile_messages(root=PACKAGE / "profiles"):
     return messages
 
 
+def template_messages(root=PACKAGE):
+    """{msgid: default} of every ``i18n:translate`` element of the page templates."""
+    messages = {}
+    for path in sorted(root.rglob("*.pt")):
+        for element in ElementTree.parse(path).iter():
+            if f"{I18N_NS}translate" in element.attrib:
+                default = " ".join("".join(element.itertext()).split())
+                msgid = element.attrib[f"{I18N_NS}translate"] or default
+                messages[msgid] = default
+    return messages
+
+
 def used_messages():
-    return {**profile_messages(), **python_messages()}
+    return {**profile_messages(), **template_messages(), **python_messages()}
 
 
 def _unquote(token):

@@ -3,7 +3,7 @@ from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import item_unit
 from nguon.workflow.approval import review_state
 from nguon.workflow.approval import WAITING_STATES
-from Products.CMFCore.utils import getToolByName
+from nguon.workflow.events import WORKFLOW_ID
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
 
@@ -21,7 +21,9 @@ def waiting_since(item):
     """When the item began to wait at its current level: its last transition."""
     if review_state(item) not in WAITING_STATES:
         raise AttributeError("waiting_since")
-    history = getToolByName(item, "portal_workflow").getInfoFor(item, "review_history", [])
+    # Read the history directly: indexing may run as a user who may not see it (the indexing
+    # queue is processed whenever someone next queries the catalog).
+    history = (getattr(item, "workflow_history", None) or {}).get(WORKFLOW_ID, ())
     if not history:
         raise AttributeError("waiting_since")
     return history[-1]["time"]

@@ -1,0 +1,1 @@
+"""Classic UI views of Nguồn."""

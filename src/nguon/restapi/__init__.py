@@ -1,0 +1,1 @@
+"""plone.restapi services of Nguồn, one folder per endpoint."""

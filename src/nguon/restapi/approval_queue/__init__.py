@@ -1,0 +1,1 @@
+"""``GET @approval-queue``: what waits for the current user's approval."""

@@ -1,0 +1,84 @@
+"""The approval scenario end to end through plone.restapi, as a commune site's staff would use it.
+
+A commune editor writes a bulletin for the whole province; the commune approver approves; it
+then waits for the province approver (the province has no district); a sibling commune's
+approver cannot publish it; the province approver publishes; citizens can read it.
+"""
+from nguon.testing import TREE_PASSWORD
+from nguon.testing import tree_user
+
+import requests
+
+import pytest
+
+
+@pytest.fixture
+def api_url(tree_functional):
+    return tree_functional["portal"].absolute_url()
+
+
+def _session(userid=None):
+    session = requests.Session()
+    session.headers["Accept"] = "application/json"
+    if userid:
+        session.auth = (userid, TREE_PASSWORD)
+    return session
+
+
+def _transition(userid, url, transition, **body):
+    return _session(userid).post(f"{url}/@workflow/{transition}", json=body)
+
+
+def test_commune_bulletin_for_the_province_climbs_to_the_province(api_url):
+    editor = tree_user("19786", "editors")
+    created = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "Bulletin",
+        "title": "Thông báo kế hoạch tiêm chủng toàn thành phố",
+        "description": "Đề nghị phổ biến trên toàn địa bàn thành phố.",
+        "category": "health", "priority": "normal",
+        "target_scope": "area", "target_units": ["46"], "channels": ["web", "radio"],
+    })
+    assert created.status_code == 201, created.text
+    item = created.json()["@id"]
+    assert _session().get(item).status_code == 401  # drafts are not public
+
+    assert _transition(editor, item, "submit").status_code == 200
+    commune_queue = _session(tree_user("19786", "approvers")).get(f"{api_url}/@approval-queue").json()
+    assert [entry["@id"] for entry in commune_queue["items"]] == [item]
+    assert commune_queue["counts"] == [{"unit": "19786", "title": "Phường Thuận Hóa", "count": 1}]
+
+    approved = _transition(tree_user("19786", "approvers"), item, "approve")
+    assert approved.status_code == 200 and approved.json()["review_state"] == "approved_at_level"
+
+    province_queue = _session(tree_user("46", "approvers")).get(f"{api_url}/@approval-queue").json()
+    assert province_queue["items"][0]["@id"] == item
+    assert province_queue["items"][0]["awaiting_unit_title"] == "Thành phố Huế"
+    assert _session(tree_user("19786", "approvers")).get(f"{api_url}/@approval-queue").json()["items"] == []
+
+    refused = _transition(tree_user("19777", "approvers"), item, "publish")
+    assert refused.status_code in (400, 401, 403)
+    assert _session().get(item).status_code == 401
+
+    published = _transition(tree_user("46", "approvers"), item, "publish")
+    assert published.status_code == 200 and published.json()["review_state"] == "published"
+    public = _session().get(item)
+    assert public.status_code == 200 and public.json()["title"].startswith("Thông báo kế hoạch")
+
+
+def test_rejecting_without_a_reason_is_refused_with_a_clear_message(api_url):
+    editor = tree_user("19777", "editors")
+    item = _session(editor).post(f"{api_url}/vn/46/19777", json={
+        "@type": "Bulletin", "title": "Lịch họp tổ dân phố", "category": "local-directive",
+        "channels": ["web"],
+    }).json()["@id"]
+    _transition(editor, item, "submit")
+    approver = tree_user("19777", "approvers")
+    refused = _transition(approver, item, "reject")
+    assert refused.status_code == 400
+    assert "lý do" in refused.json()["error"]["message"]
+    rejected = _transition(approver, item, "reject", comment="Thiếu địa điểm họp.")
+    assert rejected.status_code == 200 and rejected.json()["review_state"] == "rejected"
+
+
+def test_the_queue_needs_a_login(api_url):
+    assert _session().get(f"{api_url}/@approval-queue").status_code == 401

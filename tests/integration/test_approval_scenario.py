@@ -82,3 +82,38 @@ def test_rejecting_without_a_reason_is_refused_with_a_clear_message(api_url):
 
 def test_the_queue_needs_a_login(api_url):
     assert _session().get(f"{api_url}/@approval-queue").status_code == 401
+
+
+def test_emergency_item_is_published_at_once_and_says_so(api_url):
+    editor, approver = tree_user("19786", "editors"), tree_user("19786", "approvers")
+    item = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "Bulletin", "title": "Khẩn cấp: nước sông Hương lên nhanh",
+        "category": "disaster", "priority": "emergency",
+        "target_scope": "area", "target_units": ["46"], "channels": ["web", "radio", "board"],
+    }).json()["@id"]
+    published = _transition(approver, item, "emergency_publish", comment="Lũ đang lên.")
+    assert published.status_code == 200 and published.json()["review_state"] == "published"
+
+    approval = _session(editor).get(f"{item}/@approval").json()
+    assert approval["emergency_procedure"] is True
+    assert approval["skipped_units"] == [{"code": "46", "title": "Thành phố Huế"}]
+    assert [(h["from"], h["to"], h["actor"]) for h in approval["history"]] == [
+        ("draft", "published", approver)]
+    page = _session(editor).get(item, headers={"Accept": "text/html"}).text
+    assert "Phát hành theo thủ tục khẩn cấp" in page and "Thành phố Huế" in page
+    assert _session().get(f"{item}/@approval").status_code == 401
+    assert "thủ tục khẩn cấp" not in _session().get(item, headers={"Accept": "text/html"}).text
+
+
+def test_the_author_reads_why_an_item_was_sent_back(api_url):
+    editor = tree_user("19786", "editors")
+    item = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "Bulletin", "title": "Thông báo thu phí", "category": "public-services",
+        "channels": ["web"],
+    }).json()["@id"]
+    _transition(editor, item, "submit")
+    _transition(tree_user("19786", "approvers"), item, "reject", comment="Sai mức phí năm 2027.")
+    approval = _session(editor).get(f"{item}/@approval").json()
+    assert approval["last_rejection"]["comment"] == "Sai mức phí năm 2027."
+    page = _session(editor).get(item, headers={"Accept": "text/html"}).text
+    assert "Lý do bị trả lại" in page and "Sai mức phí năm 2027." in page

@@ -3,7 +3,9 @@ from DateTime import DateTime
 from nguon import _
 from nguon.workflow.approval import approving_unit_in_area
 from nguon.workflow.approval import ApprovalState
+from nguon.workflow.approval import WAITING_STATES
 from plone import api
+from Products.CMFCore.utils import getToolByName
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.i18n import translate
 
@@ -36,7 +38,19 @@ def record_transition(item, event):
     elif transition in ("approve", "publish"):
         state.record_approval(userid)
     elif transition == "emergency_publish":
+        if event.old_state.id not in WAITING_STATES:  # not submitted yet: no chain so far
+            state.start()
         state.record_emergency(userid, approving_unit_in_area(item) or "")
     if transition in ("publish", "emergency_publish") and item.effective_date is None:
         item.effective_date = DateTime()
     item.reindexObject(idxs=list(REINDEX))
+    save_version(item, transition, (event.kwargs or {}).get("comment", ""))
+
+
+def save_version(item, transition, comment):
+    """Every transition is also a version (CMFEditions), so the history shows what was
+    approved, rejected or published, and a diff between any two of them."""
+    repository = getToolByName(item, "portal_repository")
+    if repository.isVersionable(item):
+        title = getToolByName(item, "portal_workflow")[WORKFLOW_ID].transitions[transition].title
+        repository.save(obj=item, comment=f"{title}: {comment}" if comment else title)

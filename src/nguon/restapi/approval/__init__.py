@@ -1,0 +1,1 @@
+"""``GET <item>/@approval``: where the item stands in its approval chain, and its audit trail."""

@@ -1,0 +1,28 @@
+"""Serialize an item's approval summary (dates as ISO 8601)."""
+from DateTime import DateTime
+from nguon.workflow.summary import approval_summary
+from nguon.workflow.summary import in_approval_workflow
+from nguon.workflow.summary import may_see_approval
+from plone.restapi.services import Service
+from zExceptions import NotFound
+from zExceptions import Unauthorized
+
+
+def _json_ready(value):
+    if isinstance(value, DateTime):
+        return value.ISO8601()
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+class ApprovalGet(Service):
+    def reply(self):
+        if not in_approval_workflow(self.context):
+            raise NotFound("@approval")
+        if not may_see_approval(self.context):
+            raise Unauthorized("Chỉ cán bộ của đơn vị xem được quá trình duyệt.")
+        return {"@id": f"{self.context.absolute_url()}/@approval",
+                **_json_ready(approval_summary(self.context))}

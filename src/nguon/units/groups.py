@@ -3,8 +3,9 @@
 Local roles do not flow down the tree by themselves: each unit blocks acquisition and is
 granted, explicitly, the roles of its own groups and the narrower roles that the groups of the
 units above it hold over it (approvers above review what climbs to them; admins above see
-it). A province's editors therefore cannot edit a commune's drafts, while its approvers see
-what commune items wait for them.
+it, and manage the membership of its groups through the UnitAdmin role). A province's
+editors therefore cannot edit a commune's drafts, while its approvers see what commune items
+wait for them.
 """
 from nguon import _
 from nguon.content.unit import IAdministrativeUnit
@@ -18,12 +19,12 @@ from Acquisition import aq_inner
 OWN_ROLES = {
     "editors": ("Contributor", "Editor", "Reader"),
     "approvers": ("Reviewer", "Reader"),
-    "admins": ("Contributor", "Editor", "Reviewer", "Reader"),
+    "admins": ("Contributor", "Editor", "Reviewer", "Reader", "UnitAdmin"),
 }
 # Roles the groups of a unit hold on every unit below it.
 DESCENDANT_ROLES = {
     "approvers": ("Reviewer", "Reader"),
-    "admins": ("Reader",),
+    "admins": ("Reader", "UnitAdmin"),
 }
 
 GROUP_TITLES = {

@@ -1,0 +1,42 @@
+"""The three verbs of ``@unit-members``. Bodies: ``{"kind": "approvers", "user": "x"}``."""
+from nguon.units import membership
+from plone.restapi.deserializer import json_body
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+
+def listing(unit):
+    return {
+        "@id": f"{unit.absolute_url()}/@unit-members",
+        "unit": {"code": unit.code, "title": unit.Title()},
+        "groups": membership.members(unit),
+    }
+
+
+class UnitMembersGet(Service):
+    def reply(self):
+        return listing(self.context)
+
+
+class _Change(Service):
+    change = None
+
+    def reply(self):
+        # Token-less API calls authenticate every request; CSRF tokens are for the web forms.
+        alsoProvides(self.request, IDisableCSRFProtection)
+        body = json_body(self.request)
+        try:
+            type(self).change(self.context, body.get("kind"), body.get("user"))
+        except membership.MembershipError as error:
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
+        return listing(self.context)
+
+
+class UnitMembersAdd(_Change):
+    change = membership.add_member
+
+
+class UnitMembersRemove(_Change):
+    change = membership.remove_member

@@ -1,0 +1,77 @@
+"""Membership of a unit's groups, managed by the unit admins of that unit or of a unit above
+(permission "nguon: Manage unit members", held through the UnitAdmin role)."""
+from nguon import _
+from nguon.units.groups import group_id
+from nguon.units.groups import OWN_ROLES
+from plone import api
+from zope.i18n import translate
+
+
+MANAGE_PERMISSION = "nguon: Manage unit members"
+KINDS = tuple(OWN_ROLES)
+
+
+class MembershipError(ValueError):
+    """A membership change that cannot be made; ``message`` (an i18n message) is for the
+    person making it: translate it for their request."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def translated(self, request):
+        return translate(self.message, context=request)
+
+
+def can_manage(unit):
+    return api.user.has_permission(MANAGE_PERMISSION, obj=unit)
+
+
+def _check_kind(kind):
+    if kind not in KINDS:
+        raise MembershipError(_(
+            "error_unknown_group_kind",
+            default="Nhóm «${kind}» không có; dùng một trong: editors, approvers, admins.",
+            mapping={"kind": kind},
+        ))
+
+
+def _user(userid):
+    user = api.user.get(userid=userid) if userid else None
+    if user is None:
+        raise MembershipError(_(
+            "error_unknown_user", default="Không có người dùng «${user}».",
+            mapping={"user": userid or ""},
+        ))
+    return user
+
+
+def members(unit):
+    """{kind: [{"id", "fullname", "email"}]} for the unit's three groups, sorted by id."""
+    result = {}
+    for kind in KINDS:
+        group = api.group.get(groupname=group_id(unit.code, kind))
+        users = group.getGroupMembers() if group is not None else []
+        result[kind] = sorted(
+            ({"id": user.getId(), "fullname": user.getProperty("fullname", ""),
+              "email": user.getProperty("email", "")} for user in users),
+            key=lambda entry: entry["id"],
+        )
+    return result
+
+
+def add_member(unit, kind, userid):
+    _check_kind(kind)
+    api.group.add_user(groupname=group_id(unit.code, kind), user=_user(userid))
+
+
+def remove_member(unit, kind, userid):
+    _check_kind(kind)
+    user = _user(userid)
+    groupname = group_id(unit.code, kind)
+    if groupname not in user.getGroups():
+        raise MembershipError(_(
+            "error_not_a_member", default="«${user}» không thuộc nhóm này.",
+            mapping={"user": userid},
+        ))
+    api.group.remove_user(groupname=groupname, user=user)

@@ -1,0 +1,94 @@
+"""Merge one administrative unit into another, as the 2025 reform merged communes and
+provinces: the surviving unit gets the content, the sub-units, the group members and the
+history; old addresses redirect; the merged unit and its groups are removed."""
+from datetime import datetime
+from nguon import _
+from nguon.content.unit import IAdministrativeUnit
+from nguon.units.groups import ensure_unit_groups
+from nguon.units.groups import group_id
+from nguon.units.groups import OWN_ROLES
+from persistent.list import PersistentList
+from plone import api
+from plone.app.redirector.interfaces import IRedirectionStorage
+from zope.annotation.interfaces import IAnnotations
+from zope.component import getUtility
+from zope.i18n import translate
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
+
+
+MERGES_KEY = "nguon.units.merged_from"
+
+
+class MergeError(ValueError):
+    """A merge that cannot be made; ``message`` (an i18n message) says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def translated(self, request):
+        return translate(self.message, context=request)
+
+
+def merged_from(unit):
+    """What was merged into ``unit``: dicts with code, title, path, date and who did it."""
+    return list(IAnnotations(unit).get(MERGES_KEY, ()))
+
+
+def _check(source, target):
+    if source == target:
+        raise MergeError(_("error_merge_same", default="Không thể sáp nhập một đơn vị vào chính nó."))
+    if source in aq_chain(aq_inner(target)):
+        raise MergeError(_("error_merge_into_descendant",
+                           default="Không thể sáp nhập một đơn vị vào đơn vị trực thuộc của nó."))
+
+
+def _sub_units(unit):
+    """``unit`` and every unit below it."""
+    yield unit
+    for child in unit.objectValues():
+        if IAdministrativeUnit.providedBy(child):
+            yield from _sub_units(child)
+
+
+def _move_members(source, target):
+    for kind in OWN_ROLES:
+        old = api.group.get(groupname=group_id(source.code, kind))
+        for user in old.getGroupMembers() if old is not None else ():
+            api.group.add_user(groupname=group_id(target.code, kind), user=user)
+        if old is not None:
+            api.group.delete(groupname=old.getId())
+
+
+def _repoint_waiting_items(source_code, target_code):
+    """Items whose approval chain passes through the merged unit now pass through the target."""
+    from nguon.workflow.approval import ApprovalState
+
+    for brain in api.content.find(awaiting_unit=source_code, unrestricted=True):
+        state = ApprovalState(brain._unrestrictedGetObject())
+        state.data["chain"] = tuple(target_code if c == source_code else c for c in state.chain)
+        state.item.reindexObject(idxs=["awaiting_unit"])
+
+
+def merge_units(source, target):
+    """Merge ``source`` into ``target``; returns how many objects moved."""
+    _check(source, target)
+    source_path, source_code = "/".join(source.getPhysicalPath()), source.code
+    record = {"code": source_code, "title": source.Title(), "path": source_path,
+              "date": datetime.now().isoformat(timespec="seconds"),
+              "by": api.user.get_current().getId()}
+    moved = 0
+    for child in list(source.objectValues()):
+        moved_child = api.content.move(source=child, target=target, safe_id=True)
+        moved += 1
+        if IAdministrativeUnit.providedBy(moved_child):
+            for unit in _sub_units(moved_child):
+                ensure_unit_groups(unit)  # the units above them changed
+    _move_members(source, target)
+    _repoint_waiting_items(source_code, target.code)
+    IAnnotations(target).setdefault(MERGES_KEY, PersistentList()).append(record)
+    api.content.delete(obj=source, check_linkintegrity=False)
+    getUtility(IRedirectionStorage).add(source_path, "/".join(target.getPhysicalPath()))
+    return moved

@@ -52,6 +52,7 @@ setup(
             "nguon-start = nguon.instance.cli:start",
             "nguon-compile-translations = nguon.i18n:compile_command",
             "nguon-i18n-sync = nguon.i18n:sync_command",
+            "nguon-units = nguon.units.cli:main",
         ],
     },
 )

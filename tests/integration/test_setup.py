@@ -55,3 +55,14 @@ def test_uninstall_profile_is_hidden(portal):
     from nguon.setuphandlers import HiddenProfiles
 
     assert "nguon:uninstall" in HiddenProfiles().getNonInstallableProfiles()
+
+
+def test_levels_are_data_in_the_registry(portal):
+    from nguon.content.vocabularies import LevelsVocabulary
+
+    assert api.portal.get_registry_record("nguon.levels") == [
+        "central", "province", "district", "commune"]
+    api.portal.set_registry_record("nguon.levels", ["central", "province", "commune", "village"])
+    vocabulary = LevelsVocabulary(portal)
+    assert [term.value for term in vocabulary] == ["central", "province", "commune", "village"]
+    assert vocabulary.getTerm("village").title == "village"

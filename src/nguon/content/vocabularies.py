@@ -4,6 +4,8 @@ The values are stable identifiers stored on content and used by policies, feeds 
 the titles are what editors and citizens read.
 """
 from nguon import _
+from plone.registry.interfaces import IRegistry
+from zope.component import queryUtility
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
@@ -50,6 +52,21 @@ CATEGORIES = (
     ("environment", _("category_environment", default="Tài nguyên, môi trường")),
 )
 
+DOCUMENT_TYPES = (
+    ("law", _("document_type_law", default="Luật")),
+    ("ordinance", _("document_type_ordinance", default="Pháp lệnh")),
+    ("resolution", _("document_type_resolution", default="Nghị quyết")),
+    ("decree", _("document_type_decree", default="Nghị định")),
+    ("decision", _("document_type_decision", default="Quyết định")),
+    ("circular", _("document_type_circular", default="Thông tư")),
+    ("directive", _("document_type_directive", default="Chỉ thị")),
+    ("notice", _("document_type_notice", default="Thông báo")),
+    ("plan", _("document_type_plan", default="Kế hoạch")),
+    ("official-letter", _("document_type_official_letter", default="Công văn")),
+    ("report", _("document_type_report", default="Báo cáo")),
+    ("other", _("document_type_other", default="Văn bản khác")),
+)
+
 
 def _vocabulary(pairs):
     return SimpleVocabulary([SimpleTerm(value, value, title) for value, title in pairs])
@@ -63,8 +80,26 @@ def _factory(pairs):
     return factory
 
 
-LevelsVocabulary = _factory(LEVELS)
 PrioritiesVocabulary = _factory(PRIORITIES)
 ChannelsVocabulary = _factory(CHANNELS)
 TargetScopesVocabulary = _factory(TARGET_SCOPES)
 CategoriesVocabulary = _factory(CATEGORIES)
+DocumentTypesVocabulary = _factory(DOCUMENT_TYPES)
+
+
+LEVELS_RECORD = "nguon.levels"
+
+
+def configured_levels():
+    """Level ids, top-down, from the registry record ``nguon.levels`` (so a deployment can
+    add or drop levels without code); the built-in four when no site is at hand."""
+    registry = queryUtility(IRegistry)
+    levels = registry.get(LEVELS_RECORD) if registry is not None else None
+    return tuple(levels) if levels else tuple(value for value, _title in LEVELS)
+
+
+@provider(IVocabularyFactory)
+def LevelsVocabulary(context=None):
+    titles = dict(LEVELS)
+    return SimpleVocabulary([SimpleTerm(level, level, titles.get(level, level))
+                             for level in configured_levels()])

@@ -1,10 +1,7 @@
 """The ``nguon:demo`` profile's handler: builds the demo site, idempotently."""
-from collections import Counter
 from nguon.demo.items import create_demo_items
 from nguon.demo.users import create_demo_users
-from nguon.units import official
-from nguon.units.importer import sync_tree
-from nguon.units.importer import sync_unit
+from nguon.units.importer import sync_provinces
 from plone import api
 
 import logging
@@ -26,10 +23,8 @@ def install_demo(context):
     portal = api.portal.get()
     portal.title = SITE_TITLE
     portal.description = SITE_DESCRIPTION
-    central = sync_unit(portal, official.CENTRAL, counts=Counter())
-    for code in DEMO_PROVINCES:
-        counts = sync_tree(central, official.province(code))
-        logger.info("demo province %s: %s", code, dict(counts))
+    counts = sync_provinces(portal, DEMO_PROVINCES)
+    logger.info("demo units: %s", dict(counts))
     create_demo_users()
     created = create_demo_items()
     logger.info("demo items created: %d", created)

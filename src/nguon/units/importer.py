@@ -4,6 +4,7 @@ Running it again changes nothing that is already right: a unit is found by code 
 is, renamed if the official name changed, and created only if missing.
 """
 from collections import Counter
+from nguon.units import official
 from nguon.units.groups import ensure_unit_groups
 from plone import api
 
@@ -51,4 +52,14 @@ def sync_tree(container, official):
     unit = sync_unit(container, official, counts)
     for child in official.children:
         sync_unit(unit, child, counts)
+    return counts
+
+
+def sync_provinces(portal, codes):
+    """Sync the central unit and the official provinces ``codes`` (with all their communes)
+    under ``portal``; returns the counts for all of them together."""
+    counts = Counter(created=0, updated=0, unchanged=0)
+    central = sync_unit(portal, official.CENTRAL, counts)
+    for code in codes:
+        counts.update(sync_tree(central, official.province(code)))
     return counts

@@ -70,7 +70,7 @@ def province(code):
     try:
         return provinces()[key]
     except KeyError:
-        raise KeyError(f"no province with official code {key} in vietnam-provinces "
+        raise KeyError(f"không có tỉnh, thành phố mã {key} trong danh mục vietnam-provinces "
                        f"{vietnam_provinces.__version__}") from None
 
 

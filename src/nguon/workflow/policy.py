@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from functools import lru_cache
 from nguon.content.vocabularies import CATEGORIES
-from nguon.content.vocabularies import LEVELS
+from nguon.content.vocabularies import configured_levels
 from nguon.content.vocabularies import PRIORITIES
 from nguon.content.vocabularies import TARGET_SCOPES
 from pathlib import Path
@@ -25,7 +25,6 @@ CONDITIONS = {
     "category": tuple(value for value, _title in CATEGORIES),
     "target_scope": tuple(value for value, _title in TARGET_SCOPES),
 }
-LEVEL_IDS = tuple(value for value, _title in LEVELS)
 RULE_KEYS = ("name", "when", "approve", "at_least")
 
 
@@ -100,7 +99,8 @@ class _Reader:
         return Rule(
             name=self.scalar(seen["name"][1], "name") if "name" in seen else f"quy tắc {index}",
             approve=self.scalar(seen["approve"][1], "approve", APPROVE_MODES),
-            at_least=self.scalar(seen["at_least"][1], "at_least", LEVEL_IDS) if "at_least" in seen else None,
+            at_least=(self.scalar(seen["at_least"][1], "at_least", configured_levels())
+                      if "at_least" in seen else None),
             when=when,
         )
 

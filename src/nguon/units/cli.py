@@ -1,0 +1,90 @@
+"""``nguon-units``: sync units from the official list, or merge two units, on a stopped site.
+
+    nguon-units sync --province 46 --province 44
+    nguon-units sync --all
+    nguon-units merge 19777 19786
+
+It opens the instance's database directly (run it from the project folder, with the site
+stopped); while the site runs, use the "Đơn vị hành chính" control panel instead.
+"""
+from nguon.instance.settings import ConfigurationError
+from nguon.instance.settings import from_environment
+from nguon.instance.site import open_app
+from nguon.units import official
+from nguon.units.importer import find_unit
+from nguon.units.importer import sync_provinces
+from nguon.units.merge import merge_units
+from nguon.units.merge import MergeError
+from zope.component.hooks import setSite
+
+import argparse
+import sys
+import transaction
+import zc.lockfile
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="nguon-units", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    sync = commands.add_parser("sync", help="tạo hoặc cập nhật đơn vị theo danh mục chính thức")
+    which = sync.add_mutually_exclusive_group(required=True)
+    which.add_argument("--province", action="append", metavar="MÃ", help="mã tỉnh, thành phố")
+    which.add_argument("--all", action="store_true", help="cả 34 tỉnh, thành phố")
+    merge = commands.add_parser("merge", help="sáp nhập đơn vị NGUỒN vào đơn vị ĐÍCH")
+    merge.add_argument("source", metavar="NGUỒN")
+    merge.add_argument("target", metavar="ĐÍCH")
+    return parser
+
+
+def _site(settings):
+    try:
+        app = open_app(settings.zope_conf)
+    except zc.lockfile.LockError:
+        raise ConfigurationError(
+            "cơ sở dữ liệu đang được Plone dùng: dừng site, hoặc dùng trang quản trị "
+            "«Đơn vị hành chính» (@@units-controlpanel)") from None
+    site = app.get(settings.site_id)
+    if site is None:
+        raise ConfigurationError(f"không có site «{settings.site_id}»: chạy make start trước")
+    setSite(site)
+    return site
+
+
+def _sync(site, arguments):
+    codes = sorted(official.provinces()) if arguments.all else arguments.province
+    for code in codes:
+        official.province(code)  # an unknown code fails before anything changes
+    total = {"created": 0, "updated": 0, "unchanged": 0}
+    for code in codes:
+        counts = sync_provinces(site, [code])
+        transaction.commit()
+        total = {key: total[key] + counts[key] for key in total}
+        print(f"nguon: {code} {official.province(code).title}: {dict(counts)}", flush=True)
+    print(f"nguon: tổng cộng: tạo mới {total['created']}, cập nhật {total['updated']}, "
+          f"giữ nguyên {total['unchanged']}")
+
+
+def _merge(site, arguments):
+    source, target = find_unit(arguments.source), find_unit(arguments.target)
+    for code, unit in ((arguments.source, source), (arguments.target, target)):
+        if unit is None:
+            raise ConfigurationError(f"không có đơn vị mã «{code}»")
+    title = source.Title()
+    try:
+        moved = merge_units(source, target)
+    except MergeError as error:
+        raise ConfigurationError(error.translated(None)) from None
+    transaction.commit()
+    print(f"nguon: đã sáp nhập «{title}» vào «{target.Title()}» ({moved} mục chuyển sang)")
+
+
+def main(argv=None):
+    arguments = _parser().parse_args(argv)
+    try:
+        site = _site(from_environment())
+        (_sync if arguments.command == "sync" else _merge)(site, arguments)
+    except (ConfigurationError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) else error
+        print(f"nguon: LỖI: {message}", file=sys.stderr)
+        return 2
+    return 0

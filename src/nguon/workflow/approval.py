@@ -26,6 +26,10 @@ WAITING_STATES = ("pending", "approved_at_level")
 APPROVER_GROUP = re.compile(r"^unit-(?P<code>.+)-approvers$")
 
 
+def _now():
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
 def review_state(obj):
     """The item's workflow state, found by acquisition (works without a site hook, as in
     indexing at commit time)."""
@@ -128,7 +132,7 @@ class ApprovalState:
         """Called after the approving transition: the step not yet advanced is the one done."""
         unit = self.chain[self.step] if self.step < len(self.chain) else ""
         self.data["approvals"].append(
-            {"unit": unit, "user": userid, "time": datetime.now().isoformat()}
+            {"unit": unit, "user": userid, "time": _now()}
         )
         self.data["step"] = self.step + 1
 
@@ -136,7 +140,7 @@ class ApprovalState:
         remaining = self.chain[self.step:] if self.chain else ()
         self.data.update(emergency=True, skipped=tuple(c for c in remaining if c != acting_unit))
         self.data["approvals"].append(
-            {"unit": acting_unit, "user": userid, "time": datetime.now().isoformat(),
+            {"unit": acting_unit, "user": userid, "time": _now(),
              "emergency": True}
         )
 

@@ -29,6 +29,8 @@ setup(
         "collective.solr",
         "ftw.upgrade",
         "Pillow",
+        "pypdf",
+        "python-docx",
         "PyYAML",
         "requests",
         "setuptools>=75,<82",

@@ -22,15 +22,25 @@ def test_browser_layer_registered(portal):
     assert INguonLayer in registered_layers()
 
 
-@pytest.mark.parametrize("type_id", ["AdministrativeUnit", "Bulletin"])
+@pytest.mark.parametrize("type_id", ["AdministrativeUnit", "Bulletin", "LegalDocument",
+                                     "RadioItem", "BoardNotice"])
 def test_content_types_registered(portal, type_id):
     assert type_id in api.portal.get_tool("portal_types").objectIds()
 
 
-def test_units_hold_units_and_bulletins_only(portal):
-    fti = api.portal.get_tool("portal_types")["AdministrativeUnit"]
-    assert set(fti.allowed_content_types) == {"AdministrativeUnit", "Bulletin"}
-    assert api.portal.get_tool("portal_types")["Bulletin"].global_allow is False
+ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
+
+
+def test_units_hold_units_and_information_items_only(portal):
+    types = api.portal.get_tool("portal_types")
+    assert set(types["AdministrativeUnit"].allowed_content_types) == {"AdministrativeUnit", *ITEM_TYPES}
+    assert not any(types[name].global_allow for name in ITEM_TYPES)
+
+
+@pytest.mark.parametrize("type_id", ITEM_TYPES)
+def test_every_item_type_is_in_the_approval_workflow(portal, type_id):
+    assert api.portal.get_tool("portal_workflow").getChainForPortalType(type_id) == (
+        "nguon_approval_workflow",)
 
 
 def test_vietnamese_is_the_default_language_with_english_available(portal):

@@ -1,4 +1,8 @@
 """Catalog indexers of the content types."""
+from nguon.content.board_notice import IBoardNotice
+from nguon.content.legal_document import ILegalDocument
+from nguon.content.radio_item import IRadioItem
+from nguon.content.text_extraction import searchable_text
 from nguon.content.unit import IAdministrativeUnit
 from plone.indexer import indexer
 
@@ -11,3 +15,25 @@ def unit_code(unit):
 @indexer(IAdministrativeUnit)
 def unit_level(unit):
     return unit.level
+
+
+def _joined(*parts):
+    return " ".join(part for part in parts if part)
+
+
+@indexer(ILegalDocument)
+def legal_document_text(document):
+    """Title, summary, number, issuing body, signer and the text of the attached file."""
+    data = document.file.data if document.file else b""
+    return _joined(document.title, document.description, document.number,
+                   document.issuing_body, document.signer, searchable_text(data))
+
+
+@indexer(IRadioItem)
+def radio_item_text(item):
+    return _joined(item.title, item.description, item.script)
+
+
+@indexer(IBoardNotice)
+def board_notice_text(notice):
+    return _joined(notice.title, notice.description, notice.text)

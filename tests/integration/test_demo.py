@@ -104,3 +104,13 @@ def test_demo_items_went_through_the_approval_chain(demo_portal):
     assert api.content.get_state(emergency) == "published"
     assert ApprovalState(emergency).emergency and ApprovalState(emergency).skipped == ("44",)
     assert emergency.listCreators() == ("donghoi.bientap",)
+
+
+def test_every_item_type_has_demo_items(demo_portal):
+    from collections import Counter
+
+    counts = Counter(b.portal_type for b in api.content.find(
+        portal_type=["LegalDocument", "RadioItem", "BoardNotice"]))
+    assert counts == {"LegalDocument": 2, "RadioItem": 2, "BoardNotice": 2}
+    found = api.content.find(SearchableText="diễn tập sơ tán", portal_type="LegalDocument")
+    assert [b.getId for b in found] == ["quyet-dinh-ke-hoach-phong-chong-thien-tai-2027"]

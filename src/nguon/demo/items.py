@@ -1,10 +1,15 @@
-"""Realistic Vietnamese bulletins for the demo units, in several workflow states."""
+"""Realistic Vietnamese items for the demo units — bulletins, legal documents, radio items and
+board notices — in several workflow states, each written and approved by the demo users."""
+from datetime import date
 from DateTime import DateTime
+from docx import Document
+from io import BytesIO
 from nguon.demo.users import DEMO_USERS
 from nguon.units.importer import find_unit
 from nguon.workflow.approval import ApprovalState
 from plone import api
 from plone.app.textfield.value import RichTextValue
+from plone.namedfile.file import NamedBlobFile
 
 
 # Effective dates count back from this day so that the demo looks the same on every install.
@@ -172,34 +177,102 @@ def _approve_until(bulletin, stop_states):
             api.content.transition(obj=bulletin, transition=transition)
 
 
-def _create(unit, item):
-    (code, slug, title, summary, text, category, priority, scope, channels, age, state) = item
-    scope, _sep, area = scope.partition(":")
-    with api.env.adopt_user(username=_demo_user(code, "editors")):
-        bulletin = api.content.create(
-            container=unit,
-            type="Bulletin",
-            id=slug,
-            title=title,
-            description=summary,
-            text=RichTextValue(text, "text/html", "text/x-html-safe"),
-            category=category,
-            priority=priority,
-            target_scope=scope,
-            target_units=[area] if area else [],
-            channels=set(channels),
-            effective=DEMO_DAY - age if state in ("published", "emergency") else None,
-        )
-        if state != "draft":
-            api.content.transition(obj=bulletin, transition="submit")
+def _bring_to(item, code, state):
+    """Walk a new item through the workflow as the demo users of its unit would."""
+    if state != "draft":
+        with api.env.adopt_user(username=_demo_user(code, "editors")):
+            api.content.transition(obj=item, transition="submit")
     if state == "published":
-        _approve_until(bulletin, ("published",))
+        _approve_until(item, ("published",))
     elif state == "climbing":
-        _approve_until(bulletin, ("approved_at_level", "published"))
+        _approve_until(item, ("approved_at_level", "published"))
     elif state == "emergency":
         with api.env.adopt_user(username=_demo_user(code, "approvers")):
-            api.content.transition(obj=bulletin, transition="emergency_publish")
-    return bulletin
+            api.content.transition(obj=item, transition="emergency_publish")
+
+
+def _create(unit, portal_type, slug, state, age, **fields):
+    code = unit.code
+    with api.env.adopt_user(username=_demo_user(code, "editors")):
+        item = api.content.create(
+            container=unit, type=portal_type, id=slug,
+            effective=DEMO_DAY - age if state in ("published", "emergency") else None,
+            **fields,
+        )
+    _bring_to(item, code, state)
+    return item
+
+
+def _bulletin(unit, item):
+    (_code, slug, title, summary, text, category, priority, scope, channels, age, state) = item
+    scope, _sep, area = scope.partition(":")
+    return _create(
+        unit, "Bulletin", slug, state, age,
+        title=title, description=summary,
+        text=RichTextValue(text, "text/html", "text/x-html-safe"),
+        category=category, priority=priority, target_scope=scope,
+        target_units=[area] if area else [], channels=set(channels),
+    )
+
+
+def _docx(paragraphs):
+    """A real DOCX with these paragraphs, as a Word user would attach it."""
+    document = Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    stream = BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def _other_items():
+    """(unit code, type, id, state, days before DEMO_DAY, fields) of the other item types."""
+    yield ("46", "LegalDocument", "quyet-dinh-ke-hoach-phong-chong-thien-tai-2027", "published", 5, dict(
+        title="Quyết định ban hành Kế hoạch phòng, chống thiên tai năm 2027",
+        description="Kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn của thành phố Huế.",
+        number="215/QĐ-UBND", document_type="decision", issuing_body="Ủy ban nhân dân thành phố Huế",
+        signer="Phó Chủ tịch Ủy ban nhân dân thành phố", issue_date=date(2026, 11, 10),
+        category="disaster", target_scope="subtree",
+        file=NamedBlobFile(_docx([
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HUẾ",
+            "QUYẾT ĐỊNH Ban hành Kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2027",
+            "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2027.",
+            "Điều 2. Ủy ban nhân dân các xã, phường tổ chức diễn tập sơ tán dân trước mùa mưa bão.",
+        ]), filename="215-QD-UBND.docx"),
+    ))
+    yield ("19786", "LegalDocument", "thong-bao-lich-tiep-cong-dan-2027", "published", 3, dict(
+        title="Thông báo lịch tiếp công dân năm 2027",
+        number="08/TB-UBND", document_type="notice", issuing_body="Ủy ban nhân dân phường Thuận Hóa",
+        signer="Chủ tịch Ủy ban nhân dân phường", issue_date=date(2026, 11, 15),
+        category="local-directive", target_scope="unit",
+        file=NamedBlobFile(_docx([
+            "Chủ tịch Ủy ban nhân dân phường tiếp công dân vào sáng thứ Năm hằng tuần.",
+            "Địa điểm: Bộ phận tiếp công dân, trụ sở Ủy ban nhân dân phường Thuận Hóa.",
+        ]), filename="08-TB-UBND.docx"),
+    ))
+    yield ("19786", "RadioItem", "ban-tin-phat-thanh-sang-thu-hai", "published", 1, dict(
+        title="Bản tin phát thanh sáng thứ Hai",
+        script="Kính thưa bà con phường Thuận Hóa. Sáng nay, từ 7 giờ đến 16 giờ ngày 25 tháng 11, "
+               "Điện lực Huế tạm ngừng cấp điện để bảo dưỡng lưới điện. Đề nghị bà con chủ động "
+               "sắp xếp công việc.",
+        category="public-services", target_scope="unit",
+    ))
+    yield ("44", "RadioItem", "canh-bao-bao-so-15-phat-thanh", "published", 1, dict(
+        title="Phát thanh cảnh báo bão số 15",
+        script="Bão số 15 đang tiến gần đất liền. Bà con vùng ven biển khẩn trương gia cố nhà cửa, "
+               "đưa tàu thuyền vào nơi tránh trú an toàn.",
+        category="disaster", priority="emergency", target_scope="subtree",
+    ))
+    yield ("19786", "BoardNotice", "bang-tin-lich-cat-dien", "published", 1, dict(
+        title="Lịch cắt điện 25/11",
+        text="Ngừng cấp điện 7:00–16:00 ngày 25/11 tại các đường Lê Lợi, Hà Nội, Nguyễn Huệ.",
+        display_duration=15, category="public-services", target_scope="unit",
+    ))
+    yield ("18880", "BoardNotice", "bang-tin-trieu-cuong", "pending", 0, dict(
+        title="Cảnh báo triều cường",
+        text="Triều cường dâng cao chiều nay: không đi lại ven sông Nhật Lệ.",
+        display_duration=20, category="disaster", priority="priority", target_scope="unit",
+    ))
 
 
 def create_demo_items():
@@ -208,6 +281,11 @@ def create_demo_items():
     for item in (*DEMO_ITEMS, *CHAIN_ITEMS, *_routine_items()):
         unit = find_unit(item[0])
         if item[1] not in unit.objectIds():
-            _create(unit, item)
+            _bulletin(unit, item)
+            created += 1
+    for code, portal_type, slug, state, age, fields in _other_items():
+        unit = find_unit(code)
+        if slug not in unit.objectIds():
+            _create(unit, portal_type, slug, state, age, **fields)
             created += 1
     return created

@@ -1,26 +1,18 @@
 """Membership of a unit's groups, managed by the unit admins of that unit or of a unit above
 (permission "nguon: Manage unit members", held through the UnitAdmin role)."""
 from nguon import _
+from nguon.errors import UserError
 from nguon.units.groups import group_id
 from nguon.units.groups import OWN_ROLES
 from plone import api
-from zope.i18n import translate
 
 
 MANAGE_PERMISSION = "nguon: Manage unit members"
 KINDS = tuple(OWN_ROLES)
 
 
-class MembershipError(ValueError):
-    """A membership change that cannot be made; ``message`` (an i18n message) is for the
-    person making it: translate it for their request."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def translated(self, request):
-        return translate(self.message, context=request)
+class MembershipError(UserError):
+    """A membership change that cannot be made."""
 
 
 def can_manage(unit):

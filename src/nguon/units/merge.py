@@ -3,6 +3,7 @@ provinces: the surviving unit gets the content, the sub-units, the group members
 history; old addresses redirect; the merged unit and its groups are removed."""
 from datetime import datetime
 from nguon import _
+from nguon.errors import UserError
 from nguon.content.unit import IAdministrativeUnit
 from nguon.units.groups import ensure_unit_groups
 from nguon.units.groups import group_id
@@ -12,7 +13,6 @@ from plone import api
 from plone.app.redirector.interfaces import IRedirectionStorage
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
-from zope.i18n import translate
 
 from Acquisition import aq_chain
 from Acquisition import aq_inner
@@ -21,15 +21,8 @@ from Acquisition import aq_inner
 MERGES_KEY = "nguon.units.merged_from"
 
 
-class MergeError(ValueError):
-    """A merge that cannot be made; ``message`` (an i18n message) says why."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def translated(self, request):
-        return translate(self.message, context=request)
+class MergeError(UserError):
+    """A merge that cannot be made."""
 
 
 def merged_from(unit):

@@ -4,6 +4,9 @@ from nguon import testing
 from tests.layers import layer_fixture
 from tests.layers import sort_by_layer
 from tests.layers import STACK
+from tests.solr_node import SolrNode
+
+import pytest
 
 
 pytest_plugins = ["pytest_plone"]
@@ -22,3 +25,11 @@ def pytest_collection_modifyitems(session, config, items):
 
 def pytest_sessionfinish(session, exitstatus):
     STACK.close()
+
+
+@pytest.fixture(scope="session")
+def solr(tmp_path_factory):
+    """A real Solr node with the project's configset, for the whole session."""
+    node = SolrNode(tmp_path_factory.mktemp("solr-data")).start()
+    yield node
+    node.stop()

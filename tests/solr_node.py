@@ -1,0 +1,59 @@
+"""A real Solr 9.10 node (solr/start.sh) for the tests that need one: its own free port and
+its own data folder, stopped when the test session ends."""
+from pathlib import Path
+from tests.e2e.instance import free_port
+
+import json
+import os
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class SolrNode:
+    def __init__(self, data_dir, startup_timeout=600):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/solr/plone"
+        self.data_dir = data_dir
+        self.startup_timeout = startup_timeout
+        self.process = None
+
+    def start(self):
+        env = {name: value for name, value in os.environ.items() if not name.startswith("SOLR_")}
+        env.update(SOLR_PORT=str(self.port), SOLR_DATA_DIR=str(self.data_dir), SOLR_HEAP="512m")
+        self.log = open(Path(self.data_dir) / "solr.log", "wb")
+        self.process = subprocess.Popen(["bash", str(ROOT / "solr" / "start.sh")], env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Solr exited with {self.process.returncode}: see {self.log.name}")
+            try:
+                if self.get("admin/ping")["status"] == "OK":
+                    return self
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"Solr not ready after {self.startup_timeout}s: see {self.log.name}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+        if self.process:
+            self.log.close()
+
+    def get(self, path, **params):
+        query = urllib.parse.urlencode({"wt": "json", **params}, doseq=True)
+        with urllib.request.urlopen(f"{self.url}/{path}?{query}", timeout=30) as answer:
+            return json.load(answer)
+
+    def post(self, path, payload):
+        request = urllib.request.Request(f"{self.url}/{path}", data=json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.load(answer)

@@ -16,6 +16,7 @@ from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
 from nguon.units.merge import MergeError
 from zope.component.hooks import setSite
+from zope.i18n import translate
 
 import argparse
 import sys
@@ -73,7 +74,7 @@ def _merge(site, arguments):
     try:
         moved = merge_units(source, target)
     except MergeError as error:
-        raise ConfigurationError(error.translated(None)) from None
+        raise ConfigurationError(translate(error.message, target_language="vi")) from None
     transaction.commit()
     print(f"nguon: đã sáp nhập «{title}» vào «{target.Title()}» ({moved} mục chuyển sang)")
 

@@ -37,3 +37,8 @@ translations: $(INSTALLED)
 ## Remove the generated instance configuration (never the data under var/).
 clean-instance:
 	rm -rf parts/instance
+
+## make bench-approval: approval by level at 50,000 items beside stock Plone (docs/benchmarks.md).
+.PHONY: bench-approval
+bench-approval: install
+	$(BIN)/python tests/bench/bench_approval.py $(BENCH_ARGS)

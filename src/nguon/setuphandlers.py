@@ -1,4 +1,4 @@
-"""Install-time handlers of the ``nguon:default`` profile."""
+"""What the add-ons control panel shows of the nguon profiles."""
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 
@@ -9,6 +9,3 @@ class HiddenProfiles:
         """Hide the uninstall profile from the add-ons control panel."""
         return ["nguon:uninstall"]
 
-
-def post_install(context):
-    """Nothing to do beyond the profile's XML yet; kept as the profile's single entry point."""

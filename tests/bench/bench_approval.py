@@ -159,11 +159,9 @@ def queue_province(specs):
     waiting = Counter(spec.province.code for spec in specs if spec.kind == "climbed")
     code, count = waiting.most_common(1)[0]
     province = unit_tree()[code]
-    path = f"/{SITE_ID}/{CENTRAL.slug}/{province.slug}"
-    stock_pending = sum(1 for spec in specs if spec.province.code == code
-                        and KINDS[spec.kind][2][-1:] == ("submit",))
-    return {"code": code, "title": province.title, "path": path, "waiting": count,
-            "communes": len(province.children), "stock_pending": stock_pending}
+    return {"code": code, "title": province.title, "waiting": count,
+            "path": f"/{SITE_ID}/{CENTRAL.slug}/{province.slug}",
+            "communes": len(province.children)}
 
 
 def instance_settings(root, port=8080):
@@ -185,6 +183,7 @@ def build(root, items):
 
     import transaction
 
+    code = code_version()  # the code this process loads now, whatever changes meanwhile
     settings = instance_settings(root)
     write_instance(settings)
     steps = {}
@@ -212,7 +211,7 @@ def build(root, items):
         "kinds": dict(Counter(spec.kind for spec in specs)),
         "build_seconds": steps,
         "built": datetime.now().isoformat(timespec="seconds"),
-        "code": code_version(),
+        "code": code,
         "data_fs_bytes": (settings.var / "filestorage" / "Data.fs").stat().st_size,
     }
 
@@ -443,8 +442,10 @@ class HttpCase:
     userid: str
 
 
-def http_cases(province, queue_length):
-    """The province approver's queue and the stock reviewer's search of the same province."""
+def http_cases(province):
+    """The province approver's queue and the stock reviewer's search of the same province,
+    first page and as many items as the queue."""
+    queue_length = province["waiting"]
     search = (("review_state", "pending"), ("portal_type", STOCK_TYPE),
               ("path", province["path"]), ("sort_on", "modified"))
     who = f"approver of {province['title']}"
@@ -471,7 +472,7 @@ def measure_http(root, province, samples, warmup):
     base = f"http://127.0.0.1:{port}/{SITE_ID}"
     try:
         wait_until_serving(server, base)
-        cases = http_cases(province, province["waiting"])
+        cases = http_cases(province)
         sessions = {case.name: requests.Session() for case in cases}
         for case in cases:
             sessions[case.name].auth = (case.userid, PASSWORD)
@@ -625,7 +626,7 @@ def transition_table(results):
 def http_table(results, province):
     rows = ["| request | user | n | p50 ms | p95 ms | mean ms | items returned / total "
             "| response KiB |", "|---|---|--:|--:|--:|--:|--:|--:|"]
-    for case in http_cases(province, province["waiting"]):
+    for case in http_cases(province):
         figures, timing = results[case.name], row(results, case.name)
         rows.append(f"| {case.label} | {case.who} | {timing['n']} | {timing['p50']:.1f} "
                     f"| {timing['p95']:.1f} | {timing['mean']:.1f} "
@@ -664,7 +665,7 @@ def interpretation(transitions, http, province):
     ]
 
 
-def section(args, manifest, built_now, province, transitions, http, load):
+def section(args, manifest, built_now, code, province, transitions, http, load):
     kinds = manifest["kinds"]
     stock = Counter()
     for kind, count in kinds.items():
@@ -677,7 +678,7 @@ def section(args, manifest, built_now, province, transitions, http, load):
         f"Run {datetime.now():%Y-%m-%d %H:%M} on {info['cpu']}, {info['nproc']} cores, "
         f"{info['ram_gib']} GiB RAM (shared; load average {load[0]:.2f} at start, "
         f"{load[1]:.2f} at end); Python {info['python']}, Plone {info['plone']}, "
-        f"ZODB {info['zodb']} FileStorage; {describe_code(manifest['code'], code_version())}.",
+        f"ZODB {info['zodb']} FileStorage; {describe_code(manifest['code'], code)}.",
         "",
         "```sh",
         f".venv/bin/python tests/bench/bench_approval.py --items {args.items} "
@@ -745,6 +746,7 @@ def run(args):
     load_start = os.getloadavg()[0]
     dataset = Path(args.db).resolve() / f"items-{args.items}-v{DATASET_VERSION}"
     manifest, built_now = ensure_template(args, dataset / "template")
+    code = code_version()  # the code the server and the transitions process will load
     run_root = dataset / "run"
     say("copying the database")
     fresh_copy(dataset / "template", run_root)
@@ -753,7 +755,7 @@ def run(args):
     http = measure_http(run_root, province, args.samples, args.warmup)
     say("transitions")
     transitions = child("transitions", args, run_root, run_root / "transitions.json")
-    generated = section(args, manifest, built_now, province, transitions, http,
+    generated = section(args, manifest, built_now, code, province, transitions, http,
                         (load_start, os.getloadavg()[0]))
     write_doc(generated)
     print("\n".join(line for line in generated.splitlines() if line.startswith("|")))

@@ -30,9 +30,7 @@ Usage::
 """
 from collections import Counter
 from dataclasses import dataclass
-from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
 from nguon.instance.files import write_instance
 from nguon.instance.settings import from_environment
 from nguon.units.official import CENTRAL
@@ -118,22 +116,9 @@ class Spec:
         return f"{self.folder}/{'s' if stock else 'b'}-{self.index:06d}"
 
 
-@lru_cache(maxsize=1)
 def unit_tree():
-    """The official provinces with their communes, each commune's id unique in its province.
-
-    The official codenames of 8 pairs of communes of the same province are equal once the
-    diacritics are gone (Xã Văn Lăng and Xã Văn Lang in Thái Nguyên, ...), so
-    ``nguon.units.importer.sync_tree`` fails on the second one ("id already in use"); such
-    communes get their code appended to their id, here only.
-    """
-    tree = {}
-    for code, official in provinces().items():
-        seen = Counter(child.slug for child in official.children)
-        children = tuple(replace(child, slug=f"{child.slug}-{child.code}")
-                         if seen[child.slug] > 1 else child for child in official.children)
-        tree[code] = replace(official, children=children)
-    return tree
+    """The official provinces with their communes (ids are unique within each province)."""
+    return provinces()
 
 
 def plan(items):

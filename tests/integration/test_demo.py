@@ -114,3 +114,11 @@ def test_every_item_type_has_demo_items(demo_portal):
     assert counts == {"LegalDocument": 2, "RadioItem": 2, "BoardNotice": 2}
     found = api.content.find(SearchableText="diễn tập sơ tán", portal_type="LegalDocument")
     assert [b.getId for b in found] == ["quyet-dinh-ke-hoach-phong-chong-thien-tai-2027"]
+
+
+def test_indexing_an_item_outside_the_workflow_writes_nothing(demo_portal):
+    from zope.annotation.interfaces import IAnnotations
+
+    page = api.content.create(container=demo_portal, type="Document", title="Giới thiệu")
+    page.reindexObject()
+    assert "nguon.workflow.approval" not in IAnnotations(page)

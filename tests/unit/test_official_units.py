@@ -33,3 +33,12 @@ def test_communes_have_levels_kinds_and_unique_slugs():
 def test_an_unknown_province_code_is_named_in_the_error():
     with pytest.raises(KeyError, match="99"):
         official.province("99")
+
+
+def test_every_commune_id_is_unique_in_its_province():
+    # Xã Văn Lăng and Xã Văn Lang (Thái Nguyên) share a codename once diacritics go.
+    for province in official.provinces().values():
+        slugs = [c.slug for c in province.children]
+        assert len(slugs) == len(set(slugs)), province.title
+    thai_nguyen = {c.title: c.slug for c in official.province("19").children}
+    assert thai_nguyen["Xã Văn Lăng"] != thai_nguyen["Xã Văn Lang"]

@@ -61,7 +61,7 @@ def _repoint_waiting_items(source_code, target_code):
 
     for brain in api.content.find(awaiting_unit=source_code, unrestricted=True):
         state = ApprovalState(brain._unrestrictedGetObject())
-        state.data["chain"] = tuple(target_code if c == source_code else c for c in state.chain)
+        state.for_update()["chain"] = tuple(target_code if c == source_code else c for c in state.chain)
         state.item.reindexObject(idxs=["awaiting_unit"])
 
 

@@ -4,7 +4,9 @@ Since 1 July 2025 the list has two tiers: 34 provinces and 3,321 communes, wards
 zones. Codes are the official ones, zero-padded as the national catalogue writes them
 (two digits for a province, five for a commune).
 """
+from collections import Counter
 from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 
 import json
@@ -45,6 +47,14 @@ def _commune(ward):
     )
 
 
+def _unique_slugs(communes):
+    """Names that differ only by diacritics (Xã Văn Lăng, Xã Văn Lang) share a codename:
+    those communes get their official code appended, so every id in a province is unique."""
+    seen = Counter(commune.slug for commune in communes)
+    return tuple(replace(commune, slug=f"{commune.slug}-{commune.code}")
+                 if seen[commune.slug] > 1 else commune for commune in communes)
+
+
 def _province(raw):
     return OfficialUnit(
         code=f"{raw['code']:02d}",
@@ -52,7 +62,7 @@ def _province(raw):
         level="province",
         division_type=raw["division_type"],
         slug=_slug(raw["codename"]),
-        children=tuple(_commune(ward) for ward in raw["wards"]),
+        children=_unique_slugs([_commune(ward) for ward in raw["wards"]]),
     )
 
 

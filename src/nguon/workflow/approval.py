@@ -81,15 +81,20 @@ def compute_chain(item):
 class ApprovalState:
     """The approval record kept on an item (in an annotation)."""
 
+    EMPTY = {"chain": (), "step": 0, "rule": "", "approvals": (), "skipped": (),
+             "emergency": False}
+
     def __init__(self, item):
         self.item = item
-        annotations = IAnnotations(item)
-        if ANNOTATION_KEY not in annotations:
-            annotations[ANNOTATION_KEY] = PersistentMapping(
-                chain=(), step=0, rule="", approvals=PersistentList(), skipped=(),
-                emergency=False,
-            )
-        self.data = annotations[ANNOTATION_KEY]
+        # Reading (e.g. while indexing) never writes: the record is stored on first change.
+        self.data = IAnnotations(item).get(ANNOTATION_KEY, self.EMPTY)
+
+    def for_update(self):
+        """The stored record, created if the item has none yet."""
+        if self.data is self.EMPTY:
+            self.data = IAnnotations(self.item)[ANNOTATION_KEY] = PersistentMapping(
+                self.EMPTY, approvals=PersistentList())
+        return self.data
 
     @property
     def chain(self):
@@ -125,20 +130,20 @@ class ApprovalState:
 
     def start(self):
         chain, rule = compute_chain(self.item)
-        self.data.update(chain=chain, step=0, rule=rule, skipped=(), emergency=False)
-        self.data["approvals"] = PersistentList()
+        self.for_update().update(chain=chain, step=0, rule=rule, skipped=(), emergency=False,
+                                approvals=PersistentList())
 
     def record_approval(self, userid):
         """Called after the approving transition: the step not yet advanced is the one done."""
         unit = self.chain[self.step] if self.step < len(self.chain) else ""
-        self.data["approvals"].append(
+        self.for_update()["approvals"].append(
             {"unit": unit, "user": userid, "time": _now()}
         )
         self.data["step"] = self.step + 1
 
     def record_emergency(self, userid, acting_unit):
         remaining = self.chain[self.step:] if self.chain else ()
-        self.data.update(emergency=True, skipped=tuple(c for c in remaining if c != acting_unit))
+        self.for_update().update(emergency=True, skipped=tuple(c for c in remaining if c != acting_unit))
         self.data["approvals"].append(
             {"unit": acting_unit, "user": userid, "time": _now(),
              "emergency": True}

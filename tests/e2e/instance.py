@@ -1,6 +1,7 @@
 """Run ``nguon-start`` as a user would, in a scratch folder, on free ports."""
 from pathlib import Path
 
+import base64
 import json
 import os
 import signal
@@ -91,8 +92,6 @@ class Instance:
         if accept:
             request.add_header("Accept", accept)
         if auth:
-            import base64
-
             token = base64.b64encode(auth.encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
         with urllib.request.urlopen(request, timeout=30) as answer:

@@ -11,6 +11,7 @@ from nguon.workflow.chain import approval_chain
 from nguon.workflow.policy import active_policy
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
+from types import MappingProxyType
 from plone import api
 from Products.CMFCore.utils import getToolByName
 from zope.annotation.interfaces import IAnnotations
@@ -81,8 +82,8 @@ def compute_chain(item):
 class ApprovalState:
     """The approval record kept on an item (in an annotation)."""
 
-    EMPTY = {"chain": (), "step": 0, "rule": "", "approvals": (), "skipped": (),
-             "emergency": False}
+    EMPTY = MappingProxyType({"chain": (), "step": 0, "rule": "", "approvals": (),
+                              "skipped": (), "emergency": False})
 
     def __init__(self, item):
         self.item = item
@@ -93,7 +94,7 @@ class ApprovalState:
         """The stored record, created if the item has none yet."""
         if self.data is self.EMPTY:
             self.data = IAnnotations(self.item)[ANNOTATION_KEY] = PersistentMapping(
-                self.EMPTY, approvals=PersistentList())
+                dict(self.EMPTY), approvals=PersistentList())
         return self.data
 
     @property

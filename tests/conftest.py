@@ -4,6 +4,7 @@ from nguon import testing
 from tests.layers import layer_fixture
 from tests.layers import sort_by_layer
 from tests.layers import STACK
+from tests import solr_layers
 from tests.solr_node import SolrNode
 
 import pytest
@@ -17,6 +18,8 @@ tree = layer_fixture(testing.TREE_INTEGRATION_TESTING, "tree")
 tree_functional = layer_fixture(testing.TREE_FUNCTIONAL_TESTING, "tree_functional")
 demo_integration = layer_fixture(testing.DEMO_INTEGRATION_TESTING, "demo_integration")
 demo_functional = layer_fixture(testing.DEMO_FUNCTIONAL_TESTING, "demo_functional")
+solr_functional = layer_fixture(solr_layers.SOLR_FUNCTIONAL, "solr_functional")
+tree_solr = layer_fixture(solr_layers.TREE_SOLR_FUNCTIONAL, "tree_solr")
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -6,6 +6,7 @@ exists: a second start reuses everything the first one made.
 """
 from nguon.instance import settings as settings_module
 
+import os
 import sys
 import transaction
 
@@ -18,7 +19,9 @@ BASE_PROFILES = (
 
 
 def open_app(zope_conf):
-    """The Zope application root, with a request and the system user, as zconsole does."""
+    """The Zope application root, with a request and the system user, as zconsole does.
+
+    Scripts deliver the outbox themselves when they want to: no delivery thread here."""
     from AccessControl.SecurityManagement import newSecurityManager
     from AccessControl.users import system
     from Testing.makerequest import makerequest
@@ -27,6 +30,7 @@ def open_app(zope_conf):
 
     import Zope2
 
+    os.environ["NGUON_OUTBOX_WORKER"] = "0"
     make_wsgi_app({}, str(zope_conf))
     app = makerequest(Zope2.app())
     app.REQUEST["PARENTS"] = [app]
@@ -57,7 +61,11 @@ def create_site(app, settings):
 
 
 def apply_solr_address(site, settings):
-    """Point collective.solr at the Solr core the environment names."""
+    """Point collective.solr at the Solr core the environment names and switch search on it.
+
+    When Solr does not hold as many items as the catalog (a new site, a new or emptied core),
+    the differing items are queued in the outbox: the server's worker indexes them."""
+    from nguon.search import maintenance
     from plone import api
     from zope.component.hooks import setSite
 
@@ -67,6 +75,9 @@ def apply_solr_address(site, settings):
     api.portal.set_registry_record("collective.solr.port", port)
     api.portal.set_registry_record("collective.solr.base", base)
     api.portal.set_registry_record("collective.solr.https_connection", scheme == "https")
+    api.portal.set_registry_record("collective.solr.active", True)
+    if maintenance.needs_sync(site):
+        maintenance.sync(site)
 
 
 def ensure_site(settings):

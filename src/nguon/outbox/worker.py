@@ -1,0 +1,152 @@
+"""Hand pending changes to their consumers, and forget them only once taken.
+
+``deliver_pending`` does one round for one site inside the caller's transaction (tests and the
+``nguon-search`` command call it directly). ``Worker`` runs rounds in a thread of the Zope
+process with its own ZODB connection: it is woken by every commit that recorded a change (and
+polls every second for changes committed by other processes), backs off while a channel is
+down, and retries a round that hit a ZODB conflict.
+"""
+from nguon.outbox.backoff import Backoff
+from nguon.outbox.interfaces import ConsumerUnavailable
+from nguon.outbox.interfaces import IOutboxConsumer
+from nguon.outbox.processor import WAKE
+from nguon.outbox.storage import outbox
+from ZODB.POSException import ConflictError
+from zope.component import getUtilitiesFor
+
+import logging
+import threading
+import transaction
+
+
+logger = logging.getLogger("nguon.outbox")
+BATCH_SIZE = 200
+
+
+class RoundResult:
+    """What one round did for one consumer."""
+
+    def __init__(self, name):
+        self.name = name
+        self.delivered = 0
+        self.refused = {}
+        self.unavailable = None  # the error message when the channel was down
+
+    @property
+    def busy(self):
+        return self.delivered > 0 or bool(self.refused)
+
+
+def deliver_pending(portal, name, consumer, batch_size=BATCH_SIZE):
+    """Offer one batch of the consumer's pending items; the caller commits."""
+    result = RoundResult(name)
+    box = outbox(portal)
+    if box is None or not consumer.active(portal):
+        return result
+    pending = box.pending_set(name)
+    entries = pending.batch(batch_size)
+    if not entries:
+        return result
+    try:
+        refused = consumer.deliver(portal, [uid for uid, _entry in entries])
+    except ConsumerUnavailable as error:
+        pending.failed(str(error))
+        result.unavailable = str(error)
+        return result
+    for uid, message in refused.items():
+        logger.warning("%s refused %s: %s", name, uid, message)
+    pending.taken(entries, refused)
+    result.delivered = len(entries) - len(refused)
+    result.refused = refused
+    return result
+
+
+def drain(portal, names=None, batch_size=BATCH_SIZE, commit=True):
+    """Deliver until nothing is pending or a channel is down; returns {name: RoundResult}
+    summed over the rounds. Commits after every round when ``commit``."""
+    totals = {}
+    for name, consumer in consumers(names):
+        total = totals[name] = RoundResult(name)
+        while True:
+            result = deliver_pending(portal, name, consumer, batch_size)
+            if commit:
+                transaction.commit()
+            total.delivered += result.delivered
+            total.refused.update(result.refused)
+            total.unavailable = result.unavailable
+            if not result.busy:
+                break
+    return totals
+
+
+def consumers(names=None):
+    return sorted((name, consumer) for name, consumer in getUtilitiesFor(IOutboxConsumer)
+                  if names is None or name in names)
+
+
+class Worker(threading.Thread):
+    """The delivery thread of a Zope process."""
+
+    def __init__(self, db, poll_seconds=1.0):
+        super().__init__(name="nguon-outbox-worker", daemon=True)
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self.backoffs = {}
+
+    def stop(self, timeout=5):
+        self.stopping.set()
+        WAKE.set()
+        self.join(timeout)
+
+    def run(self):
+        logger.info("outbox worker started")
+        while not self.stopping.is_set():
+            WAKE.wait(self.poll_seconds)
+            WAKE.clear()
+            try:
+                self.run_round()
+            except Exception:  # never let the thread die: log and try again later
+                logger.exception("outbox round failed")
+                self.stopping.wait(5)
+        logger.info("outbox worker stopped")
+
+    def run_round(self):
+        from nguon.outbox.site import opened_sites
+
+        busy = True
+        while busy and not self.stopping.is_set():
+            busy = False
+            with opened_sites(self.db) as (tm, sites):
+                for site in sites:
+                    for name, consumer in consumers():
+                        busy |= self._deliver(tm, site, name, consumer)
+
+    def _deliver(self, tm, site, name, consumer):
+        key = (site.getId(), name)
+        backoff = self.backoffs.setdefault(key, Backoff())
+        if not backoff.ready():
+            return False
+        try:
+            from zope.component.hooks import setSite
+
+            setSite(site)
+            result = deliver_pending(site, name, consumer)
+            tm.commit()
+        except ConflictError:
+            tm.abort()
+            return True
+        if result.unavailable:
+            if backoff.failed():
+                logger.warning("%s unavailable, changes kept for later: %s", name, result.unavailable)
+            return False
+        if backoff.succeeded():
+            logger.warning("%s available again, delivering what was kept", name)
+        return result.busy
+
+
+def start(db):
+    worker = Worker(db)
+    worker.start()
+    return worker
+

@@ -1,0 +1,45 @@
+"""Shared steps of the search tests: content written as the tree's users, delivered to the
+real Solr node, and what Solr then holds."""
+from nguon.outbox.worker import drain
+from plone import api
+
+import transaction
+
+
+def deliver(portal):
+    """Commit, deliver the outbox to Solr and make it searchable at once."""
+    transaction.commit()
+    results = drain(portal)
+    node_commit()
+    return results
+
+
+_NODE = {}
+
+
+def use_node(node):
+    _NODE["node"] = node
+
+
+def node_commit():
+    _NODE["node"].post("update", {"commit": {}})
+
+
+def solr_doc(uid):
+    docs = _NODE["node"].get("select", q=f'UID:"{uid}"', fl="*")["response"]["docs"]
+    return docs[0] if docs else None
+
+
+def create(container, portal_type, userid=None, **fields):
+    fields.setdefault("category", "public-services")
+    if userid:
+        with api.env.adopt_user(username=userid):
+            return api.content.create(container=container, type=portal_type, **fields)
+    return api.content.create(container=container, type=portal_type, **fields)
+
+
+def publish(item, *userids):
+    """Walk ``item`` to published: submit as its editor, then each approver in turn."""
+    for userid, transition in userids:
+        with api.env.adopt_user(username=userid):
+            api.content.transition(obj=item, transition=transition)

@@ -7,7 +7,13 @@ from tests.layers import STACK
 from tests import solr_layers
 from tests.solr_node import SolrNode
 
+import os
 import pytest
+
+
+# The WSGI server of the functional layers fires IProcessStarting, which starts the outbox
+# delivery thread; tests deliver explicitly instead (tests/search/test_worker.py runs one).
+os.environ["NGUON_OUTBOX_WORKER"] = "0"
 
 
 pytest_plugins = ["pytest_plone"]

@@ -14,7 +14,6 @@ from nguon.content.unit import IAdministrativeUnit
 from nguon.search import client
 from nguon.workflow.approval import item_unit
 from nguon.workflow.approval import lineage
-from plone.base.interfaces import IPloneSiteRoot
 
 import threading
 
@@ -45,8 +44,8 @@ def schema(url=None, reload=False):
 
 
 def indexable(obj):
-    """Everything the catalog indexes, except the site root."""
-    return not IPloneSiteRoot.providedBy(obj) and getattr(aq_base(obj), "UID", None) is not None
+    """Everything the catalog indexes (the site root too, as Plone 6's catalog does)."""
+    return getattr(aq_base(obj), "UID", None) is not None
 
 
 def document(obj, solr_schema):

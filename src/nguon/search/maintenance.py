@@ -17,7 +17,7 @@ def pending(portal):
 
 def rebuild(portal):
     """Every item of the catalog again, and whatever Solr holds beyond it; returns how many."""
-    uids = {brain.UID: brain.getPath() for brain in portal.portal_catalog.unrestrictedSearchResults()}
+    uids = {brain.UID: brain.getPath() for brain in verify.all_brains(portal)}
     for uid in verify.solr_items(fields=()):
         uids.setdefault(uid, None)
     queue = pending(portal)
@@ -46,4 +46,4 @@ def clean(portal):
 
 def needs_sync(portal):
     """A cheap look at start-up: does Solr hold as many items as the catalog?"""
-    return verify.count() != len(portal.portal_catalog.unrestrictedSearchResults())
+    return verify.count() != len(verify.all_brains(portal))

@@ -9,6 +9,8 @@ from dataclasses import field
 from DateTime import DateTime
 from nguon.search import client
 
+import Missing
+
 
 FIELDS = ("path_string", "portal_type", "review_state", "Title", "modified", "effective",
           "expires", "allowedRolesAndUsers")
@@ -43,10 +45,12 @@ def millis(value):
     if value is None or value == "":
         return None
     when = value if isinstance(value, DateTime) else DateTime(value)
-    return round(when.micros() / 1000)
+    return when.millis()
 
 
 def normalised(name, value):
+    if value is Missing.Value or value == "":
+        return None
     if name in DATES:
         return millis(value)
     if name == "allowedRolesAndUsers":
@@ -67,11 +71,16 @@ def solr_items(url=None, fields=FIELDS):
         cursor = answer["nextCursorMark"]
 
 
+def all_brains(portal):
+    """Every item the catalog holds (an empty query finds nothing)."""
+    return portal.portal_catalog.unrestrictedSearchResults(path="/".join(portal.getPhysicalPath()))
+
+
 def catalog_items(portal, fields=FIELDS):
     catalog = portal.portal_catalog
     security = catalog._catalog.getIndex("allowedRolesAndUsers")._unindex
     items = {}
-    for brain in catalog.unrestrictedSearchResults():
+    for brain in all_brains(portal):
         values = {"path_string": brain.getPath(),
                   "allowedRolesAndUsers": security.get(brain.getRID(), ())}
         for name in fields:

@@ -1,0 +1,118 @@
+"""Solr down while editors work: nothing is lost, search still answers, and once Solr is back
+its index equals the catalog exactly."""
+from nguon.outbox.storage import outbox
+from nguon.search import maintenance
+from nguon.search import verify
+from nguon.testing import TREE_PASSWORD
+from nguon.testing import tree_user
+from plone import api
+from tests.search.helpers import create
+from tests.search.helpers import deliver
+from tests.search.helpers import node_commit
+from tests.search.helpers import solr_doc
+from tests.search.helpers import use_node
+
+import logging
+import requests
+import transaction
+
+import pytest
+
+
+EDITOR = tree_user("19786", "editors")
+APPROVER = tree_user("19786", "approvers")
+
+
+@pytest.fixture
+def site(tree_solr):
+    use_node(tree_solr["solr"])
+    portal = tree_solr["portal"]
+    maintenance.rebuild(portal)  # the units of the layer were made before Solr was switched on
+    deliver(portal)
+    return portal, tree_solr["solr"]
+
+
+def _as(userid, transition, item):
+    with api.env.adopt_user(username=userid):
+        api.content.transition(obj=item, transition=transition)
+
+
+def _published(commune, title, text):
+    item = create(commune, "Bulletin", EDITOR, title=title, description=text)
+    _as(EDITOR, "submit", item)
+    _as(APPROVER, "publish", item)
+    return item
+
+
+def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
+    portal, node = site
+    commune = portal["vn"]["46"]["19786"]
+    kept = _published(commune, "Thông báo lịch cắt điện tháng 12", "Lịch cắt điện khu vực Thuận Hóa.")
+    edited = _published(commune, "Kế hoạch tiêm chủng mở rộng", "Tiêm chủng cho trẻ dưới 5 tuổi.")
+    retracted = _published(commune, "Cảnh báo mưa lớn", "Mưa lớn kéo dài ở Huế.")
+    deleted = _published(commune, "Thông báo họp dân", "Họp dân tại nhà văn hóa.")
+    deliver(portal)
+    assert verify.compare(portal).empty
+
+    node.stop()
+    try:
+        edited.title = "Kế hoạch tiêm chủng mở rộng năm 2027"
+        edited.reindexObject()
+        _as(APPROVER, "retract", retracted)
+        deleted_uid = deleted.UID()
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(obj=deleted)
+            added = _published(commune, "Thông báo thu gom rác", "Lịch thu gom rác mới.")
+        with caplog.at_level(logging.WARNING, logger="nguon.search"):
+            results = deliver_without_node(portal)
+        assert results["solr"].unavailable
+        pending = outbox(portal).pending_set("solr").pending
+        assert {edited.UID(), retracted.UID(), deleted_uid, added.UID()} <= set(pending.keys())
+
+        # Citizens still find what is published, from the catalog; the log says why.
+        with caplog.at_level(logging.WARNING, logger="nguon.search"):
+            answer = requests.get(f"{portal.absolute_url()}/@search",
+                                  params={"SearchableText": "cắt điện"},
+                                  headers={"Accept": "application/json"}, timeout=30)
+        assert answer.status_code == 200
+        assert [entry["title"] for entry in answer.json()["items"]] == [kept.title]
+        assert "Solr unavailable" in caplog.text
+    finally:
+        node.start()
+
+    results = deliver(portal)
+    assert results["solr"].unavailable is None
+    assert len(outbox(portal).pending_set("solr").pending) == 0
+    differences = verify.compare(portal)
+    assert differences.empty, differences.summary()
+    assert solr_doc(deleted_uid) is None
+    assert solr_doc(edited.UID())["Title"] == "Kế hoạch tiêm chủng mở rộng năm 2027"
+    assert solr_doc(retracted.UID())["review_state"] != "published"
+    assert solr_doc(added.UID())["review_state"] == "published"
+
+
+def deliver_without_node(portal):
+    from nguon.outbox.worker import drain
+
+    transaction.commit()
+    return drain(portal)
+
+
+def test_verify_sees_every_kind_of_drift_and_sync_repairs_it(site):
+    portal, node = site
+    commune = portal["vn"]["46"]["19786"]
+    item = _published(commune, "Thông báo tuyển quân", "Tuyển quân năm 2027.")
+    deliver(portal)
+    ghost = "0123456789abcdef0123456789abcdef"
+    node.post("update", {"add": {"doc": {"UID": ghost, "Title": "bóng ma", "portal_type": "Bulletin"}},
+                         "commit": {}})
+    node.post("update", {"add": {"doc": {"UID": item.UID(), "review_state": {"set": "draft"}}},
+                         "commit": {}})
+    differences = verify.compare(portal)
+    assert differences.extra == [ghost]
+    assert set(differences.mismatched[item.UID()]) == {"review_state"}
+
+    maintenance.sync(portal)
+    deliver(portal)
+    assert verify.compare(portal).empty
+

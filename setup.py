@@ -46,6 +46,7 @@ setup(
             "plone.app.contenttypes[test]",
             "zc.buildout",
             "plone.recipe.zope2instance",
+            "selenium",
         ],
     },
     entry_points={

@@ -8,6 +8,8 @@ declare -A NEEDED=(
     [java]=openjdk-17-jre-headless
     [mvn]=maven
     [curl]=curl
+    [chromium]=chromium
+    [chromedriver]=chromium-driver
 )
 
 missing=()

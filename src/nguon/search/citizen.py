@@ -149,11 +149,8 @@ def _date_range(search_request):
 
 
 def _hit(brain, highlights):
-    snippets = []
-    for name in SNIPPET_FIELDS:
-        for snippet in highlights.get(name, ()):
-            if snippet not in snippets:
-                snippets.append(snippet)
+    # The body's passages first; the summary or the title only when the body has no match.
+    snippets = next((highlights[name] for name in SNIPPET_FIELDS if highlights.get(name)), [])
     url = brain.getURL()
     return Hit(
         uid=brain.UID, url=url, title=brain.Title, description=brain.Description,

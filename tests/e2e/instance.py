@@ -38,6 +38,7 @@ class Instance:
             "NGUON_PORT": str(self.port),
             "SOLR_URL": f"http://127.0.0.1:{self.solr_port}/solr/plone",
             "NGUON_SOLR_BUNDLED": "1",
+            "NGUON_OUTBOX_WORKER": "1",  # the test session turns it off for its own layers
             **env,
         }
         self.process = None

@@ -3,9 +3,13 @@ from tests.e2e.instance import BIN
 from tests.e2e.instance import Instance
 from tests.e2e.instance import port_is_free
 
+from nguon.demo.users import demo_password
+
+import requests
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -27,8 +31,9 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         commune = instance.get("/trung-uong/hue/phuong-thuan-hoa")
         assert "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa" in commune
         assert "Dự thảo Quy chế" not in instance.get("/trung-uong/hue")
+        _check_search(instance)
         before = _inventory(instance)
-        assert len(before) >= 24
+        assert len(before) >= 25
         log = instance.read_log()
         assert "đã tạo site mới" in log and "thuanhoa.bientap" in log and instance.url in log
         _check_upgrade_command(tmp_path)
@@ -53,6 +58,46 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         raise
     assert again.stop(signal.SIGTERM) == 0
     assert port_is_free(again.port) and port_is_free(again.solr_port)
+
+
+def _until(condition, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
+
+
+def _citizen_search(instance, **params):
+    return requests.get(f"{instance.url}/@faceted-search", params=params,
+                        headers={"Accept": "application/json"}, timeout=30).json()
+
+
+def _check_search(instance):
+    """The new site's demo items reach the bundled Solr through the server's outbox worker;
+    citizens find them without diacritics; a bulletin published now is found moments later."""
+    demo = "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa"
+    assert _until(lambda: demo in [hit["title"] for hit in
+                                   _citizen_search(instance, q="thong bao lich cat dien")["items"]])
+    page = requests.get(f"{instance.url}/@@tra-cuu", params={"q": "cat dien"}, timeout=30).text
+    assert demo in page and "<mark>" in page
+    editor = requests.Session()
+    editor.auth = ("thuanhoa.bientap", demo_password())
+    editor.headers["Accept"] = "application/json"
+    created = editor.post(f"{instance.url}/trung-uong/hue/phuong-thuan-hoa", json={
+        "@type": "Bulletin", "title": "Thông báo tiêm vắc xin sởi cho trẻ em",
+        "description": "Trạm y tế phường tiêm vắc xin sởi miễn phí.", "category": "health",
+    })
+    assert created.status_code == 201, created.text
+    item = created.json()["@id"]
+    assert editor.post(f"{item}/@workflow/submit").status_code == 200
+    approver = requests.Session()
+    approver.auth = ("thuanhoa.duyet", demo_password())
+    approver.headers["Accept"] = "application/json"
+    assert approver.post(f"{item}/@workflow/publish").status_code == 200
+    assert _until(lambda: item in [hit["@id"] for hit in
+                                   _citizen_search(instance, q="tiem vac xin soi")["items"]])
 
 
 def _upgrade(folder, *arguments):

@@ -23,7 +23,7 @@ def test_a_new_bulletin_is_indexed_with_its_unit(portal):
     assert outbox(portal).pending_set("solr").pending.get(item.UID()) is not None
     results = deliver(portal)
     assert results["solr"].delivered >= 1 and not results["solr"].refused
-    assert len(outbox(portal).pending_set("solr").pending) == 0
+    assert outbox(portal).pending_set("solr").count() == 0
     doc = solr_doc(item.UID())
     assert doc["Title"] == "Thông báo lịch cắt điện tháng 12"
     assert doc["portal_type"] == "Bulletin"

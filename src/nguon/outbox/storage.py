@@ -16,13 +16,16 @@ import time
 
 KEY = "nguon.outbox"
 MAX_ATTEMPTS = 5
+# Never removed, and sorts before every UID: a bucket whose first key is removed, or that is
+# emptied, conflicts with any concurrent insert; with the sentinel the first bucket never is.
+SENTINEL = ""
 
 
 class PendingSet(Persistent):
     """What one consumer has yet to take."""
 
     def __init__(self):
-        self.pending = OOBTree()   # uid -> (time recorded, path)
+        self.pending = OOBTree({SENTINEL: None})  # uid -> (time recorded, path)
         self.attempts = OOBTree()  # uid -> refusals so far (worker only)
         self.dead = OOBTree()      # uid -> (message, attempts, time): refused MAX_ATTEMPTS times
         self.delivered = Length()
@@ -32,10 +35,16 @@ class PendingSet(Persistent):
     def record(self, uid, path):
         self.pending[uid] = (time.time(), path)
 
+    def count(self):
+        return len(self.pending) - (SENTINEL in self.pending)
+
+    def uids(self):
+        return [uid for uid in self.pending.keys(min=SENTINEL, excludemin=True)]
+
     def batch(self, size):
         """Up to ``size`` pending ``(uid, entry)`` pairs."""
         batch = []
-        for uid, entry in self.pending.items():
+        for uid, entry in self.pending.items(min=SENTINEL, excludemin=True):
             batch.append((uid, entry))
             if len(batch) >= size:
                 break

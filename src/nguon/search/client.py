@@ -4,7 +4,8 @@ Unlike collective.solr's connection, nothing here swallows an error: a Solr that
 reached, times out or fails (5xx) raises ``SolrUnavailable``; a request Solr rejects (4xx)
 raises ``SolrRejected`` with Solr's own message.
 """
-from plone import api
+from plone.registry.interfaces import IRegistry
+from zope.component import queryUtility
 
 import json
 import os
@@ -32,7 +33,11 @@ class SolrRejected(SolrError):
 
 
 def _record(name, default=None):
-    return api.portal.get_registry_record(f"collective.solr.{name}", default=default)
+    """A collective.solr setting; ``default`` while the site has no registry (being made)."""
+    registry = queryUtility(IRegistry)
+    if registry is None:
+        return default
+    return registry.get(f"collective.solr.{name}", default)
 
 
 def core_url():

@@ -21,6 +21,10 @@ def use_node(node):
     _NODE["node"] = node
 
 
+def current_node():
+    return _NODE["node"]
+
+
 def node_commit():
     _NODE["node"].post("update", {"commit": {}})
 

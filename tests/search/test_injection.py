@@ -5,6 +5,7 @@ a draft, an expired item, or a stale Solr document the catalog no longer shows."
 from nguon.testing import tree_user
 from plone import api
 from tests.search.helpers import create
+from tests.search.helpers import current_node
 from tests.search.helpers import deliver
 from tests.search.helpers import use_node
 
@@ -87,12 +88,6 @@ def site(tree_solr):
     return portal, published, secrets, secret_urls
 
 
-def _node(portal):
-    from tests.search import helpers
-
-    return helpers._NODE["node"]
-
-
 def _anonymous(url, params):
     return requests.get(url, params=params, headers={"Accept": "application/json"}, timeout=60)
 
@@ -133,7 +128,7 @@ def test_solr_parameters_in_the_query_are_ignored(site):
 
 def test_request_handler_cannot_reach_solrs_admin_api(site):
     portal, *_rest = site
-    cores = f"http://127.0.0.1:{_node(portal).port}/solr/admin/cores"
+    cores = f"http://127.0.0.1:{current_node().port}/solr/admin/cores"
     started = requests.get(cores, params={"action": "STATUS", "core": "plone", "wt": "json"},
                            timeout=30).json()["status"]["plone"]["startTime"]
     for url in (f"{portal.absolute_url()}/@search", f"{portal.absolute_url()}/@@search"):

@@ -35,15 +35,8 @@ FILTER_FIELDS = {
     "issuing_body": "issuing_body",
     "year": "year",
 }
-FACET_FIELDS = {
-    "unit": "unit_code",
-    "unit_level": "unit_level",
-    "portal_type": "portal_type",
-    "category": "category",
-    "document_type": "document_type",
-    "issuing_body": "issuing_body",
-    "year": "year",
-}
+# Facets count the item's own unit; the unit filter keeps that unit and every unit below it.
+FACET_FIELDS = {**FILTER_FIELDS, "unit": "unit_code"}
 SEARCHABLE_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
 SORTS = {"relevance": "score desc, effective desc", "newest": "effective desc, score desc"}
 RESULT_FIELDS = "UID,path_string,portal_type,Title,Description,effective,unit_code,score"

@@ -38,7 +38,17 @@ translations: $(INSTALLED)
 clean-instance:
 	rm -rf parts/instance
 
+## make reindex: send every item to Solr again (nguon-search rebuild; the site must be stopped).
+.PHONY: reindex
+reindex: install
+	$(BIN)/nguon-search rebuild
+
 ## make bench-approval: approval by level at 50,000 items beside stock Plone (docs/benchmarks.md).
 .PHONY: bench-approval
 bench-approval: install
 	$(BIN)/python tests/bench/bench_approval.py $(BENCH_ARGS)
+
+## make bench-search: citizen search on Solr beside the plain catalog at 100,000 items (docs/benchmarks.md).
+.PHONY: bench-search
+bench-search: install
+	$(BIN)/python tests/bench/bench_search.py $(BENCH_ARGS)

@@ -56,6 +56,7 @@ setup(
             "nguon-compile-translations = nguon.i18n:compile_command",
             "nguon-i18n-sync = nguon.i18n:sync_command",
             "nguon-units = nguon.units.cli:main",
+            "nguon-search = nguon.search.cli:main",
         ],
     },
 )

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class SolrNode:
-    def __init__(self, data_dir, startup_timeout=600):
+    def __init__(self, data_dir, startup_timeout=600, heap="512m"):
         self.port = free_port()
+        self.heap = heap
         self.url = f"http://127.0.0.1:{self.port}/solr/plone"
         self.data_dir = data_dir
         self.startup_timeout = startup_timeout
@@ -24,7 +25,7 @@ class SolrNode:
 
     def start(self):
         env = {name: value for name, value in os.environ.items() if not name.startswith("SOLR_")}
-        env.update(SOLR_PORT=str(self.port), SOLR_DATA_DIR=str(self.data_dir), SOLR_HEAP="512m")
+        env.update(SOLR_PORT=str(self.port), SOLR_DATA_DIR=str(self.data_dir), SOLR_HEAP=self.heap)
         self.log = open(Path(self.data_dir) / "solr.log", "wb")
         self.process = subprocess.Popen(["bash", str(ROOT / "solr" / "start.sh")], env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT)

@@ -64,7 +64,8 @@ def apply_solr_address(site, settings):
     """Point collective.solr at the Solr core the environment names and switch search on it.
 
     When Solr does not hold as many items as the catalog (a new site, a new or emptied core),
-    the differing items are queued in the outbox: the server's worker indexes them."""
+    the differing items are queued in the outbox: the server's worker indexes them.
+    (``maintenance.sync_at_start``)."""
     from nguon.search import maintenance
     from plone import api
     from zope.component.hooks import setSite
@@ -76,8 +77,7 @@ def apply_solr_address(site, settings):
     api.portal.set_registry_record("collective.solr.base", base)
     api.portal.set_registry_record("collective.solr.https_connection", scheme == "https")
     api.portal.set_registry_record("collective.solr.active", True)
-    if maintenance.needs_sync(site):
-        maintenance.sync(site)
+    maintenance.sync_at_start(site)
 
 
 def ensure_site(settings):

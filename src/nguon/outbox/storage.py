@@ -11,6 +11,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from zope.annotation.interfaces import IAnnotations
 
+import random
 import time
 
 
@@ -25,7 +26,7 @@ class PendingSet(Persistent):
     """What one consumer has yet to take."""
 
     def __init__(self):
-        self.pending = OOBTree({SENTINEL: None})  # uid -> (time recorded, path)
+        self.pending = OOBTree({SENTINEL: None})  # uid -> (time recorded, path, token)
         self.attempts = OOBTree()  # uid -> refusals so far (worker only)
         self.dead = OOBTree()      # uid -> (message, attempts, time): refused MAX_ATTEMPTS times
         self.delivered = Length()
@@ -33,7 +34,9 @@ class PendingSet(Persistent):
         self.last_failure = None   # (time, message) of the last time the channel was down
 
     def record(self, uid, path):
-        self.pending[uid] = (time.time(), path)
+        # The token makes every recording a new value, so ``taken`` can tell that an item
+        # was recorded again while it was being delivered, whatever the clock's resolution.
+        self.pending[uid] = (time.time(), path, random.getrandbits(63))
 
     def count(self):
         return len(self.pending) - (SENTINEL in self.pending)

@@ -142,7 +142,7 @@ class Worker(threading.Thread):
             return False
         if backoff.succeeded():
             logger.warning("%s available again, delivering what was kept", name)
-        return result.busy
+        return result.delivered > 0  # refused items are offered again at the next poll, not at once
 
 
 def start(db):

@@ -39,6 +39,11 @@ FILTER_FIELDS = {
 FACET_FIELDS = {**FILTER_FIELDS, "unit": "unit_code"}
 SEARCHABLE_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
 SORTS = {"relevance": "score desc, effective desc", "newest": "effective desc, score desc"}
+# "In effect now", widened to whole minutes so that Solr can cache the filter and the results
+# (with an exact NOW every query is new to Solr's caches). The few items that take effect or
+# expire within the minute are then dropped by the catalog check of every hit, which uses the
+# exact time (``nguon.search.citizen``).
+IN_EFFECT = "effective:[* TO NOW/MINUTE+1MINUTE] AND expires:[NOW/MINUTE TO *]"
 RESULT_FIELDS = "UID,path_string,portal_type,Title,Description,effective,unit_code,score"
 
 
@@ -156,7 +161,7 @@ def solr_params(request, allowed_roles_and_users, include_inactive=False):
     else:  # no q: the handler's q.alt (*:*) lists everything the filters allow, newest first
         params["sort"] = SORTS["newest"]
     if not include_inactive:
-        params["fq"].append("{!cache=false}effective:[* TO NOW] AND expires:[NOW TO *]")
+        params["fq"].append(IN_EFFECT)
     for name, values in request.filters.items():
         clause = " OR ".join(escape_phrase(value) for value in values)
         params["fq"].append(f"{{!tag={name}}}{FILTER_FIELDS[name]}:({clause})")

@@ -52,3 +52,8 @@ bench-approval: install
 .PHONY: bench-search
 bench-search: install
 	$(BIN)/python tests/bench/bench_search.py $(BENCH_ARGS)
+
+## make bench-search-solr: Solr alone at 1,000,000 documents, indexing and citizen queries (docs/benchmarks.md).
+.PHONY: bench-search-solr
+bench-search-solr: install
+	$(BIN)/python tests/bench/bench_search_solr.py $(BENCH_ARGS)

@@ -834,17 +834,21 @@ def interpretation(figures, caches):
 
 
 def write_doc(args, generated):
-    """Replace only this script's generated part (and its heading's item count), keeping the
-    other sections and any notes written below the end marker. The file is re-read right
-    before writing, since other scripts write their own sections."""
+    replace_section(SECTION.format(items=args.items), SECTION_PREFIX, BEGIN, END, generated)
+
+
+def replace_section(heading, prefix, begin, end, generated):
+    """Replace one script's generated part (``generated`` starts with ``begin`` and ends with
+    ``end``) of docs/benchmarks.md, and its heading,
+    keeping the other sections and any notes written below the end marker. The file is
+    re-read right before writing, since other scripts write their own sections."""
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else INTRO
-    heading = SECTION.format(items=args.items)
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        start = head.rfind(SECTION_PREFIX)
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        start = head.rfind(prefix)
         if start != -1:
             head = head[:start] + heading + "\n" + head[start:].split("\n", 1)[1]
-        text = head + generated + rest.split(END, 1)[1]
+        text = head + generated + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + f"\n\n{heading}\n\n{generated}\n"
     DOC.write_text(text, encoding="utf-8")

@@ -155,7 +155,7 @@ QUERIES = (
     {"label": "vaccination, without diacritics, facets", "text": "tiem vac xin soi", "facets": True},
     {"label": "phrase", "text": '"nạo vét kênh mương"'},
     {"label": "place name", "text": "Thuận Hóa"},
-    {"label": "document number", "text": "QĐ-UBND 2024"},
+    {"label": "document number", "text": "QĐ-UBND"},
     {"label": "fraud, in one province (Huế), facets", "text": "lừa đảo", "unit": "46",
      "facets": True},
     {"label": "poor households, category policy-law", "text": "hộ nghèo",

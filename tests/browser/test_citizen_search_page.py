@@ -3,13 +3,13 @@ without diacritics, reads highlighted snippets, narrows by a facet, opens the it
 who logs in also finds her draft. A screenshot is kept in tests/artifacts/."""
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
-from plone import api
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
 from tests.search.helpers import create
 from tests.search.helpers import deliver
+from tests.search.helpers import published
 from tests.search.helpers import use_node
 
 import pytest
@@ -19,30 +19,23 @@ EDITOR = tree_user("19786", "editors")
 APPROVER = tree_user("19786", "approvers")
 
 
-def _as(userid, transition, item):
-    with api.env.adopt_user(username=userid):
-        api.content.transition(obj=item, transition=transition)
-
-
 @pytest.fixture
 def site(tree_solr):
     use_node(tree_solr["solr"])
     portal = tree_solr["portal"]
     commune = portal["vn"]["46"]["19786"]
-    published = []
+    items = []
     for title, description, category in (
         ("Thông báo lịch cắt điện tháng 12", "Điện lực Thuận Hóa cắt điện để bảo dưỡng lưới điện.", "public-services"),
         ("Cảnh báo mưa lớn và nguy cơ ngập úng", "Người dân chủ động phòng tránh, không đi qua ngầm tràn.", "disaster"),
         ("Lịch cắt điện khu vực chợ Đông Ba", "Tạm ngừng cấp điện từ 7 giờ đến 11 giờ.", "public-services"),
     ):
-        item = create(commune, "Bulletin", EDITOR, title=title, description=description, category=category)
-        _as(EDITOR, "submit", item)
-        _as(APPROVER, "publish", item)
-        published.append(item)
+        items.append(published(commune, "Bulletin", EDITOR, APPROVER, title=title,
+                               description=description, category=category))
     draft = create(commune, "Bulletin", EDITOR, title="Dự thảo thông báo cắt điện đột xuất",
                    description="Chưa duyệt.", category="public-services")
     deliver(portal)
-    return portal, published, draft
+    return portal, items, draft
 
 
 @pytest.fixture

@@ -42,8 +42,26 @@ def create(container, portal_type, userid=None, **fields):
     return api.content.create(container=container, type=portal_type, **fields)
 
 
-def publish(item, *userids):
-    """Walk ``item`` to published: submit as its editor, then each approver in turn."""
-    for userid, transition in userids:
-        with api.env.adopt_user(username=userid):
-            api.content.transition(obj=item, transition=transition)
+def transition(userid, name, item):
+    with api.env.adopt_user(username=userid):
+        api.content.transition(obj=item, transition=name)
+
+
+def published(container, portal_type, editor, approver, **fields):
+    """An item written by ``editor``, submitted, and published by ``approver``."""
+    item = create(container, portal_type, editor, **fields)
+    transition(editor, "submit", item)
+    transition(approver, "publish", item)
+    return item
+
+
+def indexed(layer):
+    """The layer's portal with everything it holds in Solr (its units were made before Solr
+    was switched on), the node, and the database."""
+    from nguon.search import maintenance
+
+    use_node(layer["solr"])
+    portal = layer["portal"]
+    maintenance.rebuild(portal)
+    deliver(portal)
+    return portal, layer["solr"], layer["zodbDB"]

@@ -1,9 +1,9 @@
 """The citizen search on the real Solr: Vietnamese with and without diacritics, facets,
 highlighting, filters, paging, and nothing unpublished for anonymous callers."""
 from nguon.testing import tree_user
-from plone import api
 from tests.search.helpers import create
 from tests.search.helpers import deliver
+from tests.search.helpers import published
 from tests.search.helpers import use_node
 
 from plone.namedfile.file import NamedBlobFile
@@ -21,16 +21,8 @@ OTHER_EDITOR = tree_user("18880", "editors")
 OTHER_APPROVER = tree_user("18880", "approvers")
 
 
-def _as(userid, transition, item):
-    with api.env.adopt_user(username=userid):
-        api.content.transition(obj=item, transition=transition)
-
-
 def _publish(commune, editor, approver, portal_type="Bulletin", **fields):
-    item = create(commune, portal_type, editor, **fields)
-    _as(editor, "submit", item)
-    _as(approver, "publish", item)
-    return item
+    return published(commune, portal_type, editor, approver, **fields)
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,11 @@ every input is tried on every search entry point (restapi @search, Plone's @@sea
 citizen page and its REST endpoint, and the catalog tool's URL), and none of them ever returns
 a draft, an expired item, or a stale Solr document the catalog no longer shows."""
 from nguon.testing import tree_user
-from plone import api
 from tests.search.helpers import create
 from tests.search.helpers import current_node
 from tests.search.helpers import deliver
+from tests.search.helpers import published
+from tests.search.helpers import transition
 from tests.search.helpers import use_node
 
 import datetime
@@ -62,19 +63,13 @@ def site(tree_solr):
     use_node(node)
     portal = tree_solr["portal"]
     commune = portal["vn"]["46"]["19786"]
-    published = create(commune, "Bulletin", EDITOR, title="Thông báo công khai",
+    public = published(commune, "Bulletin", EDITOR, APPROVER, title="Thông báo công khai",
                        description="Nội dung công khai, không bí mật.")
-    for userid, transition in ((EDITOR, "submit"), (APPROVER, "publish")):
-        with api.env.adopt_user(username=userid):
-            api.content.transition(obj=published, transition=transition)
     draft = create(commune, "Bulletin", EDITOR, title="Bí mật dự thảo", description="bí mật chưa duyệt")
     pending = create(commune, "Bulletin", EDITOR, title="Bí mật chờ duyệt", description="bí mật đang chờ")
-    with api.env.adopt_user(username=EDITOR):
-        api.content.transition(obj=pending, transition="submit")
-    expired = create(commune, "Bulletin", EDITOR, title="Bí mật hết hạn", description="bí mật đã hết hạn")
-    for userid, transition in ((EDITOR, "submit"), (APPROVER, "publish")):
-        with api.env.adopt_user(username=userid):
-            api.content.transition(obj=expired, transition=transition)
+    transition(EDITOR, "submit", pending)
+    expired = published(commune, "Bulletin", EDITOR, APPROVER, title="Bí mật hết hạn",
+                        description="bí mật đã hết hạn")
     expired.setExpirationDate(datetime.datetime(2020, 1, 1))
     expired.reindexObject()
     deliver(portal)
@@ -85,7 +80,7 @@ def site(tree_solr):
                                          "allowedRolesAndUsers": ["Anonymous"]}}, "commit": {}})
     secrets = {obj.UID() for obj in (draft, pending, expired)}
     secret_urls = {obj.absolute_url() for obj in (draft, pending, expired)}
-    return portal, published, secrets, secret_urls
+    return portal, public, secrets, secret_urls
 
 
 def _anonymous(url, params):

@@ -3,14 +3,13 @@ its index equals the catalog exactly."""
 from nguon.outbox.storage import outbox
 from nguon.search import maintenance
 from nguon.search import verify
-from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from plone import api
-from tests.search.helpers import create
 from tests.search.helpers import deliver
-from tests.search.helpers import node_commit
+from tests.search.helpers import indexed
+from tests.search.helpers import published
 from tests.search.helpers import solr_doc
-from tests.search.helpers import use_node
+from tests.search.helpers import transition
 
 import logging
 import requests
@@ -25,23 +24,12 @@ APPROVER = tree_user("19786", "approvers")
 
 @pytest.fixture
 def site(tree_solr):
-    use_node(tree_solr["solr"])
-    portal = tree_solr["portal"]
-    maintenance.rebuild(portal)  # the units of the layer were made before Solr was switched on
-    deliver(portal)
-    return portal, tree_solr["solr"]
-
-
-def _as(userid, transition, item):
-    with api.env.adopt_user(username=userid):
-        api.content.transition(obj=item, transition=transition)
+    portal, node, _db = indexed(tree_solr)
+    return portal, node
 
 
 def _published(commune, title, text):
-    item = create(commune, "Bulletin", EDITOR, title=title, description=text)
-    _as(EDITOR, "submit", item)
-    _as(APPROVER, "publish", item)
-    return item
+    return published(commune, "Bulletin", EDITOR, APPROVER, title=title, description=text)
 
 
 def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
@@ -58,7 +46,7 @@ def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
     try:
         edited.title = "Kế hoạch tiêm chủng mở rộng năm 2027"
         edited.reindexObject()
-        _as(APPROVER, "retract", retracted)
+        transition(APPROVER, "retract", retracted)
         deleted_uid = deleted.UID()
         with api.env.adopt_roles(["Manager"]):
             api.content.delete(obj=deleted)

@@ -4,13 +4,10 @@ so once), and delivers them when Solr is back."""
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.storage import outbox
 from nguon.outbox.worker import Worker
-from nguon.search import maintenance
 from nguon.testing import tree_user
-from plone import api
-from tests.search.helpers import create
-from tests.search.helpers import deliver
+from tests.search.helpers import indexed
+from tests.search.helpers import published
 from tests.search.helpers import solr_doc
-from tests.search.helpers import use_node
 
 import logging
 import time
@@ -26,11 +23,7 @@ TIMEOUT = 30.0
 
 @pytest.fixture
 def site(tree_solr):
-    use_node(tree_solr["solr"])
-    portal = tree_solr["portal"]
-    maintenance.rebuild(portal)  # the units of the layer were made before Solr was switched on
-    deliver(portal)
-    return portal, tree_solr["solr"], tree_solr["zodbDB"]
+    return indexed(tree_solr)
 
 
 def wait_for(condition, what, timeout=TIMEOUT):
@@ -69,11 +62,8 @@ def test_the_worker_delivers_commits_and_keeps_changes_while_solr_is_down(site, 
     worker.start()
     try:
         commune = portal["vn"]["46"]["19786"]
-        item = create(commune, "Bulletin", EDITOR, title="Thông báo lịch tiêm chủng",
-                      description="Tiêm chủng mở rộng tại phường Thuận Hóa.")
-        for userid, transition in ((EDITOR, "submit"), (APPROVER, "publish")):
-            with api.env.adopt_user(username=userid):
-                api.content.transition(obj=item, transition=transition)
+        item = published(commune, "Bulletin", EDITOR, APPROVER, title="Thông báo lịch tiêm chủng",
+                         description="Tiêm chủng mở rộng tại phường Thuận Hóa.")
         uid = item.UID()
         transaction.commit()
 

@@ -8,5 +8,9 @@
   stripped of untrusted Solr parameters, checked against the catalog, falling back to it;
 - ``query`` and ``citizen``: the citizen search (faceted, highlighted) for the page and REST;
 - ``verify`` and ``maintenance``: compare Solr with the catalog, rebuild, sync and clean;
-- ``cli``: the ``nguon-search`` command.
+- ``cli``: the ``nguon-search`` command;
+- ``patches``: two fixes to collective.solr on Plone 6.2; ``browser``: the citizen search page
+  (``@@tra-cuu``) and the disabled term suggestions.
+
+See docs/search.md.
 """

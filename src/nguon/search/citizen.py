@@ -10,6 +10,7 @@ from dataclasses import field
 from DateTime import DateTime
 from nguon.content import vocabularies
 from nguon.search import client
+from nguon.search import guard
 from nguon.search.health import HEALTH
 from nguon.search.query import FACET_FIELDS
 from nguon.search.query import SEARCHABLE_TYPES
@@ -86,7 +87,7 @@ def _from_solr(catalog, search_request):
                          include_inactive=_can_see_inactive())
     answer = client.search(params)
     docs = answer["response"]["docs"]
-    brains = _visible(catalog, [doc["UID"] for doc in docs])
+    brains = guard.visible_brains(catalog, [doc["UID"] for doc in docs], _can_see_inactive())
     highlighting = answer.get("highlighting", {})
     hits = [_hit(brains[doc["UID"]], highlighting.get(doc["UID"], {}))
             for doc in docs if doc["UID"] in brains]
@@ -99,16 +100,6 @@ def _from_solr(catalog, search_request):
         for name, pairs in answer.get("facet_counts", {}).get("facet_fields", {}).items()
     }
     return Results(search_request, answer["response"]["numFound"] - hidden, hits, facets)
-
-
-def _visible(catalog, uids):
-    """The catalog's brains of ``uids`` that the current user may see now, by UID."""
-    if not uids:
-        return {}
-    query = {"UID": uids}
-    if _can_see_inactive():
-        query["show_inactive"] = True
-    return {brain.UID: brain for brain in catalog._cs_old_searchResults(query)}
 
 
 def _from_catalog(catalog, search_request):

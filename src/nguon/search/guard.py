@@ -46,21 +46,22 @@ def has_words(text):
     return any(unicodedata.category(c)[0] in "LN" for c in str(text or ""))
 
 
-def visible_uids(catalog, uids, show_inactive=False):
-    """Those of ``uids`` the current user finds in the catalog (its own security filters)."""
+def visible_brains(catalog, uids, show_inactive=False):
+    """The catalog's brains of those of ``uids`` the current user finds (its own security
+    filters), by UID."""
     if not uids:
-        return set()
+        return {}
     query = {"UID": list(uids)}
     if show_inactive:
         query["show_inactive"] = True
-    return {brain.UID for brain in catalog._cs_old_searchResults(query)}
+    return {brain.UID: brain for brain in catalog._cs_old_searchResults(query)}
 
 
 def drop_unseen(response, catalog, show_inactive=False):
     """Remove from a Solr response the hits the catalog does not show the user."""
     results = response.results()
     hits = [flare for flare in results if flare is not None]
-    seen = visible_uids(catalog, [flare.get("UID") for flare in hits], show_inactive)
+    seen = visible_brains(catalog, [flare.get("UID") for flare in hits], show_inactive)
     stale = [flare for flare in hits if flare.get("UID") not in seen]
     for flare in stale:
         results.remove(flare)

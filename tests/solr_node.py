@@ -49,12 +49,22 @@ class SolrNode:
             self.log.close()
 
     def get(self, path, **params):
-        query = urllib.parse.urlencode({"wt": "json", **params}, doseq=True)
-        with urllib.request.urlopen(f"{self.url}/{path}?{query}", timeout=30) as answer:
-            return json.load(answer)
+        return get(self.url, path, **params)
 
     def post(self, path, payload):
-        request = urllib.request.Request(f"{self.url}/{path}", data=json.dumps(payload).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.load(answer)
+        return post(self.url, path, payload)
+
+
+def get(url, path, timeout=120, **params):
+    """GET ``<url>/<path>`` of a Solr core (or the node's admin API) as JSON."""
+    query = urllib.parse.urlencode({"wt": "json", **params}, doseq=True)
+    with urllib.request.urlopen(f"{url}/{path}?{query}", timeout=timeout) as answer:
+        return json.load(answer)
+
+
+def post(url, path, payload, timeout=600):
+    """POST a JSON payload to ``<url>/<path>``; the JSON answer."""
+    request = urllib.request.Request(f"{url}/{path}", data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        return json.load(answer)

@@ -158,25 +158,33 @@ def instance_settings(root, port=8080):
 
 # --- build (child process) -------------------------------------------------------------------
 
-def build(root, items):
-    """Create the site, units, users and items in a new FileStorage; returns the manifest."""
+def new_site(root):
+    """A new FileStorage under ``root`` holding a Plone site with nguon:default (no demo);
+    returns the Zope root, the site (the current site) and the instance settings."""
     from nguon.instance.site import create_site
     from nguon.instance.site import ensure_admin
     from nguon.instance.site import open_app
-    from plone import api
     from zope.component.hooks import setSite
 
-    import transaction
-
-    code = code_version()  # the code this process loads now, whatever changes meanwhile
     settings = instance_settings(root)
     write_instance(settings)
-    steps = {}
-    started = time.perf_counter()
     app = open_app(settings.zope_conf)
     ensure_admin(app, ADMIN_PASSWORD)
     site = create_site(app, settings)
     setSite(site)
+    return app, site, settings
+
+
+def build(root, items):
+    """Create the site, units, users and items in a new FileStorage; returns the manifest."""
+    from plone import api
+
+    import transaction
+
+    code = code_version()  # the code this process loads now, whatever changes meanwhile
+    steps = {}
+    started = time.perf_counter()
+    app, site, settings = new_site(root)
     transaction.commit()
     steps["site"] = lap(started)
     with api.env.adopt_user(username="admin"):

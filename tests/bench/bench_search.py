@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
     sys.path.insert(0, str(REPO))
 
+from tests import solr_node  # noqa: E402
 from tests.bench.bench_approval import build_units  # noqa: E402
 from tests.bench.bench_approval import code_version  # noqa: E402
 from tests.bench.bench_approval import describe_code  # noqa: E402
@@ -60,6 +61,7 @@ from tests.bench.bench_approval import INTRO  # noqa: E402
 from tests.bench.bench_approval import instance_settings  # noqa: E402
 from tests.bench.bench_approval import lap  # noqa: E402
 from tests.bench.bench_approval import machine  # noqa: E402
+from tests.bench.bench_approval import new_site  # noqa: E402
 from tests.bench.bench_approval import say  # noqa: E402
 from tests.bench.bench_approval import set_history  # noqa: E402
 from tests.bench.bench_approval import SITE_ID  # noqa: E402
@@ -160,23 +162,14 @@ def html(text):
 def build(root, items, versioning):
     """Create the site, the unit tree and the items in a new FileStorage; returns the
     manifest."""
-    from nguon.instance.site import create_site
-    from nguon.instance.site import ensure_admin
-    from nguon.instance.site import open_app
     from plone import api
-    from zope.component.hooks import setSite
 
     import transaction
 
     code = code_version()  # the code this process loads now, whatever changes meanwhile
-    settings = instance_settings(root)
-    write_instance(settings)
     steps = {}
     started = time.perf_counter()
-    app = open_app(settings.zope_conf)
-    ensure_admin(app, "bench-admin-password")
-    site = create_site(app, settings)
-    setSite(site)
+    app, site, settings = new_site(root)
     if not versioning:
         switch_off_versioning(site)
     transaction.commit()
@@ -363,7 +356,7 @@ def measure(root, solr_url, solr_port, samples, warmup, batch):
             rate = delivered / (time.perf_counter() - queued_at)
             say(f"indexing: {delivered}/{queued} delivered, {rate:.0f} items/s")
     delivered_at = time.perf_counter()
-    solr_post(solr_url, "update", {"commit": {}})
+    solr_node.post(solr_url, "update", {"commit": {}})
     committed_at = time.perf_counter()
     left = maintenance.pending(site).count()
     indexing = {
@@ -529,8 +522,8 @@ def solr_index(solr_url):
     """The core's document count, segments and size on disk (never fails the run)."""
     base, core = solr_url.rsplit("/", 1)
     try:
-        index = solr_get(solr_url, "admin/luke", numTerms=0)["index"]
-        status = solr_get(base, "admin/cores", action="STATUS", core=core)
+        index = solr_node.get(solr_url, "admin/luke", numTerms=0)["index"]
+        status = solr_node.get(base, "admin/cores", action="STATUS", core=core)
         index["sizeInBytes"] = status["status"][core]["index"].get("sizeInBytes")
     except (OSError, KeyError, ValueError) as error:
         say(f"cannot read Solr's index figures: {error!r}")
@@ -541,7 +534,7 @@ def solr_index(solr_url):
 def solr_caches(solr_url):
     """Hit ratios of Solr's query result and filter caches after the run."""
     try:
-        metrics = solr_get(solr_url.rsplit("/", 1)[0], "admin/metrics", group="core",
+        metrics = solr_node.get(solr_url.rsplit("/", 1)[0], "admin/metrics", group="core",
                            prefix="CACHE.searcher")
     except OSError:
         return {}
@@ -554,24 +547,6 @@ def solr_caches(solr_url):
                 found[cache] = {"lookups": value.get("cumulative_lookups"),
                                 "hitratio": value.get("cumulative_hitratio")}
     return found
-
-
-def solr_get(url, path, **params):
-    import urllib.parse
-    import urllib.request
-
-    query = urllib.parse.urlencode({"wt": "json", **params}, doseq=True)
-    with urllib.request.urlopen(f"{url}/{path}?{query}", timeout=120) as answer:
-        return json.load(answer)
-
-
-def solr_post(url, path, payload):
-    import urllib.request
-
-    request = urllib.request.Request(f"{url}/{path}", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=600) as answer:
-        return json.load(answer)
 
 
 # --- orchestration, figures and the document -------------------------------------------------

@@ -1,6 +1,7 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
 from nguon.outbox.storage import install as install_outbox
 from nguon.outbox.worker import consumers
+from nguon.syndication.store import storage
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 
@@ -12,9 +13,11 @@ class HiddenProfiles:
         return ["nguon:uninstall"]
 
 
-
 def post_install(context):
-    """The outbox and its consumers' pending sets, made once here rather than by a request."""
+    """The outbox, its consumers' pending sets and the syndication change log, made once here
+    rather than by a request."""
     from plone import api
 
-    install_outbox(api.portal.get(), [name for name, _consumer in consumers()])
+    portal = api.portal.get()
+    install_outbox(portal, [name for name, _consumer in consumers()])
+    storage(portal, create=True)

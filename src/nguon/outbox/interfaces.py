@@ -25,5 +25,13 @@ class IOutboxConsumer(Interface):
         """
 
 
+class IScheduledConsumer(IOutboxConsumer):
+    """A consumer for which time changes items too (effective and expiry dates)."""
+
+    def due(portal):
+        """UIDs whose waiting time has come: the worker offers them again with the pending
+        ones (asked at every round, inside the round's transaction)."""
+
+
 class ConsumerUnavailable(Exception):
     """The channel is down or did not answer in time; the same items are offered again later."""

@@ -9,6 +9,7 @@ down, and retries a round that hit a ZODB conflict.
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.interfaces import ConsumerUnavailable
 from nguon.outbox.interfaces import IOutboxConsumer
+from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.outbox.processor import WAKE
 from nguon.outbox.storage import outbox
 from ZODB.POSException import ConflictError
@@ -44,6 +45,8 @@ def deliver_pending(portal, name, consumer, batch_size=BATCH_SIZE):
     if box is None or not consumer.active(portal):
         return result
     pending = box.pending_set(name)
+    for uid in consumer.due(portal) if IScheduledConsumer.providedBy(consumer) else ():
+        pending.record(uid, None)  # a time the consumer waited for has come
     entries = pending.batch(batch_size)
     if not entries:
         return result

@@ -1,0 +1,128 @@
+"""``feed.atom``, ``feed.rss`` and ``feed.json`` on every unit (and ``emergency.*``).
+
+Conditional requests are answered before anything is rendered: the unit's version (the last
+change that may concern it) is the ``ETag`` and its time the ``Last-Modified``, both read from
+a handful of BTree nodes. Only the change log is read, never the content: nothing but
+published, effective items can come out of a feed, whatever the parameters.
+"""
+from email.utils import format_datetime
+from email.utils import parsedate_to_datetime
+from datetime import datetime
+from datetime import timezone
+from nguon import _
+from nguon.errors import UserError
+from nguon.syndication import formats
+from nguon.syndication.feeds import UnitFeed
+from nguon.syndication.query import FeedQuery
+from nguon.syndication.store import storage
+from nguon.workflow.approval import lineage
+from plone import api
+from Products.Five import BrowserView
+from urllib.parse import urlencode
+from zope.i18n import translate
+
+import json
+
+
+class Feed(BrowserView):
+    format = "atom"
+    fixed = None  # filters the view imposes
+
+    def __call__(self):
+        response = self.request.response
+        try:
+            query = FeedQuery.from_form(self.request.form, self.fixed)
+        except UserError as error:
+            response.setStatus(400)
+            response.setHeader("Content-Type", "application/json; charset=utf-8")
+            return json.dumps({"error": {"type": "BadRequest",
+                                         "message": error.translated(self.request)}},
+                              ensure_ascii=False)
+        store = storage(api.portal.get())
+        codes = [code for code, _level in lineage(self.context)]
+        feed = UnitFeed(store, codes, query.filters) if store is not None else None
+        version, changed = feed.version() if feed is not None else (0, 0.0)
+        etag = f'"{version}"'
+        response.setHeader("ETag", etag)
+        response.setHeader("Last-Modified", _http_date(changed))
+        response.setHeader("Cache-Control", "public, no-cache")
+        response.setHeader("Vary", "Accept-Encoding")
+        if self._not_modified(etag, changed):
+            response.setStatus(304)
+            return b""
+        response.setHeader("Content-Type", formats.MEDIA_TYPES[self.format])
+        return formats.RENDERERS[self.format](self.document(feed, query))
+
+    def _not_modified(self, etag, changed):
+        match = self.request.getHeader("If-None-Match")
+        if match is not None:
+            return etag in [tag.strip().removeprefix("W/") for tag in match.split(",")] or match.strip() == "*"
+        since = self.request.getHeader("If-Modified-Since")
+        if since:
+            try:
+                return int(changed) <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError, IndexError):
+                return False
+        return False
+
+    def document(self, feed, query):
+        site_url = api.portal.get().absolute_url()
+        base = f"{self.context.absolute_url()}/{self.__name__}"
+        unit = {"code": self.context.code, "title": self.context.Title(), "level": self.context.level}
+        links = {"alternate": self.context.absolute_url()}
+        if feed is None:
+            items, cursor, updated, changes = [], 0, 0.0, query.since is not None
+        elif query.since is not None:
+            page = feed.changes(query.since, query.size)
+            items, cursor, updated, changes = page.entries, page.cursor, page.changed, True
+            if page.more:
+                links["next"] = _url(base, query.params(since=page.cursor))
+        else:
+            page = feed.current(query.page, query.size)
+            items, cursor, updated, changes = page.entries, page.cursor, page.changed, False
+            links["first"] = _url(base, query.params(page=None))
+            if query.page > 1:
+                links["previous"] = _url(base, query.params(page=query.page - 1 if query.page > 2 else None))
+            if page.more:
+                links["next"] = _url(base, query.params(page=query.page + 1))
+        title = translate(_("feed_title", default="Thông tin của ${unit}",
+                            mapping={"unit": self.context.Title()}), context=self.request)
+        return formats.Document(
+            title=title, unit=unit, site_url=site_url,
+            self_url=_url(base, query.params()), links=links,
+            updated=updated or 0.0, cursor=cursor, items=items, changes=changes)
+
+
+def _url(base, params):
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def _http_date(seconds):
+    return format_datetime(datetime.fromtimestamp(int(seconds), timezone.utc), usegmt=True)
+
+
+class AtomFeed(Feed):
+    format = "atom"
+
+
+class RssFeed(Feed):
+    format = "rss"
+
+
+class JsonFeed(Feed):
+    format = "json"
+
+
+EMERGENCY = {"priority": "emergency"}
+
+
+class EmergencyAtomFeed(AtomFeed):
+    fixed = EMERGENCY
+
+
+class EmergencyRssFeed(RssFeed):
+    fixed = EMERGENCY
+
+
+class EmergencyJsonFeed(JsonFeed):
+    fixed = EMERGENCY

@@ -1,0 +1,120 @@
+"""The snapshot of a published item that leaves the site.
+
+Feeds and pushes render from this snapshot, never from the live object: what a consumer gets
+is exactly what was published at that change, and a feed is served without waking content
+objects. Links are kept relative to the portal; each feed adds the address it was asked on.
+"""
+from Acquisition import aq_base
+from DateTime import DateTime
+from nguon.syndication import targeting
+from nguon.workflow.approval import item_unit
+from plone.app.textfield.interfaces import IRichTextValue
+from zope.component.hooks import getSite
+from zope.i18n import translate
+from zope.schema.interfaces import IVocabularyFactory
+from zope.component import queryUtility
+
+# (field, view on the item that serves it) of every file an item may carry.
+FILE_FIELDS = (
+    ("file", "@@download/file"),
+    ("audio", "@@download/audio"),
+    ("image", "@@images/image"),
+)
+
+
+def timestamp(value):
+    """Seconds since the epoch of a DateTime or None (None, and Zope's "no date" floor and
+    ceiling, give None)."""
+    if value is None:
+        return None
+    if not isinstance(value, DateTime):
+        value = DateTime(value)
+    year = value.year()
+    if year <= 1000 or year >= 2499:
+        return None
+    return value.timeTime()
+
+
+def effective_time(obj):
+    """When the item took (or takes) effect: its effective date, else when it was modified
+    (an item published without an effective date is in effect from its publication)."""
+    return timestamp(getattr(aq_base(obj), "effective_date", None)) or obj.modified().timeTime()
+
+
+def expiry_time(obj):
+    return timestamp(getattr(aq_base(obj), "expiration_date", None))
+
+
+def relative_path(obj, portal):
+    portal_path = portal.getPhysicalPath()
+    return "/".join(obj.getPhysicalPath()[len(portal_path):])
+
+
+def label(vocabulary, value):
+    factory = queryUtility(IVocabularyFactory, vocabulary)
+    if factory is None or not value:
+        return value
+    try:
+        term = factory(getSite()).getTerm(value)
+    except LookupError:
+        return value
+    return translate(term.title, target_language="vi")
+
+
+def body_html(obj):
+    text = getattr(aq_base(obj), "text", None)
+    if IRichTextValue.providedBy(text):
+        return text.output_relative_to(obj) or ""
+    return ""
+
+
+def plain_text(obj):
+    for name in ("script", "text"):
+        value = getattr(aq_base(obj), name, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def attachments(obj, path):
+    found = []
+    for field, view in FILE_FIELDS:
+        value = getattr(aq_base(obj), field, None)
+        if value is None or not getattr(value, "size", 0):
+            continue
+        found.append({
+            "path": f"{path}/{view}",
+            "filename": value.filename or field,
+            "mime_type": value.contentType or "application/octet-stream",
+            "size": value.size,
+        })
+    return found
+
+
+def entry(obj, portal):
+    """The snapshot of ``obj`` (a dict of plain values)."""
+    unit = item_unit(obj)
+    path = relative_path(obj, portal)
+    category = getattr(obj, "category", None)
+    priority = getattr(obj, "priority", None) or "normal"
+    expires = expiry_time(obj)
+    return {
+        "uid": obj.UID(),
+        "type": obj.portal_type,
+        "title": obj.Title(),
+        "summary": obj.Description(),
+        "html": body_html(obj),
+        "text": plain_text(obj),
+        "path": path,
+        "unit": {"code": unit.code, "title": unit.Title(), "level": unit.level},
+        "category": category,
+        "category_title": label("nguon.vocabularies.categories", category),
+        "priority": priority,
+        "priority_title": label("nguon.vocabularies.priorities", priority),
+        "channels": list(targeting.channels(obj)),
+        "number": getattr(aq_base(obj), "number", None),
+        "effective": effective_time(obj),
+        "expires": expires,
+        "modified": obj.modified().timeTime(),
+        "attachments": attachments(obj, path),
+    }

@@ -57,6 +57,7 @@ setup(
             "nguon-i18n-sync = nguon.i18n:sync_command",
             "nguon-units = nguon.units.cli:main",
             "nguon-search = nguon.search.cli:main",
+            "nguon-sync = nguon.sync.cli:main",
         ],
     },
 )

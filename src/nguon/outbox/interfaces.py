@@ -1,5 +1,6 @@
 """The contract between the outbox and the channels that consume it."""
 from zope.interface import Attribute
+from zope.interface import implementer
 from zope.interface import Interface
 
 
@@ -31,6 +32,21 @@ class IScheduledConsumer(IOutboxConsumer):
     def due(portal):
         """UIDs whose waiting time has come: the worker offers them again with the pending
         ones (asked at every round, inside the round's transaction)."""
+
+
+class IDelivered(Interface):
+    """Fired after a round's commit took items for a consumer (what follows a delivery, such
+    as pushing the syndication log, starts then)."""
+
+    name = Attribute("The consumer's name.")
+    delivered = Attribute("How many items it took.")
+
+
+@implementer(IDelivered)
+class Delivered:
+    def __init__(self, name, delivered):
+        self.name = name
+        self.delivered = delivered
 
 
 class ConsumerUnavailable(Exception):

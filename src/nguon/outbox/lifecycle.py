@@ -1,9 +1,10 @@
-"""Start the delivery thread with the Zope process, stop it at exit.
+"""Start the delivery threads with the Zope process, stop them at exit.
 
 ``IProcessStarting`` is fired by the WSGI starter once the database is open; test layers and
-scripts never fire it, so they deliver explicitly (``nguon.outbox.worker.drain``). Set
-``NGUON_OUTBOX_WORKER=0`` to run a Zope process without the thread (a second instance on
-ZEO/RelStorage may keep it on: deliveries are idempotent).
+scripts never fire it, so they deliver explicitly (``nguon.outbox.worker.drain``,
+``nguon.syndication.pusher.push_round``). Set ``NGUON_OUTBOX_WORKER=0`` to run a Zope process
+without the threads (a second instance on ZEO/RelStorage may keep them on: deliveries are
+idempotent).
 """
 from nguon.outbox.worker import Worker
 
@@ -14,12 +15,18 @@ import os
 WORKERS = []
 
 
-def start_worker(event):
+def start_thread(factory):
+    """Start ``factory(db)`` as a delivery thread of this process, unless switched off."""
     import Zope2
 
     if os.environ.get("NGUON_OUTBOX_WORKER", "1") == "0" or Zope2.DB is None:
-        return
-    worker = Worker(Zope2.DB)
-    worker.start()
-    WORKERS.append(worker)
-    atexit.register(worker.stop)
+        return None
+    thread = factory(Zope2.DB)
+    thread.start()
+    WORKERS.append(thread)
+    atexit.register(thread.stop)
+    return thread
+
+
+def start_worker(event):
+    start_thread(Worker)

@@ -8,12 +8,14 @@ down, and retries a round that hit a ZODB conflict.
 """
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.interfaces import ConsumerUnavailable
+from nguon.outbox.interfaces import Delivered
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.outbox.processor import WAKE
 from nguon.outbox.storage import outbox
 from ZODB.POSException import ConflictError
 from zope.component import getUtilitiesFor
+from zope.event import notify
 
 import logging
 import threading
@@ -74,6 +76,8 @@ def drain(portal, names=None, batch_size=BATCH_SIZE, commit=True):
             result = deliver_pending(portal, name, consumer, batch_size)
             if commit:
                 transaction.commit()
+                if result.delivered:
+                    notify(Delivered(name, result.delivered))
             total.delivered += result.delivered
             total.refused.update(result.refused)
             total.unavailable = result.unavailable
@@ -139,6 +143,8 @@ class Worker(threading.Thread):
         except ConflictError:
             tm.abort()
             return True
+        if result.delivered:
+            notify(Delivered(name, result.delivered))
         if result.unavailable:
             if backoff.failed():
                 logger.warning("%s unavailable, changes kept for later: %s", name, result.unavailable)

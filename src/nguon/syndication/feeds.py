@@ -46,7 +46,7 @@ class Change:
 class Page:
     entries: list = field(default_factory=list)  # snapshots, or Change objects for ``changes``
     more: bool = False
-    cursor: int = 0          # the log's sequence when the page was read
+    cursor: int = 0          # where to ask ``since=`` next
     version: int = 0
     changed: float = 0.0
 
@@ -81,8 +81,7 @@ class UnitFeed:
         window = list(itertools.islice(keys, (page - 1) * size, page * size + 1))
         version, changed = self.version()
         return Page(entries=[self.store.items[uid].entry for _effective, uid in window[:size]],
-                    more=len(window) > size, cursor=self.store.sequence,
-                    version=version, changed=changed)
+                    more=len(window) > size, cursor=version, version=version, changed=changed)
 
     def changes(self, since, size=200):
         def events(code, anchor):
@@ -103,8 +102,9 @@ class UnitFeed:
             found.append(self._change(seq, event))
             last = seq
         version, changed = self.version()
-        # The cursor of a complete answer is the log's end: nothing after it concerns us.
-        cursor = last if more else max(last, self.store.sequence)
+        # The cursor of a complete answer is the unit's version: nothing after it concerns
+        # the unit, and it stays put (the same URL, a 304) until something does.
+        cursor = last if more else max(last, version)
         return Page(entries=found, more=more, cursor=cursor, version=version, changed=changed)
 
     def _change(self, seq, event):

@@ -82,6 +82,8 @@ class Syndication(Persistent):
         self.items = OOBTree()     # uid -> Record
         self.anchors = OOBTree()   # unit code -> Anchor
         self.schedule = OOBTree()  # (time, uid) -> None
+        self.subscriptions = OOBTree()  # id -> subscriptions.Subscription (admins write)
+        self.deliveries = OOBTree()     # id -> subscriptions.Delivery (the pusher writes)
 
     # -- writing (the delivery worker only) --------------------------------------------
 

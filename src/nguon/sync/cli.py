@@ -1,0 +1,140 @@
+"""``nguon-sync``: mirror a unit's items from a Nguồn site, by polling or by push.
+
+    nguon-sync poll      --feed URL --db FILE [--folder DIR] [--interval S | --once]
+    nguon-sync serve     --feed URL --db FILE --listen HOST:PORT [--folder DIR]
+    nguon-sync subscribe --feed URL --callback URL --user NAME
+    nguon-sync status    --db FILE
+
+``--feed`` is the unit's JSON feed (``…/feed.json``, filters in its query string). The push
+secret and the password are read from the environment (``NGUON_SYNC_SECRET``,
+``NGUON_SYNC_PASSWORD``), never from the command line where other users could see them.
+``serve`` first catches up from the feed cursor (what was missed while it was down), then
+takes pushes and polls again every ``--interval`` seconds as a safety net.
+"""
+from nguon.sync.mirror import Mirror
+from nguon.sync.poller import catch_up
+from nguon.sync.poller import FeedError
+from nguon.sync.receiver import make_server
+from nguon.sync.receiver import Receiver
+
+import argparse
+import os
+import requests
+import sys
+import threading
+import time
+
+
+def _secret(name):
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit(f"nguon-sync: LỖI: thiếu biến môi trường {name}")
+    return value
+
+
+def _report(counts):
+    return "%d cập nhật, %d xóa, %d bỏ qua" % counts
+
+
+def poll(args):
+    mirror = Mirror(args.db, args.folder)
+    while True:
+        try:
+            counts = catch_up(args.feed, mirror)
+            print(f"nguon-sync: {_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin", flush=True)
+        except FeedError as error:
+            print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
+            if args.once:
+                return 1
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+def serve(args):
+    mirror = Mirror(args.db, args.folder)
+    host, _colon, port = args.listen.rpartition(":")
+    receiver = Receiver(mirror, _secret("NGUON_SYNC_SECRET"), args.feed,
+                        on_change=lambda counts: print(f"nguon-sync: nhận đẩy: {_report(counts)}", flush=True))
+    server = make_server(receiver, host or "127.0.0.1", int(port))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"nguon-sync: nhận tin tại http://{host}:{server.server_address[1]}/", flush=True)
+    while True:
+        try:
+            with receiver.lock:
+                counts = catch_up(args.feed, mirror)
+            print(f"nguon-sync: đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin", flush=True)
+        except FeedError as error:
+            print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
+        time.sleep(args.interval)
+
+
+def subscribe(args):
+    unit_url = args.feed.split("?")[0].rsplit("/", 1)[0]
+    feed_name = args.feed.split("?")[0].rsplit("/", 1)[1]
+    body = {"callback": args.callback, "secret": _secret("NGUON_SYNC_SECRET"),
+            "format": feed_name.removeprefix("feed."), "lease_seconds": args.lease}
+    from urllib.parse import parse_qs, urlsplit
+
+    for name, values in parse_qs(urlsplit(args.feed).query).items():
+        if name in ("channel", "category", "priority"):
+            body[name] = ",".join(values)
+    response = requests.post(f"{unit_url}/@subscriptions", json=body,
+                             auth=(args.user, _secret("NGUON_SYNC_PASSWORD")),
+                             headers={"Accept": "application/json"}, timeout=60)
+    if response.status_code != 201:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = response.text[:300]
+        print(f"nguon-sync: LỖI: đăng ký không thành công ({response.status_code}): {message}",
+              file=sys.stderr)
+        return 1
+    data = response.json()
+    print(f"nguon-sync: đã đăng ký {data['id']}, hiệu lực đến {time.ctime(data['expires_at'])}")
+    return 0
+
+
+def status(args):
+    mirror = Mirror(args.db)
+    print(f"con trỏ: {mirror.cursor}\nsố tin: {mirror.count()}")
+    for uid, title in list(mirror.items().items())[:20]:
+        print(f"  {uid}  {title}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="nguon-sync", description="Sao chép tin của một đơn vị từ Nguồn.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("poll", help="đọc nguồn tin định kỳ")
+    p.add_argument("--feed", required=True)
+    p.add_argument("--db", required=True)
+    p.add_argument("--folder")
+    p.add_argument("--interval", type=float, default=60)
+    p.add_argument("--once", action="store_true")
+    p.set_defaults(run=poll)
+    s = commands.add_parser("serve", help="nhận tin đẩy (và đọc nguồn tin dự phòng)")
+    s.add_argument("--feed", required=True)
+    s.add_argument("--db", required=True)
+    s.add_argument("--listen", required=True)
+    s.add_argument("--folder")
+    s.add_argument("--interval", type=float, default=300)
+    s.set_defaults(run=serve)
+    u = commands.add_parser("subscribe", help="đăng ký nhận tin đẩy")
+    u.add_argument("--feed", required=True)
+    u.add_argument("--callback", required=True)
+    u.add_argument("--user", required=True)
+    u.add_argument("--lease", type=int, default=10 * 24 * 3600)
+    u.set_defaults(run=subscribe)
+    t = commands.add_parser("status", help="tình trạng bản sao")
+    t.add_argument("--db", required=True)
+    t.set_defaults(run=status)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Catching up from the JSON feed: the whole current feed the first time, then every change
+after the cursor; conditional requests so an idle poll costs a ``304``."""
+import requests
+
+
+class FeedError(Exception):
+    """The feed could not be read (network, HTTP error, not a JSON feed)."""
+
+
+def _get(session, url, mirror=None, timeout=30):
+    headers = {"Accept": "application/feed+json"}
+    known_url, _space, etag = (mirror.get("etag", "") if mirror is not None else "").partition(" ")
+    if etag and known_url == url:
+        headers["If-None-Match"] = etag
+    try:
+        response = session.get(url, headers=headers, timeout=timeout)
+    except requests.RequestException as error:
+        raise FeedError(f"không đọc được {url}: {error.__class__.__name__}") from error
+    if response.status_code == 304:
+        return None
+    if response.status_code != 200:
+        raise FeedError(f"{url} trả lời mã {response.status_code}")
+    try:
+        document = response.json()
+    except ValueError as error:
+        raise FeedError(f"{url} không trả về JSON Feed") from error
+    if mirror is not None and response.headers.get("ETag"):
+        mirror.set("etag", f"{url} {response.headers['ETag']}")
+    return document
+
+
+def catch_up(feed_url, mirror, session=None):
+    """Bring the mirror up to date; returns ``(upserted, deleted, ignored)`` summed."""
+    session = session or requests.Session()
+    totals = [0, 0, 0]
+    cursor = mirror.cursor
+    if cursor is None:  # first run: every page of the current items
+        url, start = feed_url, None
+        while url:
+            document = _get(session, url)
+            start = start if start is not None else document["_nguon"]["cursor"]
+            _add(totals, mirror.apply(document, fallback_seq=start))
+            url = document.get("next_url")
+        mirror.set("cursor", start)
+        cursor = start
+    while True:
+        separator = "&" if "?" in feed_url else "?"
+        url = f"{feed_url}{separator}since={cursor}"
+        document = _get(session, url, mirror)
+        if document is None:
+            break
+        _add(totals, mirror.apply(document))
+        next_cursor = document["_nguon"]["cursor"]
+        mirror.set("cursor", next_cursor)
+        if not document.get("next_url") or next_cursor == cursor:
+            break
+        cursor = next_cursor
+    return tuple(totals)
+
+
+def _add(totals, counts):
+    for index, count in enumerate(counts):
+        totals[index] += count

@@ -1,0 +1,202 @@
+"""Push the change log to subscribers, after commit, with retries and a delivery log.
+
+A round looks at every active subscription whose lease runs and whose retry time has come:
+if the change log holds events for its unit and filters after its cursor, they are sent as
+one JSON Feed change document (the very document ``feed.json?since=<cursor>`` gives), signed
+with the subscriber's secret. A 2xx answer moves the cursor; anything else counts a failure
+and waits (exponential back-off) before the same events are sent again; after
+``MAX_FAILURES`` failures in a row the subscription is dead-lettered until an admin resumes
+it. Nothing is lost on a restart: the cursor only moves on an acknowledgement, and each
+delivery has an id (``<subscription>:<first>-<last>``) so a repeated one is harmless.
+
+Requests go out in parallel (one thread pool per process), outside any lock; outcomes are
+written in one transaction per round.
+"""
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from nguon.outbox.site import opened_sites
+from nguon.syndication import addresses
+from nguon.syndication import formats
+from nguon.syndication import signing
+from nguon.syndication.feeds import UnitFeed
+from nguon.syndication.store import storage
+from nguon.syndication.subscriptions import ACTIVE
+from nguon.syndication.subscriptions import allowed_networks
+from nguon.errors import UserError
+from ZODB.POSException import ConflictError
+from zope.i18n import translate
+
+import json
+import logging
+import requests
+import threading
+import time
+
+
+logger = logging.getLogger("nguon.syndication")
+PUSH_SIZE = 100       # events per delivery
+TIMEOUT = 10          # seconds a subscriber has to acknowledge
+THREADS = 64
+WAKE = threading.Event()  # set when the change log grew
+_sessions = threading.local()
+
+
+@dataclass
+class Push:
+    sid: str
+    callback: str
+    body: bytes
+    headers: dict
+    cursor: int
+    events: int
+    delivery_id: str
+    # filled by ``send``
+    ok: bool = False
+    code: int = None
+    message: str = ""
+    ms: float = 0.0
+
+
+def build(store, subscription, delivery, now):
+    """The push due for one subscription, or None (its cursor may move past events that
+    its filters leave out)."""
+    feed = UnitFeed(store, subscription.lineage, subscription.filters)
+    if feed.version()[0] <= delivery.cursor:
+        return None
+    page = feed.changes(delivery.cursor, PUSH_SIZE)
+    if not page.entries:
+        if page.cursor > delivery.cursor:
+            delivery.cursor = page.cursor
+        return None
+    first, last = page.entries[0].seq, page.entries[-1].seq
+    cursor = page.cursor if not page.more else last
+    document = formats.Document(
+        title=subscription.unit["title"], unit=subscription.unit, site_url=subscription.site_url,
+        self_url=subscription.topic, links={}, updated=page.changed, cursor=cursor,
+        items=page.entries, changes=True)
+    data = formats.json_feed_data(document)
+    delivery_id = f"{subscription.id}:{first}-{last}"
+    data["_nguon"]["delivery"] = {"id": delivery_id, "sent": formats.iso(time.time())}
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    headers = {
+        "Content-Type": "application/feed+json; charset=utf-8",
+        signing.HEADER: signing.sign(subscription.secret, body),
+        "Link": f'<{subscription.topic}>; rel="self"',
+        "X-Nguon-Delivery": delivery_id,
+    }
+    return Push(subscription.id, subscription.callback, body, headers, cursor,
+                len(page.entries), delivery_id)
+
+
+def due(store, now):
+    for sid, subscription in store.subscriptions.items():
+        delivery = store.deliveries.get(sid)
+        if (delivery is None or delivery.state != ACTIVE or subscription.expired(now)
+                or delivery.next_attempt > now):
+            continue
+        push = build(store, subscription, delivery, now)
+        if push is not None:
+            yield push
+
+
+def send(push, allowed=()):
+    started = time.monotonic()
+    try:
+        addresses.check_callback(push.callback, allowed)  # again: DNS may have changed
+        session = getattr(_sessions, "session", None)
+        if session is None:
+            session = _sessions.session = requests.Session()
+        response = session.post(push.callback, data=push.body, headers=push.headers,
+                                timeout=TIMEOUT, allow_redirects=False)
+        push.code = response.status_code
+        push.ok = response.status_code // 100 == 2
+        if not push.ok:
+            push.message = response.text[:200]
+    except UserError as error:
+        push.message = translate(error.message, target_language="vi")
+    except requests.RequestException as error:
+        push.message = f"{error.__class__.__name__}: {str(error)[:200]}"
+    push.ms = round((time.monotonic() - started) * 1000, 1)
+    return push
+
+
+def push_round(portal, executor=None, now=None, base_delay=1.0):
+    """Send every push due on ``portal`` and record the outcomes; the caller commits.
+    Returns the pushes sent."""
+    store = storage(portal)
+    if store is None:
+        return []
+    now = now or time.time()
+    pushes = list(due(store, now))
+    if not pushes:
+        return []
+    allowed = tuple(allowed_networks())
+    if executor is None:
+        with ThreadPoolExecutor(max_workers=min(THREADS, len(pushes))) as pool:
+            done = list(pool.map(lambda push: send(push, allowed), pushes))
+    else:
+        done = list(executor.map(lambda push: send(push, allowed), pushes))
+    for push in done:
+        delivery = store.deliveries.get(push.sid)
+        if delivery is None:  # unsubscribed meanwhile
+            continue
+        if push.ok:
+            delivery.succeeded(push.cursor, push.events, push.code, push.ms)
+        else:
+            delivery.failed(push.message, push.code, push.events, push.ms, base_delay=base_delay)
+            logger.warning("push %s to %s failed: %s %s", push.delivery_id, push.callback,
+                           push.code, push.message)
+    return done
+
+
+def wake(event):
+    """After a round of the outbox worker logged changes, push at once."""
+    if event.name == "syndication" and event.delivered:
+        WAKE.set()
+
+
+class Pusher(threading.Thread):
+    """The push thread of a Zope process."""
+
+    def __init__(self, db, poll_seconds=1.0):
+        super().__init__(name="nguon-pusher", daemon=True)
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self.executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="nguon-push")
+
+    def stop(self, timeout=5):
+        self.stopping.set()
+        WAKE.set()
+        self.join(timeout)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def run(self):
+        logger.info("pusher started")
+        while not self.stopping.is_set():
+            WAKE.wait(self.poll_seconds)
+            WAKE.clear()
+            try:
+                self.run_round()
+            except Exception:  # never let the thread die: log and try again later
+                logger.exception("push round failed")
+                self.stopping.wait(5)
+        logger.info("pusher stopped")
+
+    def run_round(self):
+        busy = True
+        while busy and not self.stopping.is_set():
+            busy = False
+            with opened_sites(self.db) as (tm, sites):
+                for site in sites:
+                    from zope.component.hooks import setSite
+
+                    setSite(site)
+                    try:
+                        sent = push_round(site, self.executor)
+                        tm.commit()
+                    except ConflictError:
+                        tm.abort()
+                        busy = True
+                        continue
+                    busy |= any(push.ok for push in sent)

@@ -1,0 +1,23 @@
+from ftw.upgrade import UpgradeStep
+from nguon.outbox.storage import install as install_outbox
+from nguon.outbox.worker import consumers
+from nguon.syndication.store import storage
+from nguon.syndication.targeting import ITEM_TYPES
+
+
+class SyndicationToCommuneWebsites(UpgradeStep):
+    """Syndication to commune websites.
+
+    For sites made before nguon had feeds and push: the registry record of the networks push
+    callbacks may reach, the permission to manage subscriptions (unit admins have it), the
+    change log, and every item offered once to the syndication consumer, so that what was
+    already published appears in the feeds.
+    """
+
+    def __call__(self):
+        self.install_upgrade_profile()
+        box = install_outbox(self.portal, [name for name, _consumer in consumers()])
+        storage(self.portal, create=True)
+        pending = box.pending_set("syndication")
+        for brain in self.catalog_unrestricted_search({"portal_type": list(ITEM_TYPES)}):
+            pending.record(brain.UID, brain.getPath())

@@ -240,3 +240,18 @@ def test_tampered_stale_and_replayed_deliveries_change_nothing(layer, portal, si
     stale = site.receiver.deliver(body, signature, now=time.time() + 3600)
     assert stale[0] == 403
     assert site.titles() == []
+
+
+def test_a_restart_between_sending_and_recording_repeats_the_delivery_harmlessly(layer, portal, sites):
+    site = sites["vy-da"]
+    assert subscribe(layer, COMMUNES["vy-da"], site).status_code == 201
+    bulletin(portal, "Tin gửi hai lần")
+    settle(portal)
+    transaction.commit()
+    first = push_round(portal)
+    transaction.abort()  # the process died before the outcome was committed
+    second = push(portal)
+    assert [p.delivery_id for p in second] == [p.delivery_id for p in first]
+    assert second[0].ok and site.titles() == ["Tin gửi hai lần"]
+    assert site.mirror.count() == 1
+    assert push(portal) == []  # acknowledged now: the cursor moved

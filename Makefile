@@ -57,3 +57,8 @@ bench-search: install
 .PHONY: bench-search-solr
 bench-search-solr: install
 	$(BIN)/python tests/bench/bench_search_solr.py $(BENCH_ARGS)
+
+## make bench-syndication: 3,321 communes polling their feeds, and a push to all of them (docs/benchmarks.md).
+.PHONY: bench-syndication
+bench-syndication: install
+	$(BIN)/python tests/bench/bench_syndication.py $(BENCH_ARGS)

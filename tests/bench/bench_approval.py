@@ -536,16 +536,20 @@ def child(phase, args, root, out):
     return json.loads(out.read_text())
 
 
-def ensure_template(args, template):
-    """The built database for these parameters, building it when missing."""
+def ensure_template(args, template, build=None, what=None):
+    """The built database for these parameters, building it when missing: ``build(template)``
+    returns the manifest (by default this script's build phase, in a child process)."""
     manifest = template / "manifest.json"
     if manifest.exists() and not args.rebuild:
         say(f"reusing {template}")
         return json.loads(manifest.read_text()), False
     shutil.rmtree(template, ignore_errors=True)
     template.mkdir(parents=True)
-    say(f"building {args.items} items (and as many stock twins) in {template}")
-    result = child("build", args, template, template / "build.json")
+    say(f"building {what or f'{args.items} items (and as many stock twins)'} in {template}")
+    if build is None:
+        result = child("build", args, template, template / "build.json")
+    else:
+        result = build(template)
     manifest.write_text(json.dumps(result, indent=1))
     return result, True
 

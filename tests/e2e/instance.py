@@ -21,6 +21,16 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def until(condition, timeout=120, pause=0.3):
+    """Wait for ``condition()`` to hold; returns its last value (the caller asserts it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(pause)
+    return condition()
+
+
 def port_is_free(port):
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0

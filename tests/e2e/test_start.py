@@ -1,6 +1,7 @@
 """``make start``'s program end to end: a real Solr, a real Plone, a real database on disk."""
 from tests.e2e.instance import BIN
 from tests.e2e.instance import Instance
+from tests.e2e.instance import until
 from tests.e2e.instance import port_is_free
 
 from nguon.demo.users import demo_password
@@ -9,7 +10,6 @@ import requests
 import signal
 import socket
 import subprocess
-import time
 
 import pytest
 
@@ -60,13 +60,6 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
     assert port_is_free(again.port) and port_is_free(again.solr_port)
 
 
-def _until(condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return condition()
 
 
 def _citizen_search(instance, **params):
@@ -78,7 +71,7 @@ def _check_search(instance):
     """The new site's demo items reach the bundled Solr through the server's outbox worker;
     citizens find them without diacritics; a bulletin published now is found moments later."""
     demo = "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa"
-    assert _until(lambda: demo in [hit["title"] for hit in
+    assert until(lambda: demo in [hit["title"] for hit in
                                    _citizen_search(instance, q="thong bao lich cat dien")["items"]])
     page = requests.get(f"{instance.url}/@@tra-cuu", params={"q": "cat dien"}, timeout=30).text
     assert demo in page and "<mark>" in page
@@ -96,7 +89,7 @@ def _check_search(instance):
     approver.auth = ("thuanhoa.duyet", demo_password())
     approver.headers["Accept"] = "application/json"
     assert approver.post(f"{item}/@workflow/publish").status_code == 200
-    assert _until(lambda: item in [hit["@id"] for hit in
+    assert until(lambda: item in [hit["@id"] for hit in
                                    _citizen_search(instance, q="tiem vac xin soi")["items"]])
 
 

@@ -6,6 +6,7 @@ from nguon.sync.mirror import Mirror
 from tests.e2e.instance import BIN
 from tests.e2e.instance import free_port
 from tests.e2e.instance import Instance
+from tests.e2e.instance import until
 
 import os
 import pytest
@@ -18,13 +19,6 @@ import time
 pytestmark = pytest.mark.slow
 
 
-def _until(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return condition()
 
 
 class Commune:
@@ -48,7 +42,7 @@ class Commune:
             [str(BIN / "nguon-sync"), "serve", "--feed", self.feed, "--db", str(self.db),
              "--listen", f"127.0.0.1:{self.port}", "--interval", "3600"],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        assert _until(lambda: "nhận tin tại" in (self.folder / "sync.log").read_text(), 30)
+        assert until(lambda: "nhận tin tại" in (self.folder / "sync.log").read_text(), 30)
         return self
 
     def command(self, *arguments):
@@ -108,7 +102,7 @@ def test_a_province_bulletin_reaches_the_communes_of_the_province_and_only_them(
         # The late commune takes the feed once, subscribes, and is then down the whole time.
         late.serve()
         late.subscribe()
-        assert _until(lambda: len(late.titles()) > 0)
+        assert until(lambda: len(late.titles()) > 0, 60)
         late.stop()
         before = late.titles()
 
@@ -123,25 +117,25 @@ def test_a_province_bulletin_reaches_the_communes_of_the_province_and_only_them(
         published_at = time.monotonic()
         assert approver.post(f"{item}/@workflow/publish").status_code == 200
         title = "Thông báo nghỉ học do bão số 9 trên toàn thành phố"
-        assert _until(lambda: title in thuan_hoa.titles() and title in vy_da.titles())
+        assert until(lambda: title in thuan_hoa.titles() and title in vy_da.titles())
         print(f"pushed to both communes {time.monotonic() - published_at:.2f}s after publishing")
         time.sleep(2)  # give a wrong delivery every chance to happen
         assert title not in dong_hoi.titles()
 
         assert approver.post(f"{item}/@workflow/retract").status_code == 200
-        assert _until(lambda: title not in thuan_hoa.titles() and title not in vy_da.titles())
+        assert until(lambda: title not in thuan_hoa.titles() and title not in vy_da.titles())
 
         second = editor.post(_unit_url(instance, "46"), json={
             "@type": "Bulletin", "title": "Lịch tiêm chủng mở rộng tháng 12",
             "category": "health", "target_scope": "subtree"}).json()["@id"]
         assert editor.post(f"{second}/@workflow/submit").status_code == 200
         assert approver.post(f"{second}/@workflow/publish").status_code == 200
-        assert _until(lambda: "Lịch tiêm chủng mở rộng tháng 12" in thuan_hoa.titles())
+        assert until(lambda: "Lịch tiêm chủng mở rộng tháng 12" in thuan_hoa.titles())
 
         # Back after missing everything: it catches up from its cursor at start.
         assert late.titles() == before
         late.serve()
-        assert _until(lambda: late.titles() == thuan_hoa.titles())
+        assert until(lambda: late.titles() == thuan_hoa.titles())
         assert title not in late.titles()
         status = late.command("status", "--db", str(late.db))
         assert f"số tin: {len(thuan_hoa.titles())}" in status

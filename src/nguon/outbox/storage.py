@@ -9,7 +9,7 @@ while the item was being delivered is never forgotten (that removal conflicts an
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from zope.annotation.interfaces import IAnnotations
+from nguon.annotations import site_state
 
 import random
 import time
@@ -102,11 +102,7 @@ class Outbox(Persistent):
 
 def outbox(portal, create=False):
     """The site's outbox, or None when it has none (and ``create`` is False)."""
-    annotations = IAnnotations(portal)
-    box = annotations.get(KEY)
-    if box is None and create:
-        box = annotations[KEY] = Outbox()
-    return box
+    return site_state(portal, KEY, Outbox, create)
 
 
 def install(portal, names):

@@ -13,12 +13,12 @@ from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.outbox.processor import WAKE
 from nguon.outbox.storage import outbox
+from nguon.outbox.thread import DeliveryThread
 from ZODB.POSException import ConflictError
 from zope.component import getUtilitiesFor
 from zope.event import notify
 
 import logging
-import threading
 import transaction
 
 
@@ -91,43 +91,21 @@ def consumers(names=None):
                   if names is None or name in names)
 
 
-class Worker(threading.Thread):
-    """The delivery thread of a Zope process."""
+class Worker(DeliveryThread):
+    """The outbox delivery thread of a Zope process."""
+
+    wake = WAKE
+    title = "outbox worker"
 
     def __init__(self, db, poll_seconds=1.0):
-        super().__init__(name="nguon-outbox-worker", daemon=True)
-        self.db = db
-        self.poll_seconds = poll_seconds
-        self.stopping = threading.Event()
+        super().__init__(db, poll_seconds)
         self.backoffs = {}
 
-    def stop(self, timeout=5):
-        self.stopping.set()
-        WAKE.set()
-        self.join(timeout)
-
-    def run(self):
-        logger.info("outbox worker started")
-        while not self.stopping.is_set():
-            WAKE.wait(self.poll_seconds)
-            WAKE.clear()
-            try:
-                self.run_round()
-            except Exception:  # never let the thread die: log and try again later
-                logger.exception("outbox round failed")
-                self.stopping.wait(5)
-        logger.info("outbox worker stopped")
-
-    def run_round(self):
-        from nguon.outbox.site import opened_sites
-
-        busy = True
-        while busy and not self.stopping.is_set():
-            busy = False
-            with opened_sites(self.db) as (tm, sites):
-                for site in sites:
-                    for name, consumer in consumers():
-                        busy |= self._deliver(tm, site, name, consumer)
+    def work(self, tm, site):
+        busy = False
+        for name, consumer in consumers():
+            busy |= self._deliver(tm, site, name, consumer)
+        return busy
 
     def _deliver(self, tm, site, name, consumer):
         key = (site.getId(), name)
@@ -135,9 +113,6 @@ class Worker(threading.Thread):
         if not backoff.ready():
             return False
         try:
-            from zope.component.hooks import setSite
-
-            setSite(site)
             result = deliver_pending(site, name, consumer)
             tm.commit()
         except ConflictError:
@@ -152,10 +127,3 @@ class Worker(threading.Thread):
         if backoff.succeeded():
             logger.warning("%s available again, delivering what was kept", name)
         return result.delivered > 0  # refused items are offered again at the next poll, not at once
-
-
-def start(db):
-    worker = Worker(db)
-    worker.start()
-    return worker
-

@@ -14,7 +14,7 @@ written in one transaction per round.
 """
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from nguon.outbox.site import opened_sites
+from nguon.outbox.thread import DeliveryThread
 from nguon.syndication import addresses
 from nguon.syndication import formats
 from nguon.syndication import signing
@@ -155,48 +155,25 @@ def wake(event):
         WAKE.set()
 
 
-class Pusher(threading.Thread):
+class Pusher(DeliveryThread):
     """The push thread of a Zope process."""
 
+    wake = WAKE
+    title = "pusher"
+
     def __init__(self, db, poll_seconds=1.0):
-        super().__init__(name="nguon-pusher", daemon=True)
-        self.db = db
-        self.poll_seconds = poll_seconds
-        self.stopping = threading.Event()
+        super().__init__(db, poll_seconds)
         self.executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="nguon-push")
 
     def stop(self, timeout=5):
-        self.stopping.set()
-        WAKE.set()
-        self.join(timeout)
+        super().stop(timeout)
         self.executor.shutdown(wait=False, cancel_futures=True)
 
-    def run(self):
-        logger.info("pusher started")
-        while not self.stopping.is_set():
-            WAKE.wait(self.poll_seconds)
-            WAKE.clear()
-            try:
-                self.run_round()
-            except Exception:  # never let the thread die: log and try again later
-                logger.exception("push round failed")
-                self.stopping.wait(5)
-        logger.info("pusher stopped")
-
-    def run_round(self):
-        busy = True
-        while busy and not self.stopping.is_set():
-            busy = False
-            with opened_sites(self.db) as (tm, sites):
-                for site in sites:
-                    from zope.component.hooks import setSite
-
-                    setSite(site)
-                    try:
-                        sent = push_round(site, self.executor)
-                        tm.commit()
-                    except ConflictError:
-                        tm.abort()
-                        busy = True
-                        continue
-                    busy |= any(push.ok for push in sent)
+    def work(self, tm, site):
+        try:
+            sent = push_round(site, self.executor)
+            tm.commit()
+        except ConflictError:
+            tm.abort()
+            return True
+        return any(push.ok for push in sent)

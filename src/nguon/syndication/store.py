@@ -15,7 +15,7 @@ them.
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from zope.annotation.interfaces import IAnnotations
+from nguon.annotations import site_state
 
 import time
 
@@ -176,8 +176,4 @@ class Syndication(Persistent):
 
 def storage(portal, create=False):
     """The site's change log, or None when it has none (and ``create`` is False)."""
-    annotations = IAnnotations(portal)
-    store = annotations.get(KEY)
-    if store is None and create:
-        store = annotations[KEY] = Syndication()
-    return store
+    return site_state(portal, KEY, Syndication, create)

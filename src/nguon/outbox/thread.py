@@ -1,0 +1,53 @@
+"""The life of a delivery thread of the Zope process: woken by an event or every
+``poll_seconds``, rounds over the opened sites until a round finds nothing to do, never dies
+of an error (it is logged and the thread waits a little), stops cleanly at exit."""
+from nguon.outbox.site import opened_sites
+from zope.component.hooks import setSite
+
+import logging
+import threading
+
+
+logger = logging.getLogger("nguon.outbox")
+
+
+class DeliveryThread(threading.Thread):
+    wake = None  # the threading.Event that starts a round at once
+    title = "delivery thread"
+
+    def __init__(self, db, poll_seconds=1.0):
+        super().__init__(name=f"nguon-{self.title.replace(' ', '-')}", daemon=True)
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+
+    def stop(self, timeout=5):
+        self.stopping.set()
+        self.wake.set()
+        self.join(timeout)
+
+    def run(self):
+        logger.info("%s started", self.title)
+        while not self.stopping.is_set():
+            self.wake.wait(self.poll_seconds)
+            self.wake.clear()
+            try:
+                self.run_round()
+            except Exception:  # never let the thread die: log and try again later
+                logger.exception("%s: round failed", self.title)
+                self.stopping.wait(5)
+        logger.info("%s stopped", self.title)
+
+    def run_round(self):
+        busy = True
+        while busy and not self.stopping.is_set():
+            busy = False
+            with opened_sites(self.db) as (tm, sites):
+                for site in sites:
+                    setSite(site)
+                    busy |= self.work(tm, site)
+
+    def work(self, tm, site):
+        """One unit of work on ``site`` (the current site), committing through ``tm``;
+        returns True when another round should follow at once."""
+        raise NotImplementedError

@@ -224,3 +224,12 @@ def test_the_three_formats_carry_the_same_entry(layer, portal):
     rss = etree.fromstring(get_feed(layer, "46/19786", feed="feed.rss").content)
     assert rss.findtext("channel/item/title") == "Thông báo tiêm chủng mở rộng"
     assert rss.findtext("channel/item/link") == item.absolute_url()
+
+
+def test_unit_pages_link_to_their_feeds(layer, portal):
+    import requests
+
+    page = requests.get("/".join([portal.absolute_url(), "vn", "46", "19786"]), timeout=30).text
+    for media, view in (("application/atom+xml", "feed.atom"), ("application/rss+xml", "feed.rss"),
+                        ("application/feed+json", "feed.json")):
+        assert f'type="{media}"' in page and f'/vn/46/19786/{view}"' in page

@@ -174,18 +174,28 @@ def polling(base_path, port, communes, seconds, connections):
                                            {"If-None-Match": answer.headers["ETag"]}))
     full = [loadgen.Request(f"{base_path}/{commune['path']}/feed.json") for commune in communes]
     static, static_bytes = static_path(session, base)
+    bare_port = free_port()
+    bare = subprocess.Popen([str(Path(sys.executable).with_name("waitress-serve")), "--threads=4",
+                             f"--listen=127.0.0.1:{bare_port}", "tests.bench.static_app:app"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     phases = {
-        "304": conditional,
-        "full": full,
-        "static": [loadgen.Request(f"{base_path}/{static}")],
+        "304": (port, conditional),
+        "full": (port, full),
+        "static": (port, [loadgen.Request(f"{base_path}/{static}")]),
+        "bare": (bare_port, [loadgen.Request("/")]),
     }
     figures = {}
-    for name, requests_ in phases.items():
-        say(f"phase {name}: {seconds} s, {connections} connections")
-        outcome = loadgen.run("127.0.0.1", port, requests_, seconds, connections)
-        figures[name] = summary(outcome)
-        say(f"  {figures[name]['rate']:.0f} req/s, p95 {figures[name]['p95']:.1f} ms, "
-            f"statuses {figures[name]['statuses']}")
+    try:
+        wait_for(lambda: requests.get(f"http://127.0.0.1:{bare_port}/").ok, 30)
+        for name, (target, requests_) in phases.items():
+            say(f"phase {name}: {seconds} s, {connections} connections")
+            outcome = loadgen.run("127.0.0.1", target, requests_, seconds, connections)
+            figures[name] = summary(outcome)
+            say(f"  {figures[name]['rate']:.0f} req/s, p95 {figures[name]['p95']:.1f} ms, "
+                f"statuses {figures[name]['statuses']}")
+    finally:
+        bare.terminate()
+        bare.wait(30)
     figures["static"]["path"], figures["static"]["size"] = static, static_bytes
     return figures
 
@@ -357,9 +367,10 @@ def section(args, manifest, built_now, figures):
              "| Polling, same run | requests/s | p50 ms | p95 ms | p99 ms | answers | bytes per answer |",
              "|---|---:|---:|---:|---:|---|---:|"]
     titles = {"304": "Conditional `feed.json?since=` (If-None-Match) → 304",
-              "full": "Full `feed.json` render (16 items) → 200",
-              "static": f"Static file `{polling_['static']['path']}` (ceiling)"}
-    for name in ("304", "full", "static"):
+              "full": f"Full `feed.json` render ({1 + PROVINCE_ITEMS + CENTRAL_ITEMS} items) → 200",
+              "static": f"Static file `{polling_['static']['path']}` published by Zope (same process)",
+              "bare": "Static file, waitress alone (4 threads, no Zope): the ceiling"}
+    for name in ("304", "full", "static", "bare"):
         f = polling_[name]
         lines.append(f"| {titles[name]} | {f['rate']:,.0f} | {f['p50']:.1f} | {f['p95']:.1f} | "
                      f"{f['p99']:.1f} | {f['statuses']} | {f['bytes_per_answer']:,.0f} |")

@@ -10,6 +10,12 @@ declare -A NEEDED=(
     [curl]=curl
     [chromium]=chromium
     [chromedriver]=chromium-driver
+    [espeak-ng]=espeak-ng
+    [ffmpeg]=ffmpeg
+    [ffprobe]=ffmpeg
+    [sox]=sox
+    [liquidsoap]=liquidsoap
+    [icecast2]=icecast2
 )
 
 missing=()

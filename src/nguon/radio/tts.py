@@ -1,0 +1,74 @@
+"""Text to speech behind a small interface, espeak-ng's Vietnamese voice by default.
+
+An engine is a named utility providing ``ISpeechEngine``; the registry record
+``nguon.radio.tts_engine`` names the one in use (``espeak-ng`` unless a site installs a better
+one). Every engine gets text already normalised for reading (``nguon.radio.speech``).
+"""
+from nguon import _
+from nguon.errors import UserError
+from nguon.radio import speech
+from zope.interface import implementer
+from zope.interface import Interface
+
+import subprocess
+
+
+class ISpeechEngine(Interface):
+    def synthesise(text, wav_path):
+        """Write ``text`` (normalised Vietnamese) read aloud to ``wav_path`` (WAV)."""
+
+
+class SpeechError(UserError):
+    """The script cannot be read aloud; the message says why."""
+
+
+@implementer(ISpeechEngine)
+class EspeakEngine:
+    """espeak-ng from Debian's packages; its ``vi`` voice (Northern)."""
+
+    def __init__(self, voice="vi", words_per_minute=150):
+        self.voice = voice
+        self.words_per_minute = words_per_minute
+
+    def synthesise(self, text, wav_path):
+        done = subprocess.run(
+            ["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute), "-w", str(wav_path),
+             "--stdin"], input=text.encode("utf-8"), capture_output=True, timeout=600)
+        if done.returncode != 0:
+            raise SpeechError(_("tts_error_engine", default="Bộ đọc văn bản lỗi: ${message}",
+                                mapping={"message": done.stderr.decode(errors="replace")[:200]}))
+
+
+ENGINES = {"espeak-ng": EspeakEngine}
+
+
+def engine(name=None):
+    from zope.component import queryUtility
+
+    name = name or _configured_engine()
+    found = queryUtility(ISpeechEngine, name=name)
+    if found is not None:
+        return found
+    if name in ENGINES:
+        return ENGINES[name]()
+    raise SpeechError(_("tts_error_unknown_engine", default="Không có bộ đọc văn bản «${name}».",
+                        mapping={"name": name}))
+
+
+def _configured_engine():
+    try:
+        from plone import api
+
+        return api.portal.get_registry_record("nguon.radio.tts_engine", default=None) or "espeak-ng"
+    except Exception:  # outside a site (commands, tests of the parts)
+        return "espeak-ng"
+
+
+def speak(script, wav_path, engine_name=None):
+    """Read ``script`` aloud into ``wav_path``; a script with nothing to read is refused."""
+    text = speech.normalise(script)
+    if not speech.has_words(text):
+        raise SpeechError(_("tts_error_no_words",
+                            default="Kịch bản đọc không có chữ nào (chỉ có dấu câu hoặc khoảng trắng)."))
+    engine(engine_name).synthesise(text, wav_path)
+    return text

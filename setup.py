@@ -27,6 +27,8 @@ setup(
         "plone.api",
         "plone.restapi",
         "collective.solr",
+        "cryptography",
+        "python-dateutil",
         "ftw.upgrade",
         "Pillow",
         "pypdf",

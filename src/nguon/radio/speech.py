@@ -97,7 +97,7 @@ def _plain_number(text):
     return number_words(int(text))
 
 
-DATE = re.compile(r"(?:\bngày\s+)?\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?\b")
+DATE = re.compile(r"(?:\b([Nn]gày)\s+)?\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?\b")
 TIME = re.compile(r"\b(\d{1,2})(?::|h|giờ\s?)(\d{2})(?:'|\s?phút)?\b")
 HOUR = re.compile(r"\b(\d{1,2})h\b")
 DECIMAL = re.compile(r"\b(\d+),(\d+)\b")
@@ -107,10 +107,10 @@ ORDINAL_NO = re.compile(r"\bsố\s+(\d+)/(\d{4})/([A-ZĐ\-]+)\b")
 
 
 def _date(match):
-    day, month, year = match.groups()
+    said, day, month, year = match.groups()
     if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
         return match.group(0).replace("/", " trên ")
-    words = f"ngày {number_words(int(day))} tháng {number_words(int(month))}"
+    words = f"{said or 'ngày'} {number_words(int(day))} tháng {number_words(int(month))}"
     if year:
         words += f" năm {number_words(int(year))}"
     return words

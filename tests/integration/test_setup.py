@@ -31,10 +31,19 @@ def test_content_types_registered(portal, type_id):
 ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
 
 
-def test_units_hold_units_and_information_items_only(portal):
+EQUIPMENT_TYPES = ("RadioStation",)
+
+
+def test_units_hold_units_information_items_and_equipment_only(portal):
     types = api.portal.get_tool("portal_types")
-    assert set(types["AdministrativeUnit"].allowed_content_types) == {"AdministrativeUnit", *ITEM_TYPES}
-    assert not any(types[name].global_allow for name in ITEM_TYPES)
+    assert set(types["AdministrativeUnit"].allowed_content_types) == {
+        "AdministrativeUnit", *ITEM_TYPES, *EQUIPMENT_TYPES}
+    assert not any(types[name].global_allow for name in ITEM_TYPES + EQUIPMENT_TYPES)
+
+
+def test_stations_are_configuration_kept_private(portal):
+    assert api.portal.get_tool("portal_workflow").getChainForPortalType("RadioStation") == (
+        "simple_publication_workflow",)
 
 
 @pytest.mark.parametrize("type_id", ITEM_TYPES)

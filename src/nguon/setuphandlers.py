@@ -1,6 +1,8 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
 from nguon.outbox.storage import install as install_outbox
 from nguon.outbox.worker import consumers
+from nguon.radio.asrun import log as asrun_log
+from nguon.radio.keys import signing_key
 from nguon.syndication.store import storage
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
@@ -14,10 +16,12 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """The outbox, its consumers' pending sets and the syndication change log, made once here
-    rather than by a request."""
+    """The outbox, its consumers' pending sets, the syndication change log, the key that signs
+    station schedules and the as-run log, made once here rather than by a request."""
     from plone import api
 
     portal = api.portal.get()
     install_outbox(portal, [name for name, _consumer in consumers()])
     storage(portal, create=True)
+    signing_key(portal, create=True)
+    asrun_log(portal, create=True)

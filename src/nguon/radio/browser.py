@@ -1,0 +1,50 @@
+"""``@@station-audio/<item uid>``: the delivery audio of an item in the calling station's
+schedule, for the station's token only (audio is not JSON, so this is a view, not a REST
+service)."""
+from nguon import _
+from nguon.radio import credentials
+from nguon.radio import prepared
+from nguon.radio import schedule
+from plone import api
+from Products.Five import BrowserView
+from zope.i18n import translate
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+import json
+
+
+@implementer(IPublishTraverse)
+class StationAudio(BrowserView):
+    uid = None
+
+    def publishTraverse(self, request, name):
+        if self.uid is None:
+            self.uid = name
+            return self
+        raise KeyError(name)
+
+    def __call__(self):
+        response = self.request.response
+        station = credentials.authenticated_station(self.request)
+        if station is None:
+            return self._error(401, _("station_error_token",
+                                      default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token)."))
+        found, _waiting = schedule.candidates(api.portal.get(), station)
+        if self.uid not in {candidate.uid for candidate in found}:
+            return self._error(404, _("station_error_audio",
+                                      default="Tin này không có trong lịch phát của đài."))
+        brain = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=self.uid)[0]
+        record = prepared.prepared(brain._unrestrictedGetObject())
+        data = record["file"].data
+        response.setHeader("Content-Type", "audio/mpeg")
+        response.setHeader("Content-Length", str(len(data)))
+        response.setHeader("ETag", f'"{record["sha256"]}"')
+        response.setHeader("Cache-Control", "private, max-age=86400, immutable")
+        return data
+
+    def _error(self, status, message):
+        self.request.response.setStatus(status)
+        self.request.response.setHeader("Content-Type", "application/json; charset=utf-8")
+        return json.dumps({"error": {"message": translate(message, context=self.request)}},
+                          ensure_ascii=False)

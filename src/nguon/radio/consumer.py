@@ -1,0 +1,113 @@
+"""The outbox consumer that prepares the delivery audio of radio items after commit.
+
+Radio items and bulletins published on the radio channel get their audio made once per
+change of what it is made from: the uploaded recording, checked and loudness-normalised, or
+the script (a bulletin's title, summary and text) read by the speech engine first. Items are
+prepared from the moment they are written, so the approvers can listen to what will air and
+the editor learns at once that a recording is corrupt (the failure is kept on the item with
+its message, and stays until the item changes).
+"""
+from Acquisition import aq_base
+from nguon.errors import UserError
+from nguon.outbox.interfaces import IOutboxConsumer
+from nguon.radio import audio
+from nguon.radio import prepared
+from nguon.radio import tts
+from pathlib import Path
+from plone.app.textfield.interfaces import IRichTextValue
+from zope.i18n import translate
+from zope.interface import implementer
+
+import hashlib
+import html
+import logging
+import re
+import tempfile
+
+
+logger = logging.getLogger("nguon.radio")
+
+
+def on_radio(obj):
+    portal_type = getattr(obj, "portal_type", None)
+    if portal_type == "RadioItem":
+        return True
+    return portal_type == "Bulletin" and "radio" in (getattr(obj, "channels", None) or ())
+
+
+def script_of(obj):
+    """What the speech engine reads for an item without a recording."""
+    script = getattr(aq_base(obj), "script", None)
+    if script and script.strip():
+        return script
+    parts = [obj.Title(), obj.Description()]
+    text = getattr(aq_base(obj), "text", None)
+    if IRichTextValue.providedBy(text):
+        parts.append(html.unescape(re.sub(r"<[^>]+>", " ", text.raw or "")))
+    return ". ".join(part.strip() for part in parts if part and part.strip())
+
+
+def recording_of(obj):
+    recording = getattr(aq_base(obj), "audio", None)
+    return recording if recording is not None and getattr(recording, "size", 0) else None
+
+
+def source_digest(obj):
+    recording = recording_of(obj)
+    if recording is not None:
+        return "audio:" + hashlib.sha256(recording.data).hexdigest()
+    return "script:" + hashlib.sha256(script_of(obj).encode("utf-8")).hexdigest()
+
+
+def prepare_item(obj):
+    """Make (or keep) the item's delivery audio; returns the prepared record or None."""
+    digest = source_digest(obj)
+    if prepared.source_digest_of(obj) == digest:
+        return prepared.prepared(obj)
+    with tempfile.TemporaryDirectory(prefix="nguon-audio-") as folder:
+        folder = Path(folder)
+        try:
+            recording = recording_of(obj)
+            if recording is not None:
+                source = folder / (recording.filename or "source").replace("/", "_")
+                source.write_bytes(recording.data)
+            else:
+                source = folder / "speech.wav"
+                tts.speak(script_of(obj), source)
+            made = audio.prepare(source, folder / "delivery.mp3")
+        except UserError as error:
+            message = translate(error.message, target_language="vi")
+            prepared.store_failure(obj, message, digest)
+            logger.warning("radio audio of %s refused: %s", "/".join(obj.getPhysicalPath()), message)
+            return None
+        prepared.store(obj, made, digest)
+    if obj.portal_type == "RadioItem":
+        obj.duration = max(1, round(made.duration))
+    return prepared.prepared(obj)
+
+
+@implementer(IOutboxConsumer)
+class RadioAudioConsumer:
+    title = "Radio audio"
+
+    def active(self, portal):
+        return True
+
+    def wants(self, obj):
+        return on_radio(obj)
+
+    def deliver(self, portal, uids):
+        brains = {brain.UID: brain
+                  for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))}
+        refused = {}
+        for uid in uids:
+            brain = brains.get(uid)
+            obj = brain._unrestrictedGetObject() if brain is not None else None
+            if obj is None or not on_radio(obj):
+                continue
+            try:
+                prepare_item(obj)
+            except Exception as error:  # a tool missing or crashing: offered again later
+                logger.exception("cannot prepare the radio audio of %s", uid)
+                refused[uid] = f"{error.__class__.__name__}: {error}"
+        return refused

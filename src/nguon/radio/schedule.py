@@ -1,0 +1,116 @@
+"""The signed schedule a station fetches: its slots for the next hours with their playlists,
+and the emergencies it must air at once.
+
+Candidates are the radio-channel items the syndication change log holds as live for the
+station's unit (its own and those of the units above targeted at it), so radio shows exactly
+what was approved and is in effect, by the same targeting as every other channel. Each item
+needs its prepared delivery audio; one still being prepared waits for the next fetch.
+
+The document carries its issue time, its validity window and a sequence number (the issue
+instant in milliseconds: every document is newer than the one before it); stations refuse a
+document that is tampered with, expired, or not newer than the last one they accepted.
+"""
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+from nguon.radio import keys
+from nguon.radio import overrides
+from nguon.radio import playlist
+from nguon.radio import prepared
+from nguon.radio import signing
+from nguon.radio.slots import occurrences
+from nguon.radio.slots import ZONE
+from nguon.syndication.feeds import Filters
+from nguon.syndication.feeds import UnitFeed
+from nguon.syndication.store import storage
+from nguon.workflow.approval import item_unit
+from nguon.workflow.approval import lineage
+
+import time
+
+
+HORIZON = timedelta(hours=36)
+VALIDITY = timedelta(hours=24)
+EMERGENCY_WINDOW = timedelta(hours=6)  # an emergency older than this is not interrupted for
+RADIO = Filters(channels=("radio",))
+
+
+def candidates(portal, station):
+    """``Candidate``s for the station, and the items still waiting for their audio."""
+    store = storage(portal)
+    unit = item_unit(station)
+    if store is None or unit is None:
+        return [], []
+    feed = UnitFeed(store, [code for code, _level in lineage(unit)], RADIO)
+    entries = feed.current(size=200).entries
+    brains = {b.UID: b for b in portal.portal_catalog.unrestrictedSearchResults(
+        UID=[entry["uid"] for entry in entries])}
+    choices = overrides.of(station)
+    found, waiting = [], []
+    for entry in entries:
+        brain = brains.get(entry["uid"])
+        record = prepared.prepared(brain._unrestrictedGetObject()) if brain is not None else None
+        if record is None:
+            waiting.append(entry["uid"])
+            continue
+        choice = choices.get(entry["uid"], {})
+        found.append(playlist.Candidate(
+            uid=entry["uid"], title=entry["title"], priority=entry["priority"],
+            effective=entry["effective"], duration=record["duration"],
+            audio={"sha256": record["sha256"], "size": record["size"]},
+            pinned=bool(choice.get("pinned")), dropped=bool(choice.get("dropped")),
+            order=choice.get("order")))
+    return found, waiting
+
+
+def _iso(moment):
+    return moment.astimezone(ZONE).isoformat(timespec="seconds")
+
+
+def _item(candidate, audio_url):
+    return {"uid": candidate.uid, "title": candidate.title, "priority": candidate.priority,
+            "duration": round(candidate.duration, 3), "audio": {**candidate.audio,
+                                                                 "url": audio_url(candidate.uid)}}
+
+
+def document(portal, station, audio_url, now=None):
+    """The schedule of ``station`` from ``now`` (an aware datetime)."""
+    now = now or datetime.now(timezone.utc)
+    found, waiting = candidates(portal, station)
+    plan = station.plan()
+    slots = occurrences(plan, now - timedelta(minutes=1), now + HORIZON)
+    playlists, emergencies, never_fits = playlist.assemble(slots, found)
+    recent = now.timestamp() - EMERGENCY_WINDOW.total_seconds()
+    return {
+        "station": station.UID(),
+        "station_title": station.Title(),
+        "unit": item_unit(station).code,
+        "sequence": time.time_ns() // 1_000_000,
+        "issued": _iso(now),
+        "valid_from": _iso(now),
+        "valid_until": _iso(now + VALIDITY),
+        "timezone": "Asia/Ho_Chi_Minh",
+        "quiet_hours": [plan.quiet[0].strftime("%H:%M"), plan.quiet[1].strftime("%H:%M")],
+        "clusters": station.cluster_list(),
+        "slots": [{"start": _iso(p.slot.start), "end": _iso(p.slot.end),
+                   "items": [_item(c, audio_url) for c in p.items],
+                   "deferred": [c.uid for c in p.deferred]} for p in playlists],
+        "emergencies": [dict(_item(c, audio_url), effective=c.effective)
+                        for c in emergencies if c.effective >= recent],
+        "never_fits": [c.uid for c in never_fits],
+        "waiting_for_audio": waiting,
+    }
+
+
+def signed(portal, station, audio_url, now=None):
+    return signing.sign(document(portal, station, audio_url, now), keys.signing_key(portal)["private"])
+
+
+def m3u(doc):
+    """The next slot's playlist as extended M3U (for players without the agent)."""
+    lines = ["#EXTM3U"]
+    for slot in doc["slots"][:1]:
+        for item in slot["items"]:
+            lines.append(f"#EXTINF:{round(item['duration'])},{item['title']}")
+            lines.append(item["audio"]["url"])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,126 @@
+"""The station API, at the site root, authenticated by the station's own token
+(``X-Station-Token``), not by a Plone user: a station is equipment, not a person.
+
+- ``GET @radio-signing-key``: the public key stations pin (anonymous).
+- ``GET @station-schedule``: the signed schedule (``?format=m3u``: the next slot as M3U).
+- ``GET @@station-audio/<item uid>`` (a browser view: it answers audio, not JSON): the
+  delivery audio of an item of the station's schedule (``nguon.radio.browser``).
+- ``GET @station-events``: the emergencies for the station now; ``ETag``/``If-None-Match``
+  make the frequent poll a ``304``.
+- ``POST @station-asrun``: ``{"records": [{"item", "status", "at", "clusters", "message"}]}``.
+
+On the station itself (its unit's admins): ``POST @station-credentials`` issues a new token
+(the old one stops working), ``GET @station-asrun`` reads its as-run log.
+"""
+from nguon import _
+from nguon.errors import UserError
+from nguon.radio import asrun
+from nguon.radio import credentials
+from nguon.radio import keys
+from nguon.radio import prepared
+from nguon.radio import schedule
+from nguon.radio import signing
+from nguon.workflow.approval import item_unit
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+import base64
+import json
+
+
+class _StationService(Service):
+    """A service a station calls with its token."""
+
+    def station(self):
+        return credentials.authenticated_station(self.request)
+
+    def refuse(self, status, message):
+        self.request.response.setStatus(status)
+        return {"error": {"type": "Unauthorized" if status == 401 else "BadRequest",
+                          "message": UserError(message).translated(self.request)}}
+
+    def unauthorized(self):
+        return self.refuse(401, _("station_error_token",
+                                  default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token)."))
+
+    def audio_url(self, uid):
+        return f"{api.portal.get().absolute_url()}/@@station-audio/{uid}"
+
+
+class SigningKeyGet(Service):
+    def reply(self):
+        public = keys.public_key(api.portal.get())
+        return {"algorithm": "Ed25519", "key_id": signing.key_id(public),
+                "public_key": base64.b64encode(public).decode("ascii")}
+
+
+class ScheduleGet(_StationService):
+    def reply(self):
+        station = self.station()
+        if station is None:
+            return self.unauthorized()
+        envelope = schedule.signed(api.portal.get(), station, self.audio_url)
+        if self.request.form.get("format") == "m3u":
+            self.request.response.setHeader("Content-Type", "audio/x-mpegurl; charset=utf-8")
+            self.request.response.setBody(schedule.m3u(envelope["schedule"]).encode("utf-8"))
+            return None
+        return envelope
+
+    def render(self):
+        content = self.reply()
+        if content is None:
+            return self.request.response.body
+        self.request.response.setHeader("Content-Type", "application/json")
+        return json.dumps(content, ensure_ascii=False, indent=None)
+
+
+class EventsGet(_StationService):
+    def reply(self):
+        station = self.station()
+        if station is None:
+            return self.unauthorized()
+        doc = schedule.document(api.portal.get(), station, self.audio_url)
+        emergencies = doc["emergencies"]
+        etag = '"%s"' % ",".join(f"{e['uid']}:{e['audio']['sha256'][:12]}" for e in emergencies)
+        self.request.response.setHeader("ETag", etag)
+        if self.request.getHeader("If-None-Match") == etag:
+            self.request.response.setStatus(304)
+            return None
+        return {"station": station.UID(), "emergencies": emergencies}
+
+
+class AsRunPost(_StationService):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)  # token-authenticated equipment
+        station = self.station()
+        if station is None:
+            return self.unauthorized()
+        try:
+            body = json_body(self.request)
+            stored = asrun.report(api.portal.get(), station.UID(), item_unit(station).code,
+                                  body.get("records") if isinstance(body, dict) else None)
+        except UserError as error:
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
+        except Exception:  # malformed JSON (plone.restapi raises its own on a bad body)
+            return self.refuse(400, _("asrun_error_json", default="Nội dung không phải JSON hợp lệ."))
+        return {"stored": stored}
+
+
+class CredentialsPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        token = credentials.issue(self.context, api.user.get_current().getId())
+        return {"station": self.context.UID(), "token": token,
+                "header": credentials.HEADER,
+                "note": "Mã chỉ hiện một lần; mã cũ (nếu có) đã hết hiệu lực."}
+
+
+class StationAsRunGet(Service):
+    def reply(self):
+        return {"station": self.context.UID(),
+                "items": sorted(asrun.of_station(api.portal.get(), self.context.UID()),
+                                key=lambda r: r["at"], reverse=True)}

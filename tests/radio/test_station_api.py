@@ -1,0 +1,173 @@
+"""The station API against a site: credentials, the signed schedule of approved radio items
+for the station's unit, delivery audio, emergencies, as-run reports, refused input."""
+from nguon.outbox.worker import drain
+from nguon.radio import prepared
+from nguon.radio import signing
+from nguon.testing import TREE_PASSWORD
+from plone import api
+from plone.namedfile.file import NamedBlobFile
+from tests.search.helpers import create
+from tests.search.helpers import published
+
+import base64
+import hashlib
+import pytest
+import requests
+import transaction
+
+
+COMMUNE_EDITOR, COMMUNE_APPROVER = "19786-editors", "19786-approvers"
+PROVINCE_EDITOR, PROVINCE_APPROVER = "46-editors", "46-approvers"
+
+
+@pytest.fixture
+def layer(tree_functional):
+    return tree_functional
+
+
+@pytest.fixture
+def site(layer):
+    portal = layer["portal"]
+    commune = portal["vn"]["46"]["19786"]
+    with api.env.adopt_user(username="19786-admins"):
+        station = api.content.create(
+            container=commune, type="RadioStation", title="Đài truyền thanh phường Thuận Hóa",
+            clusters="Cụm 1 | Tổ dân phố 3 | LOA-001 | hoạt động\nCụm 2 | Tổ dân phố 5 | LOA-002 | hoạt động",
+            slots="FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0 | 10", quiet_start="21:00", quiet_end="06:00")
+    other = api.content.create(container=portal["vn"]["44"]["18880"], type="RadioStation",
+                               title="Đài truyền thanh phường Đồng Hới")
+    transaction.commit()
+    admin = requests.Session()
+    admin.auth = ("19786-admins", TREE_PASSWORD)
+    admin.headers["Accept"] = "application/json"
+    token = admin.post(f"{station.absolute_url()}/@station-credentials").json()["token"]
+    with api.env.adopt_roles(["Manager"]):
+        from nguon.radio import credentials
+        other_token = credentials.issue(other)
+    transaction.commit()
+    return {"portal": portal, "station": station, "token": token, "other_token": other_token,
+            "base": portal.absolute_url()}
+
+
+def call(site, service, token=None, method="get", **options):
+    headers = {"Accept": "application/json", **options.pop("headers", {})}
+    if token is not False:
+        headers["X-Station-Token"] = site["token"] if token is None else token
+    return getattr(requests, method)(f"{site['base']}/{service}", headers=headers, timeout=60, **options)
+
+
+def settle(portal):
+    transaction.commit()
+    drain(portal)
+    transaction.commit()
+
+
+def radio_items(portal):
+    commune, province = portal["vn"]["46"]["19786"], portal["vn"]["46"]
+    local = published(commune, "RadioItem", COMMUNE_EDITOR, COMMUNE_APPROVER,
+                      title="Lịch tiêm chủng tháng 12",
+                      script="Trạm y tế phường tiêm chủng mở rộng vào ngày 5/12 từ 7h30.")
+    wide = published(province, "Bulletin", PROVINCE_EDITOR, PROVINCE_APPROVER,
+                     title="Thông báo đổ rác đúng giờ", description="Thu gom rác từ 17h hằng ngày.",
+                     channels={"radio", "web"}, target_scope="subtree")
+    alarm = published(province, "RadioItem", PROVINCE_EDITOR, PROVINCE_APPROVER,
+                      title="Cảnh báo lũ khẩn cấp", priority="emergency", category="disaster",
+                      script="Nước sông Hương đang lên nhanh, bà con vùng trũng di dời ngay.",
+                      target_scope="subtree")
+    settle(portal)
+    return local, wide, alarm
+
+
+def test_the_signed_schedule_holds_the_approved_items_of_the_station_unit(site):
+    portal = site["portal"]
+    local, wide, alarm = radio_items(portal)
+    published(portal["vn"]["44"]["18880"], "RadioItem", "18880-editors", "18880-approvers",
+              title="Tin của Đồng Hới", script="Tin riêng của phường Đồng Hới.")
+    settle(portal)
+    key = call(site, "@radio-signing-key", token=False).json()
+    envelope = call(site, "@station-schedule").json()
+    schedule = signing.verify(envelope, base64.b64decode(key["public_key"]))
+    assert schedule["station"] == site["station"].UID() and schedule["unit"] == "19786"
+    aired = {item["uid"] for slot in schedule["slots"] for item in slot["items"]}
+    assert {local.UID(), wide.UID()} <= aired
+    assert [e["uid"] for e in schedule["emergencies"]] == [alarm.UID()]
+    assert alarm.UID() not in aired
+    titles = {item["title"] for slot in schedule["slots"] for item in slot["items"]}
+    assert "Tin của Đồng Hới" not in titles
+    for slot in schedule["slots"]:
+        assert sum(item["duration"] for item in slot["items"]) <= 600
+    assert [c["device_id"] for c in schedule["clusters"]] == ["LOA-001", "LOA-002"]
+    later = call(site, "@station-schedule").json()["schedule"]
+    assert later["sequence"] > schedule["sequence"]
+
+
+def test_audio_is_served_to_the_station_it_is_for_and_matches_its_checksum(site):
+    local, _wide, _alarm = radio_items(site["portal"])
+    schedule = call(site, "@station-schedule").json()["schedule"]
+    item = next(i for slot in schedule["slots"] for i in slot["items"] if i["uid"] == local.UID())
+    audio = requests.get(item["audio"]["url"], headers={"X-Station-Token": site["token"]}, timeout=60)
+    assert audio.status_code == 200 and audio.headers["Content-Type"] == "audio/mpeg"
+    assert hashlib.sha256(audio.content).hexdigest() == item["audio"]["sha256"]
+    other = requests.get(item["audio"]["url"], headers={"X-Station-Token": site["other_token"]}, timeout=60)
+    assert other.status_code == 404
+    assert requests.get(item["audio"]["url"], timeout=60).status_code == 401
+
+
+@pytest.mark.parametrize("token", [False, "", "sai", "abc.def"])
+def test_the_station_api_refuses_a_missing_or_wrong_token(site, token):
+    for service in ("@station-schedule", "@station-events"):
+        answer = call(site, service, token=token)
+        assert answer.status_code == 401 and "X-Station-Token" in answer.json()["error"]["message"]
+
+
+def test_a_new_token_revokes_the_old_one(site):
+    admin = requests.Session()
+    admin.auth = ("19786-admins", TREE_PASSWORD)
+    admin.headers["Accept"] = "application/json"
+    fresh = admin.post(f"{site['station'].absolute_url()}/@station-credentials").json()["token"]
+    assert call(site, "@station-schedule").status_code == 401
+    assert call(site, "@station-schedule", token=fresh).status_code == 200
+    editor = requests.post(f"{site['station'].absolute_url()}/@station-credentials",
+                           auth=(COMMUNE_EDITOR, TREE_PASSWORD), headers={"Accept": "application/json"},
+                           timeout=30)
+    assert editor.status_code in (401, 403)
+
+
+def test_emergencies_are_a_cheap_poll(site):
+    _local, _wide, alarm = radio_items(site["portal"])
+    first = call(site, "@station-events")
+    assert [e["uid"] for e in first.json()["emergencies"]] == [alarm.UID()]
+    again = call(site, "@station-events", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_as_run_reports_are_stored_and_bad_ones_refused(site):
+    local, _wide, _alarm = radio_items(site["portal"])
+    good = {"records": [
+        {"item": local.UID(), "status": "started", "at": "2026-11-30T06:00:01+07:00", "clusters": ["LOA-001"]},
+        {"item": local.UID(), "status": "finished", "at": "2026-11-30T06:00:09+07:00", "clusters": ["LOA-001"]}]}
+    assert call(site, "@station-asrun", method="post", json=good).json() == {"stored": 2}
+    for bad in ({"records": []}, {"records": [{"item": local.UID(), "status": "exploded", "at": "2026-11-30T06:00:01"}]},
+                {"records": [{"item": local.UID(), "status": "started", "at": "hôm qua"}]},
+                {"records": "x"}, []):
+        answer = call(site, "@station-asrun", method="post", json=bad)
+        assert answer.status_code == 400, bad
+    assert call(site, "@station-asrun", method="post", token="sai", json=good).status_code == 401
+    log = requests.get(f"{site['station'].absolute_url()}/@station-asrun",
+                       auth=("19786-admins", TREE_PASSWORD), headers={"Accept": "application/json"},
+                       timeout=30).json()
+    assert [(r["status"], r["clusters"]) for r in log["items"]] == [("finished", ["LOA-001"]),
+                                                                   ("started", ["LOA-001"])]
+
+
+def test_a_corrupt_recording_is_refused_with_a_message_and_never_scheduled(site):
+    portal = site["portal"]
+    commune = portal["vn"]["46"]["19786"]
+    broken = create(commune, "RadioItem", COMMUNE_EDITOR, title="Bản ghi hỏng",
+                    audio=NamedBlobFile(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff" * 3000,
+                                        filename="ban-ghi.mp3", contentType="audio/mpeg"))
+    settle(portal)
+    assert prepared.prepared(broken) is None
+    assert "âm thanh" in prepared.failure(broken)
+    schedule = call(site, "@station-schedule").json()["schedule"]
+    assert broken.UID() not in {i["uid"] for slot in schedule["slots"] for i in slot["items"]}

@@ -60,6 +60,7 @@ setup(
             "nguon-units = nguon.units.cli:main",
             "nguon-search = nguon.search.cli:main",
             "nguon-sync = nguon.sync.cli:main",
+            "nguon-station = nguon.station.cli:main",
         ],
     },
 )

@@ -1,0 +1,234 @@
+"""The station agent's loops: the schedule (every minute), emergencies (every two seconds,
+a 304 when nothing is new), the slot clock (twice a second) and the as-run reporter.
+
+The agent only ever airs a schedule it accepted (``acceptance.accept``) and audio whose
+checksum matches; when the server is unreachable it goes on with the last accepted schedule
+from its cache, within that schedule's validity.
+"""
+from datetime import datetime
+from datetime import timezone
+from nguon.station.acceptance import accept
+from nguon.station.acceptance import Refused
+from pathlib import Path
+
+import logging
+import requests
+import threading
+import time
+
+
+logger = logging.getLogger("nguon.station")
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _iso(seconds):
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
+
+
+class Agent:
+    def __init__(self, site, token, public_key, cache, player, schedule_interval=60.0,
+                 events_interval=2.0, report_interval=5.0):
+        self.site = site.rstrip("/")
+        self.public_key = public_key
+        self.cache = cache
+        self.player = player
+        self.schedule_interval = schedule_interval
+        self.events_interval = events_interval
+        self.report_interval = report_interval
+        self.session = requests.Session()
+        self.session.headers.update({"X-Station-Token": token, "Accept": "application/json"})
+        self.schedule = None
+        self.events_etag = None
+        self.playing = None  # (uid, started, duration, urgent)
+        self.durations = {}
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        player.on_track = self.track_started
+
+    # -- the schedule ---------------------------------------------------------------------
+
+    def load_cached(self):
+        envelope = self.cache.envelope()
+        if envelope is None:
+            return
+        try:
+            self.schedule = accept(envelope, self.public_key)
+            self._learn(self.schedule)
+            logger.info("dùng lịch phát đã lưu, số %s", self.schedule["sequence"])
+        except Refused as error:
+            logger.warning("lịch phát đã lưu không dùng được: %s", error)
+
+    def fetch_schedule(self):
+        try:
+            response = self.session.get(f"{self.site}/@station-schedule", timeout=30)
+            response.raise_for_status()
+            envelope = response.json()
+        except (requests.RequestException, ValueError) as error:
+            logger.warning("không lấy được lịch phát (%s); tiếp tục với lịch đã có", error.__class__.__name__)
+            return False
+        try:
+            schedule = accept(envelope, self.public_key, last=self.schedule)
+        except Refused as error:
+            logger.error("từ chối lịch phát: %s", error)
+            return False
+        for item in self._items(schedule):
+            self._download(item)
+        self.cache.keep(envelope)
+        self.schedule = schedule
+        self._learn(schedule)
+        return True
+
+    def _items(self, schedule):
+        for slot in schedule["slots"]:
+            yield from slot["items"]
+        yield from schedule["emergencies"]
+
+    def _learn(self, schedule):
+        for item in self._items(schedule):
+            self.durations[item["uid"]] = item["duration"]
+
+    def _download(self, item):
+        if self.cache.has_audio(item):
+            return self.cache.audio_path(item)
+        response = self.session.get(item["audio"]["url"], timeout=120)
+        response.raise_for_status()
+        return self.cache.store_audio(item, response.content)
+
+    # -- emergencies ----------------------------------------------------------------------
+
+    def poll_events(self):
+        headers = {"If-None-Match": self.events_etag} if self.events_etag else {}
+        try:
+            response = self.session.get(f"{self.site}/@station-events", headers=headers, timeout=10)
+        except requests.RequestException:
+            return []
+        if response.status_code != 200:
+            return []
+        self.events_etag = response.headers.get("ETag")
+        aired = self.cache.aired()
+        started = []
+        for item in response.json().get("emergencies", []):
+            key = f"emergency:{item['uid']}:{item['audio']['sha256'][:16]}"
+            if key in aired:
+                continue
+            try:
+                path = self._download(item)
+            except (requests.RequestException, ValueError) as error:
+                logger.error("không tải được âm thanh khẩn cấp %s: %s", item["uid"], error)
+                continue
+            self.durations[item["uid"]] = item["duration"]
+            self.player.interrupt(path)
+            if self.playing and not self.playing[3]:
+                self.player.command("normal.skip")  # the interrupted item does not resume
+            self.cache.mark_aired(key)
+            started.append(item["uid"])
+            logger.warning("phát tin khẩn cấp %s", item["title"])
+        return started
+
+    # -- the slot clock -------------------------------------------------------------------
+
+    def tick(self, now=None):
+        """Queue the items of a slot whose time has come (once per slot); returns them."""
+        schedule = self.schedule
+        if schedule is None:
+            return []
+        now = now or _now()
+        if now >= datetime.fromisoformat(schedule["valid_until"]):
+            return []
+        aired = self.cache.aired()
+        queued = []
+        for slot in schedule["slots"]:
+            start, end = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+            key = f"slot:{slot['start']}"
+            if not (start <= now < end) or key in aired:
+                continue
+            left = (end - now).total_seconds()
+            for item in slot["items"]:
+                if item["duration"] > left or not self.cache.has_audio(item):
+                    continue
+                self.player.queue(self.cache.audio_path(item))
+                left -= item["duration"]
+                queued.append(item["uid"])
+            self.cache.mark_aired(key)
+        return queued
+
+    # -- the as-run log -------------------------------------------------------------------
+
+    def track_started(self, filename, at):
+        name = Path(filename).name if filename else ""
+        uid = name.split("-", 1)[0] if name.endswith(".mp3") else None
+        urgent = False
+        records = []
+        with self.lock:
+            if self.playing is not None:
+                previous, since, duration, was_urgent = self.playing
+                cut = at < since + duration - 1.0
+                records.append({"item": previous, "status": "interrupted" if cut else "finished",
+                                "at": _iso(at), "clusters": self.clusters()})
+            if uid:
+                urgent = self._is_emergency(uid)
+                self.playing = (uid, at, self.durations.get(uid, 0.0), urgent)
+                records.append({"item": uid, "status": "started", "at": _iso(at),
+                                "clusters": self.clusters()})
+            else:
+                self.playing = None
+        if records:
+            self.cache.add_reports(records)
+
+    def _is_emergency(self, uid):
+        schedule = self.schedule or {"emergencies": []}
+        return any(item["uid"] == uid for item in schedule["emergencies"]) or any(
+            key.startswith(f"emergency:{uid}:") for key in self.cache.aired())
+
+    def clusters(self):
+        schedule = self.schedule or {}
+        return [c["device_id"] for c in schedule.get("clusters", []) if c.get("status") == "hoạt động"]
+
+    def report(self):
+        pending = self.cache.pending_reports()[:500]
+        if not pending:
+            return 0
+        try:
+            response = self.session.post(f"{self.site}/@station-asrun", json={"records": pending}, timeout=30)
+        except requests.RequestException:
+            return 0
+        if response.status_code == 200:
+            self.cache.drop_reports(len(pending))
+            return len(pending)
+        logger.error("máy chủ từ chối nhật ký phát: %s", response.text[:200])
+        if response.status_code == 400:
+            self.cache.drop_reports(len(pending))  # will never be taken: do not block the rest
+        return 0
+
+    # -- running --------------------------------------------------------------------------
+
+    def _every(self, seconds, work):
+        while not self.stopping.is_set():
+            try:
+                work()
+            except Exception:  # the station keeps airing whatever one loop hit
+                logger.exception("lỗi trong vòng lặp của đài")
+            self.stopping.wait(seconds)
+
+    def run(self):
+        self.load_cached()
+        self.fetch_schedule()
+        loops = [(self.schedule_interval, self.fetch_schedule), (self.events_interval, self.poll_events),
+                 (0.5, self.tick), (self.report_interval, self.report)]
+        threads = [threading.Thread(target=self._every, args=loop, daemon=True) for loop in loops]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def stop(self):
+        self.stopping.set()
+
+
+def pinned_key(text):
+    """The public key from its base64 text (as ``@radio-signing-key`` gives it)."""
+    import base64
+
+    return base64.b64decode(text.strip(), validate=True)

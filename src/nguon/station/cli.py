@@ -1,0 +1,97 @@
+"""``nguon-station``: the agent a commune runs next to its radio equipment.
+
+    nguon-station run --site URL --public-key KEY --cache DIR --icecast HOST:PORT --mount /xa.mp3
+    nguon-station check --site URL --public-key KEY
+
+The station's token and the Icecast source password come from the environment
+(``NGUON_STATION_TOKEN``, ``NGUON_ICECAST_PASSWORD``). ``--public-key`` is the base64 key of
+the site's ``@radio-signing-key`` (pinned: a schedule signed by any other key is refused).
+``run`` starts Liquidsoap, airs the schedule, pre-empts for emergencies and reports what
+played; ``check`` fetches and verifies the schedule once and prints it.
+"""
+from nguon.station.acceptance import accept
+from nguon.station.acceptance import Refused
+from nguon.station.agent import Agent
+from nguon.station.agent import pinned_key
+from nguon.station.cache import Cache
+from nguon.station.player import Player
+
+import argparse
+import logging
+import os
+import requests
+import signal
+import sys
+import threading
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit(f"nguon-station: LỖI: thiếu biến môi trường {name}")
+    return value
+
+
+def run(args):
+    cache = Cache(args.cache)
+    host, _colon, port = args.icecast.rpartition(":")
+    player = Player(args.cache, host or "127.0.0.1", int(port), args.mount,
+                    _env("NGUON_ICECAST_PASSWORD"), args.name, args.telnet_port).start()
+    agent = Agent(args.site, _env("NGUON_STATION_TOKEN"), pinned_key(args.public_key), cache, player,
+                  schedule_interval=args.schedule_interval, events_interval=args.events_interval)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    agent.run()
+    print(f"nguon-station: đang phát lên {args.icecast}{args.mount}", flush=True)
+    stopped.wait()
+    agent.stop()
+    agent.report()
+    player.stop()
+    return 0
+
+
+def check(args):
+    response = requests.get(f"{args.site.rstrip('/')}/@station-schedule", timeout=30,
+                            headers={"X-Station-Token": _env("NGUON_STATION_TOKEN"),
+                                     "Accept": "application/json"})
+    if response.status_code != 200:
+        print(f"nguon-station: LỖI: máy chủ trả lời {response.status_code}", file=sys.stderr)
+        return 1
+    try:
+        schedule = accept(response.json(), pinned_key(args.public_key))
+    except Refused as error:
+        print(f"nguon-station: LỖI: {error}", file=sys.stderr)
+        return 1
+    print(f"lịch phát số {schedule['sequence']} của {schedule['station_title']}, "
+          f"hiệu lực đến {schedule['valid_until']}")
+    for slot in schedule["slots"]:
+        print(f"  {slot['start']} – {slot['end']}: {len(slot['items'])} tin")
+    print(f"  tin khẩn cấp: {len(schedule['emergencies'])}")
+    return 0
+
+
+def main(argv=None):
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    parser = argparse.ArgumentParser(prog="nguon-station", description="Tác tử đài truyền thanh của Nguồn.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    r = commands.add_parser("run", help="phát theo lịch, ưu tiên tin khẩn cấp, báo cáo nhật ký phát")
+    c = commands.add_parser("check", help="lấy và kiểm tra lịch phát một lần")
+    for sub in (r, c):
+        sub.add_argument("--site", required=True, help="địa chỉ site Nguồn, ví dụ https://nguon.hue.gov.vn/Plone")
+        sub.add_argument("--public-key", required=True, help="khóa công khai của @radio-signing-key (base64)")
+    r.add_argument("--cache", required=True)
+    r.add_argument("--icecast", required=True, help="HOST:PORT của Icecast")
+    r.add_argument("--mount", default="/dai.mp3")
+    r.add_argument("--name", default="Đài truyền thanh")
+    r.add_argument("--telnet-port", type=int, default=1234)
+    r.add_argument("--schedule-interval", type=float, default=60)
+    r.add_argument("--events-interval", type=float, default=2)
+    r.set_defaults(run=run)
+    c.set_defaults(run=check)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,7 +37,7 @@ def _record(raw, station_uid, unit_code):
         raise UserError(_("asrun_error_status", default="«status» phải là một trong: ${statuses}.",
                           mapping={"statuses": ", ".join(STATUSES)}))
     try:
-        at = datetime.fromisoformat(str(raw.get("at"))).isoformat(timespec="seconds")
+        at = datetime.fromisoformat(str(raw.get("at"))).isoformat(timespec="milliseconds")
     except ValueError as error:
         raise UserError(_("asrun_error_time", default="«at» phải là thời điểm ISO 8601.")) from error
     item = str(raw.get("item") or "")[:64]

@@ -49,7 +49,7 @@ def sort_key(candidate):
 
 def assemble(slots, candidates):
     """``(playlists, emergencies, never_fits)`` for ``slots`` (in order)."""
-    live = [c for c in candidates if not c.dropped]
+    live = [c for c in candidates if not (c.dropped and c.priority == "normal")]
     emergencies = sorted((c for c in live if c.priority == "emergency"), key=lambda c: c.effective)
     waiting = sorted((c for c in live if c.priority != "emergency"), key=sort_key)
     longest = max((slot.seconds for slot in slots), default=0)

@@ -25,7 +25,7 @@ def track_started(m)
   print("NGUON-TRACK " ^ m["filename"])
 end
 radio = fallback(track_sensitive=false, [urgent, normal, blank()])
-radio = on_track(track_started, radio)
+radio = source.on_track(radio, track_started)
 output.icecast(%mp3(bitrate=96, samplerate=44100, stereo=false), host="{host}", port={port},
   password="{password}", mount="{mount}", name="{name}", radio)
 """

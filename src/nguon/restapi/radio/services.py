@@ -17,6 +17,7 @@ from nguon.errors import UserError
 from nguon.radio import asrun
 from nguon.radio import credentials
 from nguon.radio import keys
+from nguon.radio import overrides
 from nguon.radio import prepared
 from nguon.radio import schedule
 from nguon.radio import signing
@@ -124,3 +125,50 @@ class StationAsRunGet(Service):
         return {"station": self.context.UID(),
                 "items": sorted(asrun.of_station(api.portal.get(), self.context.UID()),
                                 key=lambda r: r["at"], reverse=True)}
+
+
+class PlaylistGet(Service):
+    """The upcoming schedule of the station as its operator sees it, with the choices made."""
+
+    def reply(self):
+        portal = api.portal.get()
+        doc = schedule.document(portal, self.context, lambda uid: None)
+        found, _waiting = schedule.candidates(portal, self.context)
+        return {"station": self.context.UID(), "slots": doc["slots"],
+                "emergencies": doc["emergencies"], "never_fits": doc["never_fits"],
+                "waiting_for_audio": doc["waiting_for_audio"],
+                "candidates": [{"uid": c.uid, "title": c.title, "priority": c.priority,
+                                "duration": c.duration, "pinned": c.pinned, "dropped": c.dropped,
+                                "order": c.order} for c in found]}
+
+
+class PlaylistPost(Service):
+    """``{"item": uid, "pinned": bool, "dropped": bool, "order": int}``: the operator's choice
+    for one normal item of the station's playlist."""
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        body = json_body(self.request)
+        found, _waiting = schedule.candidates(api.portal.get(), self.context)
+        candidate = next((c for c in found if c.uid == body.get("item")), None)
+        try:
+            if candidate is None:
+                raise UserError(_("playlist_error_item",
+                                  default="Tin này không có trong danh sách phát của đài."))
+            if candidate.priority != "normal":
+                raise UserError(_("playlist_error_priority",
+                                  default="Chỉ sắp xếp, ghim hoặc bỏ được tin thường; tin ưu tiên và khẩn cấp luôn được phát."))
+            order = body.get("order")
+            if order is not None and (not isinstance(order, int) or not 0 <= order <= 10000):
+                raise UserError(_("playlist_error_order", default="«order» phải là số nguyên từ 0 đến 10000."))
+        except UserError as error:
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
+        choice = overrides.choose(self.context, candidate.uid,
+                                  pinned=_flag(body.get("pinned")), dropped=_flag(body.get("dropped")),
+                                  order=order)
+        return {"item": candidate.uid, **choice}
+
+
+def _flag(value):
+    return None if value is None else bool(value)

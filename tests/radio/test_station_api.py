@@ -171,3 +171,52 @@ def test_a_corrupt_recording_is_refused_with_a_message_and_never_scheduled(site)
     assert "âm thanh" in prepared.failure(broken)
     schedule = call(site, "@station-schedule").json()["schedule"]
     assert broken.UID() not in {i["uid"] for slot in schedule["slots"] for i in slot["items"]}
+
+
+def test_in_quiet_hours_an_emergency_airs_and_a_normal_item_does_not(site):
+    station = site["station"]
+    station.slots = "FREQ=HOURLY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,30 | 10"
+    station.quiet_start, station.quiet_end = "00:00", "23:59"  # the whole day but a minute
+    transaction.commit()
+    local, _wide, alarm = radio_items(site["portal"])
+    schedule = call(site, "@station-schedule").json()["schedule"]
+    assert schedule["slots"] == []                                   # normal items wait
+    assert [e["uid"] for e in schedule["emergencies"]] == [alarm.UID()]  # the emergency airs
+    assert schedule["quiet_hours"] == ["00:00", "23:59"]
+
+
+def test_a_slot_with_more_items_than_fit_moves_the_rest_to_the_next_slot(site):
+    portal = site["portal"]
+    station = site["station"]
+    station.slots = "FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0 | 1"  # one minute per slot
+    transaction.commit()
+    commune = portal["vn"]["46"]["19786"]
+    script = ("Ủy ban nhân dân phường Thuận Hóa thông báo lịch tiếp công dân của lãnh đạo phường "
+              "trong tháng mười hai tại trụ sở, đề nghị bà con đến đúng giờ và mang theo giấy tờ.")
+    uids = [published(commune, "RadioItem", COMMUNE_EDITOR, COMMUNE_APPROVER,
+                      title=f"Tin dài số {number}", script=script).UID() for number in range(4)]
+    settle(portal)
+    schedule = call(site, "@station-schedule").json()["schedule"]
+    first, second = schedule["slots"][0], schedule["slots"][1]
+    assert sum(item["duration"] for item in first["items"]) <= 60
+    assert first["deferred"] and set(first["deferred"]) <= set(uids)
+    assert first["deferred"][0] in [item["uid"] for item in second["items"]]
+
+
+def test_the_operator_may_reorder_and_drop_normal_items_only(site):
+    local, wide, alarm = radio_items(site["portal"])
+    editor = requests.Session()
+    editor.auth = (COMMUNE_EDITOR, TREE_PASSWORD)
+    editor.headers["Accept"] = "application/json"
+    url = f"{site['station'].absolute_url()}/@station-playlist"
+    assert editor.post(url, json={"item": wide.UID(), "dropped": True}).status_code == 200
+    assert editor.post(url, json={"item": alarm.UID(), "dropped": True}).status_code == 400
+    assert editor.post(url, json={"item": "khong-co", "pinned": True}).status_code == 400
+    assert editor.post(url, json={"item": local.UID(), "order": -1}).status_code == 400
+    listing = editor.get(url).json()
+    aired = {item["uid"] for slot in listing["slots"] for item in slot["items"]}
+    assert wide.UID() not in aired and local.UID() in aired
+    assert [e["uid"] for e in listing["emergencies"]] == [alarm.UID()]
+    anonymous = requests.post(url, json={"item": local.UID(), "dropped": True},
+                              headers={"Accept": "application/json"}, timeout=30)
+    assert anonymous.status_code == 401

@@ -1,0 +1,24 @@
+from ftw.upgrade import UpgradeStep
+from nguon.outbox.storage import install as install_outbox
+from nguon.outbox.worker import consumers
+from nguon.radio.asrun import log as asrun_log
+from nguon.radio.keys import signing_key
+
+
+class RadioPlayout(UpgradeStep):
+    """Radio playout.
+
+    For sites made before nguon aired radio: the RadioStation type (addable in units, kept
+    private), the permission to manage stations (unit admins have it), the speech engine
+    record, the key that signs station schedules, the as-run log, and every radio item
+    offered once to the radio-audio consumer so that its delivery audio is prepared.
+    """
+
+    def __call__(self):
+        self.install_upgrade_profile()
+        box = install_outbox(self.portal, [name for name, _consumer in consumers()])
+        signing_key(self.portal, create=True)
+        asrun_log(self.portal, create=True)
+        pending = box.pending_set("radio-audio")
+        for brain in self.catalog_unrestricted_search({"portal_type": ["RadioItem", "Bulletin"]}):
+            pending.record(brain.UID, brain.getPath())

@@ -62,3 +62,8 @@ bench-search-solr: install
 .PHONY: bench-syndication
 bench-syndication: install
 	$(BIN)/python tests/bench/bench_syndication.py $(BENCH_ARGS)
+
+## make bench-radio: speech and loudness, 3,321 stations polling, emergency to Icecast (docs/benchmarks.md).
+.PHONY: bench-radio
+bench-radio: install
+	$(BIN)/python tests/bench/bench_radio.py $(BENCH_ARGS)

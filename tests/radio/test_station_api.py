@@ -192,7 +192,7 @@ def test_a_slot_with_more_items_than_fit_moves_the_rest_to_the_next_slot(site):
     transaction.commit()
     commune = portal["vn"]["46"]["19786"]
     script = ("Ủy ban nhân dân phường Thuận Hóa thông báo lịch tiếp công dân của lãnh đạo phường "
-              "trong tháng mười hai tại trụ sở, đề nghị bà con đến đúng giờ và mang theo giấy tờ.")
+              "trong tháng mười hai tại trụ sở, đề nghị bà con đến đúng giờ và mang theo giấy tờ.") * 2
     uids = [published(commune, "RadioItem", COMMUNE_EDITOR, COMMUNE_APPROVER,
                       title=f"Tin dài số {number}", script=script).UID() for number in range(4)]
     settle(portal)

@@ -33,15 +33,16 @@ HORIZON = timedelta(hours=36)
 VALIDITY = timedelta(hours=24)
 EMERGENCY_WINDOW = timedelta(hours=6)  # an emergency older than this is not interrupted for
 RADIO = Filters(channels=("radio",))
+RADIO_EMERGENCIES = Filters(channels=("radio",), priorities=("emergency",))
 
 
-def candidates(portal, station):
+def candidates(portal, station, filters=RADIO):
     """``Candidate``s for the station, and the items still waiting for their audio."""
     store = storage(portal)
     unit = item_unit(station)
     if store is None or unit is None:
         return [], []
-    feed = UnitFeed(store, [code for code, _level in lineage(unit)], RADIO)
+    feed = UnitFeed(store, [code for code, _level in lineage(unit)], filters)
     entries = feed.current(size=200).entries
     brains = {b.UID: b for b in portal.portal_catalog.unrestrictedSearchResults(
         UID=[entry["uid"] for entry in entries])}
@@ -73,14 +74,25 @@ def _item(candidate, audio_url):
                                                                  "url": audio_url(candidate.uid)}}
 
 
+def emergencies(portal, station, audio_url, now=None, found=None):
+    """The emergencies the station must air at once: in effect, with their audio ready, and
+    approved recently enough that interrupting still makes sense."""
+    now = now or datetime.now(timezone.utc)
+    if found is None:
+        found, _waiting = candidates(portal, station, RADIO_EMERGENCIES)
+    recent = now.timestamp() - EMERGENCY_WINDOW.total_seconds()
+    return [dict(_item(c, audio_url), effective=c.effective)
+            for c in sorted(found, key=lambda c: c.effective)
+            if c.priority == "emergency" and c.effective >= recent]
+
+
 def document(portal, station, audio_url, now=None):
     """The schedule of ``station`` from ``now`` (an aware datetime)."""
     now = now or datetime.now(timezone.utc)
     found, waiting = candidates(portal, station)
     plan = station.plan()
     slots = occurrences(plan, now - timedelta(minutes=1), now + HORIZON)
-    playlists, emergencies, never_fits = playlist.assemble(slots, found)
-    recent = now.timestamp() - EMERGENCY_WINDOW.total_seconds()
+    playlists, _emergencies, never_fits = playlist.assemble(slots, found)
     return {
         "station": station.UID(),
         "station_title": station.Title(),
@@ -95,8 +107,7 @@ def document(portal, station, audio_url, now=None):
         "slots": [{"start": _iso(p.slot.start), "end": _iso(p.slot.end),
                    "items": [_item(c, audio_url) for c in p.items],
                    "deferred": [c.uid for c in p.deferred]} for p in playlists],
-        "emergencies": [dict(_item(c, audio_url), effective=c.effective)
-                        for c in emergencies if c.effective >= recent],
+        "emergencies": emergencies(portal, station, audio_url, now, found),
         "never_fits": [c.uid for c in never_fits],
         "waiting_for_audio": waiting,
     }

@@ -83,8 +83,7 @@ class EventsGet(_StationService):
         station = self.station()
         if station is None:
             return self.unauthorized()
-        doc = schedule.document(api.portal.get(), station, self.audio_url)
-        emergencies = doc["emergencies"]
+        emergencies = schedule.emergencies(api.portal.get(), station, self.audio_url)
         etag = '"%s"' % ",".join(f"{e['uid']}:{e['audio']['sha256'][:12]}" for e in emergencies)
         self.request.response.setHeader("ETag", etag)
         if self.request.getHeader("If-None-Match") == etag:

@@ -31,6 +31,7 @@ setup(
         "python-dateutil",
         "ftw.upgrade",
         "Pillow",
+        "fontpkg-be-vietnam-pro",
         "pypdf",
         "python-docx",
         "PyYAML",

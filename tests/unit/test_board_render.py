@@ -1,6 +1,7 @@
 """Slides for public boards, rendered with Pillow and Be Vietnam Pro: the same long Vietnamese
 notice fits every board size with every diacritic; bad images are refused clearly."""
 from io import BytesIO
+from pathlib import Path
 from nguon.boards import render
 from PIL import Image
 from PIL import ImageChops
@@ -8,6 +9,9 @@ from PIL import ImageDraw
 
 import pytest
 import unicodedata
+
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "boards"
 
 
 TITLE = "Thông báo của UBND phường Thuận Hóa về việc phòng chống bão số 15"
@@ -30,6 +34,8 @@ def ink_box(slide, background):
 @pytest.mark.parametrize("priority", ["normal", "priority", "emergency"])
 def test_the_long_notice_fits_every_board(size, priority):
     slide = render.render(render.Board(*size), TITLE, TEXT, priority)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    slide.save(ARTIFACTS / f"slide-{size[0]}x{size[1]}-{priority}.png")  # kept for a human look
     assert slide.size == size
     box = ink_box(slide, render.PALETTES[priority][0])
     assert box is not None

@@ -1,6 +1,7 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
 from nguon.outbox.storage import install as install_outbox
 from nguon.outbox.worker import consumers
+from nguon.boards.proof import log as proof_log
 from nguon.radio.asrun import log as asrun_log
 from nguon.radio.keys import signing_key
 from nguon.syndication.store import storage
@@ -25,3 +26,4 @@ def post_install(context):
     storage(portal, create=True)
     signing_key(portal, create=True)
     asrun_log(portal, create=True)
+    proof_log(portal, create=True)

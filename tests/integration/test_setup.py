@@ -31,7 +31,7 @@ def test_content_types_registered(portal, type_id):
 ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
 
 
-EQUIPMENT_TYPES = ("RadioStation",)
+EQUIPMENT_TYPES = ("RadioStation", "PublicBoard")
 
 
 def test_units_hold_units_information_items_and_equipment_only(portal):
@@ -42,8 +42,9 @@ def test_units_hold_units_information_items_and_equipment_only(portal):
 
 
 def test_stations_are_configuration_kept_private(portal):
-    assert api.portal.get_tool("portal_workflow").getChainForPortalType("RadioStation") == (
-        "simple_publication_workflow",)
+    for type_id in EQUIPMENT_TYPES:
+        assert api.portal.get_tool("portal_workflow").getChainForPortalType(type_id) == (
+            "simple_publication_workflow",)
 
 
 @pytest.mark.parametrize("type_id", ITEM_TYPES)

@@ -113,6 +113,7 @@ def entry(obj, portal):
         "priority_title": label("nguon.vocabularies.priorities", priority),
         "channels": list(targeting.channels(obj)),
         "number": getattr(aq_base(obj), "number", None),
+        "display_duration": getattr(aq_base(obj), "display_duration", None),
         "effective": effective_time(obj),
         "expires": expires,
         "modified": obj.modified().timeTime(),

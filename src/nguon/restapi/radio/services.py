@@ -26,6 +26,7 @@ from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
+from zope.i18n import translate
 from zope.interface import alsoProvides
 
 import base64
@@ -111,12 +112,15 @@ class AsRunPost(_StationService):
 
 
 class CredentialsPost(Service):
+    """A new token for the device (a station or a board); the old one stops working."""
+
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         token = credentials.issue(self.context, api.user.get_current().getId())
-        return {"station": self.context.UID(), "token": token,
-                "header": credentials.HEADER,
-                "note": "Mã chỉ hiện một lần; mã cũ (nếu có) đã hết hiệu lực."}
+        note = _("device_token_note", default="Mã chỉ hiện một lần; mã cũ (nếu có) đã hết hiệu lực.")
+        return {"device": self.context.UID(), "station": self.context.UID(), "token": token,
+                "header": credentials.HEADER if self.context.portal_type == "RadioStation" else "X-Board-Token",
+                "note": translate(note, context=self.request)}
 
 
 class StationAsRunGet(Service):

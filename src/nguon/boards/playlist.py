@@ -1,0 +1,51 @@
+"""What a board shows: approved, effective board-channel items for its unit (its own and
+those of the units above targeted at it), read from the syndication change log.
+
+An emergency takes over the whole board until it expires or is retracted (Xibo's interrupt
+model): while any is live, the playlist holds the emergencies only, opening hours or not.
+Otherwise, within opening hours, priority items come twice in a rotation (at its start and
+its middle), normal ones once, newest first; outside opening hours the board is dark.
+"""
+from nguon.syndication.feeds import Filters
+from nguon.syndication.feeds import UnitFeed
+from nguon.syndication.store import storage
+from nguon.workflow.approval import item_unit
+from nguon.workflow.approval import lineage
+
+
+BOARD = Filters(channels=("board",))
+
+
+def _image(entry):
+    return next((a["path"] for a in entry["attachments"] if a["mime_type"].startswith("image/")), None)
+
+
+def slide(entry, board):
+    return {"uid": entry["uid"], "title": entry["title"],
+            "text": entry["text"] or entry["summary"], "priority": entry["priority"],
+            "duration": entry.get("display_duration") or board.default_duration,
+            "image": _image(entry), "modified": entry["modified"]}
+
+
+def build(portal, board, now):
+    store = storage(portal)
+    unit = item_unit(board)
+    if store is None or unit is None:
+        return {"version": "0", "emergency": False, "open": False, "slides": []}
+    feed = UnitFeed(store, [code for code, _level in lineage(unit)], BOARD)
+    entries = feed.current(size=100).entries
+    version = feed.version()[0]
+    emergencies = [slide(e, board) for e in entries if e["priority"] == "emergency"]
+    is_open = board.is_open(now)
+    if emergencies:
+        slides = emergencies
+    elif not is_open:
+        slides = []
+    else:
+        priority = [slide(e, board) for e in entries if e["priority"] == "priority"]
+        normal = [slide(e, board) for e in entries if e["priority"] == "normal"]
+        middle = len(normal) // 2
+        slides = priority + normal[:middle] + priority + normal[middle:] if normal else priority + priority
+    return {"board": board.UID(), "width": board.width, "height": board.height,
+            "version": f"{version}.{int(board.modified().timeTime())}.{int(is_open)}",
+            "emergency": bool(emergencies), "open": is_open, "slides": slides}

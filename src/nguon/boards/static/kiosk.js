@@ -1,0 +1,95 @@
+// The kiosk player of a public board: full screen, rotates the playlist, asks for changes
+// every two seconds (a 304 when nothing changed), shows an emergency at once, keeps the last
+// playlist and its slides (service worker) to go on showing them when the network is down,
+// and reports proof of play.
+(function () {
+  "use strict";
+  var root = document.getElementById("kiosk");
+  var base = root.getAttribute("data-base");
+  var token = new URLSearchParams(location.search).get("token") || "";
+  var status = document.getElementById("kiosk-status");
+  var image = document.getElementById("kiosk-slide");
+  var playlist = JSON.parse(localStorage.getItem("nguon-playlist") || "null");
+  var etag = null, index = -1, timer = null, shown = null;
+  var proofs = JSON.parse(localStorage.getItem("nguon-proofs") || "[]");
+
+  function slideUrl(slide) {
+    return base + "/@@board-slide/" + slide.uid + "?token=" + encodeURIComponent(token) +
+      "&v=" + Math.round(slide.modified);
+  }
+
+  function record() {
+    if (!shown) return;
+    var seconds = (Date.now() - shown.at) / 1000;
+    if (seconds >= 0.5) {
+      proofs.push({item: shown.uid, shown_at: new Date(shown.at).toISOString(), seconds: seconds});
+      localStorage.setItem("nguon-proofs", JSON.stringify(proofs.slice(-2000)));
+    }
+    shown = null;
+  }
+
+  function show(position) {
+    record();
+    clearTimeout(timer);
+    var slides = (playlist && playlist.slides) || [];
+    if (!slides.length) {
+      image.removeAttribute("src");
+      image.setAttribute("data-uid", "");
+      root.className = "dark";
+      timer = setTimeout(function () { show(0); }, 2000);
+      return;
+    }
+    index = position % slides.length;
+    var slide = slides[index];
+    root.className = playlist.emergency ? "emergency" : "";
+    image.src = slideUrl(slide);
+    image.setAttribute("data-uid", slide.uid);
+    image.alt = slide.title;
+    shown = {uid: slide.uid, at: Date.now()};
+    timer = setTimeout(function () { show(index + 1); }, slide.duration * 1000);
+  }
+
+  function refresh() {
+    var headers = etag ? {"If-None-Match": etag} : {};
+    fetch(base + "/@@board-playlist?token=" + encodeURIComponent(token), {headers: headers, cache: "no-store"})
+      .then(function (answer) {
+        status.textContent = "";
+        if (answer.status === 304) return null;
+        if (!answer.ok) throw new Error(answer.status);
+        etag = answer.headers.get("ETag");
+        return answer.json();
+      })
+      .then(function (fresh) {
+        if (!fresh) return;
+        var takeover = fresh.emergency && !(playlist && playlist.emergency);
+        var changed = !playlist || JSON.stringify(fresh.slides) !== JSON.stringify(playlist.slides);
+        playlist = fresh;
+        localStorage.setItem("nguon-playlist", JSON.stringify(fresh));
+        if (takeover || changed || (playlist.emergency !== fresh.emergency)) show(0);
+      })
+      .catch(function () { status.textContent = root.getAttribute("data-offline"); });
+  }
+
+  function report() {
+    if (!proofs.length) return;
+    var batch = proofs.slice(0, 200);
+    fetch(base + "/@@board-proof?token=" + encodeURIComponent(token), {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({records: batch})
+    }).then(function (answer) {
+      if (answer.ok || answer.status === 400) {
+        proofs = proofs.slice(batch.length);
+        localStorage.setItem("nguon-proofs", JSON.stringify(proofs));
+      }
+    }).catch(function () {});
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(base + "/@@kiosk-sw.js").catch(function () {});
+  }
+  if (root.requestFullscreen) { root.addEventListener("click", function () { root.requestFullscreen(); }); }
+  show(0);
+  refresh();
+  setInterval(refresh, 2000);
+  setInterval(report, 5000);
+})();

@@ -5,12 +5,12 @@ emergency approved while the first plays interrupts it within the bound below; t
 log arrives in Plone."""
 from datetime import datetime
 from datetime import timedelta
-from nguon.demo.users import demo_password
 from pathlib import Path
 from tests.e2e.instance import BIN
 from tests.e2e.instance import free_port
 from tests.e2e.instance import Instance
 from tests.e2e.instance import until
+from tests.e2e.people import commune_with_users
 from zoneinfo import ZoneInfo
 
 import os
@@ -27,43 +27,6 @@ pytestmark = pytest.mark.slow
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 EMERGENCY_BOUND = 15.0  # seconds from the approving request's answer to the emergency on air
 SILENCE_DB = -45
-
-
-def _session(user, password=None):
-    session = requests.Session()
-    session.auth = (user, password or demo_password())
-    session.headers["Accept"] = "application/json"
-    return session
-
-
-def _unit_url(instance, code):
-    found = requests.get(f"{instance.url}/@search", params={"portal_type": "AdministrativeUnit",
-                                                           "unit_code": code},
-                         headers={"Accept": "application/json"}, timeout=30).json()
-    return found["items"][0]["@id"]
-
-
-def _commune_with_users(instance):
-    """A commune of Quảng Trị without demo items of its own, with an admin, an editor and an
-    approver made through plone.restapi as a site administrator would."""
-    admin = _session("admin", "admin")
-    province = _unit_url(instance, "44")
-    found = admin.get(f"{instance.url}/@search", params={
-        "portal_type": "AdministrativeUnit", "unit_level": "commune",
-        "path.query": province.replace(instance.url, "/Plone"), "path.depth": 1,
-        "sort_on": "id", "b_size": 5}).json()["items"]
-    commune = next(unit["@id"] for unit in found if not unit["@id"].endswith(("dong-hoi", "18880")))
-    users = {}
-    for kind in ("admins", "editors", "approvers"):
-        userid = f"xa.{kind}"
-        password = f"mat-khau-{kind}-2026"
-        created = admin.post(f"{instance.url}/@users", json={
-            "username": userid, "email": f"{userid}@nguon.invalid", "password": password})
-        assert created.status_code == 201, created.text
-        added = admin.post(f"{commune}/@unit-members", json={"kind": kind, "user": userid})
-        assert added.status_code == 200, added.text
-        users[kind] = _session(userid, password)
-    return commune, users
 
 
 def _publish(editor, approver, container, **fields):
@@ -146,7 +109,7 @@ def test_approved_items_air_at_their_slot_and_an_emergency_interrupts(tmp_path):
     instance = Instance(tmp_path / "site").start()
     icecast = agent = recorder = None
     try:
-        commune, users = _commune_with_users(instance)
+        commune, users = commune_with_users(instance)
         admin, editor, approver = users["admins"], users["editors"], users["approvers"]
         # Two normal items, ~20 s each when read aloud.
         script = ("Ủy ban nhân dân xã thông báo lịch tiêm chủng mở rộng cho trẻ em "

@@ -175,3 +175,14 @@ class PlaylistPost(Service):
 
 def _flag(value):
     return None if value is None else bool(value)
+
+
+class BoardProofGet(Service):
+    """The board's proof-of-play log, newest first."""
+
+    def reply(self):
+        from nguon.boards import proof
+
+        return {"board": self.context.UID(),
+                "items": sorted(proof.of_board(api.portal.get(), self.context.UID()),
+                                key=lambda r: r["shown_at"], reverse=True)}

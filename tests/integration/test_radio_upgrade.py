@@ -9,6 +9,7 @@ from ftw.upgrade.interfaces import IExecutioner
 from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.outbox.storage import outbox
+from nguon.boards.proof import KEY as PROOF_KEY
 from nguon.radio.asrun import KEY as ASRUN_KEY
 from nguon.radio.keys import KEY as SIGNING_KEY
 from nguon.radio.keys import public_key
@@ -39,9 +40,11 @@ class BeforeRadioLayer(PloneSandboxLayer):
         create(portal["vn"]["46"]["19786"], "RadioItem", "19786-editors", id="tin-phat-thanh",
                title="Tin phát thanh cũ", script="Thông báo lịch tiêm chủng.")
         types = api.portal.get_tool("portal_types")
-        types.manage_delObjects(["RadioStation"])
+        types.manage_delObjects(["RadioStation", "PublicBoard"])
         unit = types["AdministrativeUnit"]
-        unit.allowed_content_types = tuple(t for t in unit.allowed_content_types if t != "RadioStation")
+        unit.allowed_content_types = tuple(t for t in unit.allowed_content_types
+                                           if t not in ("RadioStation", "PublicBoard"))
+        del IAnnotations(portal)[PROOF_KEY]
         annotations = IAnnotations(portal)
         del annotations[SIGNING_KEY]
         del annotations[ASRUN_KEY]
@@ -73,7 +76,7 @@ def _proposed(setup_tool):
 def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert "RadioStation" not in api.portal.get_tool("portal_types").objectIds()
     assert public_key(api.portal.get()) is None
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout."]
+    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout.", "Public boards."]
 
 
 def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup_tool):
@@ -81,6 +84,7 @@ def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup
     IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
     types = api.portal.get_tool("portal_types")
     assert "RadioStation" in types["AdministrativeUnit"].allowed_content_types
+    assert "PublicBoard" not in types["AdministrativeUnit"].allowed_content_types
     assert api.portal.get_tool("portal_workflow").getChainForPortalType("RadioStation") == (
         "simple_publication_workflow",)
     assert api.portal.get_registry_record(RECORD) == "espeak-ng"
@@ -94,4 +98,9 @@ def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup
                                      title="Đài truyền thanh phường Thuận Hóa")
     assert station.plan().rules
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
+    assert [u["title"] for u in _proposed(setup_tool)] == ["Public boards."]
+    IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
+    assert "PublicBoard" in types["AdministrativeUnit"].allowed_content_types
+    assert api.portal.get_tool("portal_workflow").getChainForPortalType("PublicBoard") == (
+        "simple_publication_workflow",)
     assert _proposed(setup_tool) == []

@@ -27,7 +27,8 @@ import pytest
 PROFILE = "nguon:default"
 STEP = "20261124200000"
 SYNDICATION = "20261129060000"  # tests/integration/test_syndication_upgrade.py
-LATEST = "20261129070000"  # the radio step (tests/integration/test_radio_upgrade.py)
+RADIO = "20261129070000"  # tests/integration/test_radio_upgrade.py
+LATEST = "20261129080000"  # the boards step (run in tests/integration/test_radio_upgrade.py)
 NEW_INDEXES = ("category", "document_type", "issuing_body")
 
 
@@ -82,7 +83,7 @@ def test_the_step_is_proposed_for_an_old_site(setup_tool):
     proposed = _proposed(setup_tool)
     assert [upgrade["title"] for upgrade in proposed] == ["Search on Solr through the outbox.",
                                                           "Syndication to commune websites.",
-                                                          "Radio playout."]
+                                                          "Radio playout.", "Public boards."]
     assert proposed[0]["dest"] == (STEP,)
 
 
@@ -106,7 +107,7 @@ def test_after_the_step_the_site_searches_like_a_new_one(setup_tool):
     assert "category" in api.portal.get_registry_record("collective.solr.facets")
     assert "citizen-search" in api.portal.get_tool("portal_actions").site_actions.objectIds()
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [upgrade["dest"] for upgrade in _proposed(setup_tool)] == [(SYNDICATION,), (LATEST,)]
+    assert [upgrade["dest"] for upgrade in _proposed(setup_tool)] == [(SYNDICATION,), (RADIO,), (LATEST,)]
 
 
 def test_a_new_site_is_at_the_steps_version_and_is_not_offered_it(integration):

@@ -72,7 +72,7 @@ def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert storage(api.portal.get()) is None
     assert RECORD not in getUtility(IRegistry).records
     assert [u["title"] for u in _proposed(setup_tool)] == ["Syndication to commune websites.",
-                                                           "Radio playout."]
+                                                           "Radio playout.", "Public boards."]
 
 
 def test_after_the_step_published_items_are_in_the_feeds(setup_tool):
@@ -90,4 +90,4 @@ def test_after_the_step_published_items_are_in_the_feeds(setup_tool):
         assert [entry["title"] for entry in entries] == ["Thông báo ứng phó bão số 9"]
     assert UnitFeed(store, ["VN", "44", "18880"]).current().entries == []
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout."]
+    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout.", "Public boards."]

@@ -67,3 +67,8 @@ bench-syndication: install
 .PHONY: bench-radio
 bench-radio: install
 	$(BIN)/python tests/bench/bench_radio.py $(BENCH_ARGS)
+
+## make bench-boards: slide rendering per resolution, an emergency's first frame on 100 players (docs/benchmarks.md).
+.PHONY: bench-boards
+bench-boards: install
+	$(BIN)/python tests/bench/bench_boards.py $(BENCH_ARGS)

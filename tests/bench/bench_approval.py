@@ -554,6 +554,15 @@ def ensure_template(args, template, build=None, what=None):
     return result, True
 
 
+def build_in_child(script, template):
+    """Run ``script``'s build phase in its own process (the only opener of the new database);
+    returns the manifest it wrote."""
+    out = template / "build.json"
+    subprocess.run([sys.executable, str(script), "--phase", "build", "--root", str(template),
+                    "--out", str(out)], check=True)
+    return json.loads(out.read_text())
+
+
 def fresh_copy(template, run):
     """A copy of the template's data to measure on; the template stays as built."""
     shutil.rmtree(run, ignore_errors=True)

@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
     sys.path.insert(0, str(REPO))
 
+from tests.bench.bench_approval import build_in_child  # noqa: E402
 from tests.bench.bench_approval import build_units  # noqa: E402
 from tests.bench.bench_approval import code_version  # noqa: E402
 from tests.bench.bench_approval import describe_code  # noqa: E402
@@ -130,11 +131,6 @@ def build(root, boards=100):
     return {"tokens": tokens, "central": central, "steps": steps, "code": code_version(), "site": site.getId()}
 
 
-def build_in_child(template):
-    out = template / "build.json"
-    subprocess.run([sys.executable, __file__, "--phase", "build", "--root", str(template),
-                    "--out", str(out)], check=True)
-    return json.loads(out.read_text())
 
 
 async def player(port, base_path, token, state, interval, stop):
@@ -226,7 +222,7 @@ def emergency_to_first_frame(base_path, port, manifest, interval):
 def run(args):
     figures = {"rendering": rendering(args.render_seconds)}
     folder = Path(args.db).resolve() / f"v{DATASET_VERSION}"
-    manifest, built_now = ensure_template(args, folder / "template", build_in_child,
+    manifest, built_now = ensure_template(args, folder / "template", lambda template: build_in_child(__file__, template),
                                           "the unit tree and 100 boards")
     run_folder = folder / "run"
     fresh_copy(folder / "template", run_folder)

@@ -39,6 +39,7 @@ if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
 
 from tests.bench import loadgen  # noqa: E402
 from tests.bench.bench_approval import ADMIN_PASSWORD  # noqa: E402
+from tests.bench.bench_approval import build_in_child  # noqa: E402
 from tests.bench.bench_approval import build_units  # noqa: E402
 from tests.bench.bench_approval import code_version  # noqa: E402
 from tests.bench.bench_approval import describe_code  # noqa: E402
@@ -172,11 +173,6 @@ def build(root):
             "site": site.getId()}
 
 
-def build_in_child(template):
-    out = template / "build.json"
-    subprocess.run([sys.executable, __file__, "--phase", "build", "--root", str(template),
-                    "--out", str(out)], check=True)
-    return json.loads(out.read_text())
 
 
 def polling(base_path, port, stations, seconds, connections):
@@ -312,7 +308,7 @@ def emergencies(base_path, port, manifest, run, count):
 def run(args):
     figures = {"audio": audio_throughput(args.repeat)}
     folder = Path(args.db).resolve() / f"v{DATASET_VERSION}"
-    manifest, built_now = ensure_template(args, folder / "template", build_in_child,
+    manifest, built_now = ensure_template(args, folder / "template", lambda template: build_in_child(__file__, template),
                                           "the unit tree, 3,321 stations and radio items")
     run_folder = folder / "run"
     fresh_copy(folder / "template", run_folder)

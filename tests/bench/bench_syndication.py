@@ -44,6 +44,7 @@ if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
 
 from tests.bench import loadgen  # noqa: E402
 from tests.bench.bench_approval import ADMIN_PASSWORD  # noqa: E402
+from tests.bench.bench_approval import build_in_child  # noqa: E402
 from tests.bench.bench_approval import build_units  # noqa: E402
 from tests.bench.bench_approval import code_version  # noqa: E402
 from tests.bench.bench_approval import describe_code  # noqa: E402
@@ -308,17 +309,11 @@ def wait_for(condition, timeout, pause=0.5):
 
 # --- orchestration and the document ------------------------------------------------------------
 
-def build_in_child(template):
-    """The build phase in its own process (the one that opens the new database)."""
-    out = template / "build.json"
-    subprocess.run([sys.executable, __file__, "--phase", "build", "--root", str(template),
-                    "--out", str(out)], check=True)
-    return json.loads(out.read_text())
 
 
 def run(args):
     folder = Path(args.db).resolve() / f"v{DATASET_VERSION}"
-    manifest, built_now = ensure_template(args, folder / "template", build_in_child,
+    manifest, built_now = ensure_template(args, folder / "template", lambda template: build_in_child(__file__, template),
                                           "the unit tree and its items")
     run_folder = folder / "run"
     fresh_copy(folder / "template", run_folder)

@@ -5,11 +5,9 @@ no speech-engine record, no signing key, no as-run log, nguon:default at the syn
 step's version. It holds a radio item; after the step a station can be added to a unit, the
 schedule key exists and the item is offered for its audio to be prepared.
 """
-from ftw.upgrade.interfaces import IExecutioner
-from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
-from nguon.outbox.storage import outbox
 from nguon.boards.proof import KEY as PROOF_KEY
+from nguon.outbox.storage import outbox
 from nguon.radio.asrun import KEY as ASRUN_KEY
 from nguon.radio.keys import KEY as SIGNING_KEY
 from nguon.radio.keys import public_key
@@ -18,6 +16,9 @@ from plone import api
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
 from plone.registry.interfaces import IRegistry
+from tests.integration.upgrade_steps import PROFILE
+from tests.integration.upgrade_steps import proposed
+from tests.integration.upgrade_steps import run_next
 from tests.layers import layer_fixture
 from tests.search.helpers import create
 from zope.annotation.interfaces import IAnnotations
@@ -27,7 +28,6 @@ from zope.component import getUtility
 import pytest
 
 
-PROFILE = "nguon:default"
 BEFORE = "20261129060000"
 STEP = "20261129070000"
 RECORD = "nguon.radio.tts_engine"
@@ -67,21 +67,16 @@ def setup_tool(before_radio):
     return api.portal.get_tool("portal_setup")
 
 
-def _proposed(setup_tool):
-    gatherer = IUpgradeInformationGatherer(setup_tool)
-    return [upgrade for profile in gatherer.get_profiles(proposed_only=True)
-            if profile["id"] == PROFILE for upgrade in profile["upgrades"]]
-
 
 def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert "RadioStation" not in api.portal.get_tool("portal_types").objectIds()
     assert public_key(api.portal.get()) is None
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout.", "Public boards."]
+    assert [u["title"] for u in proposed(setup_tool)] == ["Radio playout.", "Public boards."]
 
 
 def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup_tool):
     portal = api.portal.get()
-    IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
+    run_next(setup_tool)
     types = api.portal.get_tool("portal_types")
     assert "RadioStation" in types["AdministrativeUnit"].allowed_content_types
     assert "PublicBoard" not in types["AdministrativeUnit"].allowed_content_types
@@ -98,9 +93,9 @@ def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup
                                      title="Đài truyền thanh phường Thuận Hóa")
     assert station.plan().rules
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Public boards."]
-    IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
+    assert [u["title"] for u in proposed(setup_tool)] == ["Public boards."]
+    run_next(setup_tool)
     assert "PublicBoard" in types["AdministrativeUnit"].allowed_content_types
     assert api.portal.get_tool("portal_workflow").getChainForPortalType("PublicBoard") == (
         "simple_publication_workflow",)
-    assert _proposed(setup_tool) == []
+    assert proposed(setup_tool) == []

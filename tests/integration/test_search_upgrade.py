@@ -6,8 +6,6 @@ of the catalog indexes the citizen search filters on, no link to the search page
 nguon:default at the version before the step. Running the proposed step must bring it level
 with a new site.
 """
-from ftw.upgrade.interfaces import IExecutioner
-from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.outbox.storage import KEY
 from nguon.outbox.storage import outbox
@@ -16,6 +14,9 @@ from plone import api
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
 from Products.CMFCore.interfaces import IIndexQueueProcessor
+from tests.integration.upgrade_steps import PROFILE
+from tests.integration.upgrade_steps import proposed
+from tests.integration.upgrade_steps import run_next
 from tests.layers import layer_fixture
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getMultiAdapter
@@ -24,7 +25,6 @@ from zope.component import getUtilitiesFor
 import pytest
 
 
-PROFILE = "nguon:default"
 STEP = "20261124200000"
 SYNDICATION = "20261129060000"  # tests/integration/test_syndication_upgrade.py
 RADIO = "20261129070000"  # tests/integration/test_radio_upgrade.py
@@ -62,11 +62,6 @@ def setup_tool(old_site):
     return api.portal.get_tool("portal_setup")
 
 
-def _proposed(setup_tool):
-    gatherer = IUpgradeInformationGatherer(setup_tool)
-    return [upgrade for profile in gatherer.get_profiles(proposed_only=True)
-            if profile["id"] == PROFILE for upgrade in profile["upgrades"]]
-
 
 def _processors():
     return {name for name, _utility in getUtilitiesFor(IIndexQueueProcessor)}
@@ -80,11 +75,11 @@ def test_the_layer_is_a_site_from_before_the_change(setup_tool):
 
 
 def test_the_step_is_proposed_for_an_old_site(setup_tool):
-    proposed = _proposed(setup_tool)
-    assert [upgrade["title"] for upgrade in proposed] == ["Search on Solr through the outbox.",
+    steps = proposed(setup_tool)
+    assert [upgrade["title"] for upgrade in steps] == ["Search on Solr through the outbox.",
                                                           "Syndication to commune websites.",
                                                           "Radio playout.", "Public boards."]
-    assert proposed[0]["dest"] == (STEP,)
+    assert steps[0]["dest"] == (STEP,)
 
 
 def test_after_the_step_the_site_searches_like_a_new_one(setup_tool):
@@ -92,7 +87,7 @@ def test_after_the_step_the_site_searches_like_a_new_one(setup_tool):
     catalog = api.portal.get_tool("portal_catalog")
     api.portal.set_registry_record("collective.solr.active", True)  # switched on by a start
     try:
-        IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
+        run_next(setup_tool)
         assert api.portal.get_registry_record("collective.solr.active") is True
     finally:
         api.portal.set_registry_record("collective.solr.active", False)  # no Solr here
@@ -107,10 +102,10 @@ def test_after_the_step_the_site_searches_like_a_new_one(setup_tool):
     assert "category" in api.portal.get_registry_record("collective.solr.facets")
     assert "citizen-search" in api.portal.get_tool("portal_actions").site_actions.objectIds()
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [upgrade["dest"] for upgrade in _proposed(setup_tool)] == [(SYNDICATION,), (RADIO,), (LATEST,)]
+    assert [upgrade["dest"] for upgrade in proposed(setup_tool)] == [(SYNDICATION,), (RADIO,), (LATEST,)]
 
 
 def test_a_new_site_is_at_the_steps_version_and_is_not_offered_it(integration):
     setup_tool = api.portal.get_tool("portal_setup")
     assert setup_tool.getLastVersionForProfile(PROFILE) == (LATEST,)
-    assert _proposed(setup_tool) == []
+    assert proposed(setup_tool) == []

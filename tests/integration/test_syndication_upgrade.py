@@ -6,8 +6,6 @@ subscriptions unknown to the rolemap, and nguon:default at the search step's ver
 holds a published bulletin and a draft; after the step the bulletin is in its communes'
 feeds, the draft in none.
 """
-from ftw.upgrade.interfaces import IExecutioner
-from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.outbox.worker import drain
 from nguon.syndication.feeds import UnitFeed
@@ -18,6 +16,9 @@ from plone import api
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
 from plone.registry.interfaces import IRegistry
+from tests.integration.upgrade_steps import PROFILE
+from tests.integration.upgrade_steps import proposed
+from tests.integration.upgrade_steps import run_next
 from tests.layers import layer_fixture
 from tests.search.helpers import create
 from tests.search.helpers import published
@@ -28,7 +29,6 @@ from zope.component import getUtility
 import pytest
 
 
-PROFILE = "nguon:default"
 BEFORE = "20261124200000"
 STEP = "20261129060000"
 RECORD = "nguon.syndication.allowed_networks"
@@ -62,22 +62,17 @@ def setup_tool(before_syndication):
     return api.portal.get_tool("portal_setup")
 
 
-def _proposed(setup_tool):
-    gatherer = IUpgradeInformationGatherer(setup_tool)
-    return [upgrade for profile in gatherer.get_profiles(proposed_only=True)
-            if profile["id"] == PROFILE for upgrade in profile["upgrades"]]
-
 
 def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert storage(api.portal.get()) is None
     assert RECORD not in getUtility(IRegistry).records
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Syndication to commune websites.",
+    assert [u["title"] for u in proposed(setup_tool)] == ["Syndication to commune websites.",
                                                            "Radio playout.", "Public boards."]
 
 
 def test_after_the_step_published_items_are_in_the_feeds(setup_tool):
     portal = api.portal.get()
-    IExecutioner(setup_tool).install([(PROFILE, [_proposed(setup_tool)[0]["id"]])])
+    run_next(setup_tool)
     assert RECORD in getUtility(IRegistry).records
     assert not api.portal.get_registry_record(RECORD)  # no private network allowed by default
     assert "push-subscriptions" in api.portal.get_tool("portal_actions").object.objectIds()
@@ -90,4 +85,4 @@ def test_after_the_step_published_items_are_in_the_feeds(setup_tool):
         assert [entry["title"] for entry in entries] == ["Thông báo ứng phó bão số 9"]
     assert UnitFeed(store, ["VN", "44", "18880"]).current().entries == []
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [u["title"] for u in _proposed(setup_tool)] == ["Radio playout.", "Public boards."]
+    assert [u["title"] for u in proposed(setup_tool)] == ["Radio playout.", "Public boards."]

@@ -5,13 +5,13 @@ The step lives in a probe package written to a temporary folder, registered exac
 needs no change to the tree under test.
 """
 from ftw.upgrade.interfaces import IExecutioner
-from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.testing import NGUON_FIXTURE
 from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
+from tests.integration.upgrade_steps import proposed
 from tests.layers import layer_fixture
 from zope.component import getMultiAdapter
 
@@ -88,9 +88,7 @@ def setup_tool(probe):
 
 
 def _proposed(setup_tool):
-    gatherer = IUpgradeInformationGatherer(setup_tool)
-    return [u for p in gatherer.get_profiles(proposed_only=True) if p["id"] == PROFILE
-            for u in p["upgrades"]]
+    return proposed(setup_tool, PROFILE)
 
 
 def test_the_new_step_is_found_and_proposed(setup_tool):

@@ -17,14 +17,13 @@ from nguon.boards import proof
 from nguon.boards import render
 from nguon.devices import authenticated
 from nguon.errors import UserError
+from nguon.traversal import OneName
 from pathlib import Path
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five import BrowserView
 from zope.i18n import translate
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import html
 import json
@@ -79,15 +78,7 @@ def _rendered(uid, modified, width, height, title, text, priority, image_path):
     return render.png(render.render(render.Board(width, height), title, text, priority, picture))
 
 
-@implementer(IPublishTraverse)
-class BoardSlide(_BoardView):
-    uid = None
-
-    def publishTraverse(self, request, name):
-        if self.uid is None:
-            self.uid = name
-            return self
-        raise KeyError(name)
+class BoardSlide(OneName, _BoardView):
 
     def __call__(self):
         board = self.board()
@@ -97,7 +88,7 @@ class BoardSlide(_BoardView):
 
     def slide(self, board):
         data = playlist.build(api.portal.get(), board, datetime.now(timezone.utc))
-        found = next((s for s in data["slides"] if s["uid"] == self.uid), None)
+        found = next((s for s in data["slides"] if s["uid"] == self.traversed), None)
         if found is None:
             message = _("board_error_slide", default="Nội dung này không có trên bảng tin.")
             return _json(self.request, {"error": {"message": translate(message, context=self.request)}}, 404)
@@ -186,7 +177,6 @@ class BoardPreview(BrowserView):
         return playlist.build(api.portal.get(), self.context, datetime.now(timezone.utc))
 
 
-@implementer(IPublishTraverse)
 class BoardPreviewSlide(BoardSlide):
     """A slide for the preview page: the board is the context, the user's access is checked."""
 

@@ -5,24 +5,15 @@ from nguon import _
 from nguon.radio import credentials
 from nguon.radio import prepared
 from nguon.radio import schedule
+from nguon.traversal import OneName
 from plone import api
 from Products.Five import BrowserView
 from zope.i18n import translate
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import json
 
 
-@implementer(IPublishTraverse)
-class StationAudio(BrowserView):
-    uid = None
-
-    def publishTraverse(self, request, name):
-        if self.uid is None:
-            self.uid = name
-            return self
-        raise KeyError(name)
+class StationAudio(OneName, BrowserView):
 
     def __call__(self):
         response = self.request.response
@@ -31,10 +22,10 @@ class StationAudio(BrowserView):
             return self._error(401, _("station_error_token",
                                       default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token)."))
         found, _waiting = schedule.candidates(api.portal.get(), station)
-        if self.uid not in {candidate.uid for candidate in found}:
+        if self.traversed not in {candidate.uid for candidate in found}:
             return self._error(404, _("station_error_audio",
                                       default="Tin này không có trong lịch phát của đài."))
-        brain = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=self.uid)[0]
+        brain = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=self.traversed)[0]
         record = prepared.prepared(brain._unrestrictedGetObject())
         data = record["file"].data
         response.setHeader("Content-Type", "audio/mpeg")

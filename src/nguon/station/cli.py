@@ -9,6 +9,7 @@ the site's ``@radio-signing-key`` (pinned: a schedule signed by any other key is
 ``run`` starts Liquidsoap, airs the schedule, pre-empts for emergencies and reports what
 played; ``check`` fetches and verifies the schedule once and prints it.
 """
+from nguon.environment import required
 from nguon.station.acceptance import accept
 from nguon.station.acceptance import Refused
 from nguon.station.agent import Agent
@@ -18,7 +19,6 @@ from nguon.station.player import Player
 
 import argparse
 import logging
-import os
 import requests
 import signal
 import sys
@@ -26,10 +26,7 @@ import threading
 
 
 def _env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise SystemExit(f"nguon-station: LỖI: thiếu biến môi trường {name}")
-    return value
+    return required(name, "nguon-station")
 
 
 def run(args):

@@ -11,6 +11,7 @@ secret and the password are read from the environment (``NGUON_SYNC_SECRET``,
 ``serve`` first catches up from the feed cursor (what was missed while it was down), then
 takes pushes and polls again every ``--interval`` seconds as a safety net.
 """
+from nguon.environment import required
 from nguon.sync.mirror import Mirror
 from nguon.sync.poller import catch_up
 from nguon.sync.poller import FeedError
@@ -18,7 +19,6 @@ from nguon.sync.receiver import make_server
 from nguon.sync.receiver import Receiver
 
 import argparse
-import os
 import requests
 import sys
 import threading
@@ -26,10 +26,7 @@ import time
 
 
 def _secret(name):
-    value = os.environ.get(name)
-    if not value:
-        raise SystemExit(f"nguon-sync: LỖI: thiếu biến môi trường {name}")
-    return value
+    return required(name, "nguon-sync")
 
 
 def _report(counts):

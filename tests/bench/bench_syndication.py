@@ -204,6 +204,9 @@ def polling(base_path, port, communes, seconds, connections):
 def summary(outcome):
     import statistics
 
+    failed = {status: count for status, count in outcome.statuses.items() if status >= 400}
+    if failed:
+        raise RuntimeError(f"a load phase got error answers, figures would be meaningless: {failed}")
     ms = sorted(value * 1000 for value in outcome.latencies)
     return {"requests": outcome.requests, "seconds": round(outcome.seconds, 1),
             "rate": outcome.rate, "p50": statistics.median(ms),

@@ -19,9 +19,9 @@ class Request:
     headers: dict = field(default_factory=dict)
 
     def raw(self, host):
-        lines = [f"GET {self.path} HTTP/1.1", f"Host: {host}", "Accept: application/feed+json",
-                 "Connection: keep-alive"]
-        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        headers = {"Host": host, "Accept": "application/feed+json", "Connection": "keep-alive",
+                   **self.headers}
+        lines = [f"GET {self.path} HTTP/1.1"] + [f"{name}: {value}" for name, value in headers.items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 

@@ -136,24 +136,33 @@ def build(root, boards=100):
 async def player(port, base_path, token, state, interval, stop):
     """One kiosk: poll the playlist every ``interval`` s; fetch the emergency's slide."""
     etag = None
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    connection = {}
 
     async def get(path, headers=""):
-        nonlocal reader, writer
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
-        await writer.drain()
-        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-        status = int(head.split()[1])
-        length = 0
-        found_etag = None
-        for line in head.split("\r\n")[1:]:
-            name, _sep, value = line.partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-            if name.lower() == "etag":
-                found_etag = value.strip()
-        body = await reader.readexactly(length) if length else b""
-        return status, found_etag, body
+        for attempt in (1, 2):  # the server may close an idle keep-alive connection
+            if "writer" not in connection:
+                connection["reader"], connection["writer"] = await asyncio.open_connection("127.0.0.1", port)
+            reader, writer = connection["reader"], connection["writer"]
+            try:
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+                await writer.drain()
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                connection.clear()
+                if attempt == 2:
+                    raise
+                continue
+            status = int(head.split()[1])
+            fields = {}
+            for line in head.split("\r\n")[1:]:
+                name, _sep, value = line.partition(":")
+                fields[name.strip().lower()] = value.strip()
+            length = int(fields.get("content-length") or 0)
+            body = await reader.readexactly(length) if length else b""
+            if fields.get("connection", "").lower() == "close":
+                writer.close()
+                connection.clear()
+            return status, fields.get("etag"), body
 
     while not stop.is_set():
         status, new_etag, body = await get(f"{base_path}/@@board-playlist?token={token}",
@@ -170,7 +179,8 @@ async def player(port, base_path, token, state, interval, stop):
             await asyncio.wait_for(stop.wait(), interval)
         except asyncio.TimeoutError:
             pass
-    writer.close()
+    if "writer" in connection:
+        connection["writer"].close()
 
 
 def emergency_to_first_frame(base_path, port, manifest, interval):

@@ -47,6 +47,9 @@ def deliver_pending(portal, name, consumer, batch_size=BATCH_SIZE):
     if box is None or not consumer.active(portal):
         return result
     pending = box.pending_set(name)
+    # A slow consumer (speech synthesis, audio) takes small batches, so that one round of the
+    # worker never keeps the other consumers waiting long.
+    batch_size = min(batch_size, getattr(consumer, "batch_size", batch_size))
     for uid in consumer.due(portal) if IScheduledConsumer.providedBy(consumer) else ():
         pending.record(uid, None)  # a time the consumer waited for has come
     entries = pending.batch(batch_size)

@@ -89,7 +89,7 @@ def prepare_item(obj):
 @implementer(IOutboxConsumer)
 class RadioAudioConsumer:
     title = "Radio audio"
-
+    batch_size = 4  # a few seconds of ffmpeg per round: search and feeds get their turn between
     def active(self, portal):
         return True
 

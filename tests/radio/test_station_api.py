@@ -133,10 +133,13 @@ def test_a_new_token_revokes_the_old_one(site):
     assert editor.status_code in (401, 403)
 
 
-def test_emergencies_are_a_cheap_poll(site):
+def test_emergencies_are_a_cheap_poll_and_signed(site):
     _local, _wide, alarm = radio_items(site["portal"])
     first = call(site, "@station-events")
-    assert [e["uid"] for e in first.json()["emergencies"]] == [alarm.UID()]
+    key = base64.b64decode(call(site, "@radio-signing-key", token=False).json()["public_key"])
+    events = signing.verify(first.json(), key)
+    assert [e["uid"] for e in events["emergencies"]] == [alarm.UID()]
+    assert events["kind"] == "emergencies" and events["station"] == site["station"].UID()
     again = call(site, "@station-events", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 

@@ -115,3 +115,30 @@ def test_the_as_run_log_says_started_finished_and_interrupted(tmp_path):
     assert reports == [("u1", "started"), ("u1", "finished"), ("u2", "started"),
                        ("u2", "interrupted"), ("e1", "started"), ("e1", "finished")]
     assert cache.pending_reports()[0]["clusters"] == ["LOA-001"]  # the broken cluster is not counted
+
+
+class Answer:
+    def __init__(self, data, status=200):
+        self.data, self.status_code, self.headers = data, status, {"ETag": '"e1"'}
+
+    def json(self):
+        return self.data
+
+
+def test_emergencies_air_only_when_signed_by_the_pinned_key(tmp_path, monkeypatch):
+    alarm = {"uid": "e1", "title": "Khẩn cấp", "priority": "emergency", "duration": 8.0,
+             "audio": _audio("e1", b"emergency audio")}
+    agent, cache = _agent(tmp_path, schedule())
+    cache.store_audio(alarm, b"emergency audio")
+    events = {"kind": "emergencies", "station": "s1", "sequence": 5,
+              "valid_from": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(),
+              "valid_until": (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat(),
+              "issued": NOW.isoformat(), "emergencies": [alarm]}
+    forged = signing.sign(events, signing.new_private_key())
+    monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(forged))
+    assert agent.poll_events() == [] and agent.player.interrupts == []
+    monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(signing.sign(events, PRIVATE)))
+    assert agent.poll_events() == ["e1"] and len(agent.player.interrupts) == 1
+    replayed = signing.sign(dict(events, sequence=4), PRIVATE)
+    monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(replayed))
+    assert agent.poll_events() == []

@@ -117,6 +117,19 @@ def signed(portal, station, audio_url, now=None):
     return signing.sign(document(portal, station, audio_url, now), keys.signing_key(portal)["private"])
 
 
+EVENTS_VALIDITY = timedelta(minutes=5)
+
+
+def signed_emergencies(portal, station, audio_url, emergencies_now, now=None):
+    """The emergencies document, signed like a schedule (issue time, a five-minute validity,
+    a sequence): a station airs nothing that the site's key did not sign."""
+    now = now or datetime.now(timezone.utc)
+    doc = {"kind": "emergencies", "station": station.UID(), "sequence": time.time_ns() // 1_000_000,
+           "issued": _iso(now), "valid_from": _iso(now), "valid_until": _iso(now + EVENTS_VALIDITY),
+           "emergencies": emergencies_now}
+    return signing.sign(doc, keys.signing_key(portal)["private"])
+
+
 def m3u(doc):
     """The next slot's playlist as extended M3U (for players without the agent)."""
     lines = ["#EXTM3U"]

@@ -42,6 +42,7 @@ class Agent:
         self.session.headers.update({"X-Station-Token": token, "Accept": "application/json"})
         self.schedule = None
         self.events_etag = None
+        self.last_events = None  # the last emergencies document accepted (for its sequence)
         self.playing = None  # (uid, started, duration, urgent)
         self.durations = {}
         self.stopping = threading.Event()
@@ -107,10 +108,16 @@ class Agent:
             return []
         if response.status_code != 200:
             return []
+        try:
+            events = accept(response.json(), self.public_key, last=self.last_events)
+        except (Refused, ValueError) as error:
+            logger.error("từ chối danh sách tin khẩn cấp: %s", error)
+            return []
         self.events_etag = response.headers.get("ETag")
+        self.last_events = events
         aired = self.cache.aired()
         started = []
-        for item in response.json().get("emergencies", []):
+        for item in events.get("emergencies", []):
             key = f"emergency:{item['uid']}:{item['audio']['sha256'][:16]}"
             if key in aired:
                 continue

@@ -5,8 +5,8 @@
 - ``GET @station-schedule``: the signed schedule (``?format=m3u``: the next slot as M3U).
 - ``GET @@station-audio/<item uid>`` (a browser view: it answers audio, not JSON): the
   delivery audio of an item of the station's schedule (``nguon.radio.browser``).
-- ``GET @station-events``: the emergencies for the station now; ``ETag``/``If-None-Match``
-  make the frequent poll a ``304``.
+- ``GET @station-events``: the emergencies for the station now, signed like a schedule;
+  ``ETag``/``If-None-Match`` make the frequent poll a ``304``.
 - ``POST @station-asrun``: ``{"records": [{"item", "status", "at", "clusters", "message"}]}``.
 
 On the station itself (its unit's admins): ``POST @station-credentials`` issues a new token
@@ -90,7 +90,7 @@ class EventsGet(_StationService):
         if self.request.getHeader("If-None-Match") == etag:
             self.request.response.setStatus(304)
             return None
-        return {"station": station.UID(), "emergencies": emergencies}
+        return schedule.signed_emergencies(api.portal.get(), station, self.audio_url, emergencies)
 
 
 class AsRunPost(_StationService):

@@ -121,3 +121,26 @@ def test_the_units_people_preview_the_board_and_others_cannot(site):
     outsider = requests.get(f"{site['board'].absolute_url()}/@@board-preview", allow_redirects=False,
                             auth=("18880-editors", TREE_PASSWORD), timeout=30)
     assert outsider.status_code in (302, 401, 403)
+
+
+def test_an_item_shows_only_in_its_dayparts(site):
+    from datetime import datetime
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    inside = f"{(now - timedelta(hours=1)):%H:%M}-{(now + timedelta(hours=1)):%H:%M}"
+    outside = f"{(now + timedelta(hours=2)):%H:%M}-{(now + timedelta(hours=3)):%H:%M}"
+    shown = notice(site, "Giờ này hiển thị", dayparts=inside)
+    hidden = notice(site, "Giờ khác mới hiển thị", dayparts=outside)
+    uids = {s["uid"] for s in get(site, "@@board-playlist").json()["slides"]}
+    assert shown.UID() in uids and hidden.UID() not in uids
+
+
+def test_bad_dayparts_are_refused_with_the_line(site):
+    from nguon.content.validation import parse_dayparts
+    from nguon.content.validation import Refused
+
+    for text in ("6h-9h", "06:00", "25:00-26:00", "08:00-08:00"):
+        with pytest.raises(Refused):
+            parse_dayparts("06:00-09:00\n" + text)

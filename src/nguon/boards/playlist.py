@@ -3,9 +3,13 @@ those of the units above targeted at it), read from the syndication change log.
 
 An emergency takes over the whole board until it expires or is retracted (Xibo's interrupt
 model): while any is live, the playlist holds the emergencies only, opening hours or not.
-Otherwise, within opening hours, priority items come twice in a rotation (at its start and
-its middle), normal ones once, newest first; outside opening hours the board is dark.
+Otherwise, within opening hours, the items whose dayparts (times of day, if they have any)
+include now are shown: priority items twice in a rotation (at its start and its middle),
+normal ones once, newest first; outside opening hours the board is dark. Date ranges are the
+items' own effective and expiry dates.
 """
+from nguon.radio.slots import in_quiet_hours
+from nguon.radio.slots import parse_time
 from nguon.syndication.feeds import Filters
 from nguon.syndication.feeds import UnitFeed
 from nguon.syndication.store import storage
@@ -27,6 +31,15 @@ def slide(entry, board):
             "image": _image(entry), "modified": entry["modified"]}
 
 
+def in_daypart(entry, now):
+    """True when the item has no dayparts, or ``now`` (aware) falls in one of them."""
+    parts = entry.get("dayparts") or []
+    if not parts:
+        return True
+    return any(not in_quiet_hours(now, (parse_time(end, None), parse_time(start, None)))
+               for start, end in parts)
+
+
 def build(portal, board, now):
     store = storage(portal)
     unit = item_unit(board)
@@ -42,8 +55,9 @@ def build(portal, board, now):
     elif not is_open:
         slides = []
     else:
-        priority = [slide(e, board) for e in entries if e["priority"] == "priority"]
-        normal = [slide(e, board) for e in entries if e["priority"] == "normal"]
+        shown = [e for e in entries if in_daypart(e, now)]
+        priority = [slide(e, board) for e in shown if e["priority"] == "priority"]
+        normal = [slide(e, board) for e in shown if e["priority"] == "normal"]
         middle = len(normal) // 2
         slides = priority + normal[:middle] + priority + normal[middle:] if normal else priority + priority
     return {"board": board.UID(), "width": board.width, "height": board.height,

@@ -4,6 +4,7 @@ from nguon.content.distribution import IDistributed
 from nguon.content.validation import BOARD_TEXT_MAX_CHARACTERS
 from nguon.content.validation import check_any
 from nguon.content.validation import check_board_text
+from nguon.content.validation import check_dayparts
 from nguon.content.validation import check_image
 from nguon.content.validation import file_constraint
 from nguon.content.validation import IMAGE_MAX_MB
@@ -35,6 +36,14 @@ class IBoardNotice(IDistributed):
         ),
         required=False,
         constraint=file_constraint(check_image),
+    )
+
+    dayparts = schema.Text(
+        title=_("label_dayparts", default="Khung giờ hiển thị"),
+        description=_("help_dayparts",
+                      default="Để trống: cả ngày (trong giờ bật bảng). Mỗi dòng một khung giờ HH:MM-HH:MM, ví dụ 06:00-09:00. Tin khẩn cấp luôn hiển thị."),
+        required=False,
+        constraint=value_constraint(check_dayparts),
     )
 
     display_duration = schema.Int(

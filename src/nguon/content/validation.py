@@ -8,6 +8,7 @@ to the plone.publication behaviour.
 """
 from datetime import date
 from datetime import datetime
+from datetime import time
 from io import BytesIO
 from nguon import _
 from nguon.content.formats import audio_format
@@ -186,3 +187,27 @@ def value_constraint(check):
         return True
 
     return constraint
+
+
+def parse_dayparts(text):
+    """``[(start, end)]`` times of day from lines ``HH:MM-HH:MM`` (a part may wrap midnight)."""
+    parts = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            start, end = (time(*map(int, value.strip().split(":"))) for value in line.split("-"))
+        except (TypeError, ValueError):
+            raise Refused(_("error_daypart", default="Dòng ${line}: khung giờ phải có dạng HH:MM-HH:MM.",
+                            mapping={"line": number})) from None
+        if start == end:
+            raise Refused(_("error_daypart_empty", default="Dòng ${line}: khung giờ bắt đầu và kết thúc trùng nhau.",
+                            mapping={"line": number}))
+        parts.append((start, end))
+    return parts
+
+
+def check_dayparts(text):
+    parse_dayparts(text)
+    return text

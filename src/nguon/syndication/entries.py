@@ -91,6 +91,14 @@ def attachments(obj, path):
     return found
 
 
+def dayparts(obj):
+    """A board notice's times of day as ``[["06:00", "09:00"], …]`` (empty: all day)."""
+    from nguon.content.validation import parse_dayparts
+
+    text = getattr(aq_base(obj), "dayparts", None)
+    return [[start.strftime("%H:%M"), end.strftime("%H:%M")] for start, end in parse_dayparts(text)]
+
+
 def entry(obj, portal):
     """The snapshot of ``obj`` (a dict of plain values)."""
     unit = item_unit(obj)
@@ -114,6 +122,7 @@ def entry(obj, portal):
         "channels": list(targeting.channels(obj)),
         "number": getattr(aq_base(obj), "number", None),
         "display_duration": getattr(aq_base(obj), "display_duration", None),
+        "dayparts": dayparts(obj),
         "effective": effective_time(obj),
         "expires": expires,
         "modified": obj.modified().timeTime(),

@@ -144,3 +144,18 @@ def test_bad_dayparts_are_refused_with_the_line(site):
     for text in ("6h-9h", "06:00", "25:00-26:00", "08:00-08:00"):
         with pytest.raises(Refused):
             parse_dayparts("06:00-09:00\n" + text)
+
+
+def test_the_unit_page_shows_every_board_of_the_unit_and_what_it_shows(site):
+    item = notice(site, "Tin trên mọi bảng")
+    with api.env.adopt_user(username="19786-admins"):
+        api.content.create(container=site["commune"], type="PublicBoard", title="Màn hình nhà văn hóa",
+                           location="Nhà văn hóa tổ 3", size_class="lcd", width=1920, height=1080,
+                           opening_start="00:00", opening_end="23:59")
+    transaction.commit()
+    page = requests.get(f"{site['commune'].absolute_url()}/@@bang-tin",
+                        auth=("19786-editors", TREE_PASSWORD), timeout=30).text
+    assert "Bảng LED chợ Đông Ba" in page and "Màn hình nhà văn hóa" in page
+    assert page.count(f"@@board-preview-slide/{item.UID()}") == 2
+    anonymous = requests.get(f"{site['commune'].absolute_url()}/@@bang-tin", timeout=30).text
+    assert "Bảng LED chợ Đông Ba" not in anonymous  # boards are private

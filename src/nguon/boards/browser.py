@@ -177,6 +177,20 @@ class BoardPreview(BrowserView):
         return playlist.build(api.portal.get(), self.context, datetime.now(timezone.utc))
 
 
+class UnitBoards(BrowserView):
+    """Every board of a unit (and of the units under it) the user may see, with what each
+    shows now."""
+
+    def boards(self):
+        now = datetime.now(timezone.utc)
+        found = []
+        for brain in api.content.find(context=self.context, portal_type="PublicBoard", sort_on="sortable_title"):
+            board = brain.getObject()
+            found.append({"board": board, "url": board.absolute_url(),
+                          "playlist": playlist.build(api.portal.get(), board, now)})
+        return found
+
+
 class BoardPreviewSlide(BoardSlide):
     """A slide for the preview page: the board is the context, the user's access is checked."""
 

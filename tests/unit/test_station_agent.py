@@ -142,3 +142,20 @@ def test_emergencies_air_only_when_signed_by_the_pinned_key(tmp_path, monkeypatc
     replayed = signing.sign(dict(events, sequence=4), PRIVATE)
     monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(replayed))
     assert agent.poll_events() == []
+
+
+def test_a_verified_push_of_the_emergency_feed_rings_the_agent(tmp_path):
+    from nguon.station.agent import EmergencyDoorbell
+    from nguon.sync.receiver import Receiver
+    from nguon.syndication import signing as hub_signing
+
+    import json
+
+    agent, _cache = _agent(tmp_path, schedule())
+    receiver = Receiver(EmergencyDoorbell(agent), "bí-mật-của-đài-xã-16", "https://nguon.invalid/x/emergency.json")
+    body = json.dumps({"items": [{"_nguon": {"uid": "e1", "seq": 9}}],
+                       "_nguon": {"delivery": {"id": "d:9-9", "sent": datetime.now(timezone.utc).isoformat()},
+                                  "deleted": []}}).encode()
+    assert receiver.deliver(body, "sha256=00")[0] == 403 and not agent.events_wake.is_set()
+    assert receiver.deliver(body, hub_signing.sign("bí-mật-của-đài-xã-16", body))[0] == 200
+    assert agent.events_wake.is_set()

@@ -46,6 +46,7 @@ class Agent:
         self.playing = None  # (uid, started, duration, urgent)
         self.durations = {}
         self.stopping = threading.Event()
+        self.events_wake = threading.Event()  # a push says: ask for emergencies now
         self.lock = threading.Lock()
         player.on_track = self.track_started
 
@@ -212,18 +213,22 @@ class Agent:
 
     # -- running --------------------------------------------------------------------------
 
-    def _every(self, seconds, work):
+    def _every(self, seconds, work, wake=None):
+        wake = wake or self.stopping
         while not self.stopping.is_set():
             try:
                 work()
             except Exception:  # the station keeps airing whatever one loop hit
                 logger.exception("lỗi trong vòng lặp của đài")
-            self.stopping.wait(seconds)
+            wake.wait(seconds)
+            if wake is not self.stopping:
+                wake.clear()
 
     def run(self):
         self.load_cached()
         self.fetch_schedule()
-        loops = [(self.schedule_interval, self.fetch_schedule), (self.events_interval, self.poll_events),
+        loops = [(self.schedule_interval, self.fetch_schedule),
+                 (self.events_interval, self.poll_events, self.events_wake),
                  (0.5, self.tick), (self.report_interval, self.report)]
         threads = [threading.Thread(target=self._every, args=loop, daemon=True) for loop in loops]
         for thread in threads:
@@ -232,6 +237,28 @@ class Agent:
 
     def stop(self):
         self.stopping.set()
+        self.events_wake.set()
+
+
+class EmergencyDoorbell:
+    """What ``nguon.sync.receiver`` applies pushes to, for a station: a verified push of the
+    unit's emergency feed only rings the agent, which then asks ``@station-events`` at once
+    (the signed answer stays the only thing it airs). So a station can poll rarely and still
+    air an emergency seconds after its approval, through the site's push engine."""
+
+    def __init__(self, agent):
+        self.agent = agent
+        self.seen_ids = set()
+
+    def seen(self, delivery_id):
+        if delivery_id in self.seen_ids:
+            return True
+        self.seen_ids.add(delivery_id)
+        return False
+
+    def apply(self, document):
+        self.agent.events_wake.set()
+        return (len(document.get("items", [])), 0, 0)
 
 
 def pinned_key(text):

@@ -7,7 +7,10 @@ The station's token and the Icecast source password come from the environment
 (``NGUON_STATION_TOKEN``, ``NGUON_ICECAST_PASSWORD``). ``--public-key`` is the base64 key of
 the site's ``@radio-signing-key`` (pinned: a schedule signed by any other key is refused).
 ``run`` starts Liquidsoap, airs the schedule, pre-empts for emergencies and reports what
-played; ``check`` fetches and verifies the schedule once and prints it.
+played; ``check`` fetches and verifies the schedule once and prints it. With ``--listen`` and
+``--emergency-feed`` (and ``NGUON_STATION_PUSH_SECRET``, the secret of a subscription a unit
+admin made for that callback), a push of the unit's emergency feed makes the agent ask for
+emergencies at once, so it can poll rarely (``--events-interval 60``).
 """
 from nguon.environment import required
 from nguon.station.acceptance import accept
@@ -36,6 +39,8 @@ def run(args):
                     _env("NGUON_ICECAST_PASSWORD"), args.name, args.telnet_port).start()
     agent = Agent(args.site, _env("NGUON_STATION_TOKEN"), pinned_key(args.public_key), cache, player,
                   schedule_interval=args.schedule_interval, events_interval=args.events_interval)
+    if args.listen:
+        listen(args, agent)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
@@ -46,6 +51,21 @@ def run(args):
     agent.report()
     player.stop()
     return 0
+
+
+def listen(args, agent):
+    """Answer the site's push (WebSub) for the unit's emergency feed: each verified push makes
+    the agent ask for emergencies at once."""
+    from nguon.station.agent import EmergencyDoorbell
+    from nguon.sync.receiver import make_server
+    from nguon.sync.receiver import Receiver
+
+    host, _colon, port = args.listen.rpartition(":")
+    receiver = Receiver(EmergencyDoorbell(agent), required("NGUON_STATION_PUSH_SECRET", "nguon-station"),
+                        args.emergency_feed)
+    server = make_server(receiver, host or "127.0.0.1", int(port))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"nguon-station: nhận tin khẩn cấp đẩy tại http://{args.listen}/", flush=True)
 
 
 def check(args):
@@ -84,9 +104,14 @@ def main(argv=None):
     r.add_argument("--telnet-port", type=int, default=1234)
     r.add_argument("--schedule-interval", type=float, default=60)
     r.add_argument("--events-interval", type=float, default=2)
+    r.add_argument("--listen", help="HOST:PORT nhận tin khẩn cấp đẩy (WebSub) của nguồn tin khẩn cấp của đơn vị")
+    r.add_argument("--emergency-feed",
+                   help="chủ đề đã đăng ký: …/feed.json?priority=emergency của đơn vị")
     r.set_defaults(run=run)
     c.set_defaults(run=check)
     args = parser.parse_args(argv)
+    if getattr(args, "listen", None) and not args.emergency_feed:
+        parser.error("--listen cần --emergency-feed (chủ đề đã đăng ký)")
     return args.run(args)
 
 

@@ -223,3 +223,21 @@ def test_the_operator_may_reorder_and_drop_normal_items_only(site):
     anonymous = requests.post(url, json={"item": local.UID(), "dropped": True},
                               headers={"Accept": "application/json"}, timeout=30)
     assert anonymous.status_code == 401
+
+
+def test_editors_hear_what_will_air_and_read_why_a_recording_cannot(site):
+    local, _wide, _alarm = radio_items(site["portal"])
+    editor = requests.Session()
+    editor.auth = (COMMUNE_EDITOR, TREE_PASSWORD)
+    page = editor.get(local.absolute_url(), timeout=30).text
+    assert "Âm thanh sẽ phát" in page and "LUFS" in page and "@@radio-audio" in page
+    audio = editor.get(f"{local.absolute_url()}/@@radio-audio", timeout=30)
+    assert audio.headers["Content-Type"] == "audio/mpeg" and len(audio.content) > 1000
+    broken = create(site["portal"]["vn"]["46"]["19786"], "RadioItem", COMMUNE_EDITOR, title="Bản ghi lỗi",
+                    audio=NamedBlobFile(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff" * 3000,
+                                        filename="loi.mp3", contentType="audio/mpeg"))
+    settle(site["portal"])
+    page = editor.get(broken.absolute_url(), timeout=30).text
+    assert "Âm thanh không phát được" in page
+    anonymous = requests.get(local.absolute_url(), timeout=30).text
+    assert "Âm thanh sẽ phát" not in anonymous

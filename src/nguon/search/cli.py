@@ -364,7 +364,8 @@ def status_command(site, arguments, solr_error=None):
     if box is None:
         _say("site chưa có outbox: chạy các bước nâng cấp (upgrade install --proposed)")
     else:
-        for name, pending in box.consumers.items():
+        # The search command reports the search channel; the outbox also feeds other channels.
+        for name, pending in box.consumers.items(min=maintenance.CONSUMER, max=maintenance.CONSUMER):
             consumer = queryUtility(IOutboxConsumer, name=name)
             title = consumer.title if consumer is not None else "không còn đăng ký"
             _say(f"outbox «{name}» ({title}): {pending.count()} mục chờ gửi, "

@@ -231,6 +231,18 @@ class Listener(threading.Thread):
         self.process.terminate()
 
 
+def mounted(url):
+    """True once a source feeds the mount (Icecast 2.4's status-json.xsl is not always valid
+    JSON, so the mount itself is asked)."""
+    import requests
+
+    try:
+        with requests.get(url, stream=True, timeout=5) as answer:
+            return answer.status_code == 200
+    except requests.RequestException:
+        return False
+
+
 def emergencies(base_path, port, manifest, run, count):
     import requests
 
@@ -266,8 +278,7 @@ def emergencies(base_path, port, manifest, run, count):
     listener = None
     delays = []
     try:
-        wait_for(lambda: requests.get(f"http://127.0.0.1:{icecast_port}/status-json.xsl").json()
-                 ["icestats"].get("source") is not None, 60)
+        wait_for(lambda: mounted(f"http://127.0.0.1:{icecast_port}/bench.mp3"), 60)
         listener = Listener(f"http://127.0.0.1:{icecast_port}/bench.mp3")
         listener.start()
         time.sleep(5)

@@ -226,7 +226,7 @@ def test_approved_items_air_at_their_slot_and_an_emergency_interrupts(tmp_path):
         offset = slot.timestamp() - record_from
         spans = [(a, b) for a, b in _loud_spans(recording) if b > offset - 3]
         assert spans, "the stream carried no sound in the slot"
-        assert 0 <= spans[0][0] - offset < 6, (spans, offset)  # on time, give or take the stream's buffers
+        assert -1.5 < spans[0][0] - offset < 6, (spans, offset)  # on time, give or take the buffers
         aired = sum(end - start for start, end in spans)
         # What the as-run log says played from the slot's start (back to back, up to the end
         # of the recording) is what the stream carried.

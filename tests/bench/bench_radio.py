@@ -56,6 +56,7 @@ from tests.bench.bench_search import replace_section  # noqa: E402
 from tests.bench.bench_syndication import start_server  # noqa: E402
 from tests.bench.bench_syndication import summary  # noqa: E402
 from tests.bench.bench_syndication import wait_for  # noqa: E402
+from tests.streams import mounted  # noqa: E402
 
 
 SECTION = "## Radio: speech and loudness, 3,321 stations polling, emergency to Icecast (issue 6)"
@@ -231,16 +232,6 @@ class Listener(threading.Thread):
         self.process.terminate()
 
 
-def mounted(url):
-    """True once a source feeds the mount (Icecast 2.4's status-json.xsl is not always valid
-    JSON, so the mount itself is asked)."""
-    import requests
-
-    try:
-        with requests.get(url, stream=True, timeout=5) as answer:
-            return answer.status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def emergencies(base_path, port, manifest, run, count):

@@ -11,6 +11,7 @@ from tests.e2e.instance import free_port
 from tests.e2e.instance import Instance
 from tests.e2e.instance import until
 from tests.e2e.people import commune_with_users
+from tests.streams import mounted
 from zoneinfo import ZoneInfo
 
 import os
@@ -83,14 +84,6 @@ class Icecast:
         shutil.rmtree(self.logs, ignore_errors=True)
 
 
-def _mounted(url):
-    """True once a source feeds the mount (Icecast 2.4's status-json.xsl is not always valid
-    JSON, so the mount itself is asked)."""
-    try:
-        with requests.get(url, stream=True, timeout=5) as answer:
-            return answer.status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def _loud_spans(recording):
@@ -177,7 +170,7 @@ def test_approved_items_air_at_their_slot_and_an_emergency_interrupts(tmp_path):
              "--schedule-interval", "5", "--events-interval", "1"],
             env=env, stdout=agent_log, stderr=subprocess.STDOUT)
         stream = f"http://127.0.0.1:{icecast.port}/dai-xa.mp3"
-        assert until(lambda: _mounted(stream), 60)
+        assert until(lambda: mounted(stream), 60)
 
         def idle():  # the site's own emergencies, aired at start, are over: 4 s of silence
             sample = tmp_path / "idle.wav"

@@ -84,8 +84,6 @@ class Icecast:
         shutil.rmtree(self.logs, ignore_errors=True)
 
 
-
-
 def _loud_spans(recording):
     """``[(start, end)]`` seconds of the recording that are not silence (ffmpeg silencedetect)."""
     done = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(recording), "-af",

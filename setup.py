@@ -50,6 +50,7 @@ setup(
             "zc.buildout",
             "plone.recipe.zope2instance",
             "selenium",
+            "hypothesis",
         ],
     },
     entry_points={

@@ -63,6 +63,7 @@ setup(
             "nguon-search = nguon.search.cli:main",
             "nguon-sync = nguon.sync.cli:main",
             "nguon-station = nguon.station.cli:main",
+            "nguon-radio-keys = nguon.radio.cli:main",
         ],
     },
 )

@@ -1,8 +1,17 @@
 """The station API against a site: credentials, the signed schedule of approved radio items
 for the station's unit, delivery audio, emergencies, as-run reports, refused input."""
+from argparse import Namespace
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from nguon.outbox.worker import drain
+from nguon.radio import cli as radio_keys
+from nguon.radio import keys
 from nguon.radio import prepared
 from nguon.radio import signing
+from nguon.station.acceptance import accept
+from nguon.station.acceptance import Refused
+from nguon.station.agent import pinned_key
 from nguon.testing import TREE_PASSWORD
 from plone import api
 from plone.namedfile.file import NamedBlobFile
@@ -241,3 +250,48 @@ def test_editors_hear_what_will_air_and_read_why_a_recording_cannot(site):
     assert "Âm thanh không phát được" in page
     anonymous = requests.get(local.absolute_url(), timeout=30).text
     assert "Âm thanh sẽ phát" not in anonymous
+
+
+def test_a_rotated_key_signs_beside_the_old_one_until_its_time(site, capsys):
+    portal, station = site["portal"], site["station"].UID()
+    old = call(site, "@radio-signing-key", token=False).json()
+    radio_keys.rotate(portal, Namespace(now=False, retire_at=None))  # the default overlap
+    published = call(site, "@radio-signing-key", token=False).json()
+    new, retiring = published["keys"]
+    assert published["key_id"] == new["key_id"] != old["key_id"] == retiring["key_id"]
+    assert new["not_after"] is None and retiring["not_after"]
+    assert f"--public-key {old['public_key']}@{retiring['not_after']}" in capsys.readouterr().out
+    envelope = call(site, "@station-schedule").json()
+    old_pin = pinned_key(f"{old['public_key']}@{retiring['not_after']}")
+    assert accept(envelope, [old_pin], signing.SCHEDULE, station)  # not yet re-pinned: still airs
+    assert accept(envelope, [pinned_key(new["public_key"])], signing.SCHEDULE, station)
+    after = datetime.fromisoformat(retiring["not_after"]) + timedelta(seconds=1)
+    transaction.begin()
+    assert keys.private_keys(portal, after) == [keys.signing_key(portal)["private"]]  # it stops
+
+
+def test_a_compromised_key_is_rotated_at_once(site):
+    portal, station = site["portal"], site["station"].UID()
+    old = call(site, "@radio-signing-key", token=False).json()
+    radio_keys.rotate(portal, Namespace(now=True, retire_at=None))
+    published = call(site, "@radio-signing-key", token=False).json()
+    assert [k["key_id"] for k in published["keys"]] == [published["key_id"]]
+    envelope = call(site, "@station-schedule").json()
+    with pytest.raises(Refused, match="khóa khác"):
+        accept(envelope, [pinned_key(old["public_key"])], signing.SCHEDULE, station)
+    with pytest.raises(ValueError):
+        keys.rotate(portal, datetime.now(timezone.utc) - timedelta(hours=1))
+
+
+def test_a_station_refuses_another_stations_schedule_and_emergencies_as_a_schedule(site):
+    """The attack through the real API: station B is served station A's genuine documents."""
+    radio_items(site["portal"])
+    pins = base64.b64decode(call(site, "@radio-signing-key", token=False).json()["public_key"])
+    other_station = site["other_token"].split(".", 1)[0]
+    mine = call(site, "@station-schedule").json()
+    events = call(site, "@station-events").json()
+    with pytest.raises(Refused, match="đài khác"):
+        accept(mine, pins, signing.SCHEDULE, other_station)
+    with pytest.raises(Refused, match="không phải «schedule»"):
+        accept(events, pins, signing.SCHEDULE, site["station"].UID())
+    assert accept(mine, pins, signing.SCHEDULE, site["station"].UID())

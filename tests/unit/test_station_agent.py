@@ -16,6 +16,11 @@ import pytest
 NOW = datetime(2026, 11, 30, 5, 59, 50, tzinfo=timezone.utc)
 PRIVATE = signing.new_private_key()
 PUBLIC = signing.public_key(PRIVATE)
+STATION = "s1"  # the station the agent's token names
+
+
+def sign(document, private, kind=signing.SCHEDULE):
+    return signing.sign(document, [private], kind, STATION)
 
 
 def _audio(uid, data):
@@ -33,23 +38,23 @@ def schedule(sequence=1, valid_from=NOW - timedelta(minutes=1), hours=24, slots=
 
 
 def test_a_valid_newer_schedule_is_accepted():
-    first = accept(signing.sign(schedule(1), PRIVATE), PUBLIC, now=NOW)
-    assert accept(signing.sign(schedule(2), PRIVATE), PUBLIC, last=first, now=NOW)["sequence"] == 2
+    first = accept(sign(schedule(1), PRIVATE), PUBLIC, signing.SCHEDULE, STATION, now=NOW)
+    assert accept(sign(schedule(2), PRIVATE), PUBLIC, signing.SCHEDULE, STATION, last=first, now=NOW)["sequence"] == 2
 
 
 @pytest.mark.parametrize("envelope, reason", [
-    ({**signing.sign(schedule(2), PRIVATE), "schedule": schedule(3)}, "chữ ký"),
-    (signing.sign(schedule(2), signing.new_private_key()), "khóa khác"),
-    (signing.sign(schedule(2, valid_from=NOW - timedelta(hours=30)), PRIVATE), "hết hạn"),
-    (signing.sign(schedule(2, valid_from=NOW + timedelta(hours=1)), PRIVATE), "chưa đến"),
-    (signing.sign(schedule(1), PRIVATE), "cũ hơn"),   # replayed: not newer than the last
-    (signing.sign(schedule(0), PRIVATE), "cũ hơn"),   # older
+    ({**sign(schedule(2), PRIVATE), "schedule": schedule(3)}, "chữ ký"),
+    (sign(schedule(2), signing.new_private_key()), "khóa khác"),
+    (sign(schedule(2, valid_from=NOW - timedelta(hours=30)), PRIVATE), "hết hạn"),
+    (sign(schedule(2, valid_from=NOW + timedelta(hours=1)), PRIVATE), "chưa đến"),
+    (sign(schedule(1), PRIVATE), "cũ hơn"),   # replayed: not newer than the last
+    (sign(schedule(0), PRIVATE), "cũ hơn"),   # older
     ({"schedule": schedule(5)}, "chữ ký"),
 ])
 def test_tampered_foreign_expired_early_and_replayed_schedules_are_refused(envelope, reason):
     last = schedule(1)
     with pytest.raises(Refused) as refused:
-        accept(envelope, PUBLIC, last=last, now=NOW)
+        accept(envelope, PUBLIC, signing.SCHEDULE, STATION, last=last, now=NOW)
     assert reason in str(refused.value)
 
 
@@ -70,7 +75,7 @@ class RecordingPlayer:
 
 def _agent(tmp_path, doc):
     cache = Cache(tmp_path)
-    agent = Agent("http://nguon.invalid/Plone", "token", PUBLIC, cache, RecordingPlayer())
+    agent = Agent("http://nguon.invalid/Plone", f"{STATION}.token", PUBLIC, cache, RecordingPlayer())
     agent.schedule = doc
     agent._learn(doc)
     return agent, cache
@@ -134,12 +139,12 @@ def test_emergencies_air_only_when_signed_by_the_pinned_key(tmp_path, monkeypatc
               "valid_from": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(),
               "valid_until": (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat(),
               "issued": NOW.isoformat(), "emergencies": [alarm]}
-    forged = signing.sign(events, signing.new_private_key())
+    forged = sign(events, signing.new_private_key(), signing.EMERGENCIES)
     monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(forged))
     assert agent.poll_events() == [] and agent.player.interrupts == []
-    monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(signing.sign(events, PRIVATE)))
+    monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(sign(events, PRIVATE, signing.EMERGENCIES)))
     assert agent.poll_events() == ["e1"] and len(agent.player.interrupts) == 1
-    replayed = signing.sign(dict(events, sequence=4), PRIVATE)
+    replayed = sign(dict(events, sequence=4), PRIVATE, signing.EMERGENCIES)
     monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(replayed))
     assert agent.poll_events() == []
 

@@ -114,7 +114,9 @@ def document(portal, station, audio_url, now=None):
 
 
 def signed(portal, station, audio_url, now=None):
-    return signing.sign(document(portal, station, audio_url, now), keys.signing_key(portal)["private"])
+    """The schedule, signed for ``station`` and for its kind (``signing.SCHEDULE``)."""
+    return signing.sign(document(portal, station, audio_url, now), keys.private_keys(portal, now),
+                        signing.SCHEDULE, station.UID())
 
 
 EVENTS_VALIDITY = timedelta(minutes=5)
@@ -122,12 +124,12 @@ EVENTS_VALIDITY = timedelta(minutes=5)
 
 def signed_emergencies(portal, station, audio_url, emergencies_now, now=None):
     """The emergencies document, signed like a schedule (issue time, a five-minute validity,
-    a sequence): a station airs nothing that the site's key did not sign."""
+    a sequence), for ``station`` and for its kind (``signing.EMERGENCIES``): a station airs
+    nothing that the site's key did not sign for it."""
     now = now or datetime.now(timezone.utc)
-    doc = {"kind": "emergencies", "station": station.UID(), "sequence": time.time_ns() // 1_000_000,
-           "issued": _iso(now), "valid_from": _iso(now), "valid_until": _iso(now + EVENTS_VALIDITY),
-           "emergencies": emergencies_now}
-    return signing.sign(doc, keys.signing_key(portal)["private"])
+    doc = {"sequence": time.time_ns() // 1_000_000, "issued": _iso(now), "valid_from": _iso(now),
+           "valid_until": _iso(now + EVENTS_VALIDITY), "emergencies": emergencies_now}
+    return signing.sign(doc, keys.private_keys(portal, now), signing.EMERGENCIES, station.UID())
 
 
 def m3u(doc):

@@ -1,14 +1,19 @@
 """The station agent's loops: the schedule (every minute), emergencies (every two seconds,
 a 304 when nothing is new), the slot clock (twice a second) and the as-run reporter.
 
-The agent only ever airs a schedule it accepted (``acceptance.accept``) and audio whose
-checksum matches; when the server is unreachable it goes on with the last accepted schedule
-from its cache, within that schedule's validity.
+The agent only ever airs a schedule it accepted (``acceptance.accept``: signed by one of its
+pinned keys, for this station — the one its token names — and for the kind asked for) and
+audio whose checksum matches; when the server is unreachable it goes on with the last accepted
+schedule from its cache, within that schedule's validity.
 """
 from datetime import datetime
 from datetime import timezone
+from nguon.radio.signing import EMERGENCIES
+from nguon.radio.signing import Pin
+from nguon.radio.signing import SCHEDULE
 from nguon.station.acceptance import accept
 from nguon.station.acceptance import Refused
+from nguon.station.cache import EMERGENCY
 from pathlib import Path
 
 import logging
@@ -29,10 +34,11 @@ def _iso(seconds):
 
 
 class Agent:
-    def __init__(self, site, token, public_key, cache, player, schedule_interval=60.0,
+    def __init__(self, site, token, pins, cache, player, schedule_interval=60.0,
                  events_interval=2.0, report_interval=5.0):
         self.site = site.rstrip("/")
-        self.public_key = public_key
+        self.pins = pins  # the keys the station trusts (``signing.Pin``)
+        self.station = station_of(token)
         self.cache = cache
         self.player = player
         self.schedule_interval = schedule_interval
@@ -57,7 +63,7 @@ class Agent:
         if envelope is None:
             return
         try:
-            self.schedule = accept(envelope, self.public_key)
+            self.schedule = self._accept(envelope, SCHEDULE)
             self._learn(self.schedule)
             logger.info("dùng lịch phát đã lưu, số %s", self.schedule["sequence"])
         except Refused as error:
@@ -72,7 +78,7 @@ class Agent:
             logger.warning("không lấy được lịch phát (%s); tiếp tục với lịch đã có", error.__class__.__name__)
             return False
         try:
-            schedule = accept(envelope, self.public_key, last=self.schedule)
+            schedule = self._accept(envelope, SCHEDULE, last=self.schedule)
         except Refused as error:
             logger.error("từ chối lịch phát: %s", error)
             return False
@@ -82,6 +88,9 @@ class Agent:
         self.schedule = schedule
         self._learn(schedule)
         return True
+
+    def _accept(self, envelope, kind, last=None):
+        return accept(envelope, self.pins, kind, self.station, last=last)
 
     def _items(self, schedule):
         for slot in schedule["slots"]:
@@ -110,7 +119,7 @@ class Agent:
         if response.status_code != 200:
             return []
         try:
-            events = accept(response.json(), self.public_key, last=self.last_events)
+            events = self._accept(response.json(), EMERGENCIES, last=self.last_events)
         except (Refused, ValueError) as error:
             logger.error("từ chối danh sách tin khẩn cấp: %s", error)
             return []
@@ -119,7 +128,7 @@ class Agent:
         aired = self.cache.aired()
         started = []
         for item in events.get("emergencies", []):
-            key = f"emergency:{item['uid']}:{item['audio']['sha256'][:16]}"
+            key = f"{EMERGENCY}{item['uid']}:{item['audio']['sha256'][:16]}"
             if key in aired:
                 continue
             try:
@@ -189,7 +198,7 @@ class Agent:
     def _is_emergency(self, uid):
         schedule = self.schedule or {"emergencies": []}
         return any(item["uid"] == uid for item in schedule["emergencies"]) or any(
-            key.startswith(f"emergency:{uid}:") for key in self.cache.aired())
+            key.startswith(f"{EMERGENCY}{uid}:") for key in self.cache.aired())
 
     def clusters(self):
         schedule = self.schedule or {}
@@ -261,8 +270,19 @@ class EmergencyDoorbell:
         return (len(document.get("items", [])), 0, 0)
 
 
+def station_of(token):
+    """The station a token names (``<station uid>.<secret>``, ``nguon.devices``)."""
+    return token.split(".", 1)[0]
+
+
 def pinned_key(text):
-    """The public key from its base64 text (as ``@radio-signing-key`` gives it)."""
+    """A ``Pin`` from ``KEY`` or ``KEY@NOT_AFTER``: the base64 public key (as
+    ``@radio-signing-key`` gives it) and the ISO 8601 time, with its offset, from which the
+    station stops trusting it."""
     import base64
 
-    return base64.b64decode(text.strip(), validate=True)
+    key, _at, not_after = text.strip().partition("@")
+    end = datetime.fromisoformat(not_after) if not_after else None
+    if end is not None and end.tzinfo is None:
+        raise ValueError("thời điểm hết hạn của khóa cần múi giờ, ví dụ 2026-12-31T00:00:00+07:00")
+    return Pin(base64.b64decode(key, validate=True), end)

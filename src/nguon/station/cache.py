@@ -9,7 +9,13 @@ import os
 import threading
 
 
+AIRED_LIMIT = 5000  # keys remembered as aired
+EMERGENCY = "emergency:"  # the prefix of an emergency's aired key (``emergency:<uid>:<sha256>``)
+
+
 class Cache:
+    aired_limit = AIRED_LIMIT
+
     def __init__(self, folder):
         self.folder = Path(folder)
         (self.folder / "audio").mkdir(parents=True, exist_ok=True)
@@ -62,9 +68,8 @@ class Cache:
 
     def mark_aired(self, key):
         with self.lock:
-            aired = self.aired()
-            aired.add(key)
-            self._write("aired.json", sorted(aired)[-5000:])
+            aired = [known for known in self._read("aired.json", []) if known != key] + [key]
+            self._write("aired.json", bounded(aired, self.aired_limit))
 
     def pending_reports(self):
         return self._read("asrun.json", [])
@@ -76,3 +81,15 @@ class Cache:
     def drop_reports(self, count):
         with self.lock:
             self._write("asrun.json", self.pending_reports()[count:])
+
+
+def bounded(keys, limit):
+    """``keys`` (oldest first) cut to ``limit``: the oldest slots are forgotten first; an
+    emergency only when nothing but emergencies is left to forget (a forgotten emergency that
+    is still in effect would air again)."""
+    excess = len(keys) - limit
+    if excess <= 0:
+        return keys
+    dropped = set([key for key in keys if not key.startswith(EMERGENCY)][:excess])
+    kept = [key for key in keys if key not in dropped]
+    return kept[len(kept) - limit:]

@@ -1,11 +1,15 @@
 """``nguon-station``: the agent a commune runs next to its radio equipment.
 
-    nguon-station run --site URL --public-key KEY --cache DIR --icecast HOST:PORT --mount /xa.mp3
+    nguon-station run --site URL --public-key KEY [--public-key OLD@NOT_AFTER] --cache DIR \
+        --icecast HOST:PORT --mount /xa.mp3
     nguon-station check --site URL --public-key KEY
 
 The station's token and the Icecast source password come from the environment
 (``NGUON_STATION_TOKEN``, ``NGUON_ICECAST_PASSWORD``). ``--public-key`` is the base64 key of
-the site's ``@radio-signing-key`` (pinned: a schedule signed by any other key is refused).
+the site's ``@radio-signing-key`` (pinned: a schedule signed by any other key is refused); give
+it once per key the station trusts, ``KEY@NOT_AFTER`` for a key it trusts only until then
+(while the site's key is rotated). The station is the one the token names: a document signed
+for another station, or of another kind, is refused.
 ``run`` starts Liquidsoap, airs the schedule, pre-empts for emergencies and reports what
 played; ``check`` fetches and verifies the schedule once and prints it. With ``--listen`` and
 ``--emergency-feed`` (and ``NGUON_STATION_PUSH_SECRET``, the secret of a subscription a unit
@@ -13,10 +17,12 @@ admin made for that callback), a push of the unit's emergency feed makes the age
 emergencies at once, so it can poll rarely (``--events-interval 60``).
 """
 from nguon.environment import required
+from nguon.radio.signing import SCHEDULE
 from nguon.station.acceptance import accept
 from nguon.station.acceptance import Refused
 from nguon.station.agent import Agent
 from nguon.station.agent import pinned_key
+from nguon.station.agent import station_of
 from nguon.station.cache import Cache
 from nguon.station.player import Player
 
@@ -37,7 +43,7 @@ def run(args):
     host, _colon, port = args.icecast.rpartition(":")
     player = Player(args.cache, host or "127.0.0.1", int(port), args.mount,
                     _env("NGUON_ICECAST_PASSWORD"), args.name, args.telnet_port).start()
-    agent = Agent(args.site, _env("NGUON_STATION_TOKEN"), pinned_key(args.public_key), cache, player,
+    agent = Agent(args.site, _env("NGUON_STATION_TOKEN"), args.public_key, cache, player,
                   schedule_interval=args.schedule_interval, events_interval=args.events_interval)
     if args.listen:
         listen(args, agent)
@@ -69,14 +75,14 @@ def listen(args, agent):
 
 
 def check(args):
+    token = _env("NGUON_STATION_TOKEN")
     response = requests.get(f"{args.site.rstrip('/')}/@station-schedule", timeout=30,
-                            headers={"X-Station-Token": _env("NGUON_STATION_TOKEN"),
-                                     "Accept": "application/json"})
+                            headers={"X-Station-Token": token, "Accept": "application/json"})
     if response.status_code != 200:
         print(f"nguon-station: LỖI: máy chủ trả lời {response.status_code}", file=sys.stderr)
         return 1
     try:
-        schedule = accept(response.json(), pinned_key(args.public_key))
+        schedule = accept(response.json(), args.public_key, SCHEDULE, station_of(token))
     except Refused as error:
         print(f"nguon-station: LỖI: {error}", file=sys.stderr)
         return 1
@@ -88,6 +94,13 @@ def check(args):
     return 0
 
 
+def _pin(text):
+    try:
+        return pinned_key(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"khóa không hợp lệ: {error}") from None
+
+
 def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     parser = argparse.ArgumentParser(prog="nguon-station", description="Tác tử đài truyền thanh của Nguồn.")
@@ -96,7 +109,9 @@ def main(argv=None):
     c = commands.add_parser("check", help="lấy và kiểm tra lịch phát một lần")
     for sub in (r, c):
         sub.add_argument("--site", required=True, help="địa chỉ site Nguồn, ví dụ https://nguon.hue.gov.vn/Plone")
-        sub.add_argument("--public-key", required=True, help="khóa công khai của @radio-signing-key (base64)")
+        sub.add_argument("--public-key", required=True, action="append", type=_pin, metavar="KEY[@NOT_AFTER]",
+                         help="khóa công khai của @radio-signing-key (base64), có thể kèm thời điểm "
+                              "thôi tin khóa (ISO 8601); lặp lại cho mỗi khóa đài tin")
     r.add_argument("--cache", required=True)
     r.add_argument("--icecast", required=True, help="HOST:PORT của Icecast")
     r.add_argument("--mount", default="/dai.mp3")

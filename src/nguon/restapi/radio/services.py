@@ -1,7 +1,7 @@
 """The station API, at the site root, authenticated by the station's own token
 (``X-Station-Token``), not by a Plone user: a station is equipment, not a person.
 
-- ``GET @radio-signing-key``: the public key stations pin (anonymous).
+- ``GET @radio-signing-key``: the public keys stations pin (anonymous).
 - ``GET @station-schedule``: the signed schedule (``?format=m3u``: the next slot as M3U).
 - ``GET @@station-audio/<item uid>`` (a browser view: it answers audio, not JSON): the
   delivery audio of an item of the station's schedule (``nguon.radio.browser``).
@@ -20,7 +20,6 @@ from nguon.radio import keys
 from nguon.radio import overrides
 from nguon.radio import prepared
 from nguon.radio import schedule
-from nguon.radio import signing
 from nguon.workflow.approval import item_unit
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -29,7 +28,6 @@ from plone.restapi.services import Service
 from zope.i18n import translate
 from zope.interface import alsoProvides
 
-import base64
 import json
 
 
@@ -53,10 +51,13 @@ class _StationService(Service):
 
 
 class SigningKeyGet(Service):
+    """The current key (``key_id``, ``public_key``) and every key that signs now
+    (``keys``: the current one, then those being retired, with their ``not_after``)."""
+
     def reply(self):
-        public = keys.public_key(api.portal.get())
-        return {"algorithm": "Ed25519", "key_id": signing.key_id(public),
-                "public_key": base64.b64encode(public).decode("ascii")}
+        published = keys.published(api.portal.get())
+        return {"algorithm": "Ed25519", "key_id": published[0]["key_id"],
+                "public_key": published[0]["public_key"], "keys": published}
 
 
 class ScheduleGet(_StationService):

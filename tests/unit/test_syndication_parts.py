@@ -184,4 +184,7 @@ def test_the_mirror_applies_changes_forward_only(tmp_path):
     # Within one document, changes apply in sequence order whatever their place.
     assert mirror.apply(_document((6, "delete", "c", None), (5, "upsert", "c", "Tin C"))) == (1, 1, 0)
     assert "c" not in mirror.items()
-    assert not mirror.seen("d:1-2") and mirror.seen("d:1-2")
+    # A delivery is taken once it is applied, in the same transaction.
+    assert not mirror.seen("d:1-2")
+    mirror.apply(_document((7, "upsert", "d", "Tin D")), delivery_id="d:1-2")
+    assert mirror.seen("d:1-2")

@@ -3,7 +3,9 @@
 Changes are applied in sequence order and only forward: an item's row keeps the sequence
 number of the last change applied to it, a deletion leaves a tombstone with its number, and a
 change older than what is kept is ignored. Applying the same document twice, or an old one
-again, therefore changes nothing.
+again, therefore changes nothing. A pushed delivery is recorded as taken in the very
+transaction that applies it: a crash before the commit leaves neither, and the hub's repeat
+of the delivery is applied then.
 """
 from pathlib import Path
 
@@ -48,20 +50,17 @@ class Mirror:
         return int(value) if value is not None else None
 
     def seen(self, delivery_id):
-        """True if this delivery was taken before; records it otherwise."""
-        with self.db:
-            row = self.db.execute("select 1 from deliveries where id = ?", (delivery_id,)).fetchone()
-            if row:
-                return True
-            self.db.execute("insert into deliveries values (?, ?)", (delivery_id, time.time()))
-        return False
+        """True if this delivery was applied before."""
+        row = self.db.execute("select 1 from deliveries where id = ?", (delivery_id,)).fetchone()
+        return row is not None
 
     # -- applying changes -------------------------------------------------------------
 
-    def apply(self, document, fallback_seq=0):
+    def apply(self, document, fallback_seq=0, delivery_id=None):
         """Apply a JSON Feed document (a page of current items, or a change stream); returns
         ``(upserted, deleted, ignored)``. Items of a current page carry no sequence number:
-        they count as ``fallback_seq`` (the cursor the page was read at)."""
+        they count as ``fallback_seq`` (the cursor the page was read at). ``delivery_id``
+        is recorded as applied in the same transaction."""
         changes = []
         for item in document.get("items", []):
             seq = (item.get("_nguon") or {}).get("seq") or fallback_seq
@@ -79,7 +78,21 @@ class Mirror:
                 else:
                     self._delete(uid, seq, data.get("when"))
                     counts[1] += 1
+            if delivery_id is not None:
+                self.db.execute("insert or replace into deliveries values (?, ?)",
+                                (delivery_id, time.time()))
         return tuple(counts)
+
+    def prune(self, keep, seq):
+        """After reading the whole current feed at cursor ``seq``: every item not in
+        ``keep`` (UIDs) and not changed after ``seq`` went away meanwhile; tombstone it.
+        Returns how many."""
+        gone = [uid for (uid,) in self.db.execute("select uid from items where seq <= ?", (seq,))
+                if uid not in keep]
+        with self.db:
+            for uid in gone:
+                self._delete(uid, seq, None)
+        return len(gone)
 
     def _last_seq(self, uid):
         row = self.db.execute(

@@ -1,10 +1,19 @@
 """Catching up from the JSON feed: the whole current feed the first time, then every change
-after the cursor; conditional requests so an idle poll costs a ``304``."""
+after the cursor; conditional requests so an idle poll costs a ``304``.
+
+When the site answers ``410 Gone`` (the cursor is older than its compacted change log), or a
+push said so (the mirror's ``resync`` state), the whole current feed is read again and every
+item it no longer holds is removed from the mirror; polling goes on from that feed's cursor.
+"""
 import requests
 
 
 class FeedError(Exception):
     """The feed could not be read (network, HTTP error, not a JSON feed)."""
+
+
+class CursorGone(FeedError):
+    """The site compacted its change log past our cursor: read everything again."""
 
 
 def _get(session, url, mirror=None, timeout=30):
@@ -18,6 +27,8 @@ def _get(session, url, mirror=None, timeout=30):
         raise FeedError(f"không đọc được {url}: {error.__class__.__name__}") from error
     if response.status_code == 304:
         return None
+    if response.status_code == 410:
+        raise CursorGone(f"{url}: con trỏ đã quá cũ, đọc lại toàn bộ nguồn tin")
     if response.status_code != 200:
         raise FeedError(f"{url} trả lời mã {response.status_code}")
     try:
@@ -33,20 +44,21 @@ def catch_up(feed_url, mirror, session=None):
     """Bring the mirror up to date; returns ``(upserted, deleted, ignored)`` summed."""
     session = session or requests.Session()
     totals = [0, 0, 0]
+    resynced = mirror.cursor is None or bool(mirror.get("resync"))
+    if resynced:
+        _add(totals, resync(feed_url, mirror, session))
     cursor = mirror.cursor
-    if cursor is None:  # first run: every page of the current items
-        url, start = feed_url, None
-        while url:
-            document = _get(session, url)
-            start = start if start is not None else document["_nguon"]["cursor"]
-            _add(totals, mirror.apply(document, fallback_seq=start))
-            url = document.get("next_url")
-        mirror.set("cursor", start)
-        cursor = start
     while True:
         separator = "&" if "?" in feed_url else "?"
-        url = f"{feed_url}{separator}since={cursor}"
-        document = _get(session, url, mirror)
+        try:
+            document = _get(session, f"{feed_url}{separator}since={cursor}", mirror)
+        except CursorGone:
+            if resynced:  # gone again at once: the site is compacting under us; next round
+                raise
+            resynced = True
+            _add(totals, resync(feed_url, mirror, session))
+            cursor = mirror.cursor
+            continue
         if document is None:
             break
         _add(totals, mirror.apply(document))
@@ -55,6 +67,22 @@ def catch_up(feed_url, mirror, session=None):
         if not document.get("next_url") or next_cursor == cursor:
             break
         cursor = next_cursor
+    return tuple(totals)
+
+
+def resync(feed_url, mirror, session):
+    """Read every page of the current feed, drop what it no longer holds, and keep the
+    cursor of its first page."""
+    totals, keep, url, start = [0, 0, 0], set(), feed_url, None
+    while url:
+        document = _get(session, url)
+        start = start if start is not None else document["_nguon"]["cursor"]
+        keep.update(item["_nguon"]["uid"] for item in document.get("items", []))
+        _add(totals, mirror.apply(document, fallback_seq=start))
+        url = document.get("next_url")
+    totals[1] += mirror.prune(keep, start)
+    mirror.set("cursor", start)
+    mirror.set("resync", "")
     return tuple(totals)
 
 

@@ -6,6 +6,9 @@ A callback must be ``http`` or ``https``, carry no credentials, and every addres
 resolves to must be public, unless it lies in a network the site administrator allowed
 (registry record ``nguon.syndication.allowed_networks``, e.g. a commune's LAN). The check is
 made when subscribing and again before every delivery, and redirects are never followed.
+``checked`` gives the addresses it checked: ``outbound`` connects to one of them, never to a
+second DNS answer (a rebinding name that answers a public address to the check and
+``127.0.0.1`` to the connection gets nowhere).
 """
 from nguon import _
 from nguon.errors import UserError
@@ -38,6 +41,14 @@ def resolve(host, port):
 
 def check_callback(url, allowed=()):
     """Return ``url`` when the site may call it; raise ``UserError`` saying why not."""
+    checked(url, allowed)
+    return url
+
+
+def checked(url, allowed=()):
+    """``(parts, port, addresses)`` of a callback the site may call: its split URL, its port
+    and the addresses its host resolved to, every one of them allowed. Raise ``UserError``
+    saying why not."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(_("ssrf_error_scheme",
@@ -51,7 +62,8 @@ def check_callback(url, allowed=()):
         raise UserError(_("ssrf_error_scheme",
                           default="Địa chỉ nhận tin phải là một URL http hoặc https đầy đủ.")) from error
     allowed_networks = networks(allowed)
-    for address in resolve(parts.hostname, port):
+    found = resolve(parts.hostname, port)
+    for address in found:
         if getattr(address, "ipv4_mapped", None):
             address = address.ipv4_mapped
         if any(address in network for network in allowed_networks):
@@ -60,4 +72,7 @@ def check_callback(url, allowed=()):
             raise UserError(_("ssrf_error_private",
                               default="Địa chỉ nhận tin trỏ tới địa chỉ nội bộ ${address}; chỉ quản trị hệ thống mới có thể cho phép mạng này.",
                               mapping={"address": str(address)}))
-    return url
+    if not found:
+        raise UserError(_("ssrf_error_resolve", default="Không phân giải được tên máy «${host}».",
+                          mapping={"host": parts.hostname}))
+    return parts, port, found

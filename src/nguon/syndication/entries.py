@@ -3,10 +3,12 @@
 Feeds and pushes render from this snapshot, never from the live object: what a consumer gets
 is exactly what was published at that change, and a feed is served without waking content
 objects. Links are kept relative to the portal; each feed adds the address it was asked on.
+The body is rendered as the anonymous user sees it (``public``), never with the worker's rights.
 """
 from Acquisition import aq_base
 from DateTime import DateTime
 from nguon.syndication import targeting
+from nguon.syndication.public import public_html
 from nguon.workflow.approval import item_unit
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.component.hooks import getSite
@@ -64,7 +66,7 @@ def label(vocabulary, value):
 def body_html(obj):
     text = getattr(aq_base(obj), "text", None)
     if IRichTextValue.providedBy(text):
-        return text.output_relative_to(obj) or ""
+        return public_html(obj, text)
     return ""
 
 

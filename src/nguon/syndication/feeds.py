@@ -6,17 +6,27 @@ A unit reads the items whose reach names it, or names a unit above it with ``bel
 - ``current``: the items live for the unit now, newest effective date first, in pages;
 - ``changes``: every event for the unit after a cursor, oldest first, upserts and tombstones.
 
+A change request examines at most ``SCAN`` events of the log, whatever its filters: a filter
+that matches nothing answers with no entries, ``more`` set and the cursor where it stopped
+(the next request goes on from there). A cursor older than the log's horizon raises
+``store.CursorExpired``.
+
 ``version`` is the last sequence number that touched any anchor of the lineage: when it has
 not moved, no representation of the unit's feed has changed (the ``ETag``).
 """
 from dataclasses import dataclass
 from dataclasses import field
+from nguon.syndication.store import CursorExpired
 from nguon.syndication.store import DELETE
 from nguon.syndication.store import Event
 from nguon.syndication.store import Facts
 
 import heapq
 import itertools
+import operator
+
+
+SCAN = 5000  # events of the log one change request examines at most
 
 
 @dataclass(frozen=True)
@@ -83,15 +93,23 @@ class UnitFeed:
         return Page(entries=[self.store.items[uid].entry for _effective, uid in window[:size]],
                     more=len(window) > size, cursor=version, version=version, changed=changed)
 
-    def changes(self, since, size=200):
+    def changes(self, since, size=200, scan=SCAN):
+        if since < self.store.horizon:
+            raise CursorExpired(self.store.horizon)
+
         def events(code, anchor):
             for seq, below in anchor.events.items(min=since, excludemin=True):
-                if self._for_me(code, below):
-                    yield seq
+                yield seq, self._for_me(code, below)
 
-        merged = _unique(heapq.merge(*(events(code, anchor) for code, anchor in self.anchors)))
+        merged = heapq.merge(*(events(code, anchor) for code, anchor in self.anchors))
         found, more, last = [], False, since
-        for seq in merged:
+        for examined, (seq, group) in enumerate(itertools.groupby(merged, operator.itemgetter(0))):
+            if examined >= scan:
+                more = True
+                break
+            if not any(mine for _seq, mine in group):
+                last = seq
+                continue
             event = Event(self.store.log[seq])
             if not self.filters.match(event.facts):
                 last = seq

@@ -8,6 +8,10 @@ The same page gives the same document in each format:
   ``nguon:deleted`` elements in RSS, and ``_nguon.deleted`` in JSON Feed;
 - paging links follow RFC 5005 (``first``, ``next``, ``previous``; Atom links, also in RSS);
 - ``nguon:cursor`` (``_nguon.cursor``) is the sequence number to ask ``since=`` next.
+
+Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/FFFF)
+are dropped from every text a ``Document`` hands out, in every format alike: one vertical tab
+pasted into a title must not make the feed unrenderable for every unit it reaches.
 """
 from datetime import datetime
 from datetime import timezone
@@ -15,6 +19,7 @@ from email.utils import format_datetime
 from lxml import etree
 
 import json
+import re
 import uuid
 
 
@@ -24,6 +29,7 @@ HISTORY = "http://purl.org/syndication/history/1.0"
 NGUON = "urn:nguon:syndication:1"
 CATEGORY_SCHEME = "urn:nguon:category"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
+XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MEDIA_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
     "rss": "application/rss+xml; charset=utf-8",
@@ -39,6 +45,17 @@ def entry_id(uid):
         return f"urn:nguon:{uid}"
 
 
+def clean(value):
+    """``value`` with every character XML forbids dropped, in strings, lists and dicts."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(item) for item in value]
+    return value
+
+
 def iso(seconds):
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
 
@@ -52,12 +69,13 @@ class Document:
     ``feeds.Change`` objects (a change stream)."""
 
     def __init__(self, title, unit, site_url, self_url, links, updated, cursor, items,
-                 changes=False):
-        self.title = title
-        self.unit = unit
+                 changes=False, resync=None):
+        self.title = clean(title)
+        self.unit = clean(unit)
         self.site_url = site_url.rstrip("/")
         self.self_url = self_url
         self.links = links  # rel -> url
+        self.resync = resync  # the full feed to read again when a cursor fell behind
         self.updated = updated
         self.cursor = cursor
         self.changes = changes
@@ -67,12 +85,12 @@ class Document:
         return f"{self.site_url}/{path}"
 
     def rows(self):
-        """``(kind, seq, uid, time, snapshot)`` in order."""
+        """``(kind, seq, uid, time, snapshot)`` in order, snapshots cleaned for XML."""
         for item in self.items:
             if self.changes:
-                yield item.kind, item.seq, item.uid, item.time, item.entry
+                yield item.kind, item.seq, item.uid, item.time, clean(item.entry)
             else:
-                yield "upsert", None, item["uid"], item["modified"], item
+                yield "upsert", None, item["uid"], item["modified"], clean(item)
 
 
 # -- Atom ------------------------------------------------------------------------------
@@ -227,6 +245,8 @@ def json_feed_data(document):
     }
     if "next" in document.links:
         data["next_url"] = document.links["next"]
+    if document.resync:
+        data["_nguon"]["resync"] = document.resync
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
             data["_nguon"]["deleted"].append({"id": entry_id(uid), "uid": uid,

@@ -9,16 +9,24 @@ and waits (exponential back-off) before the same events are sent again; after
 it. Nothing is lost on a restart: the cursor only moves on an acknowledgement, and each
 delivery has an id (``<subscription>:<first>-<last>``) so a repeated one is harmless.
 
-Requests go out in parallel (one thread pool per process), outside any lock; outcomes are
-written in one transaction per round.
+Requests go out in parallel (one thread pool per process), outside any lock, to the address
+that was checked (``outbound``); outcomes are written in one transaction per round. The
+delivery log keeps the status and our own words for it, never what the subscriber's server
+answered.
+
+A subscriber whose cursor fell behind the compacted log (``store.CursorExpired``) gets a
+*resync* delivery: no items, ``_nguon.resync`` naming the full feed to read again, and the
+cursor the pushes go on from once it is acknowledged.
 """
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from nguon.outbox.thread import DeliveryThread
-from nguon.syndication import addresses
+from nguon.syndication import compaction
 from nguon.syndication import formats
+from nguon.syndication import outbound
 from nguon.syndication import signing
 from nguon.syndication.feeds import UnitFeed
+from nguon.syndication.store import CursorExpired
 from nguon.syndication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 from nguon.syndication.subscriptions import allowed_networks
@@ -28,7 +36,6 @@ from zope.i18n import translate
 
 import json
 import logging
-import requests
 import threading
 import time
 
@@ -38,7 +45,6 @@ PUSH_SIZE = 100       # events per delivery
 TIMEOUT = 10          # seconds a subscriber has to acknowledge
 THREADS = 64
 WAKE = threading.Event()  # set when the change log grew
-_sessions = threading.local()
 
 
 @dataclass
@@ -61,21 +67,31 @@ def build(store, subscription, delivery, now):
     """The push due for one subscription, or None (its cursor may move past events that
     its filters leave out)."""
     feed = UnitFeed(store, subscription.lineage, subscription.filters)
-    if feed.version()[0] <= delivery.cursor:
+    version, changed = feed.version()
+    if version <= delivery.cursor:
         return None
-    page = feed.changes(delivery.cursor, PUSH_SIZE)
+    try:
+        page = feed.changes(delivery.cursor, PUSH_SIZE)
+    except CursorExpired:
+        return _push(subscription, f"resync-{version}", version, [], changed,
+                     resync=subscription.topic)
     if not page.entries:
         if page.cursor > delivery.cursor:
             delivery.cursor = page.cursor
         return None
     first, last = page.entries[0].seq, page.entries[-1].seq
     cursor = page.cursor if not page.more else last
+    return _push(subscription, f"{first}-{last}", cursor, page.entries, page.changed)
+
+
+def _push(subscription, span, cursor, entries, changed, resync=None):
+    """The signed JSON Feed change document of ``entries`` for one subscriber."""
     document = formats.Document(
         title=subscription.unit["title"], unit=subscription.unit, site_url=subscription.site_url,
-        self_url=subscription.topic, links={}, updated=page.changed, cursor=cursor,
-        items=page.entries, changes=True)
+        self_url=subscription.topic, links={}, updated=changed, cursor=cursor,
+        items=entries, changes=True, resync=resync)
     data = formats.json_feed_data(document)
-    delivery_id = f"{subscription.id}:{first}-{last}"
+    delivery_id = f"{subscription.id}:{span}"
     data["_nguon"]["delivery"] = {"id": delivery_id, "sent": formats.iso(time.time())}
     body = json.dumps(data, ensure_ascii=False).encode("utf-8")
     headers = {
@@ -84,8 +100,8 @@ def build(store, subscription, delivery, now):
         "Link": f'<{subscription.topic}>; rel="self"',
         "X-Nguon-Delivery": delivery_id,
     }
-    return Push(subscription.id, subscription.callback, body, headers, cursor,
-                len(page.entries), delivery_id)
+    return Push(subscription.id, subscription.callback, body, headers, cursor, len(entries),
+                delivery_id)
 
 
 def due(store, now):
@@ -100,22 +116,20 @@ def due(store, now):
 
 
 def send(push, allowed=()):
+    """POST one push to the address its callback's check found; note the outcome in
+    ``push``: the status and our own words for it, never the answer's body or reason."""
     started = time.monotonic()
     try:
-        addresses.check_callback(push.callback, allowed)  # again: DNS may have changed
-        session = getattr(_sessions, "session", None)
-        if session is None:
-            session = _sessions.session = requests.Session()
-        response = session.post(push.callback, data=push.body, headers=push.headers,
-                                timeout=TIMEOUT, allow_redirects=False)
-        push.code = response.status_code
-        push.ok = response.status_code // 100 == 2
+        answer = outbound.call("POST", push.callback, allowed, body=push.body,
+                               headers=push.headers, timeout=TIMEOUT)
+        push.code = answer.status
+        push.ok = answer.status // 100 == 2
         if not push.ok:
-            push.message = response.text[:200]
+            push.message = f"HTTP {answer.status} {answer.reason}".strip()
     except UserError as error:
         push.message = translate(error.message, target_language="vi")
-    except requests.RequestException as error:
-        push.message = f"{error.__class__.__name__}: {str(error)[:200]}"
+    except outbound.CallFailed as error:
+        push.message = str(error)
     push.ms = round((time.monotonic() - started) * 1000, 1)
     return push
 
@@ -170,10 +184,13 @@ class Pusher(DeliveryThread):
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     def work(self, tm, site):
+        """Push what is due, then compact the change log when its time has come."""
         try:
             sent = push_round(site, self.executor)
+            tm.commit()
+            more = compaction.due(site) and compaction.compact(site) >= compaction.BATCH
             tm.commit()
         except ConflictError:
             tm.abort()
             return True
-        return any(push.ok for push in sent)
+        return more or any(push.ok for push in sent)

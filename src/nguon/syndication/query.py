@@ -10,6 +10,8 @@ from nguon.syndication.feeds import Filters
 
 MAX_SIZE = 200
 DEFAULT_SIZE = 50
+MAX_DEPTH = 10_000  # items a page of the current feed may reach down to (page × size)
+MAX_CURSOR = 2 ** 62
 ALLOWED = {
     "channel": tuple(value for value, _title in CHANNELS),
     "category": tuple(value for value, _title in CATEGORIES),
@@ -34,10 +36,10 @@ def _number(form, name, default, low, high):
     raw = form.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = None
+    text = raw.strip() if isinstance(raw, str) else str(raw) if type(raw) is int else ""
+    # ASCII digits only, and not more than the highest bound has: no "١٢", "1_0", "+5" or
+    # a thousand-digit number for ``int`` to chew on.
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
     if value is None or not low <= value <= high:
         raise UserError(_("feed_error_number",
                           default="«${name}» phải là số nguyên từ ${low} đến ${high}.",
@@ -58,10 +60,10 @@ class FeedQuery:
         form = dict(form, **(fixed or {}))
         filters = Filters(_values(form, "channel"), _values(form, "category"),
                           _values(form, "priority"))
-        since = _number(form, "since", None, 0, 2 ** 62)
-        return cls(filters=filters, since=since,
-                   page=_number(form, "page", 1, 1, 10 ** 6),
-                   size=_number(form, "size", DEFAULT_SIZE, 1, MAX_SIZE))
+        since = _number(form, "since", None, 0, MAX_CURSOR)
+        size = _number(form, "size", DEFAULT_SIZE, 1, MAX_SIZE)
+        return cls(filters=filters, since=since, size=size,
+                   page=_number(form, "page", 1, 1, MAX_DEPTH // size))
 
     def params(self, **changes):
         """The query string parameters of this query with ``changes``."""

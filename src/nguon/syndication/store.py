@@ -11,6 +11,11 @@ the live items naming it, and the last sequence number that touched it: a unit's
 merge of the anchors of its lineage, and its version (for ``ETag``) the highest of theirs.
 Items that take effect or expire later wait in ``schedule`` until the worker's clock reaches
 them.
+
+Old events are compacted (``compact``): every event up to a *horizon* is dropped, with the
+tombstoned items' records. A cursor at or after the horizon reads on as before; one before it
+would miss dropped tombstones, so reading from it raises ``CursorExpired`` and the reader
+must read the whole current feed again.
 """
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
@@ -23,6 +28,14 @@ import time
 KEY = "nguon.syndication"
 UPSERT = "upsert"
 DELETE = "delete"
+
+
+class CursorExpired(Exception):
+    """The cursor is older than the log's horizon: what came between was compacted away."""
+
+    def __init__(self, horizon):
+        super().__init__(horizon)
+        self.horizon = horizon
 
 
 class Facts(tuple):
@@ -76,6 +89,9 @@ class Anchor(Persistent):
 
 
 class Syndication(Persistent):
+    horizon = 0          # every event up to this sequence number was compacted away
+    compacted_at = 0.0   # when ``compact`` last ran
+
     def __init__(self):
         self.sequence = 0
         self.log = LOBTree()       # seq -> Event
@@ -144,6 +160,28 @@ class Syndication(Persistent):
             if record is not None:
                 record.scheduled = tuple(k for k in record.scheduled if k != key)
         return sorted({uid for _when, uid in keys})
+
+    def compact(self, before, keep_after=None, limit=None):
+        """Drop the events logged before the time ``before`` (never one after the sequence
+        ``keep_after``, never more than ``limit``), and the records of items they left
+        tombstoned. Moves the horizon; returns how many events were dropped."""
+        dropped = 0
+        for seq, event in self.log.items(max=keep_after):
+            if Event(event).time >= before or (limit is not None and dropped >= limit):
+                break
+            dropped += 1
+            self.horizon = seq
+        if not dropped:
+            return 0
+        for seq in list(self.log.keys(max=self.horizon)):
+            event = Event(self.log.pop(seq))
+            for code, _below in event.reach:
+                self._anchor(code).events.pop(seq, None)
+            record = self.items.get(event.uid)
+            if record is not None and not record.live and not record.scheduled \
+                    and record.seq <= self.horizon:
+                del self.items[event.uid]
+        return dropped
 
     def _retract(self, record, now):
         self._unlist(record)

@@ -118,9 +118,10 @@ def subscribe(unit, lineage, callback, secret, filters=Filters(), lease_seconds=
         raise UserError(_("subscription_error_lease",
                           default="Thời hạn đăng ký phải từ ${low} đến ${high} giây.",
                           mapping={"low": MIN_LEASE, "high": MAX_LEASE}))
-    addresses.check_callback(callback, allowed_networks())
+    allowed = allowed_networks()
+    addresses.check_callback(callback, allowed)
     if verify:
-        websub.verify_intent(callback, "subscribe", topic, lease)
+        websub.verify_intent(callback, "subscribe", topic, lease, allowed)
     subscriptions, deliveries = registry(api.portal.get())
     sid = subscription_id(unit.code, callback)
     subscription = subscriptions.get(sid)

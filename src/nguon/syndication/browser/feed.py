@@ -4,6 +4,11 @@ Conditional requests are answered before anything is rendered: the unit's versio
 change that may concern it) is the ``ETag`` and its time the ``Last-Modified``, both read from
 a handful of BTree nodes. Only the change log is read, never the content: nothing but
 published, effective items can come out of a feed, whatever the parameters.
+
+A ``since`` cursor older than the change log's horizon (old events are compacted) is answered
+``410 Gone`` with the address of the full current feed, in a ``Link: <…>; rel="first"``
+header and in the JSON body's ``error.resync``: the client reads the current feed again from
+its first page (as after losing its state) and polls ``since=`` from that page's cursor.
 """
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
@@ -33,12 +38,10 @@ class Feed(BrowserView):
         try:
             query = FeedQuery.from_form(self.request.form, self.fixed)
         except UserError as error:
-            response.setStatus(400)
-            response.setHeader("Content-Type", "application/json; charset=utf-8")
-            return json.dumps({"error": {"type": "BadRequest",
-                                         "message": error.translated(self.request)}},
-                              ensure_ascii=False)
+            return self._error(400, "BadRequest", error.translated(self.request))
         store = storage(api.portal.get())
+        if store is not None and query.since is not None and query.since < store.horizon:
+            return self._gone(query, store.horizon)
         codes = [code for code, _level in lineage(self.context)]
         feed = UnitFeed(store, codes, query.filters) if store is not None else None
         version, changed = feed.version() if feed is not None else (0, 0.0)
@@ -52,6 +55,24 @@ class Feed(BrowserView):
             return b""
         response.setHeader("Content-Type", formats.MEDIA_TYPES[self.format])
         return formats.RENDERERS[self.format](self.document(feed, query))
+
+    def _error(self, status, kind, message, **extra):
+        response = self.request.response
+        response.setStatus(status)
+        response.setHeader("Content-Type", "application/json; charset=utf-8")
+        response.setHeader("Cache-Control", "no-store")
+        return json.dumps({"error": dict(type=kind, message=message, **extra)}, ensure_ascii=False)
+
+    def _gone(self, query, horizon):
+        """The cursor fell behind the compacted log: say where to read everything again."""
+        resync = _url(f"{self.context.absolute_url()}/{self.__name__}",
+                      query.params(since=None, page=None))
+        self.request.response.setHeader("Link", f'<{resync}>; rel="first"')
+        message = translate(_("feed_error_cursor_expired",
+                              default="Con trỏ ${since} đã quá cũ: các thay đổi đến số ${horizon} đã được dọn. Hãy đọc lại toàn bộ nguồn tin từ ${url} rồi theo dõi tiếp từ con trỏ của trang đó.",
+                              mapping={"since": query.since, "horizon": horizon, "url": resync}),
+                            context=self.request)
+        return self._error(410, "Gone", message, resync=resync, horizon=horizon)
 
     def _not_modified(self, etag, changed):
         match = self.request.getHeader("If-None-Match")

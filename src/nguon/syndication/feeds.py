@@ -93,7 +93,8 @@ class UnitFeed:
         return Page(entries=[self.store.items[uid].entry for _effective, uid in window[:size]],
                     more=len(window) > size, cursor=version, version=version, changed=changed)
 
-    def changes(self, since, size=200, scan=SCAN):
+    def changes(self, since, size=200, scan=None):
+        scan = scan or SCAN
         if since < self.store.horizon:
             raise CursorExpired(self.store.horizon)
 

@@ -43,12 +43,17 @@ def device_uid(token):
     return (token or "").split(".", 1)[0]
 
 
-def authenticated(token, portal_type):
-    """The device of ``portal_type`` whose valid token this is, or None."""
+def find(uid, portal_type):
+    """The device of ``portal_type`` with this UID, or None (devices are private: searched
+    without the caller's permissions, the caller then checks a secret)."""
     from plone import api
 
-    uid = device_uid(token)
     brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
         UID=uid, portal_type=portal_type) if uid else []
-    device = brains[0]._unrestrictedGetObject() if brains else None
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def authenticated(token, portal_type):
+    """The device of ``portal_type`` whose valid token this is, or None."""
+    device = find(device_uid(token), portal_type)
     return device if device is not None and valid(device, token) else None

@@ -1,5 +1,8 @@
 """A board against the site: its playlist of approved board items for its unit, slides at its
 resolution, emergency takeover, opening hours, proof of play, the operator's preview."""
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from io import BytesIO
 from nguon.outbox.worker import drain
 from nguon.testing import TREE_PASSWORD
@@ -15,21 +18,8 @@ import transaction
 COMMUNE = ("19786-editors", "19786-approvers")
 
 
-@pytest.fixture
-def site(tree_functional):
-    portal = tree_functional["portal"]
-    commune = portal["vn"]["46"]["19786"]
-    with api.env.adopt_user(username="19786-admins"):
-        board = api.content.create(container=commune, type="PublicBoard", title="Bảng LED chợ Đông Ba",
-                                   location="Cổng chợ Đông Ba", size_class="led", width=384, height=192,
-                                   opening_start="00:00", opening_end="23:59")
-    transaction.commit()
-    admin = requests.Session()
-    admin.auth = ("19786-admins", TREE_PASSWORD)
-    admin.headers["Accept"] = "application/json"
-    token = admin.post(f"{board.absolute_url()}/@board-credentials").json()["token"]
-    return {"portal": portal, "board": board, "token": token, "base": portal.absolute_url(),
-            "commune": commune}
+def _ago(**delta):
+    return (datetime.now(timezone.utc) - timedelta(**delta)).isoformat()
 
 
 def notice(site, title, **fields):
@@ -42,8 +32,8 @@ def notice(site, title, **fields):
 
 
 def get(site, view, token=None, **options):
-    params = {"token": site["token"] if token is None else token, **options.pop("params", {})}
-    return requests.get(f"{site['base']}/{view}", params=params, timeout=30, **options)
+    headers = {"X-Board-Token": site["token"] if token is None else token, **options.pop("headers", {})}
+    return requests.get(f"{site['base']}/{view}", headers=headers, timeout=30, **options)
 
 
 def test_the_playlist_holds_the_units_board_items_and_a_304_when_unchanged(site):
@@ -98,12 +88,13 @@ def test_a_wrong_token_gets_nothing(site, token):
 def test_proof_of_play_is_stored_and_bad_reports_refused(site):
     item = notice(site, "Tin được trình chiếu")
     url = f"{site['base']}/@@board-proof"
-    good = {"records": [{"item": item.UID(), "shown_at": "2026-11-30T06:00:00+07:00", "seconds": 5.0}]}
-    assert requests.post(url, params={"token": site["token"]}, json=good, timeout=30).json() == {"stored": 1}
+    good = {"records": [{"item": item.UID(), "shown_at": _ago(minutes=5), "seconds": 5.0}]}
+    board = {"X-Board-Token": site["token"]}
+    assert requests.post(url, headers=board, json=good, timeout=30).json() == {"stored": 1}
     for bad in ({"records": []}, {"records": [{"item": item.UID()}]}, {"records": "x"},
                 {"records": [{"item": item.UID(), "shown_at": "hôm qua", "seconds": 1}]}):
-        assert requests.post(url, params={"token": site["token"]}, json=bad, timeout=30).status_code == 400
-    assert requests.post(url, params={"token": "sai"}, json=good, timeout=30).status_code == 401
+        assert requests.post(url, headers=board, json=bad, timeout=30).status_code == 400
+    assert requests.post(url, headers={"X-Board-Token": "sai"}, json=good, timeout=30).status_code == 401
     from nguon.boards.proof import of_board
 
     transaction.begin()

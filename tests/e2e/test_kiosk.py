@@ -1,7 +1,9 @@
 """The kiosk player in real headless Chromium against the site started by ``nguon-start``: it
 rotates two notices, an emergency approved during the test takes over the screen within the
 bound below, proof-of-play records arrive, and with the server stopped the player goes on
-showing its content. Screenshots are kept under tests/artifacts/."""
+showing its content. The kiosk is paired by a one-time address (the code in its fragment) and
+then holds a session cookie: its token is never in a URL. Screenshots are kept under
+tests/artifacts/."""
 from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
 from tests.e2e.instance import Instance
@@ -50,7 +52,7 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
         playlist_url = f"{instance.url}/@@board-playlist"
 
         def playlist():
-            return session("admin", "admin").get(playlist_url, params={"token": token}).json()
+            return session("admin", "admin").get(playlist_url, headers={"X-Board-Token": token}).json()
 
         # The storm of the demo data is over: once the new site's items reached the board, its
         # emergencies are retracted.
@@ -70,10 +72,15 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
                      and not playlist()["emergency"], 60)
 
         driver = chromium(1280, 720)
-        driver.get(f"{instance.url}/@@kiosk?token={token}")
+        pairing = admin.post(f"{board_url}/@board-pairing").json()["url"]
+        driver.get(pairing)
+        assert until(lambda: "#" not in driver.current_url, 10)  # the code leaves the address bar
         seen = set()
         assert until(lambda: seen.add(_shown(driver)) or {first, second} <= seen, 30), seen
         screenshot(driver, "kiosk-rotation")
+        cookies = {c["name"]: c for c in driver.get_cookies()}
+        assert cookies["nguon_board"]["httpOnly"] and cookies["nguon_board"]["sameSite"] == "Strict"
+        assert token not in driver.current_url and token not in cookies["nguon_board"]["value"]
 
         alarm, alarm_url = _publish(editor, approver, commune, title="KHẨN CẤP: lũ quét",
                                     text="Bà con vùng trũng di dời ngay.", priority="emergency",

@@ -1,7 +1,11 @@
-"""The board's side of Plone, at the site root, for the board's own token (``?token=`` or the
-``X-Board-Token`` header: a kiosk browser opens a URL, it cannot set headers on it):
+"""The board's side of Plone, at the site root, for the board only: its token in the
+``X-Board-Token`` header (players that can set headers), or the signed session cookie of a
+paired kiosk browser (``nguon.boards.session``). A token in the address (``?token=``, the old
+way) is refused: addresses end up in logs, proxies and ``Referer`` headers.
 
-- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``);
+- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``), paired by ``#pair=<code>``;
+- ``@@kiosk-session`` (POST): a pairing code (``X-Board-Pairing``), the token, or a valid
+  session gives a new session cookie;
 - ``@@board-playlist``: what to show now, JSON, ``ETag``/``If-None-Match`` → ``304``;
 - ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG);
 - ``@@board-proof`` (POST): proof-of-play records.
@@ -15,7 +19,10 @@ from nguon import _
 from nguon.boards import playlist
 from nguon.boards import proof
 from nguon.boards import render
+from nguon.boards import session
 from nguon.devices import authenticated
+from nguon.devices import device_uid
+from nguon.devices import find
 from nguon.errors import UserError
 from nguon.traversal import OneName
 from pathlib import Path
@@ -30,6 +37,7 @@ import json
 
 
 HEADER = "X-Board-Token"
+PAIRING_HEADER = "X-Board-Pairing"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -39,14 +47,30 @@ def _json(request, data, status=200):
     return json.dumps(data, ensure_ascii=False)
 
 
+def _error(request, message, status):
+    return _json(request, {"error": {"message": translate(message, context=request)}}, status)
+
+
+URL_TOKEN = _("board_error_url_token",
+              default="Mã bảng tin không còn được nhận trong địa chỉ (?token=): địa chỉ bị ghi lại ở "
+                      "nhật ký và máy trung gian. Hãy ghép bảng tin bằng mã ghép (@board-pairing) "
+                      "hoặc gửi mã trong tiêu đề X-Board-Token, rồi cấp lại mã cho bảng tin.")
+
+
 class _BoardView(BrowserView):
     def board(self):
-        token = self.request.form.get("token") or self.request.getHeader(HEADER)
-        return authenticated(token, "PublicBoard")
+        """The board of the ``X-Board-Token`` header, else of a valid session cookie."""
+        token = self.request.getHeader(HEADER)
+        if token:
+            return authenticated(token, "PublicBoard")
+        cookie = self.request.cookies.get(session.COOKIE)
+        board = find(device_uid(cookie), "PublicBoard") if cookie else None
+        return board if board is not None and session.valid_session(board, cookie) else None
 
     def unauthorized(self):
-        message = _("board_error_token", default="Thiếu hoặc sai mã xác thực của bảng tin.")
-        return _json(self.request, {"error": {"message": translate(message, context=self.request)}}, 401)
+        if "token" in self.request.form:
+            return _error(self.request, URL_TOKEN, 400)
+        return _error(self.request, _("board_error_token", default="Thiếu hoặc sai mã xác thực của bảng tin."), 401)
 
 
 class BoardPlaylist(_BoardView):
@@ -90,8 +114,7 @@ class BoardSlide(OneName, _BoardView):
         data = playlist.build(api.portal.get(), board, datetime.now(timezone.utc))
         found = next((s for s in data["slides"] if s["uid"] == self.traversed), None)
         if found is None:
-            message = _("board_error_slide", default="Nội dung này không có trên bảng tin.")
-            return _json(self.request, {"error": {"message": translate(message, context=self.request)}}, 404)
+            return _error(self.request, _("board_error_slide", default="Nội dung này không có trên bảng tin."), 404)
         image_path = found["image"]
         if image_path:
             image_path = "/".join(api.portal.get().getPhysicalPath()[1:] + (image_path,))
@@ -116,9 +139,40 @@ class BoardProof(_BoardView):
         except UserError as error:
             return _json(self.request, {"error": {"message": error.translated(self.request)}}, 400)
         except (ValueError, AttributeError):
-            message = _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
-            return _json(self.request, {"error": {"message": translate(message, context=self.request)}}, 400)
+            return _error(self.request, _("asrun_error_json", default="Nội dung không phải JSON hợp lệ."), 400)
         return _json(self.request, {"stored": stored})
+
+
+class KioskSession(_BoardView):
+    """``POST``: a session cookie for the board of the pairing code (``X-Board-Pairing``), of
+    the token (``X-Board-Token``) or of the current session (renewal)."""
+
+    def __call__(self):
+        alsoProvides(self.request, IDisableCSRFProtection)  # equipment; the cookie is SameSite=Strict
+        if self.request.method != "POST":
+            self.request.response.setHeader("Allow", "POST")
+            return _error(self.request, _("board_error_post", default="Chỉ nhận yêu cầu POST."), 405)
+        code = self.request.getHeader(PAIRING_HEADER)
+        board = self.paired(code) if code else self.board()
+        if board is None:
+            if code:
+                return _error(self.request, _("board_error_pairing",
+                                              default="Mã ghép bảng tin sai, đã dùng hoặc đã hết hạn: "
+                                                      "xin mã ghép mới."), 401)
+            return self.unauthorized()
+        token, expires = session.session_token(board)
+        portal = api.portal.get()
+        self.request.response.setCookie(
+            session.COOKIE, token, quoted=False, path=portal.absolute_url_path() or "/",
+            max_age=int(session.SESSION.total_seconds()), http_only=True, same_site="Strict",
+            secure=self.request.get("SERVER_URL", "").startswith("https:"))
+        self.request.response.setHeader("Cache-Control", "no-store")
+        return _json(self.request, {"board": board.UID(), "expires": datetime.fromtimestamp(
+            expires, timezone.utc).isoformat(timespec="seconds")})
+
+    def paired(self, code):
+        board = find(device_uid(code), "PublicBoard")
+        return board if board is not None and session.redeem(board, code) else None
 
 
 PAGE = """<!DOCTYPE html>
@@ -133,7 +187,7 @@ html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; curso
   font: 14px sans-serif; padding: 2px 6px; }}
 #kiosk-status:empty {{ display: none; }}
 </style></head>
-<body><div id="kiosk" data-base="{base}" data-offline="{offline}">
+<body><div id="kiosk" data-base="{base}" data-offline="{offline}" data-unpaired="{unpaired}">
 <img id="kiosk-slide" alt="" data-uid=""></div>
 <div id="kiosk-status" role="status"></div>
 <script src="{base}/@@kiosk.js"></script></body></html>"""
@@ -141,15 +195,24 @@ html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; curso
 
 class Kiosk(BrowserView):
     """The player page: it holds no content itself, so it is public; everything it shows is
-    fetched with the board's token."""
+    fetched with the board's session. Opened with ``?token=`` (the old way), it refuses."""
 
     def __call__(self):
+        response = self.request.response
+        if "token" in self.request.form:
+            response.setStatus(400)
+            response.setHeader("Content-Type", "text/plain; charset=utf-8")
+            return translate(URL_TOKEN, context=self.request)
         offline = translate(_("kiosk_offline", default="Mất kết nối — đang hiển thị nội dung đã lưu"),
                             context=self.request)
+        unpaired = translate(_("kiosk_unpaired",
+                               default="Bảng tin chưa được ghép hoặc phiên đã hết hạn: mở địa chỉ ghép mới"),
+                             context=self.request)
         title = translate(_("kiosk_title", default="Bảng tin điện tử"), context=self.request)
-        self.request.response.setHeader("Content-Type", "text/html; charset=utf-8")
-        return PAGE.format(base=html.escape(api.portal.get().absolute_url()),
-                           offline=html.escape(offline), title=html.escape(title))
+        response.setHeader("Content-Type", "text/html; charset=utf-8")
+        response.setHeader("Referrer-Policy", "no-referrer")
+        return PAGE.format(base=html.escape(api.portal.get().absolute_url()), offline=html.escape(offline),
+                           unpaired=html.escape(unpaired), title=html.escape(title))
 
 
 class _Script(BrowserView):

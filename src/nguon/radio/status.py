@@ -1,7 +1,8 @@
 """Under a radio item's title, for the officials who see it: the audio that will air
 (a player, its duration and loudness) or why it cannot air. ``@@radio-audio`` serves that
-audio to anyone who may view the item."""
+audio (streamed) to anyone who may view the item."""
 from nguon.radio import prepared
+from nguon.radio.browser import stream
 from nguon.radio.consumer import on_radio
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
@@ -32,12 +33,7 @@ class RadioAudioViewlet(ViewletBase):
 class RadioAudio(BrowserView):
     def __call__(self):
         record = prepared.prepared(self.context)
-        response = self.request.response
         if record is None:
-            response.setStatus(404)
+            self.request.response.setStatus(404)
             return b""
-        data = record["file"].data
-        response.setHeader("Content-Type", "audio/mpeg")
-        response.setHeader("Content-Length", str(len(data)))
-        response.setHeader("Cache-Control", "private, no-cache")
-        return data
+        return stream(self.context, self.request, record["file"], "private, no-cache")

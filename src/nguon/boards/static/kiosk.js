@@ -2,11 +2,18 @@
 // every two seconds (a 304 when nothing changed), shows an emergency at once, keeps the last
 // playlist and its slides (service worker) to go on showing them when the network is down,
 // and reports proof of play.
+//
+// No secret travels in a URL: the operator opens the one-time pairing address
+// (@@kiosk#pair=<code>, the code in the fragment, which is never sent to a server); the player
+// posts the code in a header to @@kiosk-session and gets the board's session as an HttpOnly,
+// SameSite=Strict cookie, which it renews every ten minutes. Every request below carries that
+// cookie, nothing else.
 (function () {
   "use strict";
   var root = document.getElementById("kiosk");
   var base = root.getAttribute("data-base");
-  var token = new URLSearchParams(location.search).get("token") || "";
+  var pairing = new URLSearchParams(location.hash.slice(1)).get("pair");
+  if (location.hash) history.replaceState(null, "", location.pathname);
   var status = document.getElementById("kiosk-status");
   var image = document.getElementById("kiosk-slide");
   var playlist = JSON.parse(localStorage.getItem("nguon-playlist") || "null");
@@ -14,8 +21,7 @@
   var proofs = JSON.parse(localStorage.getItem("nguon-proofs") || "[]");
 
   function slideUrl(slide) {
-    return base + "/@@board-slide/" + slide.uid + "?token=" + encodeURIComponent(token) +
-      "&v=" + Math.round(slide.modified);
+    return base + "/@@board-slide/" + slide.uid + "?v=" + Math.round(slide.modified);
   }
 
   function record() {
@@ -49,10 +55,24 @@
     timer = setTimeout(function () { show(index + 1); }, slide.duration * 1000);
   }
 
+  function session() {
+    var headers = pairing ? {"X-Board-Pairing": pairing} : {};
+    pairing = null;  // one use
+    return fetch(base + "/@@kiosk-session", {method: "POST", headers: headers, credentials: "same-origin"})
+      .then(function (answer) {
+        if (answer.status === 401) status.textContent = root.getAttribute("data-unpaired");
+      })
+      .catch(function () {});
+  }
+
   function refresh() {
     var headers = etag ? {"If-None-Match": etag} : {};
-    fetch(base + "/@@board-playlist?token=" + encodeURIComponent(token), {headers: headers, cache: "no-store"})
+    fetch(base + "/@@board-playlist", {headers: headers, cache: "no-store", credentials: "same-origin"})
       .then(function (answer) {
+        if (answer.status === 401) {
+          status.textContent = root.getAttribute("data-unpaired");
+          return null;
+        }
         status.textContent = "";
         if (answer.status === 304) return null;
         if (!answer.ok) throw new Error(answer.status);
@@ -73,8 +93,8 @@
   function report() {
     if (!proofs.length) return;
     var batch = proofs.slice(0, 200);
-    fetch(base + "/@@board-proof?token=" + encodeURIComponent(token), {
-      method: "POST", headers: {"Content-Type": "application/json"},
+    fetch(base + "/@@board-proof", {
+      method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
       body: JSON.stringify({records: batch})
     }).then(function (answer) {
       if (answer.ok || answer.status === 400) {
@@ -89,7 +109,10 @@
   }
   if (root.requestFullscreen) { root.addEventListener("click", function () { root.requestFullscreen(); }); }
   show(0);
-  refresh();
-  setInterval(refresh, 2000);
-  setInterval(report, 5000);
+  session().then(function () {
+    refresh();
+    setInterval(refresh, 2000);
+    setInterval(report, 5000);
+    setInterval(session, 600000);
+  });
 })();

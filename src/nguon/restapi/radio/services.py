@@ -10,8 +10,11 @@
 - ``POST @station-asrun``: ``{"records": [{"item", "status", "at", "clusters", "message"}]}``.
 
 On the station itself (its unit's admins): ``POST @station-credentials`` issues a new token
-(the old one stops working), ``GET @station-asrun`` reads its as-run log.
+(the old one stops working), ``GET @station-asrun`` reads its as-run log (newest first, in
+plone.restapi batches: ``b_size`` up to 100, ``b_start``).
 """
+from datetime import datetime
+from datetime import timezone
 from nguon import _
 from nguon.errors import UserError
 from nguon.radio import asrun
@@ -20,6 +23,7 @@ from nguon.radio import keys
 from nguon.radio import overrides
 from nguon.radio import prepared
 from nguon.radio import schedule
+from nguon.restapi import bounded
 from nguon.workflow.approval import item_unit
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -118,17 +122,27 @@ class CredentialsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         token = credentials.issue(self.context, api.user.get_current().getId())
+        if self.context.portal_type == "PublicBoard":
+            from nguon.boards import session
+
+            session.revoke(self.context)  # paired kiosks pair again
         note = _("device_token_note", default="Mã chỉ hiện một lần; mã cũ (nếu có) đã hết hiệu lực.")
         return {"device": self.context.UID(), "station": self.context.UID(), "token": token,
                 "header": credentials.HEADER if self.context.portal_type == "RadioStation" else "X-Board-Token",
                 "note": translate(note, context=self.request)}
 
 
+def _newest_first(service, records, device):
+    """A batch (``b_size``, ``b_start``) of a device's log, newest first."""
+    found = bounded.batch(service.request, bounded.NewestFirst(records))
+    return {**bounded.page(found, [dict(record) for record in found]), device: service.context.UID()}
+
+
 class StationAsRunGet(Service):
+    """The station's as-run log, newest first, in batches."""
+
     def reply(self):
-        return {"station": self.context.UID(),
-                "items": sorted(asrun.of_station(api.portal.get(), self.context.UID()),
-                                key=lambda r: r["at"], reverse=True)}
+        return _newest_first(self, asrun.of_station(api.portal.get(), self.context.UID()), "station")
 
 
 class PlaylistGet(Service):
@@ -178,12 +192,26 @@ def _flag(value):
     return None if value is None else bool(value)
 
 
+class BoardPairingPost(Service):
+    """A one-time pairing address for the board's kiosk browser: the code travels in the
+    address's fragment, which browsers never send (``nguon.boards.session``)."""
+
+    def reply(self):
+        from nguon.boards import session
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        code, until = session.pairing_code(self.context)
+        note = _("board_pairing_note",
+                 default="Mở địa chỉ này trên màn hình của bảng tin trong 15 phút; mã chỉ dùng được một lần.")
+        return {"board": self.context.UID(), "url": f"{api.portal.get().absolute_url()}/@@kiosk#pair={code}",
+                "expires": datetime.fromtimestamp(until, timezone.utc).isoformat(timespec="seconds"),
+                "note": translate(note, context=self.request)}
+
+
 class BoardProofGet(Service):
-    """The board's proof-of-play log, newest first."""
+    """The board's proof-of-play log, newest first, in batches."""
 
     def reply(self):
         from nguon.boards import proof
 
-        return {"board": self.context.UID(),
-                "items": sorted(proof.of_board(api.portal.get(), self.context.UID()),
-                                key=lambda r: r["shown_at"], reverse=True)}
+        return _newest_first(self, proof.of_board(api.portal.get(), self.context.UID()), "board")

@@ -15,7 +15,9 @@ from nguon.content.formats import audio_format
 from nguon.content.formats import document_format
 from nguon.content.formats import extension_matches
 from nguon.content.text_extraction import EncryptedDocument
+from nguon.content.text_extraction import ForbiddenDTD
 from nguon.content.text_extraction import read_text
+from nguon.content.text_extraction import TooComplex
 from PIL import Image
 from zoneinfo import ZoneInfo
 from zope.schema import ValidationError
@@ -74,6 +76,19 @@ def check_document(data, filename=None):
         raise Refused(_(
             "error_document_encrypted",
             default="Tệp PDF được đặt mật khẩu; hãy tải lên bản không đặt mật khẩu.",
+        )) from None
+    except ForbiddenDTD:
+        raise Refused(_(
+            "error_docx_dtd",
+            default="Tệp DOCX chứa khai báo DTD (thực thể XML), điều Word không bao giờ tạo ra; "
+                    "hãy mở và lưu lại tệp bằng Word hoặc LibreOffice.",
+        )) from None
+    except TooComplex:
+        raise Refused(_(
+            "error_document_too_complex",
+            default="Tệp ${format} quá lớn hoặc quá phức tạp để đọc (vượt giới hạn bộ nhớ hoặc "
+                    "thời gian xử lý).",
+            mapping={"format": fmt.upper()},
         )) from None
     except Exception:  # a damaged file can make a parser fail in any way
         raise Refused(_(

@@ -69,7 +69,7 @@ def prepare_item(obj):
         try:
             recording = recording_of(obj)
             if recording is not None:
-                source = folder / (recording.filename or "source").replace("/", "_")
+                source = folder / "recording"  # never the uploaded name: the content decides
                 source.write_bytes(recording.data)
             else:
                 source = folder / "speech.wav"

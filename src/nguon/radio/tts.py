@@ -5,12 +5,17 @@ An engine is a named utility providing ``ISpeechEngine``; the registry record
 one). Every engine gets text already normalised for reading (``nguon.radio.speech``).
 """
 from nguon import _
+from nguon.content import confined
 from nguon.errors import UserError
 from nguon.radio import speech
 from zope.interface import implementer
 from zope.interface import Interface
 
-import subprocess
+
+# A script is read at about 15 characters a second: the longest one allowed takes an hour.
+MAX_SCRIPT_CHARACTERS = 50_000
+# espeak-ng writes 44 kB of WAV a second (22.05 kHz, 16 bits): an hour and some is 200 MB.
+LIMITS = confined.Limits(memory_mb=512, cpu_seconds=600, wall_seconds=900, output_mb=200)
 
 
 class ISpeechEngine(Interface):
@@ -31,9 +36,14 @@ class EspeakEngine:
         self.words_per_minute = words_per_minute
 
     def synthesise(self, text, wav_path):
-        done = subprocess.run(
-            ["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute), "-w", str(wav_path),
-             "--stdin"], input=text.encode("utf-8"), capture_output=True, timeout=600)
+        try:
+            done = confined.run(
+                ["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
+                 "-w", str(wav_path), "--stdin"], LIMITS, text.encode("utf-8"))
+        except confined.LimitExceeded:
+            raise SpeechError(_("tts_error_limits",
+                                default="Bộ đọc văn bản vượt giới hạn xử lý (bộ nhớ hoặc thời "
+                                        "gian); hãy rút ngắn kịch bản.")) from None
         if done.returncode != 0:
             raise SpeechError(_("tts_error_engine", default="Bộ đọc văn bản lỗi: ${message}",
                                 mapping={"message": done.stderr.decode(errors="replace")[:200]}))
@@ -66,6 +76,11 @@ def _configured_engine():
 
 def speak(script, wav_path, engine_name=None):
     """Read ``script`` aloud into ``wav_path``; a script with nothing to read is refused."""
+    if len(script) > MAX_SCRIPT_CHARACTERS:
+        raise SpeechError(_("tts_error_too_long",
+                            default="Kịch bản đọc dài quá ${limit} ký tự; hãy rút ngắn hoặc tải "
+                                    "lên bản ghi âm.",
+                            mapping={"limit": MAX_SCRIPT_CHARACTERS}))
     text = speech.normalise(script)
     if not speech.has_words(text):
         raise SpeechError(_("tts_error_no_words",

@@ -76,16 +76,23 @@ def _send(method, target, kind, as_text=False, **arguments):
         answer = _session().request(method, target, timeout=_timeout(kind), **arguments)
     except requests.RequestException as error:
         raise SolrUnavailable(f"{target}: {error.__class__.__name__}: {error}") from error
-    if answer.status_code >= 500 or answer.status_code in (401, 403, 404):
-        raise SolrUnavailable(f"{target}: HTTP {answer.status_code}: {_message(answer)}")
-    if answer.status_code >= 400:
+    if is_rejection(answer.status_code):
         raise SolrRejected(answer.status_code, _message(answer))
+    if answer.status_code >= 400:
+        raise SolrUnavailable(f"{target}: HTTP {answer.status_code}: {_message(answer)}")
     if as_text:
         return answer.content.decode("utf-8")
     try:
         return answer.json()
     except ValueError as error:
         raise SolrUnavailable(f"{target}: not JSON: {answer.text[:200]}") from error
+
+
+def is_rejection(status):
+    """True when Solr's HTTP ``status`` says the request was wrong (a bad document or query),
+    not that Solr is unwell: a 4xx other than 401, 403 and 404 (which mean the address or the
+    credentials are wrong)."""
+    return 400 <= status < 500 and status not in (401, 403, 404)
 
 
 def _message(answer):

@@ -3,7 +3,9 @@
 Registered for Plone's catalog tool, so it replaces collective.solr's dispatcher: the query is
 sanitized (``guard``), sent to Solr through collective.solr, and every hit is checked against
 the catalog. When Solr is down or fails, the same query is answered by the catalog and the
-log says so once; the person searching sees results either way.
+log says so once; the person searching sees results either way. When Solr refuses one query
+(HTTP 400: a query it cannot parse), that query alone is answered by the catalog: Solr stays
+"up" for everyone else.
 """
 from collective.solr.dispatcher import solrSearchResults
 from collective.solr.exceptions import FallBackException
@@ -37,7 +39,7 @@ class GuardedDispatcher:
         catalog = self.context
         if not client.is_active():
             return catalog._cs_old_searchResults(request, **keywords)
-        query = guard.sanitized(merged_query(request, keywords))
+        query = guard.sanitized(merged_query(request, keywords), catalog)
         if "SearchableText" in query and not guard.has_words(query["SearchableText"]):
             return LazyCat([])
         if not HEALTH.usable(client.ping):
@@ -47,12 +49,24 @@ class GuardedDispatcher:
         except FallBackException:
             return catalog._cs_old_searchResults(query)
         except UNAVAILABLE as error:
-            HEALTH.down(f"{error.__class__.__name__}: {error}")
+            if rejected(error):  # this query's fault: only this search goes to the catalog
+                logger.info("Solr rejected a search, answered from the catalog: %s", error)
+            else:
+                HEALTH.down(f"{error.__class__.__name__}: {error}")
             return catalog._cs_old_searchResults(query)
         except AssertionError:  # collective.solr found no word to search for
             return LazyCat([])
         HEALTH.up()
         return guard.drop_unseen(response, catalog, bool(query.get("show_inactive")))
+
+
+def rejected(error):
+    """True when Solr refused the query itself (bad syntax, a field it cannot sort on): a
+    fault of one request, never a sign that Solr is down for everyone."""
+    try:
+        return client.is_rejection(int(getattr(error, "httpcode", 0)))
+    except (TypeError, ValueError):
+        return False
 
 
 def merged_query(request, keywords):

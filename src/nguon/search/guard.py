@@ -1,44 +1,135 @@
 """What a catalog query may carry to Solr, and the catalog's last word on every Solr hit.
 
-collective.solr passes Solr parameters found in a catalog query straight through: from a
-request, ``request_handler`` reaches Solr's admin API and ``fq``/``fl``/``facet`` change the
-query. Queries come from requests (restapi ``@search`` hands over its whole form), so those keys
-are dropped, ``show_inactive`` is honoured only for users allowed to see inactive content,
-and the text is bounded. Solr's answer is then checked against the catalog with the user's
-own filters: a document Solr still holds for an item that was retracted, expired or deleted
-is never shown.
+collective.solr turns some keys of a catalog query into Solr parameters (``fq``, ``fl``,
+``facet``/``facet.*``/``facet_*``, ``hl``, ``bq``, ``d``, ``pt``, ``sfield``, ``core``,
+``request_handler``, ``b_start``/``b_size`` into ``start``/``rows``, ``sort_on``/``sort-on``,
+``sort_order``, ``sort_limit``/``sort-limit``, ``default``, ``*_usage``, ``+name``/``-name``)
+and queries come from requests (restapi ``@search`` hands over its whole form). So only the
+catalog's own index names and query options survive (an allow-list: whatever collective.solr
+learns to read next is dropped too), their options are checked, paging is bounded,
+``show_inactive`` is honoured only for users allowed to see inactive content, and the text is
+bounded. A value that cannot be a query answers 400 (``BadRequest``) with a translated
+message. Solr's answer is then checked against the catalog with the user's own filters: a
+document Solr still holds for an item that was retracted, expired or deleted is never shown.
 """
+from collections.abc import Mapping
 from DateTime import DateTime
+from nguon import _
 from plone import api
+from Products.PluginIndexes.interfaces import ISortIndex
+from zExceptions import BadRequest
+from ZPublisher.HTTPRequest import record
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 
 import logging
 import unicodedata
 
 
-UNTRUSTED = ("request_handler", "core", "fq", "fl", "bq", "bf", "boost", "d", "pt", "sfield",
-             "qt", "defType", "q", "use_solr", "rows", "start", "wt", "sort")
-UNTRUSTED_PREFIXES = ("hl", "facet", "group", "stats", "spellcheck", "json", "debug", "mlt",
-                      "terms", "expand", "collapse", "shards")
 MAX_TEXT = 200
+MAX_ROWS = 1000  # collective.solr's max_results: the most rows one search asks Solr for
+MAX_START = 10_000
+PAGING = ("b_start", "b_size", "sort_limit")
+SORT_ORDERS = ("ascending", "descending", "reverse")
+INDEX_OPTIONS = {
+    "query": None,
+    "not": None,
+    "range": ("min", "max", "min:max", "minmax"),
+    "operator": ("and", "or"),
+    "depth": int,
+    "navtree": None,
+    "navtree_start": int,
+}
 logger = logging.getLogger("nguon.search")
 
 
-def untrusted(key):
-    return key in UNTRUSTED or any(key == p or key.startswith(p + ".") for p in UNTRUSTED_PREFIXES)
+def refused(name):
+    """The 400 answer to a query parameter ``name`` that cannot be used."""
+    message = _("search_error_parameter", default="Tham số tìm kiếm «${name}» không hợp lệ.",
+                mapping={"name": name})
+    return BadRequest(translate(message, context=getRequest()))
 
 
-def sanitized(query):
+def query_names(catalog):
+    """The keys a query of ``catalog`` may use: its indexes' query names."""
+    names = set()
+    for index in catalog._catalog.indexes.values():
+        names.update(catalog._catalog._get_index_query_names(index))
+    return names
+
+
+def sanitized(query, catalog=None):
     """A copy of the catalog ``query`` safe to hand to collective.solr."""
-    clean = {key: value for key, value in query.items() if not untrusted(key)}
+    catalog = catalog or api.portal.get_tool("portal_catalog")
+    names = query_names(catalog)
+    clean = {key: _index_value(key, value) for key, value in query.items() if key in names}
+    for key in PAGING:
+        if query.get(key) not in (None, ""):
+            clean[key] = _bounded(key, query[key], MAX_START if key == "b_start" else MAX_ROWS)
+    sort_on = _sort_on(catalog, query.get("sort_on"))
+    if sort_on:
+        clean["sort_on"] = sort_on
+        if _sort_order(query.get("sort_order")):
+            clean["sort_order"] = query["sort_order"]
     if not api.user.has_permission("Access inactive portal content"):
-        clean.pop("show_inactive", None)
         clean["effectiveRange"] = DateTime()
+    elif query.get("show_inactive"):
+        clean["show_inactive"] = True
     text = clean.get("SearchableText")
     if isinstance(text, dict):
         text = text.get("query")
-    if isinstance(text, str):
-        clean["SearchableText"] = text[:MAX_TEXT]
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(part) for part in text)
+    if text is not None:
+        clean["SearchableText"] = str(text)[:MAX_TEXT]
     return clean
+
+
+def _index_value(name, value):
+    """``value`` of index ``name`` with only the options its index reads, each checked."""
+    if isinstance(value, (Mapping, record)):
+        options = {key: value[key] for key in value if key in INDEX_OPTIONS}
+        for key, allowed in INDEX_OPTIONS.items():
+            if key not in options or allowed is None:
+                continue
+            option = options[key]
+            if allowed is int:
+                options[key] = _integer(f"{name}.{key}", option)
+            elif option not in allowed:
+                raise refused(f"{name}.{key}")
+        return options
+    return value
+
+
+def _integer(name, value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise refused(name) from None
+
+
+def _bounded(name, value, highest):
+    """A paging number: an integer from 0, at most ``highest``; a negative one is refused."""
+    number = _integer(name, value)
+    if number < 0:
+        raise refused(name)
+    return min(number, highest)
+
+
+def _sort_on(catalog, value):
+    """``value`` when every index it names can sort, else None (the catalog's order)."""
+    names = value if isinstance(value, (list, tuple)) else [value]
+    if not value or not all(isinstance(name, str) for name in names):
+        return None
+    indexes = catalog._catalog.indexes
+    if all(ISortIndex.providedBy(indexes.get(name)) for name in names):
+        return value
+    return None
+
+
+def _sort_order(value):
+    orders = value if isinstance(value, (list, tuple)) else [value]
+    return bool(value) and all(str(order).lower() in SORT_ORDERS for order in orders)
 
 
 def has_words(text):

@@ -80,6 +80,13 @@ def test_huge_negative_and_strange_numbers_are_refused(form):
     assert next(iter(form)) in str(refused.value.message.mapping["name"])
 
 
+@pytest.mark.parametrize("value", [5, ["web", 5], [["web"]], {"a": "web"}, "web,\x00"])
+def test_filters_of_a_strange_shape_are_refused_not_crashed_on(value):
+    # ZPublisher makes records, numbers and nested lists of ``channel:record``, ``:int``, ``:list``.
+    with pytest.raises(UserError):
+        FeedQuery.from_form({"channel": value})
+
+
 def test_the_deepest_page_and_the_highest_cursor_are_accepted():
     query = FeedQuery.from_form({"page": str(MAX_DEPTH // 200), "size": "200", "since": "0"})
     assert query.page * query.size == MAX_DEPTH and query.since == 0

@@ -20,8 +20,10 @@ ALLOWED = {
 
 
 def _values(form, name):
-    raw = form.get(name, ())
-    raw = [raw] if isinstance(raw, str) else list(raw)
+    raw = form.get(name) or ()
+    raw = [raw] if isinstance(raw, str) else raw
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(part, str) for part in raw):
+        raw = ["?"]  # a record, a number, nested lists: not a value of this filter
     values = tuple(sorted({v.strip() for part in raw for v in part.split(",") if v.strip()}))
     unknown = [v for v in values if v not in ALLOWED[name]]
     if unknown:

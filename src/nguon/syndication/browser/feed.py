@@ -82,7 +82,7 @@ class Feed(BrowserView):
         if since:
             try:
                 return int(changed) <= parsedate_to_datetime(since).timestamp()
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 return False
         return False
 

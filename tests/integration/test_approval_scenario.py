@@ -85,22 +85,28 @@ def test_the_queue_needs_a_login(api_url):
 
 
 def test_emergency_item_is_published_at_once_and_says_so(api_url):
-    editor, approver = tree_user("19786", "editors"), tree_user("19786", "approvers")
+    editor = tree_user("19786", "editors")
+    approver, province = tree_user("19786", "approvers"), tree_user("46", "approvers")
     item = _session(editor).post(f"{api_url}/vn/46/19786", json={
         "@type": "Bulletin", "title": "Khẩn cấp: nước sông Hương lên nhanh",
         "category": "disaster", "priority": "emergency",
         "target_scope": "area", "target_units": ["46"], "channels": ["web", "radio", "board"],
     }).json()["@id"]
-    published = _transition(approver, item, "emergency_publish", comment="Lũ đang lên.")
+    # The ward's approver cannot speak for the whole city, not even in an emergency.
+    refused = _transition(approver, item, "emergency_publish", comment="Lũ đang lên.")
+    assert refused.status_code == 400
+    assert _session(editor).get(item).json()["review_state"] == "draft"
+
+    published = _transition(province, item, "emergency_publish", comment="Lũ đang lên.")
     assert published.status_code == 200 and published.json()["review_state"] == "published"
 
     approval = _session(editor).get(f"{item}/@approval").json()
     assert approval["emergency_procedure"] is True
-    assert approval["skipped_units"] == [{"code": "46", "title": "Thành phố Huế"}]
+    assert approval["skipped_units"] == [{"code": "19786", "title": "Phường Thuận Hóa"}]
     assert [(h["from"], h["to"], h["actor"]) for h in approval["history"]] == [
-        ("draft", "published", approver)]
+        ("draft", "published", province)]
     page = _session(editor).get(item, headers={"Accept": "text/html"}).text
-    assert "Phát hành theo thủ tục khẩn cấp" in page and "Thành phố Huế" in page
+    assert "Phát hành theo thủ tục khẩn cấp" in page and "Phường Thuận Hóa" in page
     assert _session().get(f"{item}/@approval").status_code == 401
     assert "thủ tục khẩn cấp" not in _session().get(item, headers={"Accept": "text/html"}).text
 

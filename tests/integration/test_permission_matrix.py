@@ -1,8 +1,10 @@
 """Every role × unit relation × transition of the approval workflow, allowed or refused.
 
-The expectations below are written from the rules (docs/approval.md), not computed by the
-code under test. An item is written by the editor of its unit and targets the area of the
-unit above, so that its chain is (own unit, parent unit).
+The expectations below are written from the rules (docs/approval.md, docs/security.md), not
+computed by the code under test. An item is written by the editor of its unit and targets the
+area of the unit above, so that its chain is (own unit, parent unit). Its reach is the parent's
+area: so only the parent's approvers may publish it under the emergency procedure, and retract
+or archive it once published (no unit acts beyond its own area).
 """
 from nguon.testing import tree_user
 from nguon.units.importer import find_unit
@@ -43,9 +45,7 @@ ALLOWED = {
         "same": {("submit", "draft"), ("withdraw", "pending_own"), ("revise", "retracted")},
     },
     "approvers": {
-        "same": {("approve", "pending_own"), ("reject", "pending_own"),
-                 ("emergency_publish", "draft"), ("retract", "published"),
-                 ("archive", "published")},
+        "same": {("approve", "pending_own"), ("reject", "pending_own")},
         "parent": {("publish", "waiting_parent"), ("reject", "waiting_parent"),
                    ("emergency_publish", "draft"), ("retract", "published"),
                    ("archive", "published")},
@@ -87,7 +87,7 @@ def _item(unit_code, start):
     _as(tree_user(parent, "approvers"), "publish", item)
     if start == "published":
         return item
-    _as(tree_user(unit_code, "approvers"), "retract", item)
+    _as(tree_user(parent, "approvers"), "retract", item)
     assert start == "retracted"
     return item
 

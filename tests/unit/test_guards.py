@@ -24,9 +24,12 @@ def world(monkeypatch):
     monkeypatch.setattr(guards, "item_unit", lambda item: "unit")
     monkeypatch.setattr(guards, "approving_unit_in_area", lambda item, user_=None: next(
         (code for code, _level in reversed(lineage) if code in user.units), None))
+    item = SimpleNamespace(priority="normal", approved_lineage=[code for code, _level in lineage])
+    monkeypatch.setattr(guards, "approved_area_lineage", lambda item_: item_.approved_lineage)
+    monkeypatch.setattr(guards, "covers", lambda code, item_: code in item_.approved_lineage)
     monkeypatch.setattr(guards.api.user, "has_permission", lambda *a, **k: user.can_edit)
     monkeypatch.setattr(guards.api.user, "get_roles", lambda *a, **k: user.roles)
-    return SimpleNamespace(user=user, state=state, item=SimpleNamespace(priority="normal"))
+    return SimpleNamespace(user=user, state=state, item=item)
 
 
 def test_approve_only_at_the_waiting_unit_and_not_at_the_last_step(world):
@@ -65,6 +68,14 @@ def test_retract_and_archive_for_approvers_of_the_unit_or_above(world):
     assert guards.can_retract(world.item) and guards.can_archive(world.item)
     world.user.units = {"19777"}
     assert not guards.can_retract(world.item)
+
+
+def test_a_commune_cannot_retract_what_its_province_approved_for_the_province(world):
+    world.item.approved_lineage = ["VN", "46"]
+    world.user.units = {"19786"}
+    assert not guards.can_retract(world.item)
+    world.user.units = {"46"}
+    assert guards.can_retract(world.item)
 
 
 def test_submit_needs_a_unit_and_the_right_to_edit(world):

@@ -187,7 +187,10 @@ def _bring_to(item, code, state):
     elif state == "climbing":
         _approve_until(item, ("approved_at_level", "published"))
     elif state == "emergency":
-        with api.env.adopt_user(username=_demo_user(code, "approvers")):
+        # The approver of the unit whose area covers the warning's targets (the top of its
+        # chain) publishes it at once; a commune's approver could not reach its province.
+        acting = ApprovalState(item).chain[-1]
+        with api.env.adopt_user(username=_demo_user(acting, "approvers")):
             api.content.transition(obj=item, transition="emergency_publish")
 
 

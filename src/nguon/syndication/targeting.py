@@ -1,17 +1,20 @@
 """Which units an item reaches, and on which channels.
 
-An item's *reach* is a tuple of ``(unit code, below)`` pairs: the item is for the unit with
-that code, and for every unit under it when ``below`` is true. Its target scope decides:
-
-- ``unit``: its own unit only;
-- ``subtree``: its own unit and every unit under it;
-- ``chosen``: the chosen units (``target_units``), not what is under them;
-- ``area``: the whole area of each chosen unit (the unit and everything under it).
+An item's *reach* is a tuple of ``(unit code, below)`` pairs (``nguon.workflow.scope``): the
+item is for the unit with that code, and for every unit under it when ``below`` is true. What
+is delivered is only ever what its approvers could reach (``nguon.workflow.reach``): an item
+whose targets leave the area of the unit that approved it has no reach at all.
 
 A unit reads an item when a pair names the unit itself, or names one of its ancestors with
 ``below`` set: ``reaches`` checks that from the unit's lineage alone, without the item.
 """
-from nguon.workflow.approval import item_unit
+from nguon.workflow.reach import declared_reach
+from nguon.workflow.reach import deliverable_reach
+
+import logging
+
+
+logger = logging.getLogger("nguon.syndication")
 
 # Channels of the types that have no channel field of their own.
 TYPE_CHANNELS = {
@@ -23,17 +26,13 @@ ITEM_TYPES = ("Bulletin",) + tuple(TYPE_CHANNELS)
 
 
 def reach(item):
-    """The ``(code, below)`` pairs of ``item``; empty for an item outside every unit."""
-    unit = item_unit(item)
-    if unit is None:
-        return ()
-    scope = getattr(item, "target_scope", None) or "unit"
-    chosen = [code for code in getattr(item, "target_units", None) or () if code]
-    if scope == "subtree":
-        return ((unit.code, True),)
-    if scope in ("chosen", "area") and chosen:
-        return tuple(sorted((code, scope == "area") for code in set(chosen)))
-    return ((unit.code, False),)
+    """The ``(code, below)`` pairs ``item`` is delivered to; empty for an item outside every
+    unit, and for one that reaches beyond the area of the unit that approved it."""
+    pairs = deliverable_reach(item)
+    if not pairs and declared_reach(item):
+        logger.warning("withheld %s: its targets leave the area of the unit that approved it",
+                       "/".join(item.getPhysicalPath()))
+    return pairs
 
 
 def reaches(pairs, lineage_codes):

@@ -1,6 +1,9 @@
 """Merge one administrative unit into another, as the 2025 reform merged communes and
 provinces: the surviving unit gets the content, the sub-units, the group members and the
-history; old addresses redirect; the merged unit and its groups are removed."""
+history; old addresses redirect; the merged unit and its groups are removed.
+
+Whatever else names units by code (approval chains, targets, feed subscriptions) lives in the
+layers above; each repairs its own records when it hears :class:`UnitsMerged`."""
 from datetime import datetime
 from nguon import _
 from nguon.errors import UserError
@@ -13,6 +16,9 @@ from plone import api
 from plone.app.redirector.interfaces import IRedirectionStorage
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
+from zope.event import notify
+from zope.interface import implementer
+from zope.interface import Interface
 
 from Acquisition import aq_chain
 from Acquisition import aq_inner
@@ -55,14 +61,26 @@ def _move_members(source, target):
             api.group.delete(groupname=old.getId())
 
 
-def _repoint_waiting_items(source_code, target_code):
-    """Items whose approval chain passes through the merged unit now pass through the target."""
-    from nguon.workflow.approval import ApprovalState
+class IUnitsMerged(Interface):
+    """The unit with code ``source_code`` was merged into ``target`` (already done: the source
+    is gone, what it held is under the target)."""
 
-    for brain in api.content.find(awaiting_unit=source_code, unrestricted=True):
-        state = ApprovalState(brain._unrestrictedGetObject())
-        state.for_update()["chain"] = tuple(target_code if c == source_code else c for c in state.chain)
-        state.item.reindexObject(idxs=["awaiting_unit"])
+
+@implementer(IUnitsMerged)
+class UnitsMerged:
+    def __init__(self, source_code, target):
+        self.source_code = source_code
+        self.target = target
+
+
+def replace_code(codes, source_code, target_code):
+    """``codes`` with the merged unit's code replaced by the target's, without repeats."""
+    replaced = []
+    for code in codes:
+        code = target_code if code == source_code else code
+        if code not in replaced:
+            replaced.append(code)
+    return replaced
 
 
 def merge_units(source, target):
@@ -80,8 +98,8 @@ def merge_units(source, target):
             for unit in _sub_units(moved_child):
                 ensure_unit_groups(unit)  # the units above them changed
     _move_members(source, target)
-    _repoint_waiting_items(source_code, target.code)
     IAnnotations(target).setdefault(MERGES_KEY, PersistentList()).append(record)
     api.content.delete(obj=source, check_linkintegrity=False)
     getUtility(IRedirectionStorage).add(source_path, "/".join(target.getPhysicalPath()))
+    notify(UnitsMerged(source_code, target))
     return moved

@@ -8,7 +8,9 @@ from datetime import datetime
 from nguon.content.unit import IAdministrativeUnit
 from nguon.units.importer import find_unit
 from nguon.workflow.chain import approval_chain
+from nguon.workflow.fingerprint import digests
 from nguon.workflow.policy import active_policy
+from nguon.workflow.scope import reach_pairs
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from types import MappingProxyType
@@ -61,29 +63,27 @@ def facts(item):
     }
 
 
-def target_lineages(item, own_lineage):
-    scope = getattr(item, "target_scope", None) or "unit"
-    if scope in ("unit", "subtree"):
-        return [own_lineage]
-    lineages = []
-    for code in getattr(item, "target_units", None) or ():
-        unit = find_unit(code)
-        if unit is not None:
-            lineages.append(lineage(unit))
-    return lineages or [own_lineage]
+def approval_chain_for(facts, own_lineage, target_codes):
+    """The chain the policy asks for an item with ``facts`` (type, priority, category,
+    target_scope) in the unit of ``own_lineage``, targeting the units ``target_codes``."""
+    rule = active_policy().rule_for(facts)
+    targets = [lineage(unit) for unit in map(find_unit, target_codes or ()) if unit is not None]
+    return approval_chain(rule, own_lineage, targets or [own_lineage])
 
 
 def compute_chain(item):
-    own = lineage(item_unit(item))
-    rule = active_policy().rule_for(facts(item))
-    return approval_chain(rule, own, target_lineages(item, own)), rule.name
+    item_facts, unit = facts(item), item_unit(item)
+    pairs = reach_pairs(item_facts["target_scope"], unit.code, getattr(item, "target_units", None))
+    chain = approval_chain_for(item_facts, lineage(unit), [code for code, _below in pairs])
+    return chain, active_policy().rule_for(item_facts).name
 
 
 class ApprovalState:
     """The approval record kept on an item (in an annotation)."""
 
     EMPTY = MappingProxyType({"chain": (), "step": 0, "rule": "", "approvals": (),
-                              "skipped": (), "emergency": False})
+                              "skipped": (), "emergency": False, "digests": {},
+                              "previous_digests": {}})
 
     def __init__(self, item):
         self.item = item
@@ -129,10 +129,23 @@ class ApprovalState:
     def approvals(self):
         return list(self.data["approvals"])
 
+    @property
+    def digests(self):
+        """Digests of what was submitted (``nguon.workflow.fingerprint``)."""
+        return dict(self.data.get("digests") or {})
+
+    @property
+    def previous_digests(self):
+        """Digests of what the previous, voided approval round had approved."""
+        return dict(self.data.get("previous_digests") or {})
+
     def start(self):
+        """A new approval round for what the item says now; approvals so far are voided."""
         chain, rule = compute_chain(self.item)
+        previous = self.digests if self.approvals else self.previous_digests
         self.for_update().update(chain=chain, step=0, rule=rule, skipped=(), emergency=False,
-                                approvals=PersistentList())
+                                approvals=PersistentList(), digests=digests(self.item),
+                                previous_digests=previous)
 
     def record_approval(self, userid):
         """Called after the approving transition: the step not yet advanced is the one done."""

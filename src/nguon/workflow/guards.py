@@ -7,8 +7,11 @@ Each takes the item and answers for the current user. The workflow definition ca
 - only approvers of the unit the item waits at act on it there (``approve`` while higher
   levels remain, ``publish`` at the last one, ``reject`` at any);
 - nobody approves an item they wrote;
-- an emergency item may be published at once by an approver of its unit or of a unit above;
-- an approver of the item's unit or above retracts and archives;
+- an emergency item may be published at once by an approver of its unit or of a unit above,
+  when every target lies in the area of the unit they approve for (a commune cannot reach its
+  province; ``nguon.workflow.events.enforce_reach`` says why to whoever tries anyway);
+- an approver of the unit that approved the item, or of a unit above it, retracts and
+  archives (a commune cannot withdraw what its province published for the province);
 - Managers and Site Administrators may do everything but approve their own items.
 """
 from AccessControl import ModuleSecurityInfo
@@ -18,6 +21,8 @@ from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import is_author
 from nguon.workflow.approval import is_manager
 from nguon.workflow.approval import item_unit
+from nguon.workflow.reach import approved_area_lineage
+from nguon.workflow.reach import covers
 from plone import api
 
 
@@ -58,13 +63,19 @@ def can_withdraw(item):
 
 
 def can_emergency_publish(item):
+    """An approver of the item's unit or above, for targets inside the area they approve for."""
     if getattr(item, "priority", None) != "emergency" or is_author(item):
         return False
-    return is_manager() or approving_unit_in_area(item) is not None
+    if is_manager():
+        return True
+    acting = approving_unit_in_area(item)
+    return acting is not None and covers(acting, item)
 
 
 def can_retract(item):
-    return is_manager() or approving_unit_in_area(item) is not None
+    """Retracting withdraws the item from its whole reach: only an approver of the unit that
+    approved it (or of a unit above that one) may."""
+    return is_manager() or bool(approver_units() & set(approved_area_lineage(item)))
 
 
 can_archive = can_retract

@@ -95,6 +95,7 @@ def test_emergency_item_is_published_at_once_and_says_so(api_url):
     # The ward's approver cannot speak for the whole city, not even in an emergency.
     refused = _transition(approver, item, "emergency_publish", comment="Lũ đang lên.")
     assert refused.status_code == 400
+    assert "ngoài: Thành phố Huế (46)" in refused.json()["error"]["message"]
     assert _session(editor).get(item).json()["review_state"] == "draft"
 
     published = _transition(province, item, "emergency_publish", comment="Lũ đang lên.")

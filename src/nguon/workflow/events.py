@@ -62,13 +62,9 @@ def enforce_reach(item, event):
                 _refuse(item, ReachError(_(
                     "error_changed_since_submit",
                     default="Mục đã được sửa sau khi gửi duyệt; cần gửi duyệt lại từ đầu.")))
-            refuse_outside(state.chain[-1], declared_reach(item), "error_reach_outside_chain",
-                           "Tin này được duyệt đến ${area}, nên chỉ gửi được trong địa bàn đó; "
-                           "các đơn vị sau nằm ngoài: ${units}.")
+            refuse_outside(state.chain[-1], declared_reach(item))
         elif transition == "emergency_publish":
-            refuse_outside(emergency_unit(item), declared_reach(item), "error_reach_emergency",
-                           "Quy trình khẩn cấp chỉ phát hành trong địa bàn của đơn vị bạn duyệt "
-                           "(${area}); các đơn vị sau nằm ngoài: ${units}.")
+            refuse_outside(emergency_unit(item), declared_reach(item), "emergency")
     except ReachError as error:
         _refuse(item, error)
 

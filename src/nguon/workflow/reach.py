@@ -91,10 +91,22 @@ def _titles(codes):
     return ", ".join(titles)
 
 
-def refuse_outside(area_code, pairs, message_id, default):
+# Why targets are refused, by who refuses them: the policy's chain, or the emergency procedure.
+OUTSIDE_MESSAGES = {
+    "chain": ("error_reach_outside_chain",
+              "Tin này được duyệt đến ${area}, nên chỉ gửi được trong địa bàn đó; "
+              "các đơn vị sau nằm ngoài: ${units}."),
+    "emergency": ("error_reach_emergency",
+                  "Quy trình khẩn cấp chỉ phát hành trong địa bàn của đơn vị bạn duyệt "
+                  "(${area}); các đơn vị sau nằm ngoài: ${units}."),
+}
+
+
+def refuse_outside(area_code, pairs, why="chain"):
     """Raise :class:`ReachError` naming the targets outside ``area_code``'s area."""
     outside = outside_area(area_code, pairs)
     if outside:
+        message_id, default = OUTSIDE_MESSAGES[why]
         raise ReachError(_(message_id, default=default, mapping={
             "area": _titles([area_code]), "units": _titles(outside)}))
 
@@ -113,9 +125,7 @@ def check_proposal(portal_type, facts, unit):
                            mapping={"codes": ", ".join(unknown)}))
     chain = approval_chain_for({**facts, "type": portal_type, "target_scope": scope},
                                lineage(unit), [code for code, _below in pairs])
-    refuse_outside(chain[-1], pairs, "error_reach_outside_chain",
-                   "Tin này được duyệt đến ${area}, nên chỉ gửi được trong địa bàn đó; "
-                   "các đơn vị sau nằm ngoài: ${units}.")
+    refuse_outside(chain[-1], pairs)
     return chain
 
 

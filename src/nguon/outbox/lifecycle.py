@@ -6,6 +6,8 @@ scripts never fire it, so they deliver explicitly (``nguon.outbox.worker.drain``
 without the threads (a second instance on ZEO/RelStorage may keep them on: deliveries are
 idempotent).
 """
+from functools import partial
+from nguon.outbox.worker import consumers
 from nguon.outbox.worker import Worker
 
 import atexit
@@ -29,4 +31,6 @@ def start_thread(factory):
 
 
 def start_worker(event):
-    start_thread(Worker)
+    """One delivery thread per outbox consumer: a slow one never holds up the others."""
+    for name, _consumer in consumers():
+        start_thread(partial(Worker, names=(name,)))

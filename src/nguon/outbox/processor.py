@@ -16,7 +16,33 @@ from zope.interface import implementer
 import threading
 
 
-WAKE = threading.Event()  # set after every commit that recorded something
+class Wakeup:
+    """A signal that wakes every thread listening to it: each listener has its own
+    ``threading.Event``, so that one waking thread clearing its event never hides the
+    signal from the others."""
+
+    def __init__(self):
+        self._events = []
+        self._lock = threading.Lock()
+
+    def listener(self):
+        event = threading.Event()
+        with self._lock:
+            self._events.append(event)
+        return event
+
+    def forget(self, event):
+        with self._lock:
+            self._events.remove(event)
+
+    def set(self):
+        with self._lock:
+            events = list(self._events)
+        for event in events:
+            event.set()
+
+
+WAKE = Wakeup()  # set after every commit that recorded something
 
 
 @implementer(IIndexQueueProcessor)

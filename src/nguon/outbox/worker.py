@@ -1,9 +1,10 @@
 """Hand pending changes to their consumers, and forget them only once taken.
 
 ``deliver_pending`` does one round for one site inside the caller's transaction (tests and the
-``nguon-search`` command call it directly). ``Worker`` runs rounds in a thread of the Zope
-process with its own ZODB connection: it is woken by every commit that recorded a change (and
-polls every second for changes committed by other processes), backs off while a channel is
+``nguon-search`` command call it directly). A ``Worker`` runs rounds in a thread of the Zope
+process with its own ZODB connection, one thread per consumer (``lifecycle``), so that no
+consumer waits for another: it is woken by every commit that recorded a change (and polls
+every second for changes committed by other processes), backs off while its channel is
 down, and retries a round that hit a ZODB conflict.
 """
 from nguon.outbox.backoff import Backoff
@@ -95,18 +96,25 @@ def consumers(names=None):
 
 
 class Worker(DeliveryThread):
-    """The outbox delivery thread of a Zope process."""
+    """An outbox delivery thread of a Zope process, for the consumers ``names`` (all when
+    None). The process runs one per consumer (``lifecycle.start_worker``): each consumer has its own
+    thread, connection, rounds and back-off, so a slow one (the radio audio's speech
+    synthesis) never keeps a retraction waiting in the change log, Solr or anywhere else."""
 
-    wake = WAKE
-    title = "outbox worker"
-
-    def __init__(self, db, poll_seconds=1.0):
+    def __init__(self, db, poll_seconds=1.0, names=None):
+        self.names = names
+        self.title = "outbox worker" + (f" {'-'.join(names)}" if names else "")
+        self.wake = WAKE.listener()
         super().__init__(db, poll_seconds)
         self.backoffs = {}
 
+    def stop(self, timeout=5):
+        super().stop(timeout)
+        WAKE.forget(self.wake)
+
     def work(self, tm, site):
         busy = False
-        for name, consumer in consumers():
+        for name, consumer in consumers(self.names):
             busy |= self._deliver(tm, site, name, consumer)
         return busy
 
@@ -130,3 +138,4 @@ class Worker(DeliveryThread):
         if backoff.succeeded():
             logger.warning("%s available again, delivering what was kept", name)
         return result.delivered > 0  # refused items are offered again at the next poll, not at once
+

@@ -137,6 +137,7 @@ async def player(port, base_path, token, state, interval, stop):
     """One kiosk: poll the playlist every ``interval`` s; fetch the emergency's slide."""
     etag = None
     connection = {}
+    board = f"X-Board-Token: {token}\r\n"  # a token never travels in a URL
 
     async def get(path, headers=""):
         for attempt in (1, 2):  # the server may close an idle keep-alive connection
@@ -165,14 +166,14 @@ async def player(port, base_path, token, state, interval, stop):
             return status, fields.get("etag"), body
 
     while not stop.is_set():
-        status, new_etag, body = await get(f"{base_path}/@@board-playlist?token={token}",
-                                           f"If-None-Match: {etag}\r\n" if etag else "")
+        status, new_etag, body = await get(f"{base_path}/@@board-playlist",
+                                           board + (f"If-None-Match: {etag}\r\n" if etag else ""))
         if status == 200:
             etag = new_etag
             data = json.loads(body)
             if data["emergency"] and state.get(token) is None and state.get("armed"):
                 uid = data["slides"][0]["uid"]
-                slide_status, _e, png = await get(f"{base_path}/@@board-slide/{uid}?token={token}")
+                slide_status, _e, png = await get(f"{base_path}/@@board-slide/{uid}", board)
                 if slide_status == 200 and png:
                     state[token] = time.time()
         try:

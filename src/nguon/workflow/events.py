@@ -80,11 +80,17 @@ def reapprove_on_change(item, event):
     state = ApprovalState(item)
     if current not in WAITING_STATES + ("published",) or digests(item) == state.digests:
         return
-    comment = translate(_("history_reapproval", default="Đã sửa ${fields}: cần duyệt lại.",
-                          mapping={"fields": ", ".join(changed_fields(state.digests, digests(item)))}),
-                        context=getattr(item, "REQUEST", None))
-    state.start()
-    _set_state(item, "pending", "reapprove", comment)
+    require_reapproval(item, _("history_reapproval", default="Đã sửa ${fields}: cần duyệt lại.",
+                               mapping={"fields": ", ".join(changed_fields(state.digests, digests(item)))}))
+
+
+def require_reapproval(item, reason):
+    """A new approval round for ``item`` as it is now: its chain recomputed, the item waits
+    at the first unit of it (a published item leaves every channel meanwhile); ``reason``
+    (an i18n message) goes into its history."""
+    ApprovalState(item).start()
+    _set_state(item, "pending", "reapprove",
+               translate(reason, context=getattr(item, "REQUEST", None)))
     item.reindexObject(idxs=list(REINDEX) + ["allowedRolesAndUsers"])
 
 

@@ -42,7 +42,7 @@ def approved_fields(item):
     """Names of the fields an approver approves on ``item``."""
     names = []
     for schema in iterSchemata(item):
-        names.extend(name for name in schema.names() if name not in BOOKKEEPING)
+        names.extend(name for name in schema.names(all=True) if name not in BOOKKEEPING)
     return sorted(set(names))
 
 

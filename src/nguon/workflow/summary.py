@@ -5,6 +5,8 @@ from nguon.workflow.approval import review_state
 from nguon.workflow.audit import audit_trail
 from nguon.workflow.audit import last_rejection
 from nguon.workflow.events import WORKFLOW_ID
+from nguon.workflow.fingerprint import changed_fields
+from nguon.workflow.fingerprint import digests
 from plone import api
 from Products.CMFCore.utils import getToolByName
 
@@ -38,6 +40,9 @@ def approval_summary(item):
         "approvals": [{**approval, "unit": _unit(approval["unit"])} for approval in state.approvals],
         "emergency_procedure": state.emergency,
         "skipped_units": [_unit(code) for code in state.skipped],
+        # What changed since the approval round an edit voided: the approver's version diff.
+        "changed_since_last_approval": (changed_fields(state.previous_digests, digests(item))
+                                        if state.previous_digests else []),
         "last_rejection": last_rejection(item),
         "history": audit_trail(item),
     }

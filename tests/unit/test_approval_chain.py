@@ -1,4 +1,6 @@
 """The approval chain for every shape of the unit tree, and the shipped policy's defaults."""
+from hypothesis import given
+from hypothesis import strategies as st
 from nguon.workflow.chain import approval_chain
 from nguon.workflow.policy import load
 from nguon.workflow.policy import Rule
@@ -76,3 +78,33 @@ def test_shipped_policy_defaults(facts, expected):
     lineage = [CENTRAL, HUE, THUAN_HOA]
     targets = [[CENTRAL, HUE]] if facts["target_scope"] == "area" else [lineage]
     assert approval_chain(rule, lineage, targets) == expected
+
+
+# Random trees: every unit's lineage is its parent's plus itself; levels come from depth.
+LEVELS = ("central", "province", "district", "commune", "village")
+
+
+@st.composite
+def trees_with_an_item(draw):
+    lineages = [[("U0", "central")]]
+    for index in range(1, draw(st.integers(min_value=1, max_value=30))):
+        parent = draw(st.sampled_from([lin for lin in lineages if len(lin) < len(LEVELS)]))
+        lineages.append(parent + [(f"U{index}", LEVELS[len(parent)])])
+    own = draw(st.sampled_from(lineages))
+    targets = draw(st.lists(st.sampled_from(lineages), min_size=1, max_size=4))
+    rule = Rule(name="r", approve=draw(st.sampled_from(("own", "up-to-target"))),
+                at_least=draw(st.one_of(st.none(), st.sampled_from(LEVELS))))
+    return rule, own, targets
+
+
+@given(trees_with_an_item())
+def test_the_top_of_an_up_to_target_chain_covers_every_target(case):
+    rule, own, targets = case
+    chain = approval_chain(rule, own, targets)
+    assert chain[0] == own[-1][0]  # the item's own unit approves first
+    assert list(chain) == [code for code, _level in reversed(own)][:len(chain)]  # upward only
+    if rule.approve == "up-to-target":
+        # The last approver's area holds every target: its code is in each target's lineage.
+        assert all(chain[-1] in {code for code, _level in target} for target in targets)
+    elif rule.at_least is None:
+        assert chain == (own[-1][0],)  # "own": nobody else, so targets must stay inside it

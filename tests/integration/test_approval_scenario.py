@@ -124,3 +124,28 @@ def test_the_author_reads_why_an_item_was_sent_back(api_url):
     assert approval["last_rejection"]["comment"] == "Sai mức phí năm 2027."
     page = _session(editor).get(item, headers={"Accept": "text/html"}).text
     assert "Lý do bị trả lại" in page and "Sai mức phí năm 2027." in page
+
+
+def test_targets_beyond_the_reach_of_the_chain_are_refused_at_save(api_url):
+    editor = tree_user("19786", "editors")
+    # "approve: own" documents are approved by the ward alone: they cannot go to the city.
+    refused = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "LegalDocument", "title": "Quyết định thử", "category": "local-directive",
+        "target_scope": "area", "target_units": ["46"],
+    })
+    assert refused.status_code == 400
+    assert "nằm ngoài: Thành phố Huế (46)" in refused.json()["message"]
+    unknown = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "Bulletin", "title": "Thông báo", "category": "health", "channels": ["web"],
+        "target_scope": "chosen", "target_units": ["00000"],
+    })
+    assert unknown.status_code == 400 and "mã 00000" in unknown.json()["message"]
+    assert _session(editor).get(f"{api_url}/vn/46/19786/@search?portal_type=LegalDocument"
+                                ).json()["items_total"] == 0  # nothing was saved
+    # Editing does the same check, with the stored fields the request does not send.
+    item = _session(editor).post(f"{api_url}/vn/46/19786", json={
+        "@type": "Bulletin", "title": "Thông báo", "category": "health", "channels": ["web"],
+    }).json()["@id"]
+    patched = _session(editor).patch(item, json={"target_scope": "chosen", "target_units": ["99"]})
+    assert patched.status_code == 400 and "mã 99" in patched.json()["message"]
+    assert _session(editor).get(item).json()["target_scope"]["token"] == "unit"

@@ -13,6 +13,7 @@ message. Solr's answer is then checked against the catalog with the user's own f
 document Solr still holds for an item that was retracted, expired or deleted is never shown.
 """
 from collections.abc import Mapping
+from datetime import date
 from DateTime import DateTime
 from nguon import _
 from plone import api
@@ -30,6 +31,8 @@ MAX_TEXT = 200
 MAX_ROWS = 1000  # collective.solr's max_results: the most rows one search asks Solr for
 MAX_START = 10_000
 PAGING = ("b_start", "b_size", "sort_limit")
+SOLR_PARAMETERS = ("fq", "fl", "facet", "hl", "bq", "d", "pt", "sfield", "core", "request_handler")
+DATE_INDEXES = ("DateIndex", "DateRangeIndex", "DateRecurringIndex")
 SORT_ORDERS = ("ascending", "descending", "reverse")
 INDEX_OPTIONS = {
     "query": None,
@@ -41,6 +44,11 @@ INDEX_OPTIONS = {
     "navtree_start": int,
 }
 logger = logging.getLogger("nguon.search")
+
+
+def is_solr_parameter(key):
+    """True for a key collective.solr would send to Solr as a parameter of its own."""
+    return key in SOLR_PARAMETERS or key.startswith(("facet.", "facet_", "hl."))
 
 
 def refused(name):
@@ -62,10 +70,10 @@ def sanitized(query, catalog=None):
     """A copy of the catalog ``query`` safe to hand to collective.solr."""
     catalog = catalog or api.portal.get_tool("portal_catalog")
     names = query_names(catalog)
-    clean = {key: _index_value(key, value) for key, value in query.items() if key in names}
+    clean = {key: _index_value(catalog, key, value) for key, value in query.items() if key in names}
     for key in PAGING:
         if query.get(key) not in (None, ""):
-            clean[key] = _bounded(key, query[key], MAX_START if key == "b_start" else MAX_ROWS)
+            clean[key] = bounded(key, query[key], MAX_START if key == "b_start" else MAX_ROWS)
     sort_on = _sort_on(catalog, query.get("sort_on"))
     if sort_on:
         clean["sort_on"] = sort_on
@@ -85,8 +93,11 @@ def sanitized(query, catalog=None):
     return clean
 
 
-def _index_value(name, value):
+def _index_value(catalog, name, value):
     """``value`` of index ``name`` with only the options its index reads, each checked."""
+    index = catalog._catalog.indexes.get(name)
+    if getattr(index, "meta_type", None) in DATE_INDEXES:
+        check_dates(name, value.get("query") if isinstance(value, (Mapping, record)) else value)
     if isinstance(value, (Mapping, record)):
         options = {key: value[key] for key in value if key in INDEX_OPTIONS}
         for key, allowed in INDEX_OPTIONS.items():
@@ -101,6 +112,17 @@ def _index_value(name, value):
     return value
 
 
+def check_dates(name, value):
+    """Refuse a date index's query that holds something other than dates."""
+    for one in value if isinstance(value, (list, tuple)) else [value]:
+        if one is None or isinstance(one, (DateTime, date)):
+            continue
+        try:
+            DateTime(str(one))
+        except Exception:  # DateTime raises its own SyntaxError, TimeError, DateError, …
+            raise refused(name) from None
+
+
 def _integer(name, value):
     try:
         return int(value)
@@ -108,7 +130,7 @@ def _integer(name, value):
         raise refused(name) from None
 
 
-def _bounded(name, value, highest):
+def bounded(name, value, highest):
     """A paging number: an integer from 0, at most ``highest``; a negative one is refused."""
     number = _integer(name, value)
     if number < 0:

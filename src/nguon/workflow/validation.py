@@ -37,14 +37,16 @@ class ReachValidator(InvariantsValidator):
         errors = super().validateObject(data)
         if not self.schema.isOrExtends(IDistributed):
             return errors
-        unit = nearest_unit(self.context)
+        # Add forms validate without a content object: the form's context is the container.
+        context = self.context if self.context is not None else getattr(self.view, "context", None)
+        unit = nearest_unit(context) if context is not None else None
         try:
             facts = {name: getattr(data, name) for name in FACTS}
         except (NoInputData, AttributeError):
             return errors
         if unit is None:
             return errors
-        portal_type = getattr(self.view, "portal_type", None) or self.context.portal_type
+        portal_type = getattr(self.view, "portal_type", None) or context.portal_type
         try:
             check_proposal(portal_type, facts, unit)
         except ReachError as error:

@@ -27,6 +27,7 @@ setup(
         "plone.api",
         "plone.restapi",
         "collective.solr",
+        "collective.monkeypatcher",
         "cryptography",
         "python-dateutil",
         "ftw.upgrade",

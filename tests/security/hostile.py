@@ -1,8 +1,9 @@
 """Hostile requests for the anonymous fuzz run: every parameter name the search stack and the
 feeds read, filled with values meant to break parsers, widen queries or crash renderers.
 
-ZPublisher's converters that can fail (``b_start:int=abc``, ``…:date=abc``) are left out: Zope
-answers their failure with a 500 on every URL of every site, before any of nguon's code runs.
+ZPublisher's converters that can fail (``b_start:int=abc``, ``…:date=abc``) are in too: Zope
+let their failure escape as a 500 on every URL, before any view runs; nguon makes it a 400
+(``nguon.compat.form_values``).
 
 Requests are drawn from a ``random.Random`` with a fixed seed, so a failing request is the same
 on every run (its URL is in the failure message)."""
@@ -28,7 +29,8 @@ CATALOG_OPTIONS = (
     "show_inactive", "metadata_fields", "fullobjects", "use_site_search_settings",
     "path.query", "path.depth", "effective.query", "effective.range", "created.query",
     "created.range", "Subject.operator", "portal_type.not", "SearchableText:list",
-    "sort_on:tokens", "path.depth:record", "created.query:record",
+    "sort_on:tokens", "path.depth:record", "created.query:record", "b_start:int",
+    "b_size:long", "effective:date", "start:float", "created.query:record:date",
 )
 FEED_PARAMETERS = ("since", "page", "size", "channel", "category", "priority")
 HOSTILE_VALUES = (

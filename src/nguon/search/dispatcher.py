@@ -13,7 +13,6 @@ from collective.solr.exceptions import SolrConnectionException
 from collective.solr.interfaces import ISearchDispatcher
 from nguon.search import client
 from nguon.search import guard
-from nguon.search import patches  # noqa: F401 -- portal_catalog stays unpublishable
 from nguon.search.health import HEALTH
 from plone.base.interfaces import IPloneCatalogTool
 from ZTUtils.Lazy import LazyCat

@@ -105,11 +105,6 @@ class SearchRequest:
             facets=_single(form.get("facets")) not in ("0", "false", "no"),
         )
 
-    def with_changes(self, **changes):
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "filters"}
-        values.update(changes)
-        return SearchRequest(**values)
-
 
 def clean_text(text):
     """Letters, digits, spaces and balanced double quotes; NFC; lower case (so that AND, OR,

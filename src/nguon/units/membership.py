@@ -2,21 +2,16 @@
 (permission "nguon: Manage unit members", held through the UnitAdmin role)."""
 from nguon import _
 from nguon.errors import UserError
-from nguon.units.groups import group_id
+from nguon.units.tree import group_id
 from nguon.units.groups import OWN_ROLES
 from plone import api
 
 
-MANAGE_PERMISSION = "nguon: Manage unit members"
 KINDS = tuple(OWN_ROLES)
 
 
 class MembershipError(UserError):
     """A membership change that cannot be made."""
-
-
-def can_manage(unit):
-    return api.user.has_permission(MANAGE_PERMISSION, obj=unit)
 
 
 def _check_kind(kind):

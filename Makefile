@@ -5,15 +5,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test install system-packages translations test-fast clean-instance
+.PHONY: start test lint format install system-packages translations test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
 	@$(BIN)/nguon-start
 
-## make test: install what is missing, then run the whole test suite.
+## make test: install what is missing, check lint and format, then run the whole test suite.
 test: install
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make lint: what CI refuses (ruff lint and format, whitespace); settings in pyproject.toml.
+LINT_PATHS := src tests scripts setup.py
+lint: $(INSTALLED)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/python scripts/check_text_files.py
+	@$(BIN)/towncrier build --draft --version check >/dev/null
+
+## make format: rewrite the code the way `make lint` wants it (imports, format, whitespace).
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/python scripts/check_text_files.py --fix
 
 ## make test-fast: the suite without the slow tests (buildout, full start/stop cycles).
 test-fast: install

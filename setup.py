@@ -39,11 +39,20 @@ setup(
         "requests",
         "setuptools>=75,<82",
         "vietnam-provinces",
-        "python-gettext",
+        "polib",
         "waitress",
     ],
     extras_require={
+        # make lint: ruff (lint and format), pre-commit, towncrier (news/ -> CHANGES.md).
+        "lint": [
+            "ruff",
+            "pre-commit",
+            "towncrier",
+        ],
         "test": [
+            "ruff",
+            "pre-commit",
+            "towncrier",
             "pytest",
             "pytest-plone",
             "plone.app.testing",

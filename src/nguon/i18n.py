@@ -5,14 +5,14 @@ Messages are written ``_("msgid", default="Vietnamese text")`` in Python, as
 text of ``i18n:translate`` elements or ``i18n:attributes`` in the profiles' XML (GenericSetup
 uses the text as msgid).
 ``nguon-compile-translations`` turns every ``locales/*/LC_MESSAGES/nguon.po`` into ``.mo``;
-a catalogue with a syntax error stops it with the file named.
+a catalogue with a syntax error stops it with the file named. Catalogues are read, written
+and compiled with polib.
 """
 from pathlib import Path
-from pythongettext.msgfmt import Msgfmt
-from pythongettext.msgfmt import PoSyntaxError
 
 import ast
 import json
+import polib
 import sys
 import xml.etree.ElementTree as ElementTree
 
@@ -67,52 +67,33 @@ def used_messages():
     return {**profile_messages(), **template_messages(), **python_messages()}
 
 
-def _unquote(token):
-    return ast.literal_eval(token)
-
-
 def read_po(path):
     """{msgid: msgstr} of a .po file (plain entries; no plurals or contexts are used here)."""
-    entries, current, key = {}, {}, None
-    for line in [*Path(path).read_text(encoding="utf-8").splitlines(), ""]:
-        line = line.strip()
-        if line.startswith(("msgid ", "msgstr ")):
-            key, _sep, value = line.partition(" ")
-            current[key] = _unquote(value)
-        elif line.startswith('"') and key:
-            current[key] += _unquote(line)
-        elif not line:
-            if current.get("msgid"):
-                entries[current["msgid"]] = current.get("msgstr", "")
-            current, key = {}, None
-    return entries
+    return {entry.msgid: entry.msgstr for entry in polib.pofile(str(path)) if not entry.obsolete}
 
 
-PO_HEADER = """msgid ""
-msgstr ""
-"Project-Id-Version: nguon\\n"
-"MIME-Version: 1.0\\n"
-"Content-Type: text/plain; charset=utf-8\\n"
-"Content-Transfer-Encoding: 8bit\\n"
-"Plural-Forms: nplurals=1; plural=0;\\n"
-"Language-Code: {language}\\n"
-"Domain: nguon\\n"
-
-"""
-
-
-def _quote(text):
-    return json.dumps(text, ensure_ascii=False)
+METADATA = {
+    "Project-Id-Version": "nguon",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Transfer-Encoding": "8bit",
+    "Plural-Forms": "nplurals=1; plural=0;",
+    "Language-Code": None,
+    "Domain": DOMAIN,
+}
 
 
 def write_po(path, language, entries, defaults):
-    """Write a catalogue: ``entries`` {msgid: msgstr}, in the order of ``defaults``."""
-    parts = [PO_HEADER.format(language=language)]
+    """Write a catalogue: ``entries`` {msgid: msgstr}, in the order of ``defaults``; a default
+    that differs from its msgid is kept as the ``#. Default:`` comment, as i18ndude writes it.
+    Lines are not wrapped (one line per msgid, so that appends and diffs stay small)."""
+    catalogue = polib.POFile(wrapwidth=0)
+    catalogue.header = "The nguon domain, written by nguon-i18n-sync from the code: translate msgstr only."
+    catalogue.metadata = {**METADATA, "Language-Code": language}
     for msgid, default in defaults.items():
-        if default != msgid:
-            parts.append(f"#. Default: {_quote(default)}\n")
-        parts.append(f"msgid {_quote(msgid)}\nmsgstr {_quote(entries.get(msgid, ''))}\n\n")
-    Path(path).write_text("".join(parts), encoding="utf-8")
+        comment = f"Default: {json.dumps(default, ensure_ascii=False)}" if default != msgid else ""
+        catalogue.append(polib.POEntry(msgid=msgid, msgstr=entries.get(msgid, ""), comment=comment))
+    catalogue.save(str(path))
 
 
 def sync_command():
@@ -144,12 +125,11 @@ def compile_all():
     written = []
     for po in catalogues():
         try:
-            with open(po, "rb") as source:
-                compiled = Msgfmt(source, DOMAIN).get()
-        except PoSyntaxError as error:
-            raise SystemExit(f"nguon: LỖI: {po}: {error.msg}") from None
+            catalogue = polib.pofile(str(po))
+        except OSError as error:  # polib's syntax errors, with the line
+            raise SystemExit(f"nguon: LỖI: {po}: {error}") from None
         mo = po.with_suffix(".mo")
-        mo.write_bytes(compiled)
+        catalogue.save_as_mofile(str(mo))
         written.append(mo)
     return written
 

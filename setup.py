@@ -37,6 +37,7 @@ setup(
         "python-docx",
         "PyYAML",
         "requests",
+        "tqdm",
         "setuptools>=75,<82",
         "vietnam-provinces",
         "polib",
@@ -74,6 +75,7 @@ setup(
             "nguon-sync = nguon.sync.cli:main",
             "nguon-station = nguon.station.cli:main",
             "nguon-radio-keys = nguon.radio.cli:main",
+            "nguon-outbox = nguon.outbox.cli:main",
         ],
     },
 )

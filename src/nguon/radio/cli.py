@@ -13,10 +13,10 @@ instance's database directly (run it from the project folder, with the site stop
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from nguon.instance.offline import offline_site
 from nguon.instance.settings import ConfigurationError
 from nguon.instance.settings import from_environment
 from nguon.radio import keys
-from nguon.units.cli import _site
 
 import argparse
 import sys
@@ -73,8 +73,8 @@ def rotate(site, arguments, now=None):
 def main(argv=None):
     arguments = _parser().parse_args(argv)
     try:
-        site = _site(from_environment())
-        (show if arguments.command == "show" else rotate)(site, arguments)
+        with offline_site(from_environment(), log_as="nguon-radio-keys") as site:
+            (show if arguments.command == "show" else rotate)(site, arguments)
     except ConfigurationError as error:
         print(f"nguon: LỖI: {error}", file=sys.stderr)
         return 2

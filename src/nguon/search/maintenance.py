@@ -73,3 +73,8 @@ def sync_at_start(portal):
     except client.SolrError as error:
         logger.warning("Solr did not answer at start (%s): every item is queued for it", error)
         queue_catalog(portal)
+
+
+def sync_when_the_site_starts(event):
+    """``nguon-start`` set the site up (``nguon.instance.events.ISiteStarting``)."""
+    sync_at_start(event.site)

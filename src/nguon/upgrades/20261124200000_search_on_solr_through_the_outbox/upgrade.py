@@ -12,7 +12,7 @@ class SearchOnSolrThroughTheOutbox(UpgradeStep):
     For sites made before nguon searched on Solr. The GenericSetup files beside this module are
     what nguon:default gained then: collective.solr's indexing processor removed (the outbox
     indexes instead), collective.solr's settings (all but ``active``: every start switches it
-    on and queues a sync, ``nguon.instance.site.apply_solr_address``), the catalog indexes the
+    on and queues a sync, ``nguon.instance.offline.point_at_solr``), the catalog indexes the
     citizen search filters on when Solr is down, and the link to the citizen search page.
     The new indexes are filled from the existing items, and the outbox gets the pending sets
     of the registered consumers, as a new site does (``nguon.setuphandlers.post_install``).

@@ -59,9 +59,9 @@ class NguonTreeLayer(PloneSandboxLayer):
             self.build_tree(portal)
 
     def build_tree(self, portal):
-        from nguon.units.groups import group_id
+        from nguon.units.tree import group_id
         from nguon.units.groups import OWN_ROLES
-        from nguon.units.importer import find_unit
+        from nguon.units.tree import find_unit
         from nguon.units.importer import sync_unit
         from nguon.units.official import OfficialUnit
         from plone import api

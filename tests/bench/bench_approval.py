@@ -256,7 +256,7 @@ def add_stock_type(site):
 
 def create_users(unit_codes):
     """One approver per unit (member of its approvers group) and a stock reviewer."""
-    from nguon.units.groups import group_id
+    from nguon.units.tree import group_id
     from plone import api
 
     import transaction

@@ -99,8 +99,8 @@ def rendering(seconds):
 
 def build(root, boards=100):
     from nguon.devices import issue
-    from nguon.units.groups import group_id
-    from nguon.units.importer import UNIT_TYPE
+    from nguon.units.tree import group_id
+    from nguon.units.tree import UNIT_TYPE
     from plone import api
 
     import transaction

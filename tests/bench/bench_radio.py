@@ -124,8 +124,8 @@ def build(root):
     """Units, a station per commune with its token, radio items, their audio prepared."""
     from nguon.outbox.worker import drain
     from nguon.radio import credentials
-    from nguon.units.groups import group_id
-    from nguon.units.importer import UNIT_TYPE
+    from nguon.units.tree import group_id
+    from nguon.units.tree import UNIT_TYPE
     from plone import api
 
     import transaction

@@ -205,7 +205,7 @@ def switch_off_versioning(site):
 
 def unit_paths(site):
     """Official code -> physical path of every unit."""
-    from nguon.units.importer import UNIT_TYPE
+    from nguon.units.tree import UNIT_TYPE
 
     return {brain.unit_code: brain.getPath()
             for brain in site.portal_catalog.unrestrictedSearchResults(portal_type=UNIT_TYPE)}

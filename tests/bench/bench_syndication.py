@@ -77,8 +77,8 @@ STATIC_CANDIDATES = ("++plone++static/plone-logo.svg", "++plone++static/favicon.
 def build(root):
     """Site, units, central users and published items, delivered to the change log."""
     from nguon.outbox.worker import drain
-    from nguon.units.groups import group_id
-    from nguon.units.importer import UNIT_TYPE
+    from nguon.units.tree import group_id
+    from nguon.units.tree import UNIT_TYPE
     from plone import api
 
     import transaction

@@ -1,6 +1,6 @@
 """The "awaiting my approval" page lists what waits for the approver, oldest first."""
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.queue import approval_queue
 from plone import api
 from zope.interface import alsoProvides

@@ -13,7 +13,7 @@ from io import BytesIO
 from nguon.interfaces import INguonLayer
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from plone import api
 from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile

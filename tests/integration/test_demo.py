@@ -1,8 +1,8 @@
 """The demo profile: the real unit tree of two provinces, users per level, realistic items."""
 from nguon.demo.items import DEMO_ITEMS
 from nguon.demo.users import DEMO_USERS
-from nguon.units.groups import group_id
-from nguon.units.importer import find_unit
+from nguon.units.tree import group_id
+from nguon.units.tree import find_unit
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles

@@ -1,6 +1,6 @@
 """Every transition is audited in the workflow history and saved as a version, with a diff."""
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.audit import audit_trail
 from plone import api
 from zope.event import notify

@@ -1,7 +1,7 @@
 """Expired and not-yet-effective items stay hidden from anonymous search, whatever the query."""
 from DateTime import DateTime
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from plone import api
 
 import requests

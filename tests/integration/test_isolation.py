@@ -1,5 +1,5 @@
 """Each layer sees its own database: the demo's units never leak into the tree layer."""
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from plone import api
 
 

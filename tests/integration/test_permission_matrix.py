@@ -7,7 +7,7 @@ area: so only the parent's approvers may publish it under the emergency procedur
 or archive it once published (no unit acts beyond its own area).
 """
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from plone import api
 from plone.api.exc import InvalidParameterError
 from Products.CMFCore.WorkflowCore import WorkflowException

@@ -6,7 +6,7 @@ from nguon.syndication import targeting
 from nguon.syndication.store import storage
 from nguon.syndication.subscriptions import Subscription
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.units.merge import merge_units
 from nguon.workflow.approval import ApprovalState
 from nguon.workflow.reach import check_item

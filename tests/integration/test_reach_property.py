@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from nguon.syndication import targeting
 from nguon.testing import TREE
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import find_unit
+from nguon.units.tree import lineage
 from plone import api
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent

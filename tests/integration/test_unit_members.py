@@ -69,7 +69,7 @@ def test_bad_requests_say_what_is_wrong(units_url, body, message):
 
 def test_the_members_page_adds_a_member_with_a_csrf_token(tree):
     from nguon.interfaces import INguonLayer
-    from nguon.units.importer import find_unit
+    from nguon.units.tree import find_unit
     from plone.protect import createToken
     from zope.interface import alsoProvides
 

@@ -1,6 +1,6 @@
 """Merging units keeps content, members, history and old addresses."""
 from nguon.testing import tree_user
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.units.merge import merge_units
 from nguon.units.merge import merged_from
 from nguon.units.merge import MergeError

@@ -1,6 +1,6 @@
 """The units control panel re-syncs provinces from the official list and merges units."""
 from nguon.interfaces import INguonLayer
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from plone import api
 from plone.protect import createToken
 from Products.statusmessages.interfaces import IStatusMessage

@@ -6,7 +6,7 @@ from datetime import timedelta
 from nguon.radio import audio
 from nguon.radio import playlist
 from nguon.radio import signing
-from nguon.radio import slots
+from nguon.content import slots
 from nguon.radio import speech
 from nguon.radio import tts
 

@@ -8,13 +8,13 @@ include now are shown: priority items twice in a rotation (at its start and its 
 normal ones once, newest first; outside opening hours the board is dark. Date ranges are the
 items' own effective and expiry dates.
 """
-from nguon.radio.slots import in_quiet_hours
-from nguon.radio.slots import parse_time
+from nguon.content.slots import in_quiet_hours
+from nguon.content.slots import parse_time
 from nguon.syndication.feeds import Filters
 from nguon.syndication.feeds import UnitFeed
 from nguon.syndication.store import storage
-from nguon.workflow.approval import item_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import item_unit
+from nguon.units.tree import lineage
 
 
 BOARD = Filters(channels=("board",))

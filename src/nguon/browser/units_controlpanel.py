@@ -1,7 +1,7 @@
 """``@@units-controlpanel``: re-sync units from the official list, and merge units."""
 from nguon import _
 from nguon.units import official
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
 from nguon.units.merge import MergeError

@@ -3,7 +3,7 @@ resolution and opening hours. Its credential (one per board, rotatable) lives be
 (``nguon.devices``)."""
 from nguon import _
 from nguon.errors import UserError
-from nguon.radio.slots import parse_time
+from nguon.content.slots import parse_time
 from plone.dexterity.content import Item
 from zope import schema
 from zope.interface import implementer
@@ -57,7 +57,7 @@ class PublicBoard(Item):
 
     def is_open(self, moment):
         """True when ``moment`` (aware) is within the opening hours (emergencies show anyway)."""
-        from nguon.radio.slots import in_quiet_hours
+        from nguon.content.slots import in_quiet_hours
 
         start, end = parse_time(self.opening_start, None), parse_time(self.opening_end, None)
         return not in_quiet_hours(moment, (end, start))

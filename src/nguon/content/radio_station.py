@@ -3,7 +3,8 @@ broadcast schedule. Its credentials (one per station, rotatable) live beside it
 (``nguon.radio.credentials``), never in its fields."""
 from nguon import _
 from nguon.errors import UserError
-from nguon.radio import slots as slot_rules
+from nguon.content import slots as slot_rules
+from nguon.content.timezone import TIMEZONE
 from plone.dexterity.content import Item
 from zope import schema
 from zope.interface import implementer
@@ -99,7 +100,7 @@ class IRadioStation(Interface):
 class RadioStation(Item):
     """A commune radio station."""
 
-    timezone = "Asia/Ho_Chi_Minh"
+    timezone = TIMEZONE
 
     def plan(self):
         return slot_rules.Plan(

@@ -11,6 +11,7 @@ from datetime import datetime
 from datetime import time
 from io import BytesIO
 from nguon import _
+from nguon.content.timezone import LOCAL_ZONE as LOCAL_TIMEZONE
 from nguon.content.formats import audio_format
 from nguon.content.formats import document_format
 from nguon.content.formats import extension_matches
@@ -19,7 +20,6 @@ from nguon.content.text_extraction import ForbiddenDTD
 from nguon.content.text_extraction import read_text
 from nguon.content.text_extraction import TooComplex
 from PIL import Image
-from zoneinfo import ZoneInfo
 from zope.schema import ValidationError
 
 import warnings
@@ -34,7 +34,6 @@ DOCX_MAX_UNPACKED_MB = 200  # a DOCX is a zip: refuse what would unpack into a b
 IMAGE_MAX_MEGAPIXELS = 40
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 BOARD_TEXT_MAX_CHARACTERS = 300
-LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Refused(ValidationError):

@@ -5,7 +5,7 @@ from DateTime import DateTime
 from docx import Document
 from io import BytesIO
 from nguon.demo.users import DEMO_USERS
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.approval import ApprovalState
 from plone import api
 from plone.app.textfield.value import RichTextValue

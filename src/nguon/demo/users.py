@@ -1,5 +1,5 @@
 """Demo users: an editor, an approver and a unit admin at province and commune level."""
-from nguon.units.groups import group_id
+from nguon.units.tree import group_id
 from plone import api
 
 import os

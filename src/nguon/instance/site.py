@@ -4,6 +4,7 @@ Runs as its own process (``python -m nguon.instance.site``) before the WSGI serv
 database, so that it has the FileStorage to itself. Creating the site is skipped when it
 exists: a second start reuses everything the first one made.
 """
+from nguon.content.timezone import TIMEZONE
 from nguon.instance import settings as settings_module
 
 import os
@@ -56,7 +57,7 @@ def create_site(app, settings):
         extension_ids=extensions,
         setup_content=False,
         default_language="vi",
-        portal_timezone="Asia/Ho_Chi_Minh",
+        portal_timezone=TIMEZONE,
     )
 
 

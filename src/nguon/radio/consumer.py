@@ -8,6 +8,7 @@ the editor learns at once that a recording is corrupt (the failure is kept on th
 its message, and stays until the item changes).
 """
 from Acquisition import aq_base
+from nguon.content.channels import on_radio
 from nguon.errors import UserError
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.radio import audio
@@ -26,13 +27,6 @@ import tempfile
 
 
 logger = logging.getLogger("nguon.radio")
-
-
-def on_radio(obj):
-    portal_type = getattr(obj, "portal_type", None)
-    if portal_type == "RadioItem":
-        return True
-    return portal_type == "Bulletin" and "radio" in (getattr(obj, "channels", None) or ())
 
 
 def script_of(obj):

@@ -18,13 +18,14 @@ from nguon.radio import overrides
 from nguon.radio import playlist
 from nguon.radio import prepared
 from nguon.radio import signing
-from nguon.radio.slots import occurrences
-from nguon.radio.slots import ZONE
+from nguon.content.slots import occurrences
+from nguon.content.slots import ZONE
+from nguon.content.timezone import TIMEZONE
 from nguon.syndication.feeds import Filters
 from nguon.syndication.feeds import UnitFeed
 from nguon.syndication.store import storage
-from nguon.workflow.approval import item_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import item_unit
+from nguon.units.tree import lineage
 
 import time
 
@@ -101,7 +102,7 @@ def document(portal, station, audio_url, now=None):
         "issued": _iso(now),
         "valid_from": _iso(now),
         "valid_until": _iso(now + VALIDITY),
-        "timezone": "Asia/Ho_Chi_Minh",
+        "timezone": TIMEZONE,
         "quiet_hours": [plan.quiet[0].strftime("%H:%M"), plan.quiet[1].strftime("%H:%M")],
         "clusters": station.cluster_list(),
         "slots": [{"start": _iso(p.slot.start), "end": _iso(p.slot.end),

@@ -3,7 +3,7 @@
 audio (streamed) to anyone who may view the item."""
 from nguon.radio import prepared
 from nguon.radio.browser import stream
-from nguon.radio.consumer import on_radio
+from nguon.content.channels import on_radio
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five import BrowserView

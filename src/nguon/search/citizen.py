@@ -15,7 +15,7 @@ from nguon.search.health import HEALTH
 from nguon.search.query import FACET_FIELDS
 from nguon.search.query import SEARCHABLE_TYPES
 from nguon.search.query import solr_params
-from nguon.units.importer import UNIT_TYPE
+from nguon.units.tree import UNIT_TYPE
 from plone import api
 from plone.base.utils import munge_search_term
 from Products.CMFCore.utils import _getAuthenticatedUser

@@ -12,8 +12,8 @@ from collective.solr.parser import SolrSchema
 from collective.solr.utils import prepareData
 from nguon.content.unit import IAdministrativeUnit
 from nguon.search import client
-from nguon.workflow.approval import item_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import item_unit
+from nguon.units.tree import lineage
 
 import threading
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from nguon import _
+from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.errors import UserError
 
 import re
@@ -37,7 +38,7 @@ FILTER_FIELDS = {
 }
 # Facets count the item's own unit; the unit filter keeps that unit and every unit below it.
 FACET_FIELDS = {**FILTER_FIELDS, "unit": "unit_code"}
-SEARCHABLE_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
+SEARCHABLE_TYPES = DISTRIBUTED_TYPES  # every information item, and nothing else
 SORTS = {"relevance": "score desc, effective desc", "newest": "effective desc, score desc"}
 # "In effect now", widened to whole minutes so that Solr can cache the filter and the results
 # (with an exact NOW every query is new to Solr's caches). The few items that take effect or

@@ -11,7 +11,7 @@ from nguon.syndication import entries
 from nguon.syndication import targeting
 from nguon.syndication.store import Facts
 from nguon.syndication.store import storage
-from nguon.workflow.approval import review_state
+from nguon.workflow.state import review_state
 from zope.interface import implementer
 
 import logging

@@ -9,7 +9,7 @@ from Acquisition import aq_base
 from DateTime import DateTime
 from nguon.syndication import targeting
 from nguon.syndication.public import public_html
-from nguon.workflow.approval import item_unit
+from nguon.units.tree import item_unit
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.component.hooks import getSite
 from zope.i18n import translate

@@ -2,8 +2,8 @@
 its successor, and every subscription under it gets its new lineage, so pushes keep
 reaching the same commune websites with what their unit now reads."""
 from nguon.syndication.store import storage
-from nguon.units.importer import find_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import find_unit
+from nguon.units.tree import lineage
 from plone import api
 
 

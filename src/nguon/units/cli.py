@@ -11,7 +11,7 @@ from nguon.instance.settings import ConfigurationError
 from nguon.instance.settings import from_environment
 from nguon.instance.site import open_app
 from nguon.units import official
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
 from nguon.units.merge import MergeError

@@ -8,12 +8,12 @@ editors therefore cannot edit a commune's drafts, while its approvers see what c
 wait for them.
 """
 from nguon import _
-from nguon.content.unit import IAdministrativeUnit
+from nguon.units.tree import ancestor_units
+from nguon.units.tree import GROUP_KINDS
+from nguon.units.tree import group_id
+from nguon.units.tree import is_unit_group
 from plone import api
 from zope.i18n import translate
-
-from Acquisition import aq_chain
-from Acquisition import aq_inner
 
 
 OWN_ROLES = {
@@ -32,18 +32,7 @@ GROUP_TITLES = {
     "approvers": _("group_approvers", default="Người duyệt"),
     "admins": _("group_admins", default="Quản trị đơn vị"),
 }
-
-
-def group_id(unit_code, kind):
-    """The id of one of a unit's groups, e.g. ``unit-19786-editors``."""
-    if kind not in OWN_ROLES:
-        raise ValueError(f"unknown unit group kind {kind!r}; expected one of {sorted(OWN_ROLES)}")
-    return f"unit-{unit_code}-{kind}"
-
-
-def ancestor_units(unit):
-    """The units above ``unit``, nearest first."""
-    return [u for u in aq_chain(aq_inner(unit))[1:] if IAdministrativeUnit.providedBy(u)]
+assert tuple(OWN_ROLES) == GROUP_KINDS == tuple(GROUP_TITLES)
 
 
 def ensure_unit_groups(unit):
@@ -60,7 +49,7 @@ def grant_unit_roles(unit):
     """Replace the unit groups' local roles on ``unit`` by what its place in the tree gives."""
     unit.__ac_local_roles_block__ = True
     for principal, roles in list(unit.get_local_roles()):
-        if principal.startswith("unit-"):
+        if is_unit_group(principal):
             unit.manage_delLocalRoles([principal])
     for kind, roles in OWN_ROLES.items():
         unit.manage_setLocalRoles(group_id(unit.code, kind), list(roles))

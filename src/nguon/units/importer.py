@@ -6,16 +6,9 @@ is, renamed if the official name changed, and created only if missing.
 from collections import Counter
 from nguon.units import official
 from nguon.units.groups import ensure_unit_groups
+from nguon.units.tree import find_unit
+from nguon.units.tree import UNIT_TYPE
 from plone import api
-
-
-UNIT_TYPE = "AdministrativeUnit"
-
-
-def find_unit(code):
-    """The unit with this official code, or None."""
-    brains = api.content.find(portal_type=UNIT_TYPE, unit_code=code, unrestricted=True)
-    return brains[0]._unrestrictedGetObject() if brains else None
 
 
 def sync_unit(container, official, counts):

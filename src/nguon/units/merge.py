@@ -9,7 +9,7 @@ from nguon import _
 from nguon.errors import UserError
 from nguon.content.unit import IAdministrativeUnit
 from nguon.units.groups import ensure_unit_groups
-from nguon.units.groups import group_id
+from nguon.units.tree import group_id
 from nguon.units.groups import OWN_ROLES
 from persistent.list import PersistentList
 from plone import api

@@ -5,52 +5,28 @@ the approvals given so far; ``awaiting_unit`` is the code of the unit whose appr
 next. Users are approvers of a unit through its ``approvers`` group.
 """
 from datetime import datetime
-from nguon.content.unit import IAdministrativeUnit
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
+from nguon.units.tree import group_unit_code
+from nguon.units.tree import item_unit
+from nguon.units.tree import lineage
 from nguon.workflow.chain import approval_chain
 from nguon.workflow.fingerprint import digests
 from nguon.workflow.policy import active_policy
 from nguon.workflow.scope import reach_pairs
+from nguon.workflow.state import review_state
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from types import MappingProxyType
 from plone import api
-from Products.CMFCore.utils import getToolByName
 from zope.annotation.interfaces import IAnnotations
-
-from Acquisition import aq_chain
-from Acquisition import aq_inner
-
-import re
 
 
 ANNOTATION_KEY = "nguon.workflow.approval"
 WAITING_STATES = ("pending", "approved_at_level")
-APPROVER_GROUP = re.compile(r"^unit-(?P<code>.+)-approvers$")
 
 
 def _now():
     return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def review_state(obj):
-    """The item's workflow state, found by acquisition (works without a site hook, as in
-    indexing at commit time)."""
-    return getToolByName(obj, "portal_workflow").getInfoFor(obj, "review_state", None)
-
-
-def item_unit(obj):
-    """The administrative unit an item belongs to: the nearest unit containing it."""
-    for parent in aq_chain(aq_inner(obj))[1:]:
-        if IAdministrativeUnit.providedBy(parent):
-            return parent
-    return None
-
-
-def lineage(unit):
-    """``(code, level)`` pairs from the top of the unit tree down to ``unit``."""
-    units = [u for u in aq_chain(aq_inner(unit)) if IAdministrativeUnit.providedBy(u)]
-    return [(u.code, u.level) for u in reversed(units)]
 
 
 def facts(item):
@@ -169,9 +145,9 @@ def approver_units(user=None):
     user = user or api.user.get_current()
     codes = set()
     for group in user.getGroups() if hasattr(user, "getGroups") else ():
-        match = APPROVER_GROUP.match(group)
-        if match:
-            codes.add(match.group("code"))
+        code = group_unit_code(group, "approvers")
+        if code:
+            codes.add(code)
     return codes
 
 

@@ -3,12 +3,12 @@ from DateTime import DateTime
 from nguon import _
 from nguon.workflow.approval import approving_unit_in_area
 from nguon.workflow.approval import ApprovalState
-from nguon.workflow.approval import review_state
+from nguon.workflow.state import review_state
 from nguon.workflow.approval import WAITING_STATES
 from nguon.units.merge import replace_code
 from nguon.workflow.fingerprint import changed_fields
 from nguon.workflow.fingerprint import digests
-from nguon.workflow.policy import ITEM_TYPES
+from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.workflow.reach import check_item
 from nguon.workflow.reach import declared_reach
 from nguon.workflow.reach import ReachError
@@ -137,7 +137,7 @@ def repoint_after_merge(event):
     """Approval chains, approvals and targets that named a merged unit name its successor,
     so that every item keeps its reach and its approvers (``nguon.units.merge``)."""
     source, target = event.source_code, event.target.code
-    for brain in api.content.find(portal_type=list(ITEM_TYPES), unrestricted=True):
+    for brain in api.content.find(portal_type=list(DISTRIBUTED_TYPES), unrestricted=True):
         item = brain._unrestrictedGetObject()
         state = ApprovalState(item)
         touched = False

@@ -20,7 +20,7 @@ from nguon.workflow.approval import approving_unit_in_area
 from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import is_author
 from nguon.workflow.approval import is_manager
-from nguon.workflow.approval import item_unit
+from nguon.units.tree import item_unit
 from nguon.workflow.reach import approved_area_lineage
 from nguon.workflow.reach import covers
 from plone import api

@@ -1,7 +1,7 @@
 """Catalog indexers for the approval queue."""
 from nguon.workflow.approval import ApprovalState
-from nguon.workflow.approval import item_unit
-from nguon.workflow.approval import review_state
+from nguon.units.tree import item_unit
+from nguon.workflow.state import review_state
 from nguon.workflow.approval import WAITING_STATES
 from nguon.workflow.events import WORKFLOW_ID
 from plone.dexterity.interfaces import IDexterityContent

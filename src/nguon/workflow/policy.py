@@ -6,6 +6,7 @@ problem, so that an operator who edits the policy sees at once what to fix.
 from dataclasses import dataclass
 from dataclasses import field
 from functools import lru_cache
+from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.content.vocabularies import CATEGORIES
 from nguon.content.vocabularies import configured_levels
 from nguon.content.vocabularies import PRIORITIES
@@ -17,10 +18,9 @@ import yaml
 
 POLICY_FILE = (Path(__file__).resolve().parent.parent / "policies" / "approval.yaml").resolve()
 
-ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
 APPROVE_MODES = ("own", "up-to-target")
 CONDITIONS = {
-    "type": ITEM_TYPES,
+    "type": DISTRIBUTED_TYPES,
     "priority": tuple(value for value, _title in PRIORITIES),
     "category": tuple(value for value, _title in CATEGORIES),
     "target_scope": tuple(value for value, _title in TARGET_SCOPES),

@@ -1,7 +1,7 @@
 """The approval queue: what waits for a user, across every unit they approve for."""
 from collections import Counter
 from dataclasses import dataclass
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.approval import approver_units
 from nguon.workflow.approval import is_manager
 from nguon.workflow.approval import WAITING_STATES

@@ -17,11 +17,11 @@ chain, or the unit whose approver used the emergency procedure. Every path goes 
 """
 from nguon import _
 from nguon.errors import UserError
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.approval import approval_chain_for
 from nguon.workflow.approval import ApprovalState
-from nguon.workflow.approval import item_unit
-from nguon.workflow.approval import lineage
+from nguon.units.tree import item_unit
+from nguon.units.tree import lineage
 from nguon.workflow.scope import reach_pairs
 
 

@@ -9,7 +9,7 @@ from nguon.workflow.reach import approved_area_lineage
 from nguon.workflow.reach import declared_reach
 from nguon.workflow.reach import ReachError
 from nguon.workflow.reach import refuse_outside
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 
 
 def refusal(item, transition):

@@ -1,7 +1,7 @@
 """One summary of an item's approval, shared by the REST endpoint and the page viewlet."""
-from nguon.units.importer import find_unit
+from nguon.units.tree import find_unit
 from nguon.workflow.approval import ApprovalState
-from nguon.workflow.approval import review_state
+from nguon.workflow.state import review_state
 from nguon.workflow.audit import audit_trail
 from nguon.workflow.audit import last_rejection
 from nguon.workflow.events import WORKFLOW_ID

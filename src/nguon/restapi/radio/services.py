@@ -24,7 +24,7 @@ from nguon.radio import overrides
 from nguon.radio import prepared
 from nguon.radio import schedule
 from nguon.restapi import bounded
-from nguon.workflow.approval import item_unit
+from nguon.units.tree import item_unit
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body

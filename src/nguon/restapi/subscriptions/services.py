@@ -12,7 +12,7 @@ from nguon.errors import UserError
 from nguon.syndication import subscriptions
 from nguon.syndication.query import FeedQuery
 from nguon.syndication.store import storage
-from nguon.workflow.approval import lineage
+from nguon.units.tree import lineage
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body

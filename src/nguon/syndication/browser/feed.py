@@ -20,7 +20,7 @@ from nguon.syndication import formats
 from nguon.syndication.feeds import UnitFeed
 from nguon.syndication.query import FeedQuery
 from nguon.syndication.store import storage
-from nguon.workflow.approval import lineage
+from nguon.units.tree import lineage
 from plone import api
 from Products.Five import BrowserView
 from urllib.parse import urlencode

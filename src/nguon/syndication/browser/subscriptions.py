@@ -9,7 +9,7 @@ from nguon.errors import UserError
 from nguon.syndication import subscriptions
 from nguon.syndication.query import FeedQuery
 from nguon.syndication.store import storage
-from nguon.workflow.approval import lineage
+from nguon.units.tree import lineage
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView

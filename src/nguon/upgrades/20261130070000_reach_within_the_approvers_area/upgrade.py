@@ -1,8 +1,8 @@
 from ftw.upgrade import UpgradeStep
 from nguon import _
-from nguon.workflow.approval import review_state
+from nguon.workflow.state import review_state
 from nguon.workflow.events import require_reapproval
-from nguon.workflow.policy import ITEM_TYPES
+from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.workflow.reach import approved_area
 from nguon.workflow.reach import declared_reach
 from nguon.workflow.reach import outside_area
@@ -33,7 +33,7 @@ class ReachWithinTheApproversArea(UpgradeStep):
 
     def __call__(self):
         found = 0
-        for obj in self.objects({"portal_type": list(ITEM_TYPES)},
+        for obj in self.objects({"portal_type": list(DISTRIBUTED_TYPES)},
                                 "Items reaching beyond their approvers' area"):
             if review_state(obj) not in ("published", "pending", "approved_at_level"):
                 continue

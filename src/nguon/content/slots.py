@@ -2,7 +2,7 @@
 
 A slot rule is one line ``<RRULE> | <minutes>``, for instance
 ``FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA;BYHOUR=6,17;BYMINUTE=0 | 15``: "06:00 and 17:00 Monday
-to Saturday, 15 minutes". Times are the station's local time (Asia/Ho_Chi_Minh). Quiet hours
+to Saturday, 15 minutes". Times are the station's local time (``nguon.content.timezone``). Quiet hours
 (default 21:00–06:00) hold no slot: nothing but an emergency breaks them. Holidays are dates
 without slots.
 """
@@ -14,11 +14,10 @@ from datetime import time
 from datetime import timedelta
 from dateutil.rrule import rrulestr
 from nguon import _
+from nguon.content.timezone import LOCAL_ZONE as ZONE
 from nguon.errors import UserError
-from zoneinfo import ZoneInfo
 
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_QUIET = (time(21, 0), time(6, 0))
 
 

@@ -1,6 +1,7 @@
 from ftw.upgrade import UpgradeStep
-from nguon.outbox.storage import outbox
-from nguon.syndication.install import install
+from nguon.outbox.storage import install as install_outbox
+from nguon.outbox.worker import consumers
+from nguon.syndication.store import storage
 from nguon.content.channels import DISTRIBUTED_TYPES
 
 
@@ -15,7 +16,8 @@ class SyndicationToCommuneWebsites(UpgradeStep):
 
     def __call__(self):
         self.install_upgrade_profile()
-        install(self.portal)
-        pending = outbox(self.portal).pending_set("syndication")
+        box = install_outbox(self.portal, [name for name, _consumer in consumers()])
+        storage(self.portal, create=True)
+        pending = box.pending_set("syndication")
         for brain in self.catalog_unrestricted_search({"portal_type": list(DISTRIBUTED_TYPES)}):
             pending.record(brain.UID, brain.getPath())

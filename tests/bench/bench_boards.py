@@ -7,7 +7,7 @@ approval to its first frame on 100 simulated players.
    the naive alternative a board vendor often ships: one fixed font size, no fitting.
 2. **Emergency to first frame**: a site with the official tree and 100 boards spread over 100
    communes, served by ``runwsgi``; 100 simulated kiosk players (one asyncio process) poll
-   ``@@board-playlist`` every 2 s with ``If-None-Match`` as ``kiosk.js`` does and, when the
+   ``@board-playlist`` every 2 s with ``If-None-Match`` as ``kiosk.js`` does and, when the
    emergency appears, download its slide. The centre approves an emergency for the whole
    country; the figure is the time from the approving request's answer to each player
    holding the emergency's slide.
@@ -98,7 +98,7 @@ def rendering(seconds):
 # --- 2. the site and the players -----------------------------------------------------------------
 
 def build(root, boards=100):
-    from nguon.devices import issue
+    from nguon.devices.credentials import issue
     from nguon.units.tree import group_id
     from nguon.units.tree import UNIT_TYPE
     from plone import api
@@ -166,8 +166,8 @@ async def player(port, base_path, token, state, interval, stop):
             return status, fields.get("etag"), body
 
     while not stop.is_set():
-        status, new_etag, body = await get(f"{base_path}/@@board-playlist",
-                                           board + (f"If-None-Match: {etag}\r\n" if etag else ""))
+        status, new_etag, body = await get(f"{base_path}/@board-playlist",
+                                           board + "Accept: application/json\r\n" + (f"If-None-Match: {etag}\r\n" if etag else ""))
         if status == 200:
             etag = new_etag
             data = json.loads(body)

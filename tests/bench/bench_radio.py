@@ -123,7 +123,7 @@ def one_pass(source, target):
 def build(root):
     """Units, a station per commune with its token, radio items, their audio prepared."""
     from nguon.outbox.worker import drain
-    from nguon.radio import credentials
+    from nguon.devices import credentials
     from nguon.units.tree import group_id
     from nguon.units.tree import UNIT_TYPE
     from plone import api

@@ -6,13 +6,22 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from nguon.boards import proof
-from nguon.boards import session
+from nguon.devices import sessions as session
 from nguon.testing import TREE_PASSWORD
 from tests.boards.test_board_views import notice
 from urllib.parse import urlsplit
 
 import requests
 import transaction
+
+
+JSON = {"Accept": "application/json"}  # the board API is plone.restapi's
+
+
+def _kiosk():
+    kiosk = requests.Session()
+    kiosk.headers.update(JSON)
+    return kiosk
 
 
 def _admin(user="19786-admins"):
@@ -31,12 +40,13 @@ def _pair(site):
 def test_a_token_in_the_address_is_refused_with_the_way_to_migrate(site):
     item = notice(site, "Tin trên bảng")
     # The attack: the long-lived token in a URL (access logs, proxies, Referer) still opens the board.
-    for view in ("@@board-playlist", f"@@board-slide/{item.UID()}", "@@kiosk"):
-        answer = requests.get(f"{site['base']}/{view}", params={"token": site["token"]}, timeout=30)
+    for view in ("@board-playlist", f"@@board-slide/{item.UID()}", "@@kiosk"):
+        answer = requests.get(f"{site['base']}/{view}", params={"token": site["token"]}, timeout=30,
+                              headers=JSON if view.startswith("@board") else {})
         assert answer.status_code == 400, view
         assert "?token=" in answer.text and "@board-pairing" in answer.text
         assert "Tin trên bảng" not in answer.text
-    posted = requests.post(f"{site['base']}/@@board-proof", params={"token": site["token"]}, timeout=30,
+    posted = requests.post(f"{site['base']}/@board-proof", params={"token": site["token"]}, timeout=30, headers=JSON,
                            json={"records": [{"item": item.UID(), "shown_at": datetime.now(timezone.utc).isoformat(),
                                               "seconds": 1}]})
     assert posted.status_code == 400
@@ -50,19 +60,19 @@ def test_a_kiosk_pairs_once_and_holds_a_strict_http_only_session(site):
     address = urlsplit(pairing["url"])
     assert address.path.endswith("/@@kiosk") and not address.query  # nothing secret is sent
     code = address.fragment.removeprefix("pair=")
-    kiosk = requests.Session()
-    assert kiosk.get(f"{site['base']}/@@board-playlist", timeout=30).status_code == 401
-    paired = kiosk.post(f"{site['base']}/@@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30)
+    kiosk = _kiosk()
+    assert kiosk.get(f"{site['base']}/@board-playlist", timeout=30).status_code == 401
+    paired = kiosk.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30)
     assert paired.status_code == 200, paired.text
     cookie = paired.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=86400" in cookie
     assert site["token"] not in cookie
-    assert item.UID() in {s["uid"] for s in kiosk.get(f"{site['base']}/@@board-playlist", timeout=30).json()["slides"]}
+    assert item.UID() in {s["uid"] for s in kiosk.get(f"{site['base']}/@board-playlist", timeout=30).json()["slides"]}
     assert kiosk.get(f"{site['base']}/@@board-slide/{item.UID()}", timeout=30).headers["Content-Type"] == "image/png"
-    renewed = kiosk.post(f"{site['base']}/@@kiosk-session", timeout=30)
+    renewed = kiosk.post(f"{site['base']}/@kiosk-session", timeout=30)
     assert renewed.status_code == 200 and session.COOKIE in renewed.headers["Set-Cookie"]
     # The attack: the code, seen once on the screen, is used again by someone else.
-    again = requests.post(f"{site['base']}/@@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30)
+    again = requests.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code, **JSON}, timeout=30)
     assert again.status_code == 401 and "Mã ghép" in again.json()["error"]["message"]
 
 
@@ -72,11 +82,12 @@ def test_a_forged_or_expired_session_gets_nothing(site):
     transaction.commit()
     uid, _expires, mac = token.split(".")
     for forged in (f"{uid}.{expires + 10**6}.{mac}", f"{uid}.{expires}.{'0' * 64}", "abc", f"{uid}.x.y"):
-        answer = requests.get(f"{site['base']}/@@board-playlist", cookies={session.COOKIE: forged}, timeout=30)
+        answer = requests.get(f"{site['base']}/@board-playlist", cookies={session.COOKIE: forged}, timeout=30,
+                              headers=JSON)
         assert answer.status_code == 401
     assert session.valid_session(board, token)
     assert not session.valid_session(board, token, now=expires + 1)
-    ok = requests.get(f"{site['base']}/@@board-playlist", cookies={session.COOKIE: token}, timeout=30)
+    ok = requests.get(f"{site['base']}/@board-playlist", cookies={session.COOKIE: token}, timeout=30, headers=JSON)
     assert ok.status_code == 200
 
 
@@ -87,10 +98,10 @@ def test_an_expired_pairing_code_is_refused(site):
 
 def test_new_credentials_end_every_session(site):
     code = urlsplit(_pair(site)["url"]).fragment.removeprefix("pair=")
-    kiosk = requests.Session()
-    assert kiosk.post(f"{site['base']}/@@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30).ok
+    kiosk = _kiosk()
+    assert kiosk.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30).ok
     _admin().post(f"{site['board'].absolute_url()}/@board-credentials")
-    assert kiosk.get(f"{site['base']}/@@board-playlist", timeout=30).status_code == 401
+    assert kiosk.get(f"{site['base']}/@board-playlist", timeout=30).status_code == 401
 
 
 def test_only_the_units_admins_may_pair_a_board(site):
@@ -108,7 +119,7 @@ def test_proof_of_play_is_pruned_by_age_and_read_in_bounded_batches(site):
     records = [{"item": item.UID(), "shown_at": (now - timedelta(minutes=minute)).isoformat(), "seconds": 5}
                for minute in range(150)]
     stale = {"item": item.UID(), "shown_at": (now - timedelta(days=400)).isoformat(), "seconds": 5}
-    url, board = f"{site['base']}/@@board-proof", {"X-Board-Token": site["token"]}
+    url, board = f"{site['base']}/@board-proof", {"X-Board-Token": site["token"], **JSON}
     assert requests.post(url, headers=board, json={"records": [stale]}, timeout=30).ok
     assert requests.post(url, headers=board, json={"records": records}, timeout=30).json() == {"stored": 150}
     transaction.begin()
@@ -129,7 +140,7 @@ def test_proof_of_play_is_pruned_by_age_and_read_in_bounded_batches(site):
 
 
 def test_the_retention_is_a_setting(monkeypatch):
-    from nguon import device_logs
+    from nguon.devices import reports as device_logs
 
     monkeypatch.setenv("NGUON_DEVICE_LOG_DAYS", "30")
     assert device_logs.retention() == timedelta(days=30)

@@ -32,18 +32,19 @@ def notice(site, title, **fields):
 
 
 def get(site, view, token=None, **options):
-    headers = {"X-Board-Token": site["token"] if token is None else token, **options.pop("headers", {})}
+    headers = {"X-Board-Token": site["token"] if token is None else token, "Accept": "application/json",
+               **options.pop("headers", {})}
     return requests.get(f"{site['base']}/{view}", headers=headers, timeout=30, **options)
 
 
 def test_the_playlist_holds_the_units_board_items_and_a_304_when_unchanged(site):
     first = notice(site, "Lịch cắt điện ngày 2/12")
     second = notice(site, "Tiêm chủng mở rộng", priority="priority")
-    answer = get(site, "@@board-playlist")
+    answer = get(site, "@board-playlist")
     data = answer.json()
     assert [s["uid"] for s in data["slides"]].count(second.UID()) == 2  # priority: twice
     assert first.UID() in [s["uid"] for s in data["slides"]] and not data["emergency"]
-    again = get(site, "@@board-playlist", headers={"If-None-Match": answer.headers["ETag"]})
+    again = get(site, "@board-playlist", headers={"If-None-Match": answer.headers["ETag"]})
     assert again.status_code == 304
 
 
@@ -63,7 +64,7 @@ def test_slides_are_rendered_at_the_boards_resolution(site):
 def test_an_emergency_takes_over_the_whole_board(site):
     notice(site, "Tin thường")
     alarm = notice(site, "Khẩn cấp: lũ lên nhanh", priority="emergency", category="disaster")
-    data = get(site, "@@board-playlist").json()
+    data = get(site, "@board-playlist").json()
     assert data["emergency"] and [s["uid"] for s in data["slides"]] == [alarm.UID()]
 
 
@@ -72,29 +73,29 @@ def test_outside_opening_hours_the_board_is_dark_but_emergencies_show(site):
     board.opening_start, board.opening_end = "23:59", "00:00"  # open one minute a day
     transaction.commit()
     notice(site, "Tin thường ngoài giờ")
-    data = get(site, "@@board-playlist").json()
+    data = get(site, "@board-playlist").json()
     if not data["open"]:
         assert data["slides"] == []
     alarm = notice(site, "Khẩn cấp ngoài giờ", priority="emergency", category="disaster")
-    assert [s["uid"] for s in get(site, "@@board-playlist").json()["slides"]] == [alarm.UID()]
+    assert [s["uid"] for s in get(site, "@board-playlist").json()["slides"]] == [alarm.UID()]
 
 
 @pytest.mark.parametrize("token", ["", "sai", "abc.def"])
 def test_a_wrong_token_gets_nothing(site, token):
-    for view in ("@@board-playlist", "@@board-slide/x"):
+    for view in ("@board-playlist", "@@board-slide/x"):
         assert get(site, view, token=token).status_code == 401
 
 
 def test_proof_of_play_is_stored_and_bad_reports_refused(site):
     item = notice(site, "Tin được trình chiếu")
-    url = f"{site['base']}/@@board-proof"
+    url = f"{site['base']}/@board-proof"
     good = {"records": [{"item": item.UID(), "shown_at": _ago(minutes=5), "seconds": 5.0}]}
-    board = {"X-Board-Token": site["token"]}
+    board = {"X-Board-Token": site["token"], "Accept": "application/json"}
     assert requests.post(url, headers=board, json=good, timeout=30).json() == {"stored": 1}
     for bad in ({"records": []}, {"records": [{"item": item.UID()}]}, {"records": "x"},
                 {"records": [{"item": item.UID(), "shown_at": "hôm qua", "seconds": 1}]}):
         assert requests.post(url, headers=board, json=bad, timeout=30).status_code == 400
-    assert requests.post(url, headers={"X-Board-Token": "sai"}, json=good, timeout=30).status_code == 401
+    assert requests.post(url, headers={"X-Board-Token": "sai", "Accept": "application/json"}, json=good, timeout=30).status_code == 401
     from nguon.boards.proof import of_board
 
     transaction.begin()
@@ -124,7 +125,7 @@ def test_an_item_shows_only_in_its_dayparts(site):
     outside = f"{(now + timedelta(hours=2)):%H:%M}-{(now + timedelta(hours=3)):%H:%M}"
     shown = notice(site, "Giờ này hiển thị", dayparts=inside)
     hidden = notice(site, "Giờ khác mới hiển thị", dayparts=outside)
-    uids = {s["uid"] for s in get(site, "@@board-playlist").json()["slides"]}
+    uids = {s["uid"] for s in get(site, "@board-playlist").json()["slides"]}
     assert shown.UID() in uids and hidden.UID() not in uids
 
 

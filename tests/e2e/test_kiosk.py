@@ -49,7 +49,7 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
         assert board.status_code == 201, board.text
         board_url = board.json()["@id"]
         token = admin.post(f"{board_url}/@board-credentials").json()["token"]
-        playlist_url = f"{instance.url}/@@board-playlist"
+        playlist_url = f"{instance.url}/@board-playlist"
 
         def playlist():
             return session("admin", "admin").get(playlist_url, headers={"X-Board-Token": token}).json()

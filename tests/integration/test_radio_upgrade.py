@@ -6,9 +6,8 @@ step's version. It holds a radio item; after the step a station can be added to 
 schedule key exists and the item is offered for its audio to be prepared.
 """
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
-from nguon.boards.proof import KEY as PROOF_KEY
+from nguon.devices.reports import KEY as REPORTS_KEY
 from nguon.outbox.storage import outbox
-from nguon.radio.asrun import KEY as ASRUN_KEY
 from nguon.radio.keys import KEY as SIGNING_KEY
 from nguon.radio.keys import public_key
 from nguon.testing import NGUON_TREE_FIXTURE
@@ -44,10 +43,9 @@ class BeforeRadioLayer(PloneSandboxLayer):
         unit = types["AdministrativeUnit"]
         unit.allowed_content_types = tuple(t for t in unit.allowed_content_types
                                            if t not in ("RadioStation", "PublicBoard"))
-        del IAnnotations(portal)[PROOF_KEY]
         annotations = IAnnotations(portal)
         del annotations[SIGNING_KEY]
-        del annotations[ASRUN_KEY]
+        del annotations[REPORTS_KEY]  # the as-run and proof-of-play logs (nguon.devices.reports)
         del getUtility(IRegistry).records[RECORD]
         outbox(portal).pending_set("radio-audio").pending.clear()
         setup = api.portal.get_tool("portal_setup")

@@ -4,7 +4,7 @@ from BTrees.OOBTree import OOBTree
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from nguon import device_logs
+from nguon.devices import reports as device_logs
 
 import pytest
 

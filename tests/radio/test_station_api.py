@@ -51,7 +51,7 @@ def site(layer):
     admin.headers["Accept"] = "application/json"
     token = admin.post(f"{station.absolute_url()}/@station-credentials").json()["token"]
     with api.env.adopt_roles(["Manager"]):
-        from nguon.radio import credentials
+        from nguon.devices import credentials
         other_token = credentials.issue(other)
     transaction.commit()
     return {"portal": portal, "station": station, "token": token, "other_token": other_token,

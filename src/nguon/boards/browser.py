@@ -1,14 +1,10 @@
-"""The board's side of Plone, at the site root, for the board only: its token in the
-``X-Board-Token`` header (players that can set headers), or the signed session cookie of a
-paired kiosk browser (``nguon.boards.session``). A token in the address (``?token=``, the old
-way) is refused: addresses end up in logs, proxies and ``Referer`` headers.
+"""The board's pages that are not JSON (the board API is ``nguon.restapi.boards``).
+
+For the board only (its ``X-Board-Token`` header or a paired kiosk's session cookie,
+``nguon.boards.credentials``; ``?token=`` is refused):
 
 - ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``), paired by ``#pair=<code>``;
-- ``@@kiosk-session`` (POST): a pairing code (``X-Board-Pairing``), the token, or a valid
-  session gives a new session cookie;
-- ``@@board-playlist``: what to show now, JSON, ``ETag``/``If-None-Match`` → ``304``;
-- ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG);
-- ``@@board-proof`` (POST): proof-of-play records.
+- ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG).
 
 And on the board itself, for its unit: ``@@board-preview``, what the board shows now.
 """
@@ -17,75 +13,27 @@ from datetime import timezone
 from functools import lru_cache
 from nguon import _
 from nguon.boards import playlist
-from nguon.boards import proof
 from nguon.boards import render
-from nguon.boards import session
-from nguon.devices import authenticated
-from nguon.devices import device_uid
-from nguon.devices import find
-from nguon.errors import UserError
+from nguon.boards.credentials import authenticated_board
+from nguon.boards.credentials import URL_TOKEN
+from nguon.boards.credentials import REFUSED
 from nguon.traversal import OneName
 from pathlib import Path
 from plone import api
-from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five import BrowserView
 from zope.i18n import translate
-from zope.interface import alsoProvides
 
 import html
 import json
 
 
-HEADER = "X-Board-Token"
-PAIRING_HEADER = "X-Board-Pairing"
 STATIC = Path(__file__).parent / "static"
 
 
-def _json(request, data, status=200):
+def _error(request, message, status):
     request.response.setStatus(status)
     request.response.setHeader("Content-Type", "application/json; charset=utf-8")
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _error(request, message, status):
-    return _json(request, {"error": {"message": translate(message, context=request)}}, status)
-
-
-URL_TOKEN = _("board_error_url_token",
-              default="Mã bảng tin không còn được nhận trong địa chỉ (?token=): địa chỉ bị ghi lại ở "
-                      "nhật ký và máy trung gian. Hãy ghép bảng tin bằng mã ghép (@board-pairing) "
-                      "hoặc gửi mã trong tiêu đề X-Board-Token, rồi cấp lại mã cho bảng tin.")
-
-
-class _BoardView(BrowserView):
-    def board(self):
-        """The board of the ``X-Board-Token`` header, else of a valid session cookie."""
-        token = self.request.getHeader(HEADER)
-        if token:
-            return authenticated(token, "PublicBoard")
-        cookie = self.request.cookies.get(session.COOKIE)
-        board = find(device_uid(cookie), "PublicBoard") if cookie else None
-        return board if board is not None and session.valid_session(board, cookie) else None
-
-    def unauthorized(self):
-        if "token" in self.request.form:
-            return _error(self.request, URL_TOKEN, 400)
-        return _error(self.request, _("board_error_token", default="Thiếu hoặc sai mã xác thực của bảng tin."), 401)
-
-
-class BoardPlaylist(_BoardView):
-    def __call__(self):
-        board = self.board()
-        if board is None:
-            return self.unauthorized()
-        data = playlist.build(api.portal.get(), board, datetime.now(timezone.utc))
-        etag = f'"{data["version"]}"'
-        self.request.response.setHeader("ETag", etag)
-        self.request.response.setHeader("Cache-Control", "no-cache")
-        if self.request.getHeader("If-None-Match") == etag:
-            self.request.response.setStatus(304)
-            return b""
-        return _json(self.request, data)
+    return json.dumps({"error": {"message": translate(message, context=request)}}, ensure_ascii=False)
 
 
 @lru_cache(maxsize=512)
@@ -102,12 +50,14 @@ def _rendered(uid, modified, width, height, title, text, priority, image_path):
     return render.png(render.render(render.Board(width, height), title, text, priority, picture))
 
 
-class BoardSlide(OneName, _BoardView):
+class BoardSlide(OneName, BrowserView):
 
     def __call__(self):
-        board = self.board()
+        if "token" in self.request.form:
+            return _error(self.request, URL_TOKEN, 400)
+        board = authenticated_board(self.request)
         if board is None:
-            return self.unauthorized()
+            return _error(self.request, REFUSED, 401)
         return self.slide(board)
 
     def slide(self, board):
@@ -125,54 +75,6 @@ class BoardSlide(OneName, _BoardView):
         response.setHeader("Content-Length", str(len(data)))
         response.setHeader("Cache-Control", "private, max-age=31536000, immutable")
         return data
-
-
-class BoardProof(_BoardView):
-    def __call__(self):
-        alsoProvides(self.request, IDisableCSRFProtection)  # token-authenticated equipment
-        board = self.board()
-        if board is None:
-            return self.unauthorized()
-        try:
-            body = json.loads(self.request.get("BODY") or b"{}")
-            stored = proof.report(api.portal.get(), board.UID(), body.get("records"))
-        except UserError as error:
-            return _json(self.request, {"error": {"message": error.translated(self.request)}}, 400)
-        except (ValueError, AttributeError):
-            return _error(self.request, _("asrun_error_json", default="Nội dung không phải JSON hợp lệ."), 400)
-        return _json(self.request, {"stored": stored})
-
-
-class KioskSession(_BoardView):
-    """``POST``: a session cookie for the board of the pairing code (``X-Board-Pairing``), of
-    the token (``X-Board-Token``) or of the current session (renewal)."""
-
-    def __call__(self):
-        alsoProvides(self.request, IDisableCSRFProtection)  # equipment; the cookie is SameSite=Strict
-        if self.request.method != "POST":
-            self.request.response.setHeader("Allow", "POST")
-            return _error(self.request, _("board_error_post", default="Chỉ nhận yêu cầu POST."), 405)
-        code = self.request.getHeader(PAIRING_HEADER)
-        board = self.paired(code) if code else self.board()
-        if board is None:
-            if code:
-                return _error(self.request, _("board_error_pairing",
-                                              default="Mã ghép bảng tin sai, đã dùng hoặc đã hết hạn: "
-                                                      "xin mã ghép mới."), 401)
-            return self.unauthorized()
-        token, expires = session.session_token(board)
-        portal = api.portal.get()
-        self.request.response.setCookie(
-            session.COOKIE, token, quoted=False, path=portal.absolute_url_path() or "/",
-            max_age=int(session.SESSION.total_seconds()), http_only=True, same_site="Strict",
-            secure=self.request.get("SERVER_URL", "").startswith("https:"))
-        self.request.response.setHeader("Cache-Control", "no-store")
-        return _json(self.request, {"board": board.UID(), "expires": datetime.fromtimestamp(
-            expires, timezone.utc).isoformat(timespec="seconds")})
-
-    def paired(self, code):
-        board = find(device_uid(code), "PublicBoard")
-        return board if board is not None and session.redeem(board, code) else None
 
 
 PAGE = """<!DOCTYPE html>

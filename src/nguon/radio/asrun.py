@@ -1,34 +1,20 @@
-"""The as-run log: what stations report they actually played, per station and per item.
+"""The as-run log: what stations report they actually played, a kind of the one report log
+(``nguon.devices.reports``).
 
 A record is ``{station, unit, item, status, at, clusters, message, received}``; ``status`` is
-``started``, ``finished``, ``interrupted`` or ``failed``; ``at`` is kept in UTC. Reports are
-inserted only (BTrees keyed by station and by item), so many stations reporting at once do not
-conflict; a station's records older than the retention go when it reports
-(``nguon.device_logs``).
+``started``, ``finished``, ``interrupted`` or ``failed``; ``at`` is kept in UTC.
+``AsRunLog`` is the pre-issue-13 class, kept at this path so stored logs load until the
+upgrade step moves them.
 """
-from BTrees.OOBTree import OOBTree
 from nguon import _
-from nguon import device_logs
-from nguon.annotations import site_state
+from nguon.devices import reports
+from nguon.devices.reports import AsRunLog  # noqa: F401  (old pickles: nguon.radio.asrun.AsRunLog)
 from nguon.errors import UserError
-from persistent import Persistent
 
 import time
 
 
-KEY = "nguon.radio.asrun"
 STATUSES = ("started", "finished", "interrupted", "failed")
-MAX_RECORDS = 500  # per report
-
-
-class AsRunLog(Persistent):
-    def __init__(self):
-        self.by_station = OOBTree()  # (station, at, item, status) -> record
-        self.by_item = OOBTree()     # (item, at, station, status) -> record
-
-
-def log(portal, create=False):
-    return site_state(portal, KEY, AsRunLog, create)
 
 
 def _record(raw, station_uid, unit_code):
@@ -39,7 +25,7 @@ def _record(raw, station_uid, unit_code):
         raise UserError(_("asrun_error_status", default="«status» phải là một trong: ${statuses}.",
                           mapping={"statuses": ", ".join(STATUSES)}))
     try:
-        at = device_logs.moment(raw.get("at"))
+        at = reports.moment(raw.get("at"))
     except ValueError as error:
         raise UserError(_("asrun_error_time",
                           default="«at» phải là thời điểm ISO 8601, không quá một ngày sau hiện tại.")) from error
@@ -52,37 +38,20 @@ def _record(raw, station_uid, unit_code):
             "received": time.time()}
 
 
-def _item_key(record):
-    return (record["item"], record["at"], record["station"], record["status"])
+ASRUN = reports.Kind(name="asrun", device="station", time="at", detail=("status",), clean=_record,
+                     old_key="nguon.radio.asrun", old_tree="by_station")
+
+
+def install(portal):
+    """The log of this kind (setup and upgrade steps)."""
+    reports.install(portal, ASRUN)
 
 
 def report(portal, station_uid, unit_code, records):
-    """Store a station's report (all or nothing) and drop its records past the retention;
-    returns how many records were stored."""
-    if not isinstance(records, list) or not 1 <= len(records) <= MAX_RECORDS:
-        raise UserError(_("asrun_error_records", default="«records» phải là danh sách 1 đến ${max} bản ghi.",
-                          mapping={"max": MAX_RECORDS}))
-    clean = [_record(raw, station_uid, unit_code) for raw in records]
-    store = log(portal)
-    for record in clean:
-        store.by_station[(station_uid, record["at"], record["item"], record["status"])] = record
-        store.by_item[_item_key(record)] = record
-    device_logs.prune(store.by_station, store.by_item, station_uid, _item_key)
-    return len(clean)
-
-
-def prune_all(portal):
-    """Drop every station's records past the retention; returns how many went."""
-    store = log(portal)
-    return 0 if store is None else device_logs.prune_all(store.by_station, store.by_item, _item_key)
+    """Store a station's report (all or nothing); returns how many records were stored."""
+    return reports.report(portal, ASRUN, station_uid, records, unit_code=unit_code)
 
 
 def of_station(portal, station_uid):
     """The station's records, oldest first (a lazy range)."""
-    store = log(portal)
-    return () if store is None else device_logs.of(store.by_station, station_uid)
-
-
-def of_item(portal, item_uid):
-    store = log(portal)
-    return () if store is None else device_logs.of(store.by_item, item_uid)
+    return reports.of_device(portal, ASRUN, station_uid)

@@ -5,9 +5,10 @@
 //
 // No secret travels in a URL: the operator opens the one-time pairing address
 // (@@kiosk#pair=<code>, the code in the fragment, which is never sent to a server); the player
-// posts the code in a header to @@kiosk-session and gets the board's session as an HttpOnly,
+// posts the code in a header to @kiosk-session and gets the board's session as an HttpOnly,
 // SameSite=Strict cookie, which it renews every ten minutes. Every request below carries that
-// cookie, nothing else.
+// cookie, nothing else. The board API (@board-playlist, @board-proof, @kiosk-session) is
+// plone.restapi's: every call asks for JSON (Accept: application/json).
 (function () {
   "use strict";
   var root = document.getElementById("kiosk");
@@ -19,6 +20,11 @@
   var playlist = JSON.parse(localStorage.getItem("nguon-playlist") || "null");
   var etag = null, index = -1, timer = null, shown = null;
   var proofs = JSON.parse(localStorage.getItem("nguon-proofs") || "[]");
+  var JSON_ONLY = {"Accept": "application/json"};
+
+  function headers(extra) {
+    return Object.assign({}, JSON_ONLY, extra || {});
+  }
 
   function slideUrl(slide) {
     return base + "/@@board-slide/" + slide.uid + "?v=" + Math.round(slide.modified);
@@ -56,9 +62,9 @@
   }
 
   function session() {
-    var headers = pairing ? {"X-Board-Pairing": pairing} : {};
+    var sent = headers(pairing ? {"X-Board-Pairing": pairing} : {});
     pairing = null;  // one use
-    return fetch(base + "/@@kiosk-session", {method: "POST", headers: headers, credentials: "same-origin"})
+    return fetch(base + "/@kiosk-session", {method: "POST", headers: sent, credentials: "same-origin"})
       .then(function (answer) {
         if (answer.status === 401) status.textContent = root.getAttribute("data-unpaired");
       })
@@ -66,8 +72,8 @@
   }
 
   function refresh() {
-    var headers = etag ? {"If-None-Match": etag} : {};
-    fetch(base + "/@@board-playlist", {headers: headers, cache: "no-store", credentials: "same-origin"})
+    var sent = headers(etag ? {"If-None-Match": etag} : {});
+    fetch(base + "/@board-playlist", {headers: sent, cache: "no-store", credentials: "same-origin"})
       .then(function (answer) {
         if (answer.status === 401) {
           status.textContent = root.getAttribute("data-unpaired");
@@ -93,8 +99,8 @@
   function report() {
     if (!proofs.length) return;
     var batch = proofs.slice(0, 200);
-    fetch(base + "/@@board-proof", {
-      method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
+    fetch(base + "/@board-proof", {
+      method: "POST", headers: headers({"Content-Type": "application/json"}), credentials: "same-origin",
       body: JSON.stringify({records: batch})
     }).then(function (answer) {
       if (answer.ok || answer.status === 400) {

@@ -13,9 +13,8 @@ On the station itself (its unit's admins): ``POST @station-credentials`` issues 
 (the old one stops working), ``GET @station-asrun`` reads its as-run log (newest first, in
 plone.restapi batches: ``b_size`` up to 100, ``b_start``).
 """
-from datetime import datetime
-from datetime import timezone
 from nguon import _
+from nguon.devices.services import DeviceService
 from nguon.errors import UserError
 from nguon.radio import asrun
 from nguon.radio import credentials
@@ -23,32 +22,22 @@ from nguon.radio import keys
 from nguon.radio import overrides
 from nguon.radio import prepared
 from nguon.radio import schedule
-from nguon.restapi import bounded
+from nguon.restapi.devices import services as devices
 from nguon.units.tree import item_unit
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
-from zope.i18n import translate
+from zExceptions import BadRequest
 from zope.interface import alsoProvides
 
-import json
 
-
-class _StationService(Service):
+class StationService(DeviceService):
     """A service a station calls with its token."""
 
-    def station(self):
-        return credentials.authenticated_station(self.request)
-
-    def refuse(self, status, message):
-        self.request.response.setStatus(status)
-        return {"error": {"type": "Unauthorized" if status == 401 else "BadRequest",
-                          "message": UserError(message).translated(self.request)}}
-
-    def unauthorized(self):
-        return self.refuse(401, _("station_error_token",
-                                  default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token)."))
+    portal_type = credentials.PORTAL_TYPE
+    header = credentials.HEADER
+    refused = _("station_error_token", default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token).")
 
     def audio_url(self, uid):
         return f"{api.portal.get().absolute_url()}/@@station-audio/{uid}"
@@ -64,11 +53,9 @@ class SigningKeyGet(Service):
                 "public_key": published[0]["public_key"], "keys": published}
 
 
-class ScheduleGet(_StationService):
+class ScheduleGet(StationService):
     def reply(self):
-        station = self.station()
-        if station is None:
-            return self.unauthorized()
+        station = self.device()
         envelope = schedule.signed(api.portal.get(), station, self.audio_url)
         if self.request.form.get("format") == "m3u":
             self.request.response.setHeader("Content-Type", "audio/x-mpegurl; charset=utf-8")
@@ -76,19 +63,10 @@ class ScheduleGet(_StationService):
             return None
         return envelope
 
-    def render(self):
-        content = self.reply()
-        if content is None:
-            return self.request.response.body
-        self.request.response.setHeader("Content-Type", "application/json")
-        return json.dumps(content, ensure_ascii=False, indent=None)
 
-
-class EventsGet(_StationService):
+class EventsGet(StationService):
     def reply(self):
-        station = self.station()
-        if station is None:
-            return self.unauthorized()
+        station = self.device()
         emergencies = schedule.emergencies(api.portal.get(), station, self.audio_url)
         etag = '"%s"' % ",".join(f"{e['uid']}:{e['audio']['sha256'][:12]}" for e in emergencies)
         self.request.response.setHeader("ETag", etag)
@@ -98,51 +76,29 @@ class EventsGet(_StationService):
         return schedule.signed_emergencies(api.portal.get(), station, self.audio_url, emergencies)
 
 
-class AsRunPost(_StationService):
+class AsRunPost(StationService):
+    """``{"records": [...]}``: what the station played (``nguon.radio.asrun``)."""
+
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)  # token-authenticated equipment
-        station = self.station()
-        if station is None:
-            return self.unauthorized()
+        station = self.device()
+        body = self.posted(_("asrun_error_json", default="Nội dung không phải JSON hợp lệ."))
         try:
-            body = json_body(self.request)
             stored = asrun.report(api.portal.get(), station.UID(), item_unit(station).code,
                                   body.get("records") if isinstance(body, dict) else None)
         except UserError as error:
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
-        except Exception:  # malformed JSON (plone.restapi raises its own on a bad body)
-            return self.refuse(400, _("asrun_error_json", default="Nội dung không phải JSON hợp lệ."))
+            self.refuse(BadRequest, error.message)
         return {"stored": stored}
 
 
-class CredentialsPost(Service):
-    """A new token for the device (a station or a board); the old one stops working."""
-
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        token = credentials.issue(self.context, api.user.get_current().getId())
-        if self.context.portal_type == "PublicBoard":
-            from nguon.boards import session
-
-            session.revoke(self.context)  # paired kiosks pair again
-        note = _("device_token_note", default="Mã chỉ hiện một lần; mã cũ (nếu có) đã hết hiệu lực.")
-        return {"device": self.context.UID(), "station": self.context.UID(), "token": token,
-                "header": credentials.HEADER if self.context.portal_type == "RadioStation" else "X-Board-Token",
-                "note": translate(note, context=self.request)}
+class CredentialsPost(devices.CredentialsPost):
+    header = credentials.HEADER
 
 
-def _newest_first(service, records, device):
-    """A batch (``b_size``, ``b_start``) of a device's log, newest first."""
-    found = bounded.batch(service.request, bounded.NewestFirst(records))
-    return {**bounded.page(found, [dict(record) for record in found]), device: service.context.UID()}
-
-
-class StationAsRunGet(Service):
+class StationAsRunGet(devices.ReportsGet):
     """The station's as-run log, newest first, in batches."""
 
-    def reply(self):
-        return _newest_first(self, asrun.of_station(api.portal.get(), self.context.UID()), "station")
+    kind = asrun.ASRUN
+    device_field = "station"
 
 
 class PlaylistGet(Service):
@@ -190,28 +146,3 @@ class PlaylistPost(Service):
 
 def _flag(value):
     return None if value is None else bool(value)
-
-
-class BoardPairingPost(Service):
-    """A one-time pairing address for the board's kiosk browser: the code travels in the
-    address's fragment, which browsers never send (``nguon.boards.session``)."""
-
-    def reply(self):
-        from nguon.boards import session
-
-        alsoProvides(self.request, IDisableCSRFProtection)
-        code, until = session.pairing_code(self.context)
-        note = _("board_pairing_note",
-                 default="Mở địa chỉ này trên màn hình của bảng tin trong 15 phút; mã chỉ dùng được một lần.")
-        return {"board": self.context.UID(), "url": f"{api.portal.get().absolute_url()}/@@kiosk#pair={code}",
-                "expires": datetime.fromtimestamp(until, timezone.utc).isoformat(timespec="seconds"),
-                "note": translate(note, context=self.request)}
-
-
-class BoardProofGet(Service):
-    """The board's proof-of-play log, newest first, in batches."""
-
-    def reply(self):
-        from nguon.boards import proof
-
-        return _newest_first(self, proof.of_board(api.portal.get(), self.context.UID()), "board")

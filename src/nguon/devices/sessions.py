@@ -1,14 +1,16 @@
-"""How a kiosk browser proves which board it is without a secret in any URL.
+"""How a kiosk browser proves which board it is without a secret in any URL (used for
+boards; nothing here is particular to them: any device a browser plays may pair).
 
 A unit admin asks for a **pairing code** (``POST <board>/@board-pairing``): random, valid
 ``PAIRING`` (fifteen minutes), for one use, kept only as its digest. The operator opens the
 pairing address on the board's screen, ``@@kiosk#pair=<code>``: the code is in the fragment,
 which browsers never send to a server, so it is in no access log, proxy or ``Referer``. The
-player posts it in a header to ``@@kiosk-session`` and gets a **session**: an HttpOnly,
+player posts it in a header to ``@kiosk-session`` and gets a **session**: an HttpOnly,
 SameSite=Strict cookie (``COOKIE``) holding ``<board uid>.<expiry>.<HMAC>``, signed with the
 board's own session secret, valid ``SESSION`` and renewed by the player while it runs. Issuing
-new credentials for the board (``@board-credentials``) makes a new secret: every session and
-pairing of the board stops at once.
+new credentials for the board (``@board-credentials``, ``nguon.devices.credentials.issue``)
+makes a new secret: every session and pairing of the board stops at once. Before issue 13 this
+module was ``nguon.boards.session``; its annotation key is unchanged.
 """
 from datetime import timedelta
 from persistent.mapping import PersistentMapping

@@ -1,0 +1,1 @@
+"""The board API (``nguon.restapi.boards.services``)."""

@@ -9,13 +9,18 @@ delivery never conflict.
 from BTrees.OOBTree import OOBTree
 from nguon import _
 from nguon.errors import UserError
+from nguon.outbox.backoff import doubling
 from nguon.syndication import addresses
 from nguon.syndication import websub
-from nguon.syndication.feeds import Filters
-from nguon.syndication.store import storage
+from nguon.syndication.query import FeedQuery
+from nguon.units.tree import lineage
+from nguon.publication.feeds import Filters
+from nguon.publication.store import storage
 from persistent import Persistent
 from persistent.list import PersistentList
 from plone import api
+
+from urllib.parse import urlencode
 
 import hashlib
 import time
@@ -25,6 +30,7 @@ DEFAULT_LEASE = 10 * 24 * 3600
 MAX_LEASE = 30 * 24 * 3600
 MIN_LEASE = 3600
 MAX_FAILURES = 8
+RETRY_CAP = 3600  # seconds between two attempts at most (``nguon.outbox.backoff``)
 LOG_SIZE = 100
 ACTIVE, DEAD = "active", "dead"
 
@@ -78,7 +84,7 @@ class Delivery(Persistent):
             self.state = DEAD
             self.note(status="dead", code=code, events=events, message=message, ms=ms)
             return
-        self.next_attempt = now + min(base_delay * 2 ** (self.failures - 1), 3600)
+        self.next_attempt = now + doubling(self.failures, base_delay, RETRY_CAP)
         self.note(status="failed", code=code, events=events, message=message, ms=ms)
 
     def resume(self):
@@ -137,6 +143,50 @@ def subscribe(unit, lineage, callback, secret, filters=Filters(), lease_seconds=
     subscription.lease_seconds = lease
     subscription.expires_at = time.time() + lease
     return subscription
+
+
+FORMATS = ("json", "atom", "rss")
+
+
+def _text(value):
+    """A submitted text: a repeated form field or a JSON value of another type counts as
+    nothing (and is refused by the check that needs it)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _lease(values):
+    """``lease_seconds`` (the REST body) or ``lease_days`` (the form), in seconds; None when
+    neither is given (the default lease); -1 (refused by ``subscribe``) when unreadable."""
+    seconds, days = values.get("lease_seconds"), values.get("lease_days")
+    raw, scale = (seconds, 1) if seconds not in (None, "") else (days, 86400)
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        return -1
+    try:
+        return int(float(raw) * scale)
+    except (ValueError, OverflowError):
+        return -1
+
+
+def subscribe_unit(unit, values):
+    """Subscribe to (or renew) ``unit``'s feed from what a person or a commune site submitted:
+    ``values`` holds ``callback``, ``secret``, ``lease_seconds`` or ``lease_days``, ``format``
+    (json, atom or rss; json when absent) and the filters ``channel``, ``category``,
+    ``priority``. The one way in for the Classic UI form and the REST service, so both check
+    the same things (filters, format, secret, lease, the callback's address against SSRF, the
+    subscriber's intent) and refuse with the same messages (``UserError``)."""
+    query = FeedQuery.from_form({name: values.get(name) or "" for name in
+                                 ("channel", "category", "priority")})
+    feed = values.get("format") or "json"
+    if feed not in FORMATS:
+        raise UserError(_("subscription_error_format", default="«format» phải là json, atom hoặc rss."))
+    topic = f"{unit.absolute_url()}/feed.{feed}"
+    if query.params():
+        topic = f"{topic}?{urlencode(query.params())}"
+    return subscribe(unit, [code for code, _level in lineage(unit)], callback=_text(values.get("callback")),
+                     secret=_text(values.get("secret")), filters=query.filters,
+                     lease_seconds=_lease(values), topic=topic, site_url=api.portal.get().absolute_url())
 
 
 def unsubscribe(sid):

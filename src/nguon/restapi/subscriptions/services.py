@@ -8,15 +8,16 @@
 - ``DELETE @subscriptions/<id>``: unsubscribe.
 """
 from nguon import _
+from nguon.errors import client_error
 from nguon.errors import UserError
 from nguon.syndication import subscriptions
-from nguon.syndication.query import FeedQuery
-from nguon.syndication.store import storage
-from nguon.units.tree import lineage
+from nguon.publication.store import storage
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zExceptions import NotFound
 from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
@@ -32,10 +33,8 @@ class _Base(Service):
         self.params.append(name)
         return self
 
-    def error(self, status, message):
-        self.request.response.setStatus(status)
-        text = message.translated(self.request) if isinstance(message, UserError) else message
-        return {"error": {"type": "BadRequest" if status == 400 else "NotFound", "message": text}}
+    def error(self, kind, message):
+        raise client_error(kind, message, self.request)
 
     def found(self):
         """``(subscription, delivery)`` named by the path, of this unit; or None."""
@@ -48,7 +47,7 @@ class _Base(Service):
         return subscription, store.deliveries[subscription.id]
 
     def not_found(self):
-        return self.error(404, UserError(_("subscription_error_not_found",
+        return self.error(NotFound, UserError(_("subscription_error_not_found",
                                              default="Không có đăng ký này ở đơn vị này.")))
 
     def listing(self):
@@ -79,30 +78,9 @@ class SubscriptionsPost(_Base):
             return self.resume()
         body = json_body(self.request)
         try:
-            query = FeedQuery.from_form({name: body.get(name) or "" for name in
-                                         ("channel", "category", "priority")})
-            feed = body.get("format") or "json"
-            if feed not in ("json", "atom", "rss"):
-                raise UserError(_("subscription_error_format",
-                                  default="«format» phải là json, atom hoặc rss."))
-            topic = f"{self.context.absolute_url()}/feed.{feed}"
-            params = query.params()
-            if params:
-                from urllib.parse import urlencode
-
-                topic = f"{topic}?{urlencode(params)}"
-            subscription = subscriptions.subscribe(
-                self.context, [code for code, _level in lineage(self.context)],
-                callback=str(body.get("callback") or ""), secret=str(body.get("secret") or ""),
-                filters=query.filters, lease_seconds=body.get("lease_seconds"),
-                topic=topic, site_url=api.portal.get().absolute_url())
+            subscription = subscriptions.subscribe_unit(self.context, body if isinstance(body, dict) else {})
         except UserError as error:
-            return self.error(400, error)
-        except (TypeError, ValueError):
-            return self.error(400, UserError(_("subscription_error_lease",
-                                                 default="Thời hạn đăng ký phải từ ${low} đến ${high} giây.",
-                                                 mapping={"low": subscriptions.MIN_LEASE,
-                                                          "high": subscriptions.MAX_LEASE})))
+            return self.error(BadRequest, error)
         store = storage(api.portal.get())
         self.request.response.setStatus(201)
         return subscriptions.describe(subscription, store.deliveries[subscription.id])

@@ -7,13 +7,10 @@ from nguon.content.vocabularies import CHANNELS
 from nguon.content.vocabularies import PRIORITIES
 from nguon.errors import UserError
 from nguon.syndication import subscriptions
-from nguon.syndication.query import FeedQuery
-from nguon.syndication.store import storage
-from nguon.units.tree import lineage
+from nguon.publication.store import storage
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
-from urllib.parse import urlencode
 
 
 STATE_TITLES = {
@@ -57,20 +54,7 @@ class SubscriptionsView(BrowserView):
     # -- actions ----------------------------------------------------------------------
 
     def add(self, form):
-        query = FeedQuery.from_form({name: form.get(name, ()) for name in
-                                     ("channel", "category", "priority")})
-        try:
-            lease = int(float(form.get("lease_days") or 10) * 86400)
-        except ValueError:
-            lease = 0
-        topic = f"{self.context.absolute_url()}/feed.json"
-        if query.params():
-            topic = f"{topic}?{urlencode(query.params())}"
-        subscriptions.subscribe(
-            self.context, [code for code, _level in lineage(self.context)],
-            callback=form.get("callback", "").strip(), secret=form.get("secret", ""),
-            filters=query.filters, lease_seconds=lease, topic=topic,
-            site_url=api.portal.get().absolute_url())
+        subscriptions.subscribe_unit(self.context, form)
         api.portal.show_message(_("msg_subscription_added",
                                   default="Đã đăng ký; địa chỉ nhận tin đã xác nhận."),
                                 request=self.request)

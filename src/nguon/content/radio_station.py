@@ -1,6 +1,6 @@
 """The radio station (đài truyền thanh) of a commune: its loudspeaker clusters and its weekly
 broadcast schedule. Its credentials (one per station, rotatable) live beside it
-(``nguon.radio.credentials``), never in its fields."""
+(``nguon.devices.credentials``), never in its fields."""
 from nguon import _
 from nguon.errors import UserError
 from nguon.content import slots as slot_rules

@@ -4,7 +4,7 @@ from nguon.outbox.worker import consumers
 from nguon.boards.proof import log as proof_log
 from nguon.radio.asrun import log as asrun_log
 from nguon.radio.keys import signing_key
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 

@@ -2,8 +2,8 @@
 refusal, on the small tree of nguon.testing (VN; Huế 46 with Thuận Hóa 19786 and Vỹ Dạ 19777;
 Quảng Trị 44 with Đồng Hới 18880)."""
 from importlib import import_module
-from nguon.syndication import targeting
-from nguon.syndication.store import storage
+from nguon.publication import targeting
+from nguon.publication.store import storage
 from nguon.syndication.subscriptions import Subscription
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit

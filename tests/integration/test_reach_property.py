@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
-from nguon.syndication import targeting
+from nguon.publication import targeting
 from nguon.testing import TREE
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit

@@ -8,9 +8,9 @@ feeds, the draft in none.
 """
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.outbox.worker import drain
-from nguon.syndication.feeds import UnitFeed
-from nguon.syndication.store import KEY
-from nguon.syndication.store import storage
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import KEY
+from nguon.publication.store import storage
 from nguon.testing import NGUON_TREE_FIXTURE
 from plone import api
 from plone.app.testing import IntegrationTesting

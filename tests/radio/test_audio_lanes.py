@@ -6,7 +6,7 @@ from nguon.outbox.worker import Worker
 from nguon.radio import prepared
 from nguon.radio.tts import EspeakEngine
 from nguon.radio.tts import ISpeechEngine
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from plone import api
 from tests.syndication.helpers import COMMUNE_APPROVER
 from tests.syndication.helpers import COMMUNE_EDITOR

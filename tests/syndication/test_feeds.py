@@ -1,7 +1,7 @@
 """Feeds of every unit: what each unit reads, in three formats, incremental and cheap."""
 from DateTime import DateTime
 from lxml import etree
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from plone import api
 from tests.syndication.helpers import COMMUNE_APPROVER
 from tests.syndication.helpers import COMMUNE_EDITOR
@@ -94,9 +94,9 @@ def test_an_item_appears_when_it_takes_effect_and_goes_when_it_expires(layer, po
     consumer_due = [key for key in store.schedule.keys()]
     assert consumer_due and consumer_due[0][1] == item.UID()
     # The worker's clock reaches the effective date, then the expiry date.
-    from nguon.syndication.consumer import SyndicationConsumer
+    from nguon.publication.consumer import ChangeLogConsumer
 
-    assert SyndicationConsumer().due(portal, now=time.time() + 86400 + 60) == [item.UID()]
+    assert ChangeLogConsumer().due(portal, now=time.time() + 86400 + 60) == [item.UID()]
     item.effective_date = DateTime() - 1  # the clock moved on: the item is in effect now
     item.reindexObject()
     settle(portal)

@@ -3,7 +3,7 @@ shows it refused with a clear answer and nothing lost."""
 from lxml import etree
 from nguon.sync.poller import catch_up
 from nguon.syndication import compaction
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from tests.syndication.helpers import COMMUNE_APPROVER
@@ -105,7 +105,7 @@ def test_deep_pages_and_strange_cursors_get_a_clear_400(layer, portal, params):
 
 
 def test_a_rare_filter_scans_a_bounded_slice_and_gives_a_continuation(layer, portal, monkeypatch):
-    from nguon.syndication import feeds
+    from nguon.publication import feeds
 
     monkeypatch.setattr(feeds, "SCAN", 2)
     for number in range(3):

@@ -3,7 +3,7 @@ dead letters, the delivery log; the reference consumer refuses what it must."""
 from nguon.sync.poller import catch_up
 from nguon.syndication import signing
 from nguon.syndication.pusher import push_round
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from nguon.testing import TREE_PASSWORD
 from plone import api
 from tests.syndication.helpers import PROVINCE_APPROVER

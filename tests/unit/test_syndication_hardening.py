@@ -10,15 +10,15 @@ from nguon.sync.receiver import Receiver
 from nguon.syndication import formats
 from nguon.syndication import outbound
 from nguon.syndication import signing
-from nguon.syndication.feeds import Filters
-from nguon.syndication.feeds import UnitFeed
+from nguon.publication.feeds import Filters
+from nguon.publication.feeds import UnitFeed
 from nguon.syndication.pusher import Push
 from nguon.syndication.pusher import send
 from nguon.syndication.query import FeedQuery
 from nguon.syndication.query import MAX_DEPTH
-from nguon.syndication.store import CursorExpired
-from nguon.syndication.store import Facts
-from nguon.syndication.store import Syndication
+from nguon.publication.store import CursorExpired
+from nguon.publication.store import Facts
+from nguon.publication.store import ChangeLog
 
 import json
 import pytest
@@ -45,7 +45,7 @@ def test_a_pasted_control_character_does_not_break_any_format():
     poisoned = "Lịch cắt điện\x0b phường\x00 Thuận Hóa\ufffe"
     with pytest.raises(ValueError):  # the attack: lxml refuses such text outright
         etree.Element("title").text = poisoned
-    store = Syndication()
+    store = ChangeLog()
     store.publish("a", _entry("a", 10, title=poisoned, summary="tóm\x1ftắt", html="<p>x\x0c</p>"),
                   (("46", True),), WEB, now=100)
     feed = UnitFeed(store, HUE_COMMUNE)
@@ -93,7 +93,7 @@ def test_the_deepest_page_and_the_highest_cursor_are_accepted():
 
 
 def test_a_change_request_with_a_filter_matching_nothing_examines_a_bounded_slice():
-    store = Syndication()
+    store = ChangeLog()
     for number in range(30):
         store.publish(f"n{number}", _entry(f"n{number}", number), (("46", True),), WEB)
     store.publish("e", _entry("e", 99), (("46", True),), Facts(("radio",), "disaster", "emergency"))
@@ -123,7 +123,7 @@ def test_a_change_request_with_a_filter_matching_nothing_examines_a_bounded_slic
 # -- compaction and the horizon ------------------------------------------------------------
 
 def test_compaction_drops_old_events_and_expires_older_cursors():
-    store = Syndication()
+    store = ChangeLog()
     store.publish("a", _entry("a", 1), (("46", True),), WEB, now=100)      # 1
     store.publish("b", _entry("b", 2), (("46", True),), WEB, now=110)      # 2
     store.withdraw("a", now=120)                                           # 3: tombstone

@@ -4,12 +4,12 @@ from nguon.errors import UserError
 from nguon.sync.mirror import Mirror
 from nguon.syndication import addresses
 from nguon.syndication import signing
-from nguon.syndication.feeds import Filters
-from nguon.syndication.feeds import UnitFeed
+from nguon.publication.feeds import Filters
+from nguon.publication.feeds import UnitFeed
 from nguon.syndication.query import FeedQuery
-from nguon.syndication.store import Facts
-from nguon.syndication.store import Syndication
-from nguon.syndication.targeting import reaches
+from nguon.publication.store import Facts
+from nguon.publication.store import ChangeLog
+from nguon.publication.targeting import reaches
 
 import ipaddress
 import pytest
@@ -94,7 +94,7 @@ def _entry(uid, effective, title=None):
 
 
 def test_the_change_log_numbers_changes_and_tombstones_retractions():
-    store = Syndication()
+    store = ChangeLog()
     facts = Facts(("web",), "health", "normal")
     assert store.publish("a", _entry("a", 10), (("46", True),), facts, now=100) == [1]
     assert store.publish("a", _entry("a", 10), (("46", True),), facts, now=101) == []  # unchanged
@@ -114,7 +114,7 @@ def test_the_change_log_numbers_changes_and_tombstones_retractions():
 
 
 def test_narrowing_the_reach_tombstones_the_units_that_lose_the_item():
-    store = Syndication()
+    store = ChangeLog()
     facts = Facts(("web",), "health", "normal")
     store.publish("a", _entry("a", 10), (("46", True),), facts)
     store.publish("a", _entry("a", 10), (("19777", False),), facts)
@@ -124,7 +124,7 @@ def test_narrowing_the_reach_tombstones_the_units_that_lose_the_item():
 
 
 def test_filters_and_pages_of_the_change_stream():
-    store = Syndication()
+    store = ChangeLog()
     for number in range(5):
         store.publish(f"n{number}", _entry(f"n{number}", number), (("46", True),),
                       Facts(("web",), "health", "normal"))
@@ -138,7 +138,7 @@ def test_filters_and_pages_of_the_change_stream():
 
 
 def test_the_schedule_gives_back_items_when_their_time_comes():
-    store = Syndication()
+    store = ChangeLog()
     store.plan("a", [200.0])
     store.plan("b", [100.0, 300.0])
     assert store.due(now=50) == []

@@ -10,9 +10,9 @@ items' own effective and expiry dates.
 """
 from nguon.content.slots import in_quiet_hours
 from nguon.content.slots import parse_time
-from nguon.syndication.feeds import Filters
-from nguon.syndication.feeds import UnitFeed
-from nguon.syndication.store import storage
+from nguon.publication.feeds import Filters
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import storage
 from nguon.units.tree import item_unit
 from nguon.units.tree import lineage
 

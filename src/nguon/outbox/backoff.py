@@ -1,6 +1,19 @@
-"""How long to leave a channel alone after it failed: doubling waits, capped, with jitter."""
+"""How long to leave a channel alone after it failed: doubling waits, capped, with jitter.
+
+The one back-off policy of nguon: :func:`doubling` is the wait after a run of failures; the
+outbox worker keeps a :class:`Backoff` per consumer in memory, and push subscriptions
+(``nguon.syndication.subscriptions``) store their next attempt with the same function.
+"""
 import random
 import time
+
+
+def doubling(failures, first, cap):
+    """Seconds to wait after ``failures`` failures in a row: ``first``, twice that, four times
+    that... never more than ``cap``; nothing after no failure."""
+    if failures <= 0:
+        return 0.0
+    return min(cap, first * 2 ** (failures - 1))
 
 
 class Backoff:
@@ -19,7 +32,7 @@ class Backoff:
         """Seconds to wait after the current run of failures."""
         if not self.failures:
             return 0.0
-        return min(self.cap, self.first * 2 ** (self.failures - 1)) * self.jitter(0.5, 1.5)
+        return doubling(self.failures, self.first, self.cap) * self.jitter(0.5, 1.5)
 
     def failed(self):
         """Count a failure; True when it is the first of a run (worth one log line)."""

@@ -21,9 +21,9 @@ from nguon.radio import signing
 from nguon.content.slots import occurrences
 from nguon.content.slots import ZONE
 from nguon.content.timezone import TIMEZONE
-from nguon.syndication.feeds import Filters
-from nguon.syndication.feeds import UnitFeed
-from nguon.syndication.store import storage
+from nguon.publication.feeds import Filters
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import storage
 from nguon.units.tree import item_unit
 from nguon.units.tree import lineage
 

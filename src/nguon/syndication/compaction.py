@@ -8,7 +8,7 @@ that is active and within its lease, so a healthy subscriber never has to read e
 again. A feed reader with an older cursor gets ``410 Gone`` (``browser.feed``), a dead-lettered
 or expired subscription a resync delivery (``pusher``).
 """
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 
 import logging

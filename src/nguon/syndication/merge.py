@@ -1,7 +1,7 @@
 """Feed subscriptions follow a unit merge: a subscription of the merged unit becomes one of
 its successor, and every subscription under it gets its new lineage, so pushes keep
 reaching the same commune websites with what their unit now reads."""
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
 from plone import api

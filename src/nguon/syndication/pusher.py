@@ -25,9 +25,9 @@ from nguon.syndication import compaction
 from nguon.syndication import formats
 from nguon.syndication import outbound
 from nguon.syndication import signing
-from nguon.syndication.feeds import UnitFeed
-from nguon.syndication.store import CursorExpired
-from nguon.syndication.store import storage
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import CursorExpired
+from nguon.publication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 from nguon.syndication.subscriptions import allowed_networks
 from nguon.errors import UserError

@@ -5,7 +5,7 @@ from nguon.content.vocabularies import CATEGORIES
 from nguon.content.vocabularies import CHANNELS
 from nguon.content.vocabularies import PRIORITIES
 from nguon.errors import UserError
-from nguon.syndication.feeds import Filters
+from nguon.publication.feeds import Filters
 
 
 MAX_SIZE = 200

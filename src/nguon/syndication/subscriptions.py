@@ -6,20 +6,18 @@ the change log up to which the subscriber acknowledged, consecutive failures, wh
 again, and the delivery log. They are separate objects so that an admin's change and a
 delivery never conflict.
 """
-from BTrees.OOBTree import OOBTree
 from nguon import _
 from nguon.errors import UserError
 from nguon.outbox.backoff import doubling
+from nguon.publication.feeds import Filters
+from nguon.publication.store import storage
 from nguon.syndication import addresses
 from nguon.syndication import websub
 from nguon.syndication.query import FeedQuery
 from nguon.units.tree import lineage
-from nguon.publication.feeds import Filters
-from nguon.publication.store import storage
 from persistent import Persistent
 from persistent.list import PersistentList
 from plone import api
-
 from urllib.parse import urlencode
 
 import hashlib

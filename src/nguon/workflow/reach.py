@@ -11,7 +11,7 @@ chain, or the unit whose approver used the emergency procedure. Every path goes 
 - at every approving transition (``nguon.workflow.events.enforce_reach``): the approving
   unit's area must cover every target (for the emergency procedure: the area of the unit the
   acting approver approves for);
-- at delivery (``nguon.syndication.targeting.reach``): :func:`deliverable_reach` gives
+- at delivery (``nguon.publication.targeting.reach``): :func:`deliverable_reach` gives
   nothing at all for an item whose targets are not all inside its approved area, so feeds,
   push, radio and boards never carry it, whoever changed it and however.
 """

@@ -17,9 +17,9 @@ from datetime import timezone
 from nguon import _
 from nguon.errors import UserError
 from nguon.syndication import formats
-from nguon.syndication.feeds import UnitFeed
+from nguon.publication.feeds import UnitFeed
 from nguon.syndication.query import FeedQuery
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from nguon.units.tree import lineage
 from plone import api
 from Products.Five import BrowserView

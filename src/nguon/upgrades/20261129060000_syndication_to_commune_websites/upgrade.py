@@ -1,7 +1,7 @@
 from ftw.upgrade import UpgradeStep
 from nguon.outbox.storage import install as install_outbox
 from nguon.outbox.worker import consumers
-from nguon.syndication.store import storage
+from nguon.publication.store import storage
 from nguon.content.channels import DISTRIBUTED_TYPES
 
 

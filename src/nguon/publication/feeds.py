@@ -16,10 +16,10 @@ not moved, no representation of the unit's feed has changed (the ``ETag``).
 """
 from dataclasses import dataclass
 from dataclasses import field
-from nguon.syndication.store import CursorExpired
-from nguon.syndication.store import DELETE
-from nguon.syndication.store import Event
-from nguon.syndication.store import Facts
+from nguon.publication.store import CursorExpired
+from nguon.publication.store import DELETE
+from nguon.publication.store import Event
+from nguon.publication.store import Facts
 
 import heapq
 import itertools

@@ -7,8 +7,8 @@ The body is rendered as the anonymous user sees it (``public``), never with the 
 """
 from Acquisition import aq_base
 from DateTime import DateTime
-from nguon.syndication import targeting
-from nguon.syndication.public import public_html
+from nguon.content.channels import channels
+from nguon.publication.public import public_html
 from nguon.units.tree import item_unit
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.component.hooks import getSite
@@ -121,7 +121,7 @@ def entry(obj, portal):
         "category_title": label("nguon.vocabularies.categories", category),
         "priority": priority,
         "priority_title": label("nguon.vocabularies.priorities", priority),
-        "channels": list(targeting.channels(obj)),
+        "channels": list(channels(obj)),
         "number": getattr(aq_base(obj), "number", None),
         "display_duration": getattr(aq_base(obj), "display_duration", None),
         "dayparts": dayparts(obj),

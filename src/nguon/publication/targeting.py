@@ -1,4 +1,4 @@
-"""Which units an item reaches, and on which channels.
+"""Which units an item reaches (on which channels is ``nguon.content.channels``).
 
 An item's *reach* is a tuple of ``(unit code, below)`` pairs (``nguon.workflow.scope``): the
 item is for the unit with that code, and for every unit under it when ``below`` is true. What
@@ -14,15 +14,7 @@ from nguon.workflow.reach import deliverable_reach
 import logging
 
 
-logger = logging.getLogger("nguon.syndication")
-
-# Channels of the types that have no channel field of their own.
-TYPE_CHANNELS = {
-    "LegalDocument": ("web", "board"),
-    "RadioItem": ("radio",),
-    "BoardNotice": ("board",),
-}
-ITEM_TYPES = ("Bulletin",) + tuple(TYPE_CHANNELS)
+logger = logging.getLogger("nguon.publication")
 
 
 def reach(item):
@@ -43,10 +35,3 @@ def reaches(pairs, lineage_codes):
     own = lineage_codes[-1]
     above = set(lineage_codes[:-1])
     return any(code == own or (below and code in above) for code, below in pairs)
-
-
-def channels(item):
-    """The channels an item is published on."""
-    if item.portal_type in TYPE_CHANNELS:
-        return TYPE_CHANNELS[item.portal_type]
-    return tuple(sorted(getattr(item, "channels", None) or ("web",)))

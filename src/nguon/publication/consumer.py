@@ -1,16 +1,21 @@
 """The outbox consumer that turns committed changes into change-log events.
 
+It is registered under the name ``syndication`` (its name before the publication core had
+its own package): the outbox keys each consumer's pending set by that name, so the name
+stays.
+
 The outbox records an item's UID in the very transaction that publishes, retracts, edits or
 deletes it; this consumer runs after the commit, in the delivery worker, and logs what the
 change means for consumers outside: the item is live (an upsert with its new snapshot), or it
 is not any more (a tombstone). An item published with a later effective date, or with an
 expiry date, is scheduled: the worker offers it again when that time comes (``due``).
 """
+from nguon.content.channels import is_distributed
 from nguon.outbox.interfaces import IScheduledConsumer
-from nguon.syndication import entries
-from nguon.syndication import targeting
-from nguon.syndication.store import Facts
-from nguon.syndication.store import storage
+from nguon.publication import entries
+from nguon.publication import targeting
+from nguon.publication.store import Facts
+from nguon.publication.store import storage
 from nguon.workflow.state import review_state
 from zope.interface import implementer
 
@@ -18,19 +23,19 @@ import logging
 import time
 
 
-logger = logging.getLogger("nguon.syndication")
+logger = logging.getLogger("nguon.publication")
 PUBLISHED = "published"
 
 
 @implementer(IScheduledConsumer)
-class SyndicationConsumer:
-    title = "Syndication"
+class ChangeLogConsumer:
+    title = "Change log"
 
     def active(self, portal):
         return storage(portal) is not None
 
     def wants(self, obj):
-        return getattr(obj, "portal_type", None) in targeting.ITEM_TYPES
+        return is_distributed(obj)
 
     def due(self, portal, now=None):
         store = storage(portal)
@@ -55,7 +60,7 @@ class SyndicationConsumer:
 
 def apply(store, uid, obj, portal, now):
     """Bring the log in step with the committed state of one item."""
-    if obj is None or not SyndicationConsumer().wants(obj) or review_state(obj) != PUBLISHED:
+    if obj is None or not ChangeLogConsumer().wants(obj) or review_state(obj) != PUBLISHED:
         store.withdraw(uid, now)
         store.forget(uid)
         return

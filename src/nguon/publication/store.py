@@ -25,7 +25,7 @@ from nguon.annotations import site_state
 import time
 
 
-KEY = "nguon.syndication"
+KEY = "nguon.syndication"  # the annotation key of existing sites (data): it keeps its name
 UPSERT = "upsert"
 DELETE = "delete"
 

@@ -6,10 +6,13 @@ exists: a second start reuses everything the first one made.
 """
 from nguon.content.timezone import TIMEZONE
 from nguon.instance import settings as settings_module
+from nguon.instance.events import SiteStarting
+from nguon.instance.offline import offline_site
+from nguon.instance.offline import open_app  # noqa: F401 (the benchmarks open sites with it)
+from nguon.instance.offline import POINT
+from zope.event import notify
 
-import os
 import sys
-import transaction
 
 
 BASE_PROFILES = (
@@ -17,27 +20,6 @@ BASE_PROFILES = (
     "plonetheme.barceloneta:default",
     "nguon:default",
 )
-
-
-def open_app(zope_conf):
-    """The Zope application root, with a request and the system user, as zconsole does.
-
-    Scripts deliver the outbox themselves when they want to: no delivery thread here."""
-    from AccessControl.SecurityManagement import newSecurityManager
-    from AccessControl.users import system
-    from Testing.makerequest import makerequest
-    from zope.globalrequest import setRequest
-    from Zope2.Startup.run import make_wsgi_app
-
-    import Zope2
-
-    os.environ["NGUON_OUTBOX_WORKER"] = "0"
-    make_wsgi_app({}, str(zope_conf))
-    app = makerequest(Zope2.app())
-    app.REQUEST["PARENTS"] = [app]
-    setRequest(app.REQUEST)
-    newSecurityManager(None, system)
-    return app
 
 
 def ensure_admin(app, password):
@@ -61,40 +43,31 @@ def create_site(app, settings):
     )
 
 
-def apply_solr_address(site, settings):
-    """Point collective.solr at the Solr core the environment names and switch search on it.
-
-    When Solr does not hold as many items as the catalog (a new site, a new or emptied core),
-    the differing items are queued in the outbox: the server's worker indexes them.
-    (``maintenance.sync_at_start``)."""
-    from nguon.search import maintenance
-    from plone import api
-    from zope.component.hooks import setSite
-
-    setSite(site)
-    scheme, host, port, base = settings.solr_parts
-    api.portal.set_registry_record("collective.solr.host", host)
-    api.portal.set_registry_record("collective.solr.port", port)
-    api.portal.set_registry_record("collective.solr.base", base)
-    api.portal.set_registry_record("collective.solr.https_connection", scheme == "https")
-    api.portal.set_registry_record("collective.solr.active", True)
-    maintenance.sync_at_start(site)
-
-
 def ensure_site(settings):
-    """Returns True when the site was created by this call."""
-    app = open_app(settings.zope_conf)
-    ensure_admin(app, settings.admin_password)
-    created = settings.site_id not in app.objectIds()
-    site = create_site(app, settings) if created else app[settings.site_id]
-    apply_solr_address(site, settings)
-    transaction.commit()
-    app._p_jar.db().close()
-    return created
+    """Returns True when the site was created by this call.
+
+    collective.solr is pointed at SOLR_URL (``offline.point_at_solr``), then the capabilities
+    act on ``SiteStarting`` (search queues in the outbox what Solr lacks: the server's worker
+    indexes it).
+    """
+    created = []
+
+    def create(app):
+        created.append(True)
+        return create_site(app, settings)
+
+    with offline_site(settings, solr=POINT, create=create, commit=True) as site:
+        ensure_admin(site.getPhysicalRoot(), settings.admin_password)
+        notify(SiteStarting(site))
+    return bool(created)
 
 
 def main():
-    created = ensure_site(settings_module.from_environment())
+    try:
+        created = ensure_site(settings_module.from_environment())
+    except settings_module.ConfigurationError as error:
+        print(error, file=sys.stderr)  # nguon-start shows the last line
+        return 2
     print("created" if created else "existing")
 
 

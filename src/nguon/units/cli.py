@@ -7,21 +7,19 @@
 It opens the instance's database directly (run it from the project folder, with the site
 stopped); while the site runs, use the "Đơn vị hành chính" control panel instead.
 """
+from nguon.instance.offline import offline_site
 from nguon.instance.settings import ConfigurationError
 from nguon.instance.settings import from_environment
-from nguon.instance.site import open_app
 from nguon.units import official
 from nguon.units.tree import find_unit
 from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
 from nguon.units.merge import MergeError
-from zope.component.hooks import setSite
 from zope.i18n import translate
 
 import argparse
 import sys
 import transaction
-import zc.lockfile
 
 
 def _parser():
@@ -37,18 +35,7 @@ def _parser():
     return parser
 
 
-def _site(settings):
-    try:
-        app = open_app(settings.zope_conf)
-    except zc.lockfile.LockError:
-        raise ConfigurationError(
-            "cơ sở dữ liệu đang được Plone dùng: dừng site, hoặc dùng trang quản trị "
-            "«Đơn vị hành chính» (@@units-controlpanel)") from None
-    site = app.get(settings.site_id)
-    if site is None:
-        raise ConfigurationError(f"không có site «{settings.site_id}»: chạy make start trước")
-    setSite(site)
-    return site
+WHILE_RUNNING = "dừng site, hoặc dùng trang quản trị «Đơn vị hành chính» (@@units-controlpanel)"
 
 
 def _sync(site, arguments):
@@ -82,8 +69,9 @@ def _merge(site, arguments):
 def main(argv=None):
     arguments = _parser().parse_args(argv)
     try:
-        site = _site(from_environment())
-        (_sync if arguments.command == "sync" else _merge)(site, arguments)
+        with offline_site(from_environment(), while_running=WHILE_RUNNING,
+                          log_as="nguon-units") as site:
+            (_sync if arguments.command == "sync" else _merge)(site, arguments)
     except (ConfigurationError, KeyError) as error:
         message = error.args[0] if isinstance(error, KeyError) else error
         print(f"nguon: LỖI: {message}", file=sys.stderr)

@@ -1,9 +1,7 @@
 """pytest fixtures: the Plone layers of nguon.testing (see tests/layers.py), and pytest-plone's
 helpers (``portal``, ``app``, …) on top of the ``integration`` and ``functional`` fixtures."""
 from nguon import testing
-from tests.layers import layer_fixture
-from tests.layers import sort_by_layer
-from tests.layers import STACK
+from tests import layers
 from tests import solr_layers
 from tests.solr_node import SolrNode
 
@@ -18,22 +16,20 @@ os.environ["NGUON_OUTBOX_WORKER"] = "0"
 
 pytest_plugins = ["pytest_plone"]
 
-integration = layer_fixture(testing.INTEGRATION_TESTING, "integration")
-functional = layer_fixture(testing.FUNCTIONAL_TESTING, "functional")
-tree = layer_fixture(testing.TREE_INTEGRATION_TESTING, "tree")
-tree_functional = layer_fixture(testing.TREE_FUNCTIONAL_TESTING, "tree_functional")
-demo_integration = layer_fixture(testing.DEMO_INTEGRATION_TESTING, "demo_integration")
-demo_functional = layer_fixture(testing.DEMO_FUNCTIONAL_TESTING, "demo_functional")
-solr_functional = layer_fixture(solr_layers.SOLR_FUNCTIONAL, "solr_functional")
-tree_solr = layer_fixture(solr_layers.TREE_SOLR_FUNCTIONAL, "tree_solr")
+globals().update(layers.layer_fixtures(
+    integration=testing.INTEGRATION_TESTING,
+    functional=testing.FUNCTIONAL_TESTING,
+    tree=testing.TREE_INTEGRATION_TESTING,
+    tree_functional=testing.TREE_FUNCTIONAL_TESTING,
+    demo_integration=testing.DEMO_INTEGRATION_TESTING,
+    demo_functional=testing.DEMO_FUNCTIONAL_TESTING,
+    solr_functional=solr_layers.SOLR_FUNCTIONAL,
+    tree_solr=solr_layers.TREE_SOLR_FUNCTIONAL,
+))
 
 
 def pytest_collection_modifyitems(session, config, items):
-    sort_by_layer(items)
-
-
-def pytest_sessionfinish(session, exitstatus):
-    STACK.close()
+    layers.mark_layers(session, items)
 
 
 @pytest.fixture(scope="session")

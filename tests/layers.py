@@ -1,77 +1,56 @@
-"""plone.testing layers as pytest fixtures, set up once and torn down when no longer needed.
+"""plone.testing layers as pytest fixtures, with zope.pytestlayer.
 
-pytest-plone's ``fixtures_factory`` either keeps every layer set up for the whole session —
-and then layers that share a base see one another's database (a tree layer would see the demo's
-units) — or sets a layer up again for every test. This does what zope.testrunner does: it
-keeps one stack of layers, tears down what the next test's layer does not need, sets up what it
-lacks, and runs each layer's per-test set-up and tear-down around every test. Tests are sorted
-by layer so that each layer is set up once.
+zope.pytestlayer (the plugin is active as soon as it is installed) sets layers up as
+zope.testrunner does: it sorts the tests by layer, keeps set up what the next test's layer
+shares, tears down what it does not need, and runs each layer's per-test set-up and tear-down
+around every test. Its fixtures exist per layer (session, class and function scope, for the
+layer and each of its bases); ``layer_fixtures`` names each layer's function fixture as our
+tests ask for it (``integration``, ``tree``, ...), on which pytest-plone's ``portal``, ``app``
+and ``http_request`` build. The plugin knows a test's layer from ``item.layer`` (it was made
+for unittest classes with a ``layer`` attribute); ``mark_layers`` sets it from the fixture the
+test uses. Layers that share a base never see one another's database:
+``tests/integration/test_isolation.py`` guards that.
 """
+from zope.pytestlayer import fixture as pytestlayer
+
 import pytest
 
 
-def resolution_order(layer):
-    """The layer's bases, bases first, then the layer; each once."""
-    order = []
-    for base in layer.__bases__:
-        for item in resolution_order(base):
-            if item not in order:
-                order.append(item)
-    order.append(layer)
-    return order
+NAMES = {}  # fixture name -> layer
+LATE = []  # layers of test modules, whose fixtures are made after collection
 
 
-class LayerStack:
-    def __init__(self):
-        self.active = []
-
-    def activate(self, layer):
-        wanted = resolution_order(layer)
-        for active in reversed(list(self.active)):
-            if active not in wanted:
-                active.tearDown()
-                self.active.remove(active)
-        for needed in wanted:
-            if needed not in self.active:
-                needed.setUp()
-                self.active.append(needed)
-        return wanted
-
-    def close(self):
-        for active in reversed(self.active):
-            active.tearDown()
-        self.active = []
-
-
-STACK = LayerStack()
-REGISTERED = []  # fixture names, in the order tests run
+def layer_fixtures(**layers):
+    """{name: fixture}: the function fixture of each layer under its ``name``, with the
+    fixtures of its bases (for a conftest's globals)."""
+    fixtures = {}
+    for name, layer in layers.items():
+        NAMES[name] = layer
+        fixtures.update(pytestlayer.create(layer, function_fixture_name=name))
+    return fixtures
 
 
 def layer_fixture(layer, name):
-    """A pytest fixture named ``name`` giving ``layer``, ready for one test."""
-    REGISTERED.append(name)
+    """The fixture ``name`` giving ``layer``, for a test module that defines its own layer (an
+    upgrade test's site as it was). zope.pytestlayer names fixtures after the layer's module,
+    which is still being imported here, so the layer's fixtures are made once collection is
+    over (``mark_layers``) and this one asks for them when a test runs."""
+    NAMES[name] = layer
+    LATE.append(layer)
 
     @pytest.fixture(name=name)
-    def fixture():
-        order = STACK.activate(layer)
-        for item in order:
-            if hasattr(item, "testSetUp"):
-                item.testSetUp()
-        try:
-            yield layer
-        finally:
-            for item in reversed(order):
-                if hasattr(item, "testTearDown"):
-                    item.testTearDown()
+    def fixture(request):
+        return request.getfixturevalue(pytestlayer.LAYERS[layer]["function"])
 
     return fixture
 
 
-def sort_by_layer(items):
-    """Group the tests by the layer fixture they use, tests without a layer first."""
-    def key(item):
-        names = getattr(item, "fixturenames", ())
-        used = [REGISTERED.index(name) for name in names if name in REGISTERED]
-        return min(used) + 1 if used else 0
-
-    items.sort(key=key)
+def mark_layers(session, items):
+    """Give each test the layer of the layer fixture it uses (zope.pytestlayer reads it), and
+    make the fixtures of the layers test modules define."""
+    while LATE:
+        pytestlayer.parsefactories(session, LATE.pop())
+    for item in items:
+        used = [NAMES[name] for name in getattr(item, "fixturenames", ()) if name in NAMES]
+        if used:
+            item.layer = used[0]

@@ -2,19 +2,19 @@
 holds at most ``MAX_SIZE`` items whatever the client asks, and a negative start or a size out
 of bounds is refused with a clear message instead of answering everything."""
 from nguon import _
+from nguon.errors import client_error
 from plone.restapi.batching import DEFAULT_BATCH_SIZE
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.deserializer import json_body
 from plone.restapi.exceptions import DeserializationError
 from zExceptions import BadRequest
-from zope.i18n import translate
 
 
 MAX_SIZE = 100
 
 
 def _refuse(request, message):
-    raise BadRequest(translate(message, context=request))
+    raise client_error(BadRequest, message, request)
 
 
 def _parameter(request, name, default):

@@ -1,5 +1,7 @@
 """Serialize an item's approval summary (dates as ISO 8601)."""
 from DateTime import DateTime
+from nguon import _
+from nguon.errors import client_error
 from nguon.workflow.summary import approval_summary
 from nguon.workflow.summary import in_approval_workflow
 from nguon.workflow.summary import may_see_approval
@@ -23,6 +25,8 @@ class ApprovalGet(Service):
         if not in_approval_workflow(self.context):
             raise NotFound("@approval")
         if not may_see_approval(self.context):
-            raise Unauthorized("Chỉ cán bộ của đơn vị xem được quá trình duyệt.")
+            raise client_error(Unauthorized, _(
+                "approval_error_not_staff", default="Chỉ cán bộ của đơn vị xem được quá trình duyệt."),
+                self.request)
         return {"@id": f"{self.context.absolute_url()}/@approval",
                 **_json_ready(approval_summary(self.context))}

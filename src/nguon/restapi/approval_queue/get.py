@@ -1,6 +1,8 @@
 """Serialize the approval queue: items oldest first, with the unit each waits at, and the
 number of waiting items per unit. Items come in plone.restapi batches (``b_size`` up to
 ``bounded.MAX_SIZE``, ``b_start``, ``batching`` links); the counts cover the whole queue."""
+from nguon import _
+from nguon.errors import client_error
 from nguon.restapi import bounded
 from nguon.workflow.queue import approval_queue
 from plone import api
@@ -11,7 +13,9 @@ from zExceptions import Unauthorized
 class ApprovalQueueGet(Service):
     def reply(self):
         if api.user.is_anonymous():
-            raise Unauthorized("Cần đăng nhập để xem danh sách chờ duyệt.")
+            raise client_error(Unauthorized, _(
+                "approval_queue_error_anonymous", default="Cần đăng nhập để xem danh sách chờ duyệt."),
+                self.request)
         queue = approval_queue()
         found = bounded.batch(self.request, queue.brains)
         titles = queue.unit_titles()

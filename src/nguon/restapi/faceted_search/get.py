@@ -1,10 +1,12 @@
 """``GET @faceted-search``: the archive search commune websites call, with the same answer the
 citizen page shows: hits with highlighted snippets, facet counts, paging. Only what the caller
 may see is ever returned (anonymous: published, in effect, not expired)."""
+from nguon.errors import client_error
 from nguon.search import citizen
 from nguon.search.query import SearchInputError
 from nguon.search.query import SearchRequest
 from plone.restapi.services import Service
+from zExceptions import BadRequest
 
 
 class FacetedSearchGet(Service):
@@ -12,8 +14,7 @@ class FacetedSearchGet(Service):
         try:
             search_request = SearchRequest.from_form(self.request.form)
         except SearchInputError as error:
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
+            raise client_error(BadRequest, error, self.request) from None
         results = citizen.run(search_request, self.request)
         base = f"{self.context.absolute_url()}/@faceted-search"
         return {

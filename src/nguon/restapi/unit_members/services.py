@@ -1,8 +1,10 @@
 """The three verbs of ``@unit-members``. Bodies: ``{"kind": "approvers", "user": "x"}``."""
+from nguon.errors import client_error
 from nguon.units import membership
 from plone.restapi.deserializer import json_body
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
+from zExceptions import BadRequest
 from zope.interface import alsoProvides
 
 
@@ -29,8 +31,7 @@ class _Change(Service):
         try:
             type(self).change(self.context, body.get("kind"), body.get("user"))
         except membership.MembershipError as error:
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
+            raise client_error(BadRequest, error, self.request) from None
         return listing(self.context)
 
 

@@ -7,7 +7,7 @@ published, effective items can come out of a feed, whatever the parameters.
 
 A ``since`` cursor older than the change log's horizon (old events are compacted) is answered
 ``410 Gone`` with the address of the full current feed, in a ``Link: <…>; rel="first"``
-header and in the JSON body's ``error.resync``: the client reads the current feed again from
+header and in the JSON body's ``resync`` (also ``error.resync``): the client reads the current feed again from
 its first page (as after losing its state) and polls ``since=`` from that page's cursor.
 """
 from email.utils import format_datetime
@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from datetime import datetime
 from datetime import timezone
 from nguon import _
+from nguon.errors import error_body
 from nguon.errors import UserError
 from nguon.syndication import formats
 from nguon.publication.feeds import UnitFeed
@@ -61,7 +62,7 @@ class Feed(BrowserView):
         response.setStatus(status)
         response.setHeader("Content-Type", "application/json; charset=utf-8")
         response.setHeader("Cache-Control", "no-store")
-        return json.dumps({"error": dict(type=kind, message=message, **extra)}, ensure_ascii=False)
+        return json.dumps(error_body(kind, message, **extra), ensure_ascii=False)
 
     def _gone(self, query, horizon):
         """The cursor fell behind the compacted log: say where to read everything again."""

@@ -1,0 +1,36 @@
+"""plone.restapi's error answer for nguon's REST services, with the pre-issue-13 copy.
+
+plone.rest renders an exception raised by a service as ``{"type", "message"}``. This view
+adds the same fields under ``error`` (``nguon.errors.error_body``), and keeps the message of a
+``NotFound`` made by ``nguon.errors.client_error`` (plone.rest replaces every ``NotFound`` message
+with the address). It answers for requests marked ``INguonAPIRequest``: REST requests on a
+site where nguon is installed, marked after traversal (an error during traversal is plone.rest's
+own answer, the same two top-level fields).
+"""
+from nguon.interfaces import INguonLayer
+from plone.rest.errors import ErrorHandling
+from plone.rest.interfaces import IAPIRequest
+from zExceptions import NotFound
+from zope.interface import directlyProvidedBy
+from zope.interface import directlyProvides
+
+
+class INguonAPIRequest(IAPIRequest):
+    """A plone.rest request on a site where nguon is installed."""
+
+
+def mark_api_request(event):
+    request = event.request
+    if IAPIRequest.providedBy(request) and INguonLayer.providedBy(request):
+        directlyProvides(request, INguonAPIRequest, *directlyProvidedBy(request))
+
+
+class NguonErrorHandling(ErrorHandling):
+    def render_exception(self, exception):
+        result = super().render_exception(exception)
+        if result is None:  # plone.rest redirected
+            return result
+        if isinstance(exception, NotFound) and getattr(exception, "nguon_message", False):
+            result["message"] = str(exception)
+        result["error"] = {"type": result["type"], "message": result["message"]}
+        return result

@@ -9,6 +9,7 @@ its message, and stays until the item changes).
 """
 from Acquisition import aq_base
 from nguon.content.channels import on_radio
+from nguon.content.rich_text import plain_text
 from nguon.errors import UserError
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.radio import audio
@@ -20,9 +21,7 @@ from zope.i18n import translate
 from zope.interface import implementer
 
 import hashlib
-import html
 import logging
-import re
 import tempfile
 
 
@@ -37,7 +36,7 @@ def script_of(obj):
     parts = [obj.Title(), obj.Description()]
     text = getattr(aq_base(obj), "text", None)
     if IRichTextValue.providedBy(text):
-        parts.append(html.unescape(re.sub(r"<[^>]+>", " ", text.raw or "")))
+        parts.append(plain_text(text.raw))
     return ". ".join(part.strip() for part in parts if part and part.strip())
 
 

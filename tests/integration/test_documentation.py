@@ -113,7 +113,23 @@ class Recorder:
 
 
 def _pretty(data):
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return json.dumps(stable(data), ensure_ascii=False, indent=2, sort_keys=False)
+
+
+# Fields that are sets: plone.restapi lists them in the set's order, which changes from one
+# process to the next (string hashing), so the examples show them sorted.
+SET_FIELDS = {"channels", "target_units", "tags"}
+
+
+def stable(data, key=None):
+    if isinstance(data, dict):
+        return {name: stable(value, name) for name, value in data.items()}
+    if isinstance(data, list):
+        items = [stable(value) for value in data]
+        if key in SET_FIELDS:
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    return data
 
 
 DASHED_UID = re.compile(

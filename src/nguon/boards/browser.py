@@ -9,14 +9,15 @@ For the board only (its ``X-Board-Token`` header or a paired kiosk's session coo
 And on the board itself, for its unit: ``@@board-preview``, what the board shows now.
 """
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from functools import lru_cache
 from nguon import _
 from nguon.boards import playlist
 from nguon.boards import render
 from nguon.boards.credentials import authenticated_board
-from nguon.boards.credentials import URL_TOKEN
 from nguon.boards.credentials import REFUSED
+from nguon.boards.credentials import URL_TOKEN
+from nguon.devices.services import view_error
 from nguon.traversal import OneName
 from pathlib import Path
 from plone import api
@@ -24,16 +25,9 @@ from Products.Five import BrowserView
 from zope.i18n import translate
 
 import html
-import json
 
 
 STATIC = Path(__file__).parent / "static"
-
-
-def _error(request, message, status):
-    request.response.setStatus(status)
-    request.response.setHeader("Content-Type", "application/json; charset=utf-8")
-    return json.dumps({"error": {"message": translate(message, context=request)}}, ensure_ascii=False)
 
 
 @lru_cache(maxsize=512)
@@ -54,17 +48,17 @@ class BoardSlide(OneName, BrowserView):
 
     def __call__(self):
         if "token" in self.request.form:
-            return _error(self.request, URL_TOKEN, 400)
+            return view_error(self.request, 400, URL_TOKEN)
         board = authenticated_board(self.request)
         if board is None:
-            return _error(self.request, REFUSED, 401)
+            return view_error(self.request, 401, REFUSED)
         return self.slide(board)
 
     def slide(self, board):
-        data = playlist.build(api.portal.get(), board, datetime.now(timezone.utc))
+        data = playlist.build(api.portal.get(), board, datetime.now(UTC))
         found = next((s for s in data["slides"] if s["uid"] == self.traversed), None)
         if found is None:
-            return _error(self.request, _("board_error_slide", default="Nội dung này không có trên bảng tin."), 404)
+            return view_error(self.request, 404, _("board_error_slide", default="Nội dung này không có trên bảng tin."))
         image_path = found["image"]
         if image_path:
             image_path = "/".join(api.portal.get().getPhysicalPath()[1:] + (image_path,))
@@ -139,7 +133,7 @@ class BoardPreview(BrowserView):
     """What the board shows now, for its unit (a plain page of the slides)."""
 
     def slides(self):
-        return playlist.build(api.portal.get(), self.context, datetime.now(timezone.utc))
+        return playlist.build(api.portal.get(), self.context, datetime.now(UTC))
 
 
 class UnitBoards(BrowserView):
@@ -147,7 +141,7 @@ class UnitBoards(BrowserView):
     shows now."""
 
     def boards(self):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         found = []
         for brain in api.content.find(context=self.context, portal_type="PublicBoard", sort_on="sortable_title"):
             board = brain.getObject()

@@ -3,7 +3,9 @@ report log (``nguon.devices.reports``). ``ProofLog`` is the pre-issue-13 class, 
 path so stored logs load until the upgrade step moves them."""
 from nguon import _
 from nguon.devices import reports
-from nguon.devices.reports import ProofLog  # noqa: F401  (old pickles: nguon.boards.proof.ProofLog)
+from nguon.devices.reports import (
+    ProofLog,  # noqa: F401  (old pickles: nguon.boards.proof.ProofLog)
+)
 from nguon.errors import UserError
 
 import time

@@ -25,10 +25,11 @@ trees ``by_station``/``by_item``) and ``nguon.boards.proof.ProofLog`` (key
 ``ReportLog`` of their kind (``migrate``).
 """
 from BTrees.OOBTree import OOBTree
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from itertools import islice
 from nguon import _
 from nguon.annotations import site_state
@@ -36,7 +37,6 @@ from nguon.content.timezone import LOCAL_ZONE
 from nguon.errors import UserError
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
-from typing import Callable
 
 import os
 
@@ -135,7 +135,7 @@ def retention():
 
 
 def _iso(moment):
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def moment(raw, now=None):
@@ -144,13 +144,13 @@ def moment(raw, now=None):
     parsed = datetime.fromisoformat(str(raw))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZONE)
-    if parsed > (now or datetime.now(timezone.utc)) + AHEAD:
+    if parsed > (now or datetime.now(UTC)) + AHEAD:
         raise ValueError("in the future")
     return _iso(parsed)
 
 
 def cutoff(now=None):
-    return _iso((now or datetime.now(timezone.utc)) - retention())
+    return _iso((now or datetime.now(UTC)) - retention())
 
 
 def prune(by_device, by_item, device, item_key, now=None, limit=PRUNE_BATCH):

@@ -15,15 +15,28 @@ same function.
 """
 from nguon.devices import credentials
 from nguon.errors import client_error
+from nguon.errors import error_body
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.exceptions import DeserializationError
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import Unauthorized
+from zope.i18n import translate
 from zope.interface import alsoProvides
 
 import json
+
+
+KINDS = {400: "BadRequest", 401: "Unauthorized", 404: "NotFound"}
+
+
+def view_error(request, status, message):
+    """The error answer of a device's browser view (audio, a slide): the same shape as the
+    services' (``nguon.errors.error_body``), ``message`` translated."""
+    request.response.setStatus(status)
+    request.response.setHeader("Content-Type", "application/json; charset=utf-8")
+    return json.dumps(error_body(KINDS[status], translate(message, context=request)), ensure_ascii=False)
 
 
 class DeviceService(Service):

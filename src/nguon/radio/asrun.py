@@ -8,7 +8,9 @@ upgrade step moves them.
 """
 from nguon import _
 from nguon.devices import reports
-from nguon.devices.reports import AsRunLog  # noqa: F401  (old pickles: nguon.radio.asrun.AsRunLog)
+from nguon.devices.reports import (
+    AsRunLog,  # noqa: F401  (old pickles: nguon.radio.asrun.AsRunLog)
+)
 from nguon.errors import UserError
 
 import time

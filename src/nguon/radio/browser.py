@@ -3,6 +3,7 @@ schedule, for the station's token only (audio is not JSON, so this is a view, no
 service). Audio is streamed from its blob (``Range`` requests answered with ``206``), never
 read whole into the server's memory."""
 from nguon import _
+from nguon.devices.services import view_error
 from nguon.radio import credentials
 from nguon.radio import prepared
 from nguon.radio import schedule
@@ -11,9 +12,6 @@ from plone import api
 from plone.namedfile.browser import Download
 from plone.namedfile.utils import stream_data
 from Products.Five import BrowserView
-from zope.i18n import translate
-
-import json
 
 
 class StationAudio(OneName, BrowserView):
@@ -22,22 +20,16 @@ class StationAudio(OneName, BrowserView):
         response = self.request.response
         station = credentials.authenticated_station(self.request)
         if station is None:
-            return self._error(401, _("station_error_token",
+            return view_error(self.request, 401, _("station_error_token",
                                       default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token)."))
         found, _waiting = schedule.candidates(api.portal.get(), station)
         if self.traversed not in {candidate.uid for candidate in found}:
-            return self._error(404, _("station_error_audio",
+            return view_error(self.request, 404, _("station_error_audio",
                                       default="Tin này không có trong lịch phát của đài."))
         brain = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=self.traversed)[0]
         record = prepared.prepared(brain._unrestrictedGetObject())
         response.setHeader("ETag", f'"{record["sha256"]}"')
         return stream(self.context, self.request, record["file"], "private, max-age=86400, immutable")
-
-    def _error(self, status, message):
-        self.request.response.setStatus(status)
-        self.request.response.setHeader("Content-Type", "application/json; charset=utf-8")
-        return json.dumps({"error": {"message": translate(message, context=self.request)}},
-                          ensure_ascii=False)
 
 
 def stream(context, request, blob_file, cache_control):

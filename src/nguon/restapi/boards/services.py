@@ -17,7 +17,7 @@ one, every session and pairing stop), ``POST @board-pairing`` (a one-time pairin
 the kiosk browser), ``GET @board-proof`` (its proof of play, newest first, in batches).
 """
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from nguon import _
 from nguon.boards import credentials
 from nguon.boards import playlist
@@ -49,7 +49,7 @@ class BoardService(DeviceService):
 class PlaylistGet(BoardService):
     def reply(self):
         board = self.device()
-        data = playlist.build(api.portal.get(), board, datetime.now(timezone.utc))
+        data = playlist.build(api.portal.get(), board, datetime.now(UTC))
         etag = f'"{data["version"]}"'
         self.request.response.setHeader("ETag", etag)
         self.request.response.setHeader("Cache-Control", "no-cache")
@@ -93,7 +93,7 @@ class KioskSessionPost(BoardService):
             secure=self.request.get("SERVER_URL", "").startswith("https:"))
         self.request.response.setHeader("Cache-Control", "no-store")
         return {"board": board.UID(), "expires": datetime.fromtimestamp(
-            expires, timezone.utc).isoformat(timespec="seconds")}
+            expires, UTC).isoformat(timespec="seconds")}
 
 
 class CredentialsPost(devices.CredentialsPost):
@@ -110,7 +110,7 @@ class PairingPost(Service):
         note = _("board_pairing_note",
                  default="Mở địa chỉ này trên màn hình của bảng tin trong 15 phút; mã chỉ dùng được một lần.")
         return {"board": self.context.UID(), "url": f"{api.portal.get().absolute_url()}/@@kiosk#pair={code}",
-                "expires": datetime.fromtimestamp(until, timezone.utc).isoformat(timespec="seconds"),
+                "expires": datetime.fromtimestamp(until, UTC).isoformat(timespec="seconds"),
                 "note": translate(note, context=self.request)}
 
 

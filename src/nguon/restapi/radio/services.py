@@ -20,7 +20,6 @@ from nguon.radio import asrun
 from nguon.radio import credentials
 from nguon.radio import keys
 from nguon.radio import overrides
-from nguon.radio import prepared
 from nguon.radio import schedule
 from nguon.restapi.devices import services as devices
 from nguon.units.tree import item_unit

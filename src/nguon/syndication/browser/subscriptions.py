@@ -6,8 +6,8 @@ from nguon.content.vocabularies import CATEGORIES
 from nguon.content.vocabularies import CHANNELS
 from nguon.content.vocabularies import PRIORITIES
 from nguon.errors import UserError
-from nguon.syndication import subscriptions
 from nguon.publication.store import storage
+from nguon.syndication import subscriptions
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView

@@ -85,7 +85,7 @@ class Recorder:
             request_lines.append(f"Authorization: Basic <{user}:password>")
         if body is not None:
             request_lines.append("Content-Type: application/json")
-            request_lines += ["", _pretty(body)]
+            request_lines += ["", json.dumps(body, ensure_ascii=False, indent=2)]
         reason = response.reason or ""
         response_lines = [f"HTTP/1.1 {response.status_code} {reason}".rstrip()]
         for name in SHOWN:

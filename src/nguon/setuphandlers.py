@@ -1,10 +1,8 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
-from nguon.outbox.storage import install as install_outbox
-from nguon.outbox.worker import consumers
-from nguon.boards.proof import log as proof_log
-from nguon.radio.asrun import log as asrun_log
-from nguon.radio.keys import signing_key
-from nguon.publication.store import storage
+from nguon.boards.install import install as install_boards
+from nguon.radio.install import install as install_radio
+from nguon.search.install import install as install_search
+from nguon.syndication.install import install as install_syndication
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 
@@ -16,14 +14,17 @@ class HiddenProfiles:
         return ["nguon:uninstall"]
 
 
+# Every capability that keeps something in the site says so in its ``install(portal)``
+# (idempotent), which its upgrade step calls too. A new capability adds its own here.
+INSTALLS = (install_search, install_syndication, install_radio, install_boards)
+
+
 def post_install(context):
-    """The outbox, its consumers' pending sets, the syndication change log, the key that signs
-    station schedules and the as-run log, made once here rather than by a request."""
+    """What each capability keeps in the site (the outbox and its consumers' pending sets, the
+    change log, the key that signs station schedules, the devices' report logs), made once
+    here rather than by a request."""
     from plone import api
 
     portal = api.portal.get()
-    install_outbox(portal, [name for name, _consumer in consumers()])
-    storage(portal, create=True)
-    signing_key(portal, create=True)
-    asrun_log(portal, create=True)
-    proof_log(portal, create=True)
+    for install in INSTALLS:
+        install(portal)

@@ -1,6 +1,5 @@
 from ftw.upgrade import UpgradeStep
-from nguon.outbox.storage import install as install_outbox
-from nguon.outbox.worker import consumers
+from nguon.search.install import install
 
 
 NEW_INDEXES = ("category", "document_type", "issuing_body")
@@ -15,11 +14,11 @@ class SearchOnSolrThroughTheOutbox(UpgradeStep):
     on and queues a sync, ``nguon.instance.offline.point_at_solr``), the catalog indexes the
     citizen search filters on when Solr is down, and the link to the citizen search page.
     The new indexes are filled from the existing items, and the outbox gets the pending sets
-    of the registered consumers, as a new site does (``nguon.setuphandlers.post_install``).
+    of the registered consumers, as a new site does (``nguon.search.install``).
     """
 
     def __call__(self):
         self.install_upgrade_profile()
         for name in NEW_INDEXES:
             self.catalog_rebuild_index(name)
-        install_outbox(self.portal, [name for name, _consumer in consumers()])
+        install(self.portal)

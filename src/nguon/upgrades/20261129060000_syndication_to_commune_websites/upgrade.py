@@ -1,7 +1,6 @@
 from ftw.upgrade import UpgradeStep
-from nguon.outbox.storage import install as install_outbox
-from nguon.outbox.worker import consumers
-from nguon.publication.store import storage
+from nguon.outbox.storage import outbox
+from nguon.syndication.install import install
 from nguon.content.channels import DISTRIBUTED_TYPES
 
 
@@ -16,8 +15,7 @@ class SyndicationToCommuneWebsites(UpgradeStep):
 
     def __call__(self):
         self.install_upgrade_profile()
-        box = install_outbox(self.portal, [name for name, _consumer in consumers()])
-        storage(self.portal, create=True)
-        pending = box.pending_set("syndication")
+        install(self.portal)
+        pending = outbox(self.portal).pending_set("syndication")
         for brain in self.catalog_unrestricted_search({"portal_type": list(DISTRIBUTED_TYPES)}):
             pending.record(brain.UID, brain.getPath())

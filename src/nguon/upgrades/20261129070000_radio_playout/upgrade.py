@@ -1,8 +1,6 @@
 from ftw.upgrade import UpgradeStep
-from nguon.outbox.storage import install as install_outbox
-from nguon.outbox.worker import consumers
-from nguon.radio.asrun import log as asrun_log
-from nguon.radio.keys import signing_key
+from nguon.outbox.storage import outbox
+from nguon.radio.install import install
 
 
 class RadioPlayout(UpgradeStep):
@@ -16,9 +14,7 @@ class RadioPlayout(UpgradeStep):
 
     def __call__(self):
         self.install_upgrade_profile()
-        box = install_outbox(self.portal, [name for name, _consumer in consumers()])
-        signing_key(self.portal, create=True)
-        asrun_log(self.portal, create=True)
-        pending = box.pending_set("radio-audio")
+        install(self.portal)
+        pending = outbox(self.portal).pending_set("radio-audio")
         for brain in self.catalog_unrestricted_search({"portal_type": ["RadioItem", "Bulletin"]}):
             pending.record(brain.UID, brain.getPath())

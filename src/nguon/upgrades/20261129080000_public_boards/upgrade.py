@@ -1,5 +1,5 @@
 from ftw.upgrade import UpgradeStep
-from nguon.boards.proof import log as proof_log
+from nguon.boards.install import install
 
 
 class PublicBoards(UpgradeStep):
@@ -12,4 +12,4 @@ class PublicBoards(UpgradeStep):
 
     def __call__(self):
         self.install_upgrade_profile()
-        proof_log(self.portal, create=True)
+        install(self.portal)

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from contextlib import ExitStack
 from nguon.instance import preflight
 from nguon.instance.settings import ConfigurationError
+from nguon.instance.settings import from_environment
 from nguon.instance.solr import BundledSolr
 from nguon.instance.solr import ping
 from Testing.makerequest import makerequest
@@ -36,6 +37,7 @@ from zope.globalrequest import setRequest
 
 import logging
 import os
+import sys
 import transaction
 import zc.lockfile
 
@@ -191,3 +193,16 @@ def offline_site(settings, solr=None, create=None, commit=False, while_running=S
         yield site
         if commit:
             transaction.commit()
+
+
+def run_command(job, arguments, refusals=(), **options):
+    """``job(site, arguments)`` on the stopped site (``offline_site(**options)``, settings from
+    the environment): exit code 0, or 2 with one line on stderr when the command could not
+    run (ConfigurationError, or one of the ``refusals`` the job raises)."""
+    try:
+        with offline_site(from_environment(), **options) as site:
+            job(site, arguments)
+    except (ConfigurationError, *refusals) as error:
+        print(f"nguon: LỖI: {error.args[0] if error.args else error}", file=sys.stderr)
+        return 2
+    return 0

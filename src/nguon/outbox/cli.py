@@ -16,9 +16,8 @@ Like ``nguon-units``, it opens the instance's database directly (run it from the
 folder, with the site stopped). Exit codes: 0 done, 2 the command could not run (database in
 use, no site, no outbox, unknown channel), with one line on stderr that says why.
 """
-from nguon.instance.offline import offline_site
+from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
-from nguon.instance.settings import from_environment
 from nguon.outbox.report import consumer_lines
 from nguon.outbox.storage import outbox
 
@@ -76,14 +75,8 @@ def retry(site, arguments):
 
 def main(argv=None):
     arguments = _parser().parse_args(argv)
-    try:
-        with offline_site(from_environment(), while_running=WHILE_RUNNING,
-                          log_as="nguon-outbox") as site:
-            (status if arguments.command == "status" else retry)(site, arguments)
-    except ConfigurationError as error:
-        print(f"nguon: LỖI: {error}", file=sys.stderr)
-        return 2
-    return 0
+    job = status if arguments.command == "status" else retry
+    return run_command(job, arguments, while_running=WHILE_RUNNING, log_as="nguon-outbox")
 
 
 if __name__ == "__main__":

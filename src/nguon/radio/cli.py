@@ -13,13 +13,11 @@ instance's database directly (run it from the project folder, with the site stop
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from nguon.instance.offline import offline_site
+from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
-from nguon.instance.settings import from_environment
 from nguon.radio import keys
 
 import argparse
-import sys
 import transaction
 
 
@@ -72,10 +70,5 @@ def rotate(site, arguments, now=None):
 
 def main(argv=None):
     arguments = _parser().parse_args(argv)
-    try:
-        with offline_site(from_environment(), log_as="nguon-radio-keys") as site:
-            (show if arguments.command == "show" else rotate)(site, arguments)
-    except ConfigurationError as error:
-        print(f"nguon: LỖI: {error}", file=sys.stderr)
-        return 2
-    return 0
+    job = show if arguments.command == "show" else rotate
+    return run_command(job, arguments, log_as="nguon-radio-keys")

@@ -7,9 +7,8 @@
 It opens the instance's database directly (run it from the project folder, with the site
 stopped); while the site runs, use the "Đơn vị hành chính" control panel instead.
 """
-from nguon.instance.offline import offline_site
+from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
-from nguon.instance.settings import from_environment
 from nguon.units import official
 from nguon.units.tree import find_unit
 from nguon.units.importer import sync_provinces
@@ -18,7 +17,6 @@ from nguon.units.merge import MergeError
 from zope.i18n import translate
 
 import argparse
-import sys
 import transaction
 
 
@@ -68,12 +66,6 @@ def _merge(site, arguments):
 
 def main(argv=None):
     arguments = _parser().parse_args(argv)
-    try:
-        with offline_site(from_environment(), while_running=WHILE_RUNNING,
-                          log_as="nguon-units") as site:
-            (_sync if arguments.command == "sync" else _merge)(site, arguments)
-    except (ConfigurationError, KeyError) as error:
-        message = error.args[0] if isinstance(error, KeyError) else error
-        print(f"nguon: LỖI: {message}", file=sys.stderr)
-        return 2
-    return 0
+    job = _sync if arguments.command == "sync" else _merge
+    return run_command(job, arguments, refusals=(KeyError,), while_running=WHILE_RUNNING,
+                       log_as="nguon-units")

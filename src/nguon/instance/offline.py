@@ -17,7 +17,9 @@ instance's FileStorage themselves, as zconsole does. ``offline_site`` is how the
 - at the end, what the command did not commit is aborted (``commit=True``: committed), and the
   database is closed.
 
-The delivery thread of a running server uses ``system_request`` too (``nguon.outbox.site``).
+``run_command(job, arguments, …)`` wraps it for a command's ``main``: exit code 0, or 2 with
+one line on stderr saying why the command could not run. The delivery thread of a running
+server makes its request with ``system_request`` too (``nguon.outbox.site``).
 """
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager

@@ -136,7 +136,8 @@ def test_the_operator_pins_orders_and_drops_normal_items():
 def test_schedule_signatures():
     private = signing.new_private_key()
     public = signing.public_key(private)
-    envelope = signing.sign({"station": "xa-thuan-hoa", "sequence": 7, "title": "Quảng Nghệ ường ữ"}, private)
+    envelope = signing.sign({"sequence": 7, "title": "Quảng Nghệ ường ữ"}, [private],
+                            "schedule", "xa-thuan-hoa")
     assert signing.verify(envelope, public)["sequence"] == 7
     tampered = {**envelope, "schedule": {**envelope["schedule"], "sequence": 8}}
     with pytest.raises(signing.SignatureError):
@@ -144,4 +145,5 @@ def test_schedule_signatures():
     with pytest.raises(signing.SignatureError):
         signing.verify(envelope, signing.public_key(signing.new_private_key()))
     with pytest.raises(signing.SignatureError):
-        signing.verify({"schedule": {}, "signature": "không phải base64"}, public)
+        signing.verify({"schedule": {}, "signatures": [{"key_id": signing.key_id(public),
+                                                        "signature": "không phải base64"}]}, public)

@@ -260,13 +260,14 @@ class EmergencyDoorbell:
         self.seen_ids = set()
 
     def seen(self, delivery_id):
-        if delivery_id in self.seen_ids:
-            return True
-        self.seen_ids.add(delivery_id)
-        return False
+        return delivery_id in self.seen_ids
 
-    def apply(self, document):
+    def apply(self, document, delivery_id=None):
+        """Ring the agent; the delivery counts as seen once it has rung (as the mirror
+        records a delivery only once it is applied)."""
         self.agent.events_wake.set()
+        if delivery_id is not None:
+            self.seen_ids.add(delivery_id)
         return (len(document.get("items", [])), 0, 0)
 
 

@@ -4,6 +4,8 @@ log (``nguon.radio.asrun.AsRunLog``) and the proof-of-play log (``nguon.boards.p
 under their own keys. After the step the tokens still authenticate from their new key, the
 records are read from the one report log, and nothing is left under the old keys."""
 from BTrees.OOBTree import OOBTree
+from datetime import datetime
+from datetime import UTC
 from importlib import import_module
 from nguon.boards import proof
 from nguon.boards.proof import ProofLog
@@ -80,3 +82,8 @@ def test_the_step_moves_tokens_and_logs_and_they_still_work(tree):
     step.DeviceCredentialsAndReportsInNguonDevices(api.portal.get_tool("portal_setup"))
     assert credentials.authenticated(station_token, "RadioStation") == station
     assert len(asrun.of_station(portal, station.UID())) == 2
+    # For devices that stopped reporting: every record past the retention goes at once.
+    later = datetime(2027, 6, 1, tzinfo=UTC)
+    assert reports.prune_log(portal, asrun.ASRUN, now=later) == 2
+    assert reports.prune_log(portal, proof.PROOF, now=later) == 1
+    assert list(proof.of_board(portal, board.UID())) == []

@@ -17,6 +17,7 @@ from plone.app.testing import PloneSandboxLayer
 from plone.registry.interfaces import IRegistry
 from tests.integration.upgrade_steps import PROFILE
 from tests.integration.upgrade_steps import proposed
+from tests.integration.upgrade_steps import titles_from
 from tests.integration.upgrade_steps import run_next
 from tests.layers import layer_fixture
 from tests.search.helpers import create
@@ -69,7 +70,7 @@ def setup_tool(before_radio):
 def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert "RadioStation" not in api.portal.get_tool("portal_types").objectIds()
     assert public_key(api.portal.get()) is None
-    assert [u["title"] for u in proposed(setup_tool)] == ["Radio playout.", "Public boards."]
+    assert [u["title"] for u in proposed(setup_tool)] == titles_from("Radio playout.")
 
 
 def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup_tool):
@@ -91,9 +92,11 @@ def test_after_the_step_stations_can_be_added_and_radio_items_are_prepared(setup
                                      title="Đài truyền thanh phường Thuận Hóa")
     assert station.plan().rules
     assert setup_tool.getLastVersionForProfile(PROFILE) == (STEP,)
-    assert [u["title"] for u in proposed(setup_tool)] == ["Public boards."]
+    assert [u["title"] for u in proposed(setup_tool)] == titles_from("Public boards.")
     run_next(setup_tool)
     assert "PublicBoard" in types["AdministrativeUnit"].allowed_content_types
     assert api.portal.get_tool("portal_workflow").getChainForPortalType("PublicBoard") == (
         "simple_publication_workflow",)
+    for _later in titles_from("Public boards.")[1:]:
+        run_next(setup_tool)
     assert proposed(setup_tool) == []

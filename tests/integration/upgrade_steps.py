@@ -4,6 +4,22 @@ from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 
 
 PROFILE = "nguon:default"
+# Every step's title (the first line of its docstring), oldest first: what an old site is
+# offered, in order. A new step is added here, and the upgrade tests follow.
+TITLES = (
+    "Search on Solr through the outbox.",
+    "Syndication to commune websites.",
+    "Radio playout.",
+    "Public boards.",
+    "An item reaches only inside the area of the units that approved it.",
+    "Device credentials and reports in nguon.devices.",
+)
+LATEST = "20261130081300"  # the newest step's version
+
+
+def titles_from(first):
+    """The titles of the steps from ``first`` on, as ftw.upgrade should propose them."""
+    return list(TITLES[TITLES.index(first):])
 
 
 def proposed(setup_tool, profile_id=PROFILE):

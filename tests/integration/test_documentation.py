@@ -45,8 +45,9 @@ Real requests to a test site (the small unit tree of `nguon.testing`, one user p
 group, on a real Solr), in the order a commune's staff and a commune website would make
 them. What changes from run to run is replaced by stable stand-ins: the host is
 `localhost:8080`, UIDs are numbered (`00000000000000000000000000000001`, …), times are
-`2026-01-15T09:30:00` (as Unix time `1768444200.0`), and secrets read `<secret>`. Errors have plone.restapi's shape:
-`{"error": {"type": …, "message": …}}`. Authentication is shown as the user it stands for;
+`2026-01-15T09:30:00` (as Unix time `1768444200.0`), and secrets read `<secret>`. Errors have plone.restapi's shape,
+`{"type": …, "message": …}`, the same two fields also under `error` (where clients written
+before issue 13 read them). Authentication is shown as the user it stands for;
 any way plone.restapi accepts (Basic, `@login` tokens) works.
 """
 

@@ -1,7 +1,9 @@
 """Every endpoint answers an error in one shape, plone.restapi's ``{"type", "message"}``, the
 message in the reader's language, the same fields also under ``error`` (clients written before
 issue 13 read them there). One example per family: REST services that refuse a request, that
-refuse a caller, that find nothing, and the feeds (views that are not REST services)."""
+refuse a caller, that find nothing, a workflow transition the workflow refuses (plone.restapi's
+own endpoint answers that in a shape of its own), and the feeds (views that are not REST
+services)."""
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 
@@ -43,6 +45,16 @@ def test_a_rest_service_refusing_a_caller(site_url):
 def test_a_rest_service_finding_nothing_keeps_its_message(site_url):
     response = _as(tree_user("19786", "admins")).get(f"{site_url}/vn/46/19786/@subscriptions/khong-co")
     _shape(response, 404, "NotFound", "Không có đăng ký này ở đơn vị này.")
+
+
+def test_a_workflow_transition_the_workflow_refuses(site_url):
+    editor = tree_user("19777", "editors")
+    item = _as(editor).post(f"{site_url}/vn/46/19777", json={
+        "@type": "Bulletin", "title": "Lịch họp tổ dân phố", "category": "local-directive",
+        "channels": ["web"]}).json()["@id"]
+    _as(editor).post(f"{item}/@workflow/submit", json={})
+    refused = _as(tree_user("19777", "approvers")).post(f"{item}/@workflow/reject", json={})
+    _shape(refused, 400, "BadRequest", "lý do")
 
 
 def test_a_feed_refusing_a_parameter(site_url):

@@ -1,6 +1,8 @@
-"""``POST @workflow/<transition>`` as plone.restapi answers it, except that a transition the
-reach rule refuses says why (``nguon.workflow.refusals``) in plone.restapi's error shape
-(a ``BadRequest``, ``nguon.errors``)."""
+"""``POST @workflow/<transition>`` as plone.restapi answers it, except for refusals: a
+transition the reach rule refuses says why (``nguon.workflow.refusals``), and one the workflow
+refuses (a guard, a missing reason) is raised rather than answered as plone.restapi's own
+``{"error": …}`` body, so that both come in the one error shape (``nguon.errors``) and nothing
+the refused transition began to write is committed."""
 from nguon.errors import client_error
 from nguon.workflow.refusals import refusal
 from plone.restapi.services.workflow.transition import WorkflowTransition
@@ -13,4 +15,7 @@ class ReachAwareTransition(WorkflowTransition):
         reason = refusal(self.context, self.transition) if self.transition not in offered else None
         if reason is not None:
             raise client_error(BadRequest, reason, self.request)
-        return super().reply()
+        answer = super().reply()
+        if self.request.response.getStatus() == 400 and isinstance(answer, dict) and "error" in answer:
+            raise BadRequest(answer["error"]["message"])  # plone.restapi translated it
+        return answer

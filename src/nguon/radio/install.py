@@ -1,12 +1,15 @@
 """``install(portal)``: what radio keeps in a site, the outbox with the ``radio-audio``
 consumer's pending set, the key that signs station schedules and the as-run log (idempotent;
-``nguon.setuphandlers`` and the upgrade step call it)."""
+``nguon.setuphandlers`` and the upgrade step call it), and the change log that schedules are
+read from (``nguon.publication.install``)."""
 from nguon.outbox.install import install as install_outbox
+from nguon.publication.install import install as install_publication
 from nguon.radio import asrun
 from nguon.radio.keys import signing_key
 
 
 def install(portal):
     install_outbox(portal)
+    install_publication(portal)
     signing_key(portal, create=True)
     asrun.install(portal)

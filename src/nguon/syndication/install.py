@@ -1,10 +1,8 @@
-"""``install(portal)``: what syndication keeps in a site, the outbox with the ``syndication``
-consumer's pending set and the change log every channel reads (idempotent;
-``nguon.setuphandlers`` and the upgrade step call it)."""
-from nguon.outbox.install import install as install_outbox
-from nguon.publication.store import storage
+"""``install(portal)``: what syndication keeps in a site (idempotent; ``nguon.setuphandlers``
+and the upgrade step call it). Feeds and push read the change log of the publication core;
+the push subscriptions are kept on it, so installing that is all syndication needs."""
+from nguon.publication.install import install as install_publication
 
 
 def install(portal):
-    install_outbox(portal)
-    storage(portal, create=True)
+    install_publication(portal)

@@ -212,10 +212,9 @@ class ChangeLog(Persistent):
         return seq
 
     def _anchor(self, code):
-        anchor = self.anchors.get(code)
-        if anchor is None:
-            anchor = self.anchors[code] = Anchor()
-        return anchor
+        if code not in self.anchors:
+            self.anchors[code] = Anchor()
+        return self.anchors[code]
 
 
 def storage(portal, create=False):

@@ -11,10 +11,11 @@ from nguon.content.channels import channels
 from nguon.publication.public import public_html
 from nguon.units.tree import item_unit
 from plone.app.textfield.interfaces import IRichTextValue
+from zope.component import queryUtility
 from zope.component.hooks import getSite
 from zope.i18n import translate
 from zope.schema.interfaces import IVocabularyFactory
-from zope.component import queryUtility
+
 
 # (field, view on the item that serves it) of every file an item may carry.
 FILE_FIELDS = (

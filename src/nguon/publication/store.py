@@ -19,8 +19,8 @@ must read the whole current feed again.
 """
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from nguon.annotations import site_state
+from persistent import Persistent
 
 import time
 

@@ -9,8 +9,8 @@ wait for them.
 """
 from nguon import _
 from nguon.units.tree import ancestor_units
-from nguon.units.tree import GROUP_KINDS
 from nguon.units.tree import group_id
+from nguon.units.tree import GROUP_KINDS
 from nguon.units.tree import is_unit_group
 from plone import api
 from zope.i18n import translate
@@ -48,7 +48,7 @@ def ensure_unit_groups(unit):
 def grant_unit_roles(unit):
     """Replace the unit groups' local roles on ``unit`` by what its place in the tree gives."""
     unit.__ac_local_roles_block__ = True
-    for principal, roles in list(unit.get_local_roles()):
+    for principal, _roles in list(unit.get_local_roles()):
         if is_unit_group(principal):
             unit.manage_delLocalRoles([principal])
     for kind, roles in OWN_ROLES.items():

@@ -9,11 +9,10 @@
 Everything here only reads; creating units and their groups is ``nguon.units.importer`` and
 ``nguon.units.groups``. This module imports nothing of nguon but the unit type's schema.
 """
-from nguon.content.unit import IAdministrativeUnit
-from plone import api
-
 from Acquisition import aq_chain
 from Acquisition import aq_inner
+from nguon.content.unit import IAdministrativeUnit
+from plone import api
 
 
 UNIT_TYPE = "AdministrativeUnit"

@@ -615,7 +615,7 @@ def row(results, name):
     figures = results[name]
     if "seconds" in figures:
         return stats(figures["seconds"])
-    return stats([a + b for a, b in zip(figures["transition"], figures["commit"])])
+    return stats([a + b for a, b in zip(figures["transition"], figures["commit"], strict=True)])
 
 
 def transition_table(results):

@@ -83,8 +83,10 @@ def rendering(seconds):
     rows = []
     for width, height in SIZES:
         row = {"size": f"{width}×{height}"}
-        for name, make in (("product", lambda: render.render(render.Board(width, height), TITLE, TEXT)),
-                           ("naive", lambda: naive(width, height))):
+        for name, make in (
+            ("product", lambda w=width, h=height: render.render(render.Board(w, h), TITLE, TEXT)),
+            ("naive", lambda w=width, h=height: naive(w, h)),
+        ):
             count, started = 0, time.perf_counter()
             while time.perf_counter() - started < seconds:
                 render.png(make())

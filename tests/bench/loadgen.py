@@ -51,7 +51,7 @@ async def _read_response(reader):
     if headers.get("transfer-encoding", "").lower() == "chunked":
         while True:
             length = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
-            chunk = await reader.readexactly(length + 2)
+            await reader.readexactly(length + 2)  # the chunk and its CRLF, not kept
             size += length
             if length == 0:
                 break

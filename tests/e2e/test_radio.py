@@ -94,7 +94,7 @@ def _loud_spans(recording):
     length = float(probe.stdout.strip())
     starts = [float(x) for x in re.findall(r"silence_start: ([\d.]+)", done.stderr)]
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", done.stderr)]
-    silences = list(zip(starts, ends + [length] * (len(starts) - len(ends))))
+    silences = list(zip(starts, ends + [length] * (len(starts) - len(ends)), strict=True))
     spans, cursor = [], 0.0
     for start, end in silences:
         if start > cursor:

@@ -129,7 +129,7 @@ def test_an_emergency_remembered_as_aired_does_not_air_again_after_many_slots(tm
     for sequence in (1, 2):
         events = signing.sign(_document(sequence=sequence, emergencies=[_alarm()]), [PRIVATE],
                               signing.EMERGENCIES, A)
-        monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(events))
+        monkeypatch.setattr(agent.session, "get", lambda *a, events=events, **k: Answer(events))
         agent.poll_events()
         for number in range(LIMIT):
             agent.cache.mark_aired(f"slot:{sequence}-{number:06d}")

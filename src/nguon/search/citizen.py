@@ -96,7 +96,7 @@ def _from_solr(catalog, search_request):
         logger.info("hid %d Solr hits the catalog does not show", hidden)
     facets = {
         name: [FacetValue(str(value), str(value), count, str(value) in _selected(search_request, name))
-               for value, count in zip(pairs[::2], pairs[1::2])]
+               for value, count in zip(pairs[::2], pairs[1::2], strict=True)]
         for name, pairs in answer.get("facet_counts", {}).get("facet_fields", {}).items()
     }
     return Results(search_request, answer["response"]["numFound"] - hidden, hits, facets)

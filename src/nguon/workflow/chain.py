@@ -8,7 +8,7 @@ tree down to a unit — so that the rule is testable without a site.
 def common_ancestor_depth(lineage, other):
     """How many leading units two lineages share."""
     depth = 0
-    for mine, theirs in zip(lineage, other):
+    for mine, theirs in zip(lineage, other, strict=False):  # lineages differ in length
         if mine[0] != theirs[0]:
             break
         depth += 1

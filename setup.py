@@ -6,6 +6,7 @@ ship inside the package as ``nguon.profiles`` and ``nguon.policies`` (the build 
 linked folders) and GenericSetup finds the profiles as ``nguon:default`` in a checkout and in
 an installed wheel alike.
 """
+
 from setuptools import find_packages
 from setuptools import setup
 

@@ -1,7 +1,8 @@
 """Write versions.cfg (buildout's pins) from constraints.txt (pip's pins): one source of truth.
 
-    .venv/bin/python scripts/constraints_to_versions.py > versions.cfg
+.venv/bin/python scripts/constraints_to_versions.py > versions.cfg
 """
+
 from pathlib import Path
 
 import re

@@ -1,5 +1,6 @@
 """pytest fixtures: the Plone layers of nguon.testing (see tests/layers.py), and pytest-plone's
 helpers (``portal``, ``app``, …) on top of the ``integration`` and ``functional`` fixtures."""
+
 from nguon import testing
 from tests import layers
 from tests import solr_layers
@@ -16,16 +17,18 @@ os.environ["NGUON_OUTBOX_WORKER"] = "0"
 
 pytest_plugins = ["pytest_plone"]
 
-globals().update(layers.layer_fixtures(
-    integration=testing.INTEGRATION_TESTING,
-    functional=testing.FUNCTIONAL_TESTING,
-    tree=testing.TREE_INTEGRATION_TESTING,
-    tree_functional=testing.TREE_FUNCTIONAL_TESTING,
-    demo_integration=testing.DEMO_INTEGRATION_TESTING,
-    demo_functional=testing.DEMO_FUNCTIONAL_TESTING,
-    solr_functional=solr_layers.SOLR_FUNCTIONAL,
-    tree_solr=solr_layers.TREE_SOLR_FUNCTIONAL,
-))
+globals().update(
+    layers.layer_fixtures(
+        integration=testing.INTEGRATION_TESTING,
+        functional=testing.FUNCTIONAL_TESTING,
+        tree=testing.TREE_INTEGRATION_TESTING,
+        tree_functional=testing.TREE_FUNCTIONAL_TESTING,
+        demo_integration=testing.DEMO_INTEGRATION_TESTING,
+        demo_functional=testing.DEMO_FUNCTIONAL_TESTING,
+        solr_functional=solr_layers.SOLR_FUNCTIONAL,
+        tree_solr=solr_layers.TREE_SOLR_FUNCTIONAL,
+    )
+)
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -11,6 +11,7 @@ for unittest classes with a ``layer`` attribute); ``mark_layers`` sets it from t
 test uses. Layers that share a base never see one another's database:
 ``tests/integration/test_isolation.py`` guards that.
 """
+
 from zope.pytestlayer import fixture as pytestlayer
 
 import pytest
@@ -51,6 +52,8 @@ def mark_layers(session, items):
     while LATE:
         pytestlayer.parsefactories(session, LATE.pop())
     for item in items:
-        used = [NAMES[name] for name in getattr(item, "fixturenames", ()) if name in NAMES]
+        used = [
+            NAMES[name] for name in getattr(item, "fixturenames", ()) if name in NAMES
+        ]
         if used:
             item.layer = used[0]

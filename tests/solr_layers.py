@@ -1,5 +1,6 @@
 """Plone test layers on a real Solr node: the site indexes through the outbox into it, and
 searches through it. Solr is emptied before every test, as the ZODB is."""
+
 from nguon import testing
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import PloneSandboxLayer
@@ -53,7 +54,9 @@ class NguonTreeSolrLayer(PloneSandboxLayer):
 
 SOLR_FIXTURE = NguonSolrLayer(name="NguonSolr:Fixture")
 TREE_SOLR_FIXTURE = NguonTreeSolrLayer(name="NguonTreeSolr:Fixture")
-SOLR_FUNCTIONAL = FunctionalTesting(bases=(SOLR_FIXTURE, WSGI_SERVER_FIXTURE),
-                                    name="NguonSolr:Functional")
-TREE_SOLR_FUNCTIONAL = FunctionalTesting(bases=(TREE_SOLR_FIXTURE, WSGI_SERVER_FIXTURE),
-                                         name="NguonTreeSolr:Functional")
+SOLR_FUNCTIONAL = FunctionalTesting(
+    bases=(SOLR_FIXTURE, WSGI_SERVER_FIXTURE), name="NguonSolr:Functional"
+)
+TREE_SOLR_FUNCTIONAL = FunctionalTesting(
+    bases=(TREE_SOLR_FIXTURE, WSGI_SERVER_FIXTURE), name="NguonTreeSolr:Functional"
+)

@@ -1,5 +1,6 @@
 """A real Solr 9.10 node (solr/start.sh) for the tests that need one: its own free port and
 its own data folder, stopped when the test session ends."""
+
 from pathlib import Path
 from tests.e2e.instance import free_port
 
@@ -24,22 +25,38 @@ class SolrNode:
         self.process = None
 
     def start(self):
-        env = {name: value for name, value in os.environ.items() if not name.startswith("SOLR_")}
-        env.update(SOLR_PORT=str(self.port), SOLR_DATA_DIR=str(self.data_dir), SOLR_HEAP=self.heap)
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith("SOLR_")
+        }
+        env.update(
+            SOLR_PORT=str(self.port),
+            SOLR_DATA_DIR=str(self.data_dir),
+            SOLR_HEAP=self.heap,
+        )
         self.log = open(Path(self.data_dir) / "solr.log", "wb")
-        self.process = subprocess.Popen(["bash", str(ROOT / "solr" / "start.sh")], env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            ["bash", str(ROOT / "solr" / "start.sh")],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Solr exited with {self.process.returncode}: see {self.log.name}")
+                raise RuntimeError(
+                    f"Solr exited with {self.process.returncode}: see {self.log.name}"
+                )
             try:
                 if self.get("admin/ping")["status"] == "OK":
                     return self
             except OSError:
                 time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"Solr not ready after {self.startup_timeout}s: see {self.log.name}")
+        raise RuntimeError(
+            f"Solr not ready after {self.startup_timeout}s: see {self.log.name}"
+        )
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -64,7 +81,10 @@ def get(url, path, timeout=120, **params):
 
 def post(url, path, payload, timeout=600):
     """POST a JSON payload to ``<url>/<path>``; the JSON answer."""
-    request = urllib.request.Request(f"{url}/{path}", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as answer:
         return json.load(answer)

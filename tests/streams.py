@@ -1,4 +1,5 @@
 """Icecast mounts, as the radio end-to-end test and the radio benchmark listen to them."""
+
 import requests
 
 

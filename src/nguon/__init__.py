@@ -1,4 +1,5 @@
 """Nguồn: the source information system of Vietnam's grassroots information network."""
+
 from zope.i18nmessageid import MessageFactory
 
 

@@ -1,4 +1,5 @@
 """Site-wide state kept in the portal's annotations (the outbox, the syndication log)."""
+
 from zope.annotation.interfaces import IAnnotations
 
 

@@ -1,5 +1,6 @@
 """Secrets of the Zope-free commands (``nguon-sync``, ``nguon-station``) come from the
 environment, never from the command line where other users could read them in ``ps``."""
+
 import os
 
 

@@ -7,6 +7,7 @@ one with a translated message) and plone.restapi renders it (``nguon.restapi.err
 that are not REST services (feeds) answer ``error_body``. Clients written before issue 13 read
 ``{"error": {"type", "message"}}``: the same fields are also given under ``error``.
 """
+
 from zope.i18n import translate
 
 
@@ -29,7 +30,9 @@ def client_error(kind, message, request):
     if isinstance(message, UserError):
         message = message.message
     error = kind(translate(message, context=request))
-    error.nguon_message = True  # said to the client as it is (plone.rest rewrites NotFound's)
+    error.nguon_message = (
+        True  # said to the client as it is (plone.rest rewrites NotFound's)
+    )
     return error
 
 

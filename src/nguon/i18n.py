@@ -8,6 +8,7 @@ uses the text as msgid).
 a catalogue with a syntax error stops it with the file named. Catalogues are read, written
 and compiled with polib.
 """
+
 from pathlib import Path
 
 import ast
@@ -28,10 +29,16 @@ def python_messages(root=PACKAGE):
     messages = {}
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "_" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
-                default = next((kw.value.value for kw in node.keywords if kw.arg == "default"), "")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                default = next(
+                    (kw.value.value for kw in node.keywords if kw.arg == "default"), ""
+                )
                 messages[node.args[0].value] = default
     return messages
 
@@ -69,7 +76,11 @@ def used_messages():
 
 def read_po(path):
     """{msgid: msgstr} of a .po file (plain entries; no plurals or contexts are used here)."""
-    return {entry.msgid: entry.msgstr for entry in polib.pofile(str(path)) if not entry.obsolete}
+    return {
+        entry.msgid: entry.msgstr
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete
+    }
 
 
 METADATA = {
@@ -91,8 +102,14 @@ def write_po(path, language, entries, defaults):
     catalogue.header = "The nguon domain, written by nguon-i18n-sync from the code: translate msgstr only."
     catalogue.metadata = {**METADATA, "Language-Code": language}
     for msgid, default in defaults.items():
-        comment = f"Default: {json.dumps(default, ensure_ascii=False)}" if default != msgid else ""
-        catalogue.append(polib.POEntry(msgid=msgid, msgstr=entries.get(msgid, ""), comment=comment))
+        comment = (
+            f"Default: {json.dumps(default, ensure_ascii=False)}"
+            if default != msgid
+            else ""
+        )
+        catalogue.append(
+            polib.POEntry(msgid=msgid, msgstr=entries.get(msgid, ""), comment=comment)
+        )
     catalogue.save(str(path))
 
 

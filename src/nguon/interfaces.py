@@ -1,4 +1,5 @@
 """Marker interfaces shared by every capability."""
+
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 

@@ -1,4 +1,5 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
+
 from nguon.boards.install import install as install_boards
 from nguon.radio.install import install as install_radio
 from nguon.search.install import install as install_search

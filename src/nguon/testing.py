@@ -1,5 +1,6 @@
 """Test layers: the add-on on a fresh site, the same site with the demo data, and a small
 unit tree with one user per unit group."""
+
 from collections import Counter
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
@@ -59,30 +60,44 @@ class NguonTreeLayer(PloneSandboxLayer):
             self.build_tree(portal)
 
     def build_tree(self, portal):
-        from nguon.units.tree import group_id
         from nguon.units.groups import OWN_ROLES
-        from nguon.units.tree import find_unit
         from nguon.units.importer import sync_unit
         from nguon.units.official import OfficialUnit
+        from nguon.units.tree import find_unit
+        from nguon.units.tree import group_id
         from plone import api
 
         for code, level, title, parent in TREE:
             container = find_unit(parent) if parent else portal
-            official = OfficialUnit(code=code, title=title, level=level, division_type=level,
-                                    slug=code.lower())
+            official = OfficialUnit(
+                code=code,
+                title=title,
+                level=level,
+                division_type=level,
+                slug=code.lower(),
+            )
             sync_unit(container, official, Counter())
             for kind in OWN_ROLES:
                 userid = tree_user(code, kind)
-                api.user.create(username=userid, email=f"{userid}@nguon.invalid",
-                                password=TREE_PASSWORD)
+                api.user.create(
+                    username=userid,
+                    email=f"{userid}@nguon.invalid",
+                    password=TREE_PASSWORD,
+                )
                 api.group.add_user(groupname=group_id(code, kind), username=userid)
 
 
 NGUON_FIXTURE = NguonLayer()
-NGUON_DEMO_FIXTURE = NguonDemoLayer(bases=(NGUON_FIXTURE,), name="NguonDemoLayer:Fixture")
-NGUON_TREE_FIXTURE = NguonTreeLayer(bases=(NGUON_FIXTURE,), name="NguonTreeLayer:Fixture")
+NGUON_DEMO_FIXTURE = NguonDemoLayer(
+    bases=(NGUON_FIXTURE,), name="NguonDemoLayer:Fixture"
+)
+NGUON_TREE_FIXTURE = NguonTreeLayer(
+    bases=(NGUON_FIXTURE,), name="NguonTreeLayer:Fixture"
+)
 
-INTEGRATION_TESTING = IntegrationTesting(bases=(NGUON_FIXTURE,), name="Nguon:Integration")
+INTEGRATION_TESTING = IntegrationTesting(
+    bases=(NGUON_FIXTURE,), name="Nguon:Integration"
+)
 FUNCTIONAL_TESTING = FunctionalTesting(
     bases=(NGUON_FIXTURE, WSGI_SERVER_FIXTURE), name="Nguon:Functional"
 )

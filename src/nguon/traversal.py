@@ -1,4 +1,5 @@
 """Views that take one more path segment, such as ``@@station-audio/<item uid>``."""
+
 from zExceptions import NotFound
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse

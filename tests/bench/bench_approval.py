@@ -28,6 +28,7 @@ Usage::
     .venv/bin/python tests/bench/bench_approval.py [--items 50000] [--db var/bench/approval]
         [--samples 200] [--warmup 10] [--rebuild]
 """
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,11 +58,15 @@ SECTION = "## Approval by level (issue 3)"
 BEGIN = "<!-- bench_approval.py: generated figures, replaced at every run -->"
 END = "<!-- bench_approval.py: end of generated figures -->"
 
-DATASET_VERSION = 1  # bump when the dataset recipe changes, so old templates are not reused
+DATASET_VERSION = (
+    1  # bump when the dataset recipe changes, so old templates are not reused
+)
 SEED = 3
 SITE_ID = "Plone"
 ADMIN_PASSWORD = "bench-admin-password"
-PASSWORD = "bench-password-1"  # every benchmark user's; the site only ever listens on loopback
+PASSWORD = (
+    "bench-password-1"  # every benchmark user's; the site only ever listens on loopback
+)
 REVIEWER = "bench-reviewer"  # stock Plone's reviewer: member of the Reviewers group
 STOCK_TYPE = "BenchBulletin"
 STOCK_WORKFLOW = "simple_publication_workflow"
@@ -79,22 +84,57 @@ KINDS = {
     "draft": (2, (), ()),
 }
 AREA_KINDS = ("climbing", "climbed")
-CATEGORIES = ("policy-law", "local-directive", "health", "agriculture", "education",
-              "culture-society", "economy", "public-services", "environment")
-TEXT = ("<p>Ủy ban nhân dân {unit} thông báo tới toàn thể nhân dân nội dung số {n}: lịch làm "
-        "việc, tiếp công dân và các thủ tục hành chính cần lưu ý trong tháng. Đề nghị các tổ dân "
-        "phố, thôn, bản phổ biến rộng rãi tới từng hộ gia đình.</p>")
+CATEGORIES = (
+    "policy-law",
+    "local-directive",
+    "health",
+    "agriculture",
+    "education",
+    "culture-society",
+    "economy",
+    "public-services",
+    "environment",
+)
+TEXT = (
+    "<p>Ủy ban nhân dân {unit} thông báo tới toàn thể nhân dân nội dung số {n}: lịch làm "
+    "việc, tiếp công dân và các thủ tục hành chính cần lưu ý trong tháng. Đề nghị các tổ dân "
+    "phố, thôn, bản phổ biến rộng rãi tới từng hộ gia đình.</p>"
+)
 
 # (name, what is measured, kind of item, transition, who acts, on the stock twin?)
 TRANSITION_CASES = (
-    ("nguon-publish", "nguon `publish` at the commune (pending → published)",
-     "pending", "publish", "commune approver", False),
-    ("stock-publish", "stock `publish` (pending → published)",
-     "pending", "publish", "Reviewer", True),
-    ("nguon-approve", "nguon `approve` at the commune, climbs (pending → approved_at_level)",
-     "climbing", "approve", "commune approver", False),
-    ("nguon-publish-province", "nguon `publish` at the province (approved_at_level → published)",
-     "climbed", "publish", "province approver", False),
+    (
+        "nguon-publish",
+        "nguon `publish` at the commune (pending → published)",
+        "pending",
+        "publish",
+        "commune approver",
+        False,
+    ),
+    (
+        "stock-publish",
+        "stock `publish` (pending → published)",
+        "pending",
+        "publish",
+        "Reviewer",
+        True,
+    ),
+    (
+        "nguon-approve",
+        "nguon `approve` at the commune, climbs (pending → approved_at_level)",
+        "climbing",
+        "approve",
+        "commune approver",
+        False,
+    ),
+    (
+        "nguon-publish-province",
+        "nguon `publish` at the province (approved_at_level → published)",
+        "climbed",
+        "publish",
+        "province approver",
+        False,
+    ),
 )
 
 
@@ -128,8 +168,12 @@ def plan(items):
     kinds = list(KINDS)
     weights = [KINDS[kind][0] for kind in kinds]
     return [
-        Spec(i, *communes[i % len(communes)], rng.choices(kinds, weights)[0],
-             rng.randrange(60, 30 * 24 * 60))
+        Spec(
+            i,
+            *communes[i % len(communes)],
+            rng.choices(kinds, weights)[0],
+            rng.randrange(60, 30 * 24 * 60),
+        )
         for i in range(items)
     ]
 
@@ -144,19 +188,29 @@ def queue_province(specs):
     waiting = Counter(spec.province.code for spec in specs if spec.kind == "climbed")
     code, count = waiting.most_common(1)[0]
     province = unit_tree()[code]
-    return {"code": code, "title": province.title, "waiting": count,
-            "path": f"/{SITE_ID}/{CENTRAL.slug}/{province.slug}",
-            "communes": len(province.children)}
+    return {
+        "code": code,
+        "title": province.title,
+        "waiting": count,
+        "path": f"/{SITE_ID}/{CENTRAL.slug}/{province.slug}",
+        "communes": len(province.children),
+    }
 
 
 def instance_settings(root, port=8080):
     """nguon's own instance settings for a benchmark instance rooted at ``root``."""
-    env = {"NGUON_DEMO": "0", "NGUON_ADMIN_PASSWORD": ADMIN_PASSWORD, "NGUON_SITE_ID": SITE_ID,
-           "NGUON_PORT": str(port), "NGUON_VAR": "var"}
+    env = {
+        "NGUON_DEMO": "0",
+        "NGUON_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "NGUON_SITE_ID": SITE_ID,
+        "NGUON_PORT": str(port),
+        "NGUON_VAR": "var",
+    }
     return from_environment(env=env, cwd=root)
 
 
 # --- build (child process) -------------------------------------------------------------------
+
 
 def new_site(root):
     """A new FileStorage under ``root`` holding a Plone site with nguon:default (no demo);
@@ -239,9 +293,15 @@ def add_stock_type(site):
 
     types = site.portal_types
     bulletin = types["Bulletin"]
-    fti = DexterityFTI(STOCK_TYPE, title="Bench bulletin (stock workflow)", klass=bulletin.klass,
-                       schema=bulletin.schema, behaviors=tuple(bulletin.behaviors),
-                       global_allow=False, add_permission=bulletin.add_permission)
+    fti = DexterityFTI(
+        STOCK_TYPE,
+        title="Bench bulletin (stock workflow)",
+        klass=bulletin.klass,
+        schema=bulletin.schema,
+        behaviors=tuple(bulletin.behaviors),
+        global_allow=False,
+        add_permission=bulletin.add_permission,
+    )
     types._setObject(STOCK_TYPE, fti)
     unit = types["AdministrativeUnit"]
     unit.allowed_content_types = tuple(unit.allowed_content_types) + (STOCK_TYPE,)
@@ -249,7 +309,8 @@ def add_stock_type(site):
     repository = site.portal_repository
     if "Bulletin" in repository.getVersionableContentTypes():
         repository.setVersionableContentTypes(
-            list(repository.getVersionableContentTypes()) + [STOCK_TYPE])
+            list(repository.getVersionableContentTypes()) + [STOCK_TYPE]
+        )
     for policy in repository.getPolicyMap().get("Bulletin", ()):
         repository.addPolicyForContentType(STOCK_TYPE, policy)
 
@@ -263,12 +324,16 @@ def create_users(unit_codes):
 
     for number, code in enumerate(unit_codes, 1):
         userid = approver(code)
-        api.user.create(username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD)
+        api.user.create(
+            username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD
+        )
         api.group.add_user(groupname=group_id(code, "approvers"), username=userid)
         if number % BATCH == 0:
             transaction.commit()
             say(f"users: {number}/{len(unit_codes)}")
-    api.user.create(username=REVIEWER, email=f"{REVIEWER}@nguon.invalid", password=PASSWORD)
+    api.user.create(
+        username=REVIEWER, email=f"{REVIEWER}@nguon.invalid", password=PASSWORD
+    )
     api.group.add_user(groupname="Reviewers", username=REVIEWER)
     transaction.commit()
     return len(unit_codes) + 1
@@ -288,8 +353,10 @@ def create_items(site, specs):
         if number % BATCH == 0 or number == len(specs):
             transaction.commit()
             rate = number / (time.perf_counter() - started)
-            say(f"items: {number}/{len(specs)} pairs, {rate:.1f} pairs/s, "
-                f"{(len(specs) - number) / rate / 60:.1f} min to go")
+            say(
+                f"items: {number}/{len(specs)} pairs, {rate:.1f} pairs/s, "
+                f"{(len(specs) - number) / rate / 60:.1f} min to go"
+            )
 
 
 def create_item(site, container, spec, stock):
@@ -308,8 +375,11 @@ def create_item(site, container, spec, stock):
         safe_id=False,
         title=f"Thông báo số {spec.index} của {spec.commune.title}",
         description=f"Tin thử nghiệm số {spec.index} ({spec.kind}).",
-        text=RichTextValue(TEXT.format(unit=spec.commune.title, n=spec.index),
-                           "text/html", "text/x-html-safe"),
+        text=RichTextValue(
+            TEXT.format(unit=spec.commune.title, n=spec.index),
+            "text/html",
+            "text/x-html-safe",
+        ),
         category=CATEGORIES[spec.index % len(CATEGORIES)],
         priority="normal",
         target_scope="area" if area else "unit",
@@ -348,17 +418,22 @@ def set_history(site, item, transitions, when, actor_of):
     wftool = site.portal_workflow
     workflow = wftool.getWorkflowsFor(item)[0]
     for step, transition in enumerate(transitions):
-        wftool.setStatusOf(workflow.getId(), item, {
-            "action": transition,
-            "actor": actor_of(transition),
-            "comments": "",
-            "review_state": workflow.transitions[transition].new_state_id,
-            "time": when - (len(transitions) - 1 - step) / 24,
-        })
+        wftool.setStatusOf(
+            workflow.getId(),
+            item,
+            {
+                "action": transition,
+                "actor": actor_of(transition),
+                "comments": "",
+                "review_state": workflow.transitions[transition].new_state_id,
+                "time": when - (len(transitions) - 1 - step) / 24,
+            },
+        )
     workflow.updateRoleMappingsFor(item)
 
 
 # --- transitions (child process) -------------------------------------------------------------
+
 
 def measure_transitions(root, items, samples, warmup):
     """Interleaved real transitions, each timed with its commit; returns seconds per case."""
@@ -392,13 +467,23 @@ def transition_cases(specs, count):
     for name, _label, kind, transition, who, stock in TRANSITION_CASES:
         chosen = [spec for spec in specs if spec.kind == kind][:count]
         if len(chosen) < count:
-            raise SystemExit(f"only {len(chosen)} '{kind}' items for {count} samples of {name}: "
-                             f"use more --items or fewer --samples/--warmup")
+            raise SystemExit(
+                f"only {len(chosen)} '{kind}' items for {count} samples of {name}: "
+                f"use more --items or fewer --samples/--warmup"
+            )
         cases[name] = [
-            (spec.path(stock),
-             REVIEWER if stock else approver(spec.province.code if who.startswith("province")
-                                             else spec.commune.code),
-             transition, new_state[transition])
+            (
+                spec.path(stock),
+                REVIEWER
+                if stock
+                else approver(
+                    spec.province.code
+                    if who.startswith("province")
+                    else spec.commune.code
+                ),
+                transition,
+                new_state[transition],
+            )
             for spec in chosen
         ]
     return cases
@@ -425,6 +510,7 @@ def timed_transition(site, obj, userid, transition, expected):
 
 # --- HTTP (this process, against runwsgi) ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HttpCase:
     name: str
@@ -439,16 +525,38 @@ def http_cases(province):
     """The province approver's queue and the stock reviewer's search of the same province,
     first page and as many items as the queue."""
     queue_length = province["waiting"]
-    search = (("review_state", "pending"), ("portal_type", STOCK_TYPE),
-              ("path", province["path"]), ("sort_on", "modified"))
+    search = (
+        ("review_state", "pending"),
+        ("portal_type", STOCK_TYPE),
+        ("path", province["path"]),
+        ("sort_on", "modified"),
+    )
     who = f"approver of {province['title']}"
     return (
-        HttpCase("nguon-queue", "nguon `GET @approval-queue`", who,
-                 "@approval-queue", (), approver(province["code"])),
-        HttpCase("stock-search", "stock `GET @search` pending in the province (default batch)",
-                 "Reviewer", "@search", search, REVIEWER),
-        HttpCase("stock-search-n", f"stock `GET @search`, same, `b_size={queue_length}`",
-                 "Reviewer", "@search", search + (("b_size", queue_length),), REVIEWER),
+        HttpCase(
+            "nguon-queue",
+            "nguon `GET @approval-queue`",
+            who,
+            "@approval-queue",
+            (),
+            approver(province["code"]),
+        ),
+        HttpCase(
+            "stock-search",
+            "stock `GET @search` pending in the province (default batch)",
+            "Reviewer",
+            "@search",
+            search,
+            REVIEWER,
+        ),
+        HttpCase(
+            "stock-search-n",
+            f"stock `GET @search`, same, `b_size={queue_length}`",
+            "Reviewer",
+            "@search",
+            search + (("b_size", queue_length),),
+            REVIEWER,
+        ),
     )
 
 
@@ -460,8 +568,11 @@ def measure_http(root, province, samples, warmup):
     settings = instance_settings(root, port)
     write_instance(settings)
     log = open(settings.var / "log" / "server.log", "w")
-    server = subprocess.Popen([str(Path(sys.executable).with_name("runwsgi")),
-                               str(settings.wsgi_ini)], stdout=log, stderr=log)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("runwsgi")), str(settings.wsgi_ini)],
+        stdout=log,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}/{SITE_ID}"
     try:
         wait_until_serving(server, base)
@@ -473,14 +584,19 @@ def measure_http(root, province, samples, warmup):
         results = {case.name: {"seconds": []} for case in cases}
         for number in range(samples + warmup):
             for case in cases:
-                seconds = timed_get(sessions[case.name], f"{base}/{case.path}", case.params)
+                seconds = timed_get(
+                    sessions[case.name], f"{base}/{case.path}", case.params
+                )
                 if number >= warmup:
                     results[case.name]["seconds"].append(seconds)
         for case in cases:
             response = get(sessions[case.name], f"{base}/{case.path}", case.params)
             body = response.json()
-            results[case.name].update(items=len(body["items"]), total=body["items_total"],
-                                      bytes=len(response.content))
+            results[case.name].update(
+                items=len(body["items"]),
+                total=body["items_total"],
+                bytes=len(response.content),
+            )
         return results
     finally:
         server.terminate()
@@ -500,7 +616,9 @@ def wait_until_serving(server, base, timeout=600):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"runwsgi exited with {server.returncode}; see var/log/server.log")
+            raise RuntimeError(
+                f"runwsgi exited with {server.returncode}; see var/log/server.log"
+            )
         try:
             requests.get(base, timeout=5)
             return
@@ -524,15 +642,32 @@ def timed_get(session, url, params):
 
 # --- orchestration, figures and the document -------------------------------------------------
 
+
 def say(message):
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
 def child(phase, args, root, out):
     """Run a phase that opens the database in its own process (one opener at a time)."""
-    subprocess.run([sys.executable, __file__, "--phase", phase, "--root", str(root),
-                    "--out", str(out), "--items", str(args.items),
-                    "--samples", str(args.samples), "--warmup", str(args.warmup)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+            "--items",
+            str(args.items),
+            "--samples",
+            str(args.samples),
+            "--warmup",
+            str(args.warmup),
+        ],
+        check=True,
+    )
     return json.loads(out.read_text())
 
 
@@ -545,7 +680,9 @@ def ensure_template(args, template, build=None, what=None):
         return json.loads(manifest.read_text()), False
     shutil.rmtree(template, ignore_errors=True)
     template.mkdir(parents=True)
-    say(f"building {what or f'{args.items} items (and as many stock twins)'} in {template}")
+    say(
+        f"building {what or f'{args.items} items (and as many stock twins)'} in {template}"
+    )
     if build is None:
         result = child("build", args, template, template / "build.json")
     else:
@@ -558,8 +695,19 @@ def build_in_child(script, template):
     """Run ``script``'s build phase in its own process (the only opener of the new database);
     returns the manifest it wrote."""
     out = template / "build.json"
-    subprocess.run([sys.executable, str(script), "--phase", "build", "--root", str(template),
-                    "--out", str(out)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--phase",
+            "build",
+            "--root",
+            str(template),
+            "--out",
+            str(out),
+        ],
+        check=True,
+    )
     return json.loads(out.read_text())
 
 
@@ -573,18 +721,27 @@ def fresh_copy(template, run):
 
 def code_version():
     """The commit measured, and whether the working tree differed from it."""
-    def git(*words):
-        return subprocess.run(["git", *words], cwd=REPO, capture_output=True, text=True).stdout
 
-    changed = git("status", "--porcelain", "--", "src", "profiles", "policies").splitlines()
-    return {"commit": git("rev-parse", "--short", "HEAD").strip(),
-            "changed": [line[3:] for line in changed]}
+    def git(*words):
+        return subprocess.run(
+            ["git", *words], cwd=REPO, capture_output=True, text=True
+        ).stdout
+
+    changed = git(
+        "status", "--porcelain", "--", "src", "profiles", "policies"
+    ).splitlines()
+    return {
+        "commit": git("rev-parse", "--short", "HEAD").strip(),
+        "changed": [line[3:] for line in changed],
+    }
 
 
 def describe_code(built, measured):
     def one(code):
         changed = len(code["changed"])
-        return code["commit"] + (f" plus uncommitted changes to {changed} files" if changed else "")
+        return code["commit"] + (
+            f" plus uncommitted changes to {changed} files" if changed else ""
+        )
 
     if built == measured:
         return f"code {one(measured)}"
@@ -593,21 +750,34 @@ def describe_code(built, measured):
 
 def machine():
     cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
-                  if line.startswith("model name")), platform.processor())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return {"cpu": model, "nproc": os.cpu_count(), "ram_gib": round(mem_kib / 2**20, 1),
-            "python": platform.python_version(),
-            "plone": importlib.metadata.version("Products.CMFPlone"),
-            "zodb": importlib.metadata.version("ZODB")}
+    return {
+        "cpu": model,
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem_kib / 2**20, 1),
+        "python": platform.python_version(),
+        "plone": importlib.metadata.version("Products.CMFPlone"),
+        "zodb": importlib.metadata.version("ZODB"),
+    }
 
 
 def stats(seconds):
     """n, p50, p95 and mean, in milliseconds."""
     ms = [value * 1000 for value in seconds]
-    return {"n": len(ms), "p50": statistics.median(ms),
-            "p95": statistics.quantiles(ms, n=20, method="inclusive")[18],
-            "mean": statistics.fmean(ms)}
+    return {
+        "n": len(ms),
+        "p50": statistics.median(ms),
+        "p95": statistics.quantiles(ms, n=20, method="inclusive")[18],
+        "mean": statistics.fmean(ms),
+    }
 
 
 def row(results, name):
@@ -615,28 +785,40 @@ def row(results, name):
     figures = results[name]
     if "seconds" in figures:
         return stats(figures["seconds"])
-    return stats([a + b for a, b in zip(figures["transition"], figures["commit"], strict=True)])
+    return stats(
+        [a + b for a, b in zip(figures["transition"], figures["commit"], strict=True)]
+    )
 
 
 def transition_table(results):
-    rows = ["| operation | acting user | n | p50 ms | p95 ms | mean ms | p50 transition call ms "
-            "| p50 commit ms |", "|---|---|--:|--:|--:|--:|--:|--:|"]
+    rows = [
+        "| operation | acting user | n | p50 ms | p95 ms | mean ms | p50 transition call ms "
+        "| p50 commit ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
     for name, label, _kind, _transition, who, _stock in TRANSITION_CASES:
         total = row(results, name)
-        rows.append(f"| {label} | {who} | {total['n']} | {total['p50']:.1f} | {total['p95']:.1f} "
-                    f"| {total['mean']:.1f} | {stats(results[name]['transition'])['p50']:.1f} "
-                    f"| {stats(results[name]['commit'])['p50']:.1f} |")
+        rows.append(
+            f"| {label} | {who} | {total['n']} | {total['p50']:.1f} | {total['p95']:.1f} "
+            f"| {total['mean']:.1f} | {stats(results[name]['transition'])['p50']:.1f} "
+            f"| {stats(results[name]['commit'])['p50']:.1f} |"
+        )
     return rows
 
 
 def http_table(results, province):
-    rows = ["| request | user | n | p50 ms | p95 ms | mean ms | items returned / total "
-            "| response KiB |", "|---|---|--:|--:|--:|--:|--:|--:|"]
+    rows = [
+        "| request | user | n | p50 ms | p95 ms | mean ms | items returned / total "
+        "| response KiB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
     for case in http_cases(province):
         figures, timing = results[case.name], row(results, case.name)
-        rows.append(f"| {case.label} | {case.who} | {timing['n']} | {timing['p50']:.1f} "
-                    f"| {timing['p95']:.1f} | {timing['mean']:.1f} "
-                    f"| {figures['items']} / {figures['total']} | {figures['bytes'] / 1024:.0f} |")
+        rows.append(
+            f"| {case.label} | {case.who} | {timing['n']} | {timing['p50']:.1f} "
+            f"| {timing['p95']:.1f} | {timing['mean']:.1f} "
+            f"| {figures['items']} / {figures['total']} | {figures['bytes'] / 1024:.0f} |"
+        )
     return rows
 
 
@@ -675,7 +857,9 @@ def section(args, manifest, built_now, code, province, transitions, http, load):
     kinds = manifest["kinds"]
     stock = Counter()
     for kind, count in kinds.items():
-        stock[{"published": "published", "draft": "private"}.get(kind, "pending")] += count
+        stock[{"published": "published", "draft": "private"}.get(kind, "pending")] += (
+            count
+        )
     info = machine()
     steps = manifest["build_seconds"]
     build_total = sum(steps.values())
@@ -697,15 +881,20 @@ def section(args, manifest, built_now, code, province, transitions, http, load):
         f"(nguon_approval_workflow) round robin over the communes: "
         + ", ".join(f"{kinds.get(kind, 0)} {kind}" for kind in KINDS)
         + f"; and {manifest['items']} BenchBulletin twins (simple_publication_workflow) in the "
-        f"same communes: " + ", ".join(f"{count} {state}" for state, count in stock.items())
-        + f". \"climbing\" items target their whole province and wait at their commune; "
-        f"\"climbed\" ones were approved there and wait at the province. Data.fs "
+        f"same communes: "
+        + ", ".join(f"{count} {state}" for state, count in stock.items())
+        + f'. "climbing" items target their whole province and wait at their commune; '
+        f'"climbed" ones were approved there and wait at the province. Data.fs '
         f"{manifest['data_fs_bytes'] / 2**30:.2f} GiB.",
         "",
         f"Build: {build_total / 60:.1f} min ("
         + ", ".join(f"{step} {seconds / 60:.1f} min" for step, seconds in steps.items())
         + f"; {2 * manifest['items'] / steps['items']:.1f} items/s), "
-        + ("in this run." if built_now else f"on {manifest['built']}, reused by this run.")
+        + (
+            "in this run."
+            if built_now
+            else f"on {manifest['built']}, reused by this run."
+        )
         + " Every run measures a fresh copy of the built database.",
         "",
         f"Transitions: {args.samples} samples per row after {args.warmup} warm-up ones, "
@@ -761,8 +950,16 @@ def run(args):
     http = measure_http(run_root, province, args.samples, args.warmup)
     say("transitions")
     transitions = child("transitions", args, run_root, run_root / "transitions.json")
-    generated = section(args, manifest, built_now, code, province, transitions, http,
-                        (load_start, os.getloadavg()[0]))
+    generated = section(
+        args,
+        manifest,
+        built_now,
+        code,
+        province,
+        transitions,
+        http,
+        (load_start, os.getloadavg()[0]),
+    )
     write_doc(generated)
     print("\n".join(line for line in generated.splitlines() if line.startswith("|")))
     say(f"written to {DOC}")
@@ -770,14 +967,29 @@ def run(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=50_000,
-                        help="Bulletin items (as many stock twins are added)")
-    parser.add_argument("--db", default=str(REPO / "var" / "bench" / "approval"),
-                        help="where built databases are kept, one folder per dataset")
-    parser.add_argument("--samples", type=int, default=200, help="measured samples per row")
-    parser.add_argument("--warmup", type=int, default=10, help="unmeasured samples per row first")
-    parser.add_argument("--rebuild", action="store_true", help="build the database anew")
-    parser.add_argument("--phase", choices=("build", "transitions"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--items",
+        type=int,
+        default=50_000,
+        help="Bulletin items (as many stock twins are added)",
+    )
+    parser.add_argument(
+        "--db",
+        default=str(REPO / "var" / "bench" / "approval"),
+        help="where built databases are kept, one folder per dataset",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=200, help="measured samples per row"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=10, help="unmeasured samples per row first"
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the database anew"
+    )
+    parser.add_argument(
+        "--phase", choices=("build", "transitions"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

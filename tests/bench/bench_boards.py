@@ -14,15 +14,14 @@ approval to its first frame on 100 simulated players.
 
     .venv/bin/python tests/bench/bench_boards.py
 """
+
 from datetime import datetime
 from pathlib import Path
 
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -56,13 +55,16 @@ DATASET_VERSION = 1
 SIZES = ((192, 96), (384, 192), (1080, 1920), (1920, 1080))
 EDITOR, APPROVER = "bench-board-editor", "bench-board-approver"
 TITLE = "Thông báo của UBND phường Thuận Hóa về việc phòng chống bão số 15"
-TEXT = ("Nghệ An, Quảng Trị, Thừa Thiên Huế: người dân ở vùng trũng thấp, ven sông Hương cần di "
-        "dời trước 17 giờ ngày 25/11. Đường Trường Chinh, Nguyễn Trãi ngập sâu; không đi qua "
-        "ngầm, tràn. Mọi thông tin xin liên hệ tổ dân phố, công an phường, ban chỉ huy phòng "
-        "chống thiên tai để được hỗ trợ kịp thời.")
+TEXT = (
+    "Nghệ An, Quảng Trị, Thừa Thiên Huế: người dân ở vùng trũng thấp, ven sông Hương cần di "
+    "dời trước 17 giờ ngày 25/11. Đường Trường Chinh, Nguyễn Trãi ngập sâu; không đi qua "
+    "ngầm, tràn. Mọi thông tin xin liên hệ tổ dân phố, công an phường, ban chỉ huy phòng "
+    "chống thiên tai để được hỗ trợ kịp thời."
+)
 
 
 # --- 1. rendering ------------------------------------------------------------------------------
+
 
 def naive(width, height):
     """One fixed size, lines cut at the edge: what the product must beat only in speed."""
@@ -84,7 +86,12 @@ def rendering(seconds):
     for width, height in SIZES:
         row = {"size": f"{width}×{height}"}
         for name, make in (
-            ("product", lambda w=width, h=height: render.render(render.Board(w, h), TITLE, TEXT)),
+            (
+                "product",
+                lambda w=width, h=height: render.render(
+                    render.Board(w, h), TITLE, TEXT
+                ),
+            ),
             ("naive", lambda w=width, h=height: naive(w, h)),
         ):
             count, started = 0, time.perf_counter()
@@ -92,12 +99,15 @@ def rendering(seconds):
                 render.png(make())
                 count += 1
             row[name] = count / (time.perf_counter() - started)
-        say(f"rendering {row['size']}: {row['product']:.1f} slides/s (naive {row['naive']:.1f})")
+        say(
+            f"rendering {row['size']}: {row['product']:.1f} slides/s (naive {row['naive']:.1f})"
+        )
         rows.append(row)
     return rows
 
 
 # --- 2. the site and the players -----------------------------------------------------------------
+
 
 def build(root, boards=100):
     from nguon.devices.credentials import issue
@@ -115,24 +125,48 @@ def build(root, boards=100):
         build_units(site)
         steps["units"] = lap(started, steps)
         for userid, kind in ((EDITOR, "editors"), (APPROVER, "approvers")):
-            api.user.create(username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD)
+            api.user.create(
+                username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD
+            )
             api.group.add_user(groupname=group_id("VN", kind), username=userid)
-        communes = [b._unrestrictedGetObject() for b in api.content.find(
-            portal_type=UNIT_TYPE, unit_level="commune", unrestricted=True, sort_on="id")]
+        communes = [
+            b._unrestrictedGetObject()
+            for b in api.content.find(
+                portal_type=UNIT_TYPE,
+                unit_level="commune",
+                unrestricted=True,
+                sort_on="id",
+            )
+        ]
         step = max(1, len(communes) // boards)
         tokens = []
         for commune in communes[::step][:boards]:
-            board = api.content.create(container=commune, type="PublicBoard", title=f"Bảng tin {commune.Title()}",
-                                       location="Nhà văn hóa", size_class="lcd", width=1920, height=1080,
-                                       opening_start="00:00", opening_end="23:59")
+            board = api.content.create(
+                container=commune,
+                type="PublicBoard",
+                title=f"Bảng tin {commune.Title()}",
+                location="Nhà văn hóa",
+                size_class="lcd",
+                width=1920,
+                height=1080,
+                opening_start="00:00",
+                opening_end="23:59",
+            )
             tokens.append(issue(board))
         transaction.commit()
         steps["boards"] = lap(started, steps)
-    central = "/".join(api.content.find(portal_type=UNIT_TYPE, unit_code="VN", unrestricted=True)[0]
-                       .getPath().split("/")[2:])
-    return {"tokens": tokens, "central": central, "steps": steps, "code": code_version(), "site": site.getId()}
-
-
+    central = "/".join(
+        api.content.find(portal_type=UNIT_TYPE, unit_code="VN", unrestricted=True)[0]
+        .getPath()
+        .split("/")[2:]
+    )
+    return {
+        "tokens": tokens,
+        "central": central,
+        "steps": steps,
+        "code": code_version(),
+        "site": site.getId(),
+    }
 
 
 async def player(port, base_path, token, state, interval, stop):
@@ -144,10 +178,15 @@ async def player(port, base_path, token, state, interval, stop):
     async def get(path, headers=""):
         for attempt in (1, 2):  # the server may close an idle keep-alive connection
             if "writer" not in connection:
-                connection["reader"], connection["writer"] = await asyncio.open_connection("127.0.0.1", port)
+                (
+                    connection["reader"],
+                    connection["writer"],
+                ) = await asyncio.open_connection("127.0.0.1", port)
             reader, writer = connection["reader"], connection["writer"]
             try:
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+                writer.write(
+                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
+                )
                 await writer.drain()
                 head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
             except (asyncio.IncompleteReadError, ConnectionError):
@@ -168,19 +207,25 @@ async def player(port, base_path, token, state, interval, stop):
             return status, fields.get("etag"), body
 
     while not stop.is_set():
-        status, new_etag, body = await get(f"{base_path}/@board-playlist",
-                                           board + "Accept: application/json\r\n" + (f"If-None-Match: {etag}\r\n" if etag else ""))
+        status, new_etag, body = await get(
+            f"{base_path}/@board-playlist",
+            board
+            + "Accept: application/json\r\n"
+            + (f"If-None-Match: {etag}\r\n" if etag else ""),
+        )
         if status == 200:
             etag = new_etag
             data = json.loads(body)
             if data["emergency"] and state.get(token) is None and state.get("armed"):
                 uid = data["slides"][0]["uid"]
-                slide_status, _e, png = await get(f"{base_path}/@@board-slide/{uid}", board)
+                slide_status, _e, png = await get(
+                    f"{base_path}/@@board-slide/{uid}", board
+                )
                 if slide_status == 200 and png:
                     state[token] = time.time()
         try:
             await asyncio.wait_for(stop.wait(), interval)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     if "writer" in connection:
         connection["writer"].close()
@@ -197,8 +242,13 @@ def emergency_to_first_frame(base_path, port, manifest, interval):
         async def main():
             stop = asyncio.Event()
             result["stop"] = (asyncio.get_running_loop(), stop)
-            await asyncio.gather(*(player(port, base_path, token, state, interval, stop)
-                                   for token in manifest["tokens"]))
+            await asyncio.gather(
+                *(
+                    player(port, base_path, token, state, interval, stop)
+                    for token in manifest["tokens"]
+                )
+            )
+
         asyncio.run(main())
 
     thread = threading.Thread(target=players, daemon=True)
@@ -208,9 +258,18 @@ def emergency_to_first_frame(base_path, port, manifest, interval):
     editor, approver = requests.Session(), requests.Session()
     editor.auth, approver.auth = (EDITOR, PASSWORD), (APPROVER, PASSWORD)
     editor.headers["Accept"] = approver.headers["Accept"] = "application/json"
-    created = editor.post(f"{base}/{manifest['central']}", json={
-        "@type": "BoardNotice", "title": "KHẨN CẤP: bão số 15 đổ bộ", "text": TEXT[:240],
-        "priority": "emergency", "category": "disaster", "target_scope": "subtree", "display_duration": 20})
+    created = editor.post(
+        f"{base}/{manifest['central']}",
+        json={
+            "@type": "BoardNotice",
+            "title": "KHẨN CẤP: bão số 15 đổ bộ",
+            "text": TEXT[:240],
+            "priority": "emergency",
+            "category": "disaster",
+            "target_scope": "subtree",
+            "display_duration": 20,
+        },
+    )
     assert created.status_code == 201, created.text
     item = created.json()["@id"]
     assert editor.post(f"{item}/@workflow/submit").status_code == 200
@@ -219,24 +278,37 @@ def emergency_to_first_frame(base_path, port, manifest, interval):
     approved = time.time()
     assert published.status_code == 200, published.text
     deadline = time.time() + 120
-    while time.time() < deadline and sum(1 for t in manifest["tokens"] if t in state) < len(manifest["tokens"]):
+    while time.time() < deadline and sum(
+        1 for t in manifest["tokens"] if t in state
+    ) < len(manifest["tokens"]):
         time.sleep(0.1)
     loop, stop = result["stop"]
     loop.call_soon_threadsafe(stop.set)
     thread.join(30)
     delays = sorted(state[t] - approved for t in manifest["tokens"] if t in state)
-    return {"players": len(manifest["tokens"]), "reached": len(delays), "interval": interval,
-            "first": delays[0], "median": statistics.median(delays),
-            "p95": delays[int(len(delays) * 0.95) - 1], "last": delays[-1]}
+    return {
+        "players": len(manifest["tokens"]),
+        "reached": len(delays),
+        "interval": interval,
+        "first": delays[0],
+        "median": statistics.median(delays),
+        "p95": delays[int(len(delays) * 0.95) - 1],
+        "last": delays[-1],
+    }
 
 
 # --- orchestration and the document ----------------------------------------------------------
 
+
 def run(args):
     figures = {"rendering": rendering(args.render_seconds)}
     folder = Path(args.db).resolve() / f"v{DATASET_VERSION}"
-    manifest, built_now = ensure_template(args, folder / "template", lambda template: build_in_child(__file__, template),
-                                          "the unit tree and 100 boards")
+    manifest, built_now = ensure_template(
+        args,
+        folder / "template",
+        lambda template: build_in_child(__file__, template),
+        "the unit tree and 100 boards",
+    )
     run_folder = folder / "run"
     fresh_copy(folder / "template", run_folder)
     port = free_port()
@@ -244,13 +316,17 @@ def run(args):
     base_path = f"/{manifest['site']}"
     try:
         wait_until_serving(server, f"http://127.0.0.1:{port}{base_path}")
-        figures["emergency"] = emergency_to_first_frame(base_path, port, manifest, args.interval)
+        figures["emergency"] = emergency_to_first_frame(
+            base_path, port, manifest, args.interval
+        )
     finally:
         server.terminate()
         server.wait(timeout=120)
         log.close()
     e = figures["emergency"]
-    say(f"emergency: {e['reached']}/{e['players']} players, last {e['last']:.2f} s after approval")
+    say(
+        f"emergency: {e['reached']}/{e['players']} players, last {e['last']:.2f} s after approval"
+    )
     generated = section(args, manifest, built_now, figures)
     print(generated)
     if not args.no_doc:
@@ -261,22 +337,34 @@ def run(args):
 def section(args, manifest, built_now, figures):
     m = machine()
     e = figures["emergency"]
-    lines = [BEGIN, "",
-             f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_boards.py` on {m['cpu']} "
-             f"({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, Plone {m['plone']}; "
-             f"{describe_code(manifest['code'], code_version())}.", "",
-             "**Rendering** the same long notice (title and ~60 words), PNG included, one core:", "",
-             "| board | slides/s (product: fit, wrap, Be Vietnam Pro) | slides/s (naive: one size, no fitting) |",
-             "|---|---:|---:|"]
+    lines = [
+        BEGIN,
+        "",
+        f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_boards.py` on {m['cpu']} "
+        f"({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, Plone {m['plone']}; "
+        f"{describe_code(manifest['code'], code_version())}.",
+        "",
+        "**Rendering** the same long notice (title and ~60 words), PNG included, one core:",
+        "",
+        "| board | slides/s (product: fit, wrap, Be Vietnam Pro) | slides/s (naive: one size, no fitting) |",
+        "|---|---:|---:|",
+    ]
     for row in figures["rendering"]:
         lines.append(f"| {row['size']} | {row['product']:.1f} | {row['naive']:.1f} |")
-    lines += ["", f"**Emergency to first frame** on {e['players']} simulated kiosk players polling every "
-              f"{e['interval']:g} s (site {'built now' if built_now else 'reused'}: "
-              + ", ".join(f"{k} {v} s" for k, v in manifest["steps"].items()) + "), from the approving "
-              "request's answer to each player holding the emergency's slide:", "",
-              "| players reached | first s | median s | p95 s | last s |", "|---:|---:|---:|---:|---:|",
-              f"| {e['reached']}/{e['players']} | {e['first']:.2f} | {e['median']:.2f} | {e['p95']:.2f} | {e['last']:.2f} |",
-              "", END]
+    lines += [
+        "",
+        f"**Emergency to first frame** on {e['players']} simulated kiosk players polling every "
+        f"{e['interval']:g} s (site {'built now' if built_now else 'reused'}: "
+        + ", ".join(f"{k} {v} s" for k, v in manifest["steps"].items())
+        + "), from the approving "
+        "request's answer to each player holding the emergency's slide:",
+        "",
+        "| players reached | first s | median s | p95 s | last s |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {e['reached']}/{e['players']} | {e['first']:.2f} | {e['median']:.2f} | {e['p95']:.2f} | {e['last']:.2f} |",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ Usage::
         [--samples 200] [--warmup 20] [--batch 200] [--solr-heap 2g] [--no-versioning]
         [--rebuild] [--report]
 """
+
 from collections import Counter
 from datetime import date
 from datetime import datetime
@@ -57,8 +58,8 @@ from tests.bench.bench_approval import build_units  # noqa: E402
 from tests.bench.bench_approval import code_version  # noqa: E402
 from tests.bench.bench_approval import describe_code  # noqa: E402
 from tests.bench.bench_approval import fresh_copy  # noqa: E402
-from tests.bench.bench_approval import INTRO  # noqa: E402
 from tests.bench.bench_approval import instance_settings  # noqa: E402
+from tests.bench.bench_approval import INTRO  # noqa: E402
 from tests.bench.bench_approval import lap  # noqa: E402
 from tests.bench.bench_approval import machine  # noqa: E402
 from tests.bench.bench_approval import new_site  # noqa: E402
@@ -74,7 +75,9 @@ SECTION_PREFIX = "## Search: Solr vs the Plone catalog"
 BEGIN = "<!-- bench_search.py: generated figures, replaced at every run -->"
 END = "<!-- bench_search.py: end of generated figures -->"
 
-DATASET_VERSION = 1  # bump when the dataset recipe changes, so old templates are not reused
+DATASET_VERSION = (
+    1  # bump when the dataset recipe changes, so old templates are not reused
+)
 COMMIT_EVERY = 500
 PAGE = 20  # what a results page shows: the citizen search's default rows
 SEARCHABLE = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
@@ -94,6 +97,7 @@ PATHS = {
 
 # --- the archive -----------------------------------------------------------------------------
 
+
 def corpus():
     from tests.bench import corpus as module
 
@@ -105,25 +109,25 @@ def docx(text):
     the legal document's file holds, so that its text reaches search through the product's
     own extraction (``nguon.content.text_extraction``), as an uploaded file's would. About a
     kilobyte, where python-docx's default template makes 37 KB per file."""
-    paragraphs = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
-                         for line in str(text).splitlines() if line.strip())
+    paragraphs = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        for line in str(text).splitlines()
+        if line.strip()
+    )
     parts = {
-        "[Content_Types].xml":
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-        "_rels/.rels":
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-        "word/document.xml":
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f"<w:body>{paragraphs}</w:body></w:document>",
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/document.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{paragraphs}</w:body></w:document>",
     }
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -139,14 +143,20 @@ def as_datetime(value):
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return DateTime(value.isoformat() if value.tzinfo else value.isoformat() + "+07:00")
+        return DateTime(
+            value.isoformat() if value.tzinfo else value.isoformat() + "+07:00"
+        )
     if isinstance(value, date):
         return DateTime(f"{value.isoformat()} 00:00:00 GMT+7")
     return DateTime(str(value))
 
 
 def as_date(value):
-    if value in (None, "") or isinstance(value, date) and not isinstance(value, datetime):
+    if (
+        value in (None, "")
+        or isinstance(value, date)
+        and not isinstance(value, datetime)
+    ):
         return value or None
     if isinstance(value, datetime):
         return value.date()
@@ -154,10 +164,13 @@ def as_date(value):
 
 
 def html(text):
-    return "".join(f"<p>{escape(line)}</p>" for line in str(text).splitlines() if line.strip())
+    return "".join(
+        f"<p>{escape(line)}</p>" for line in str(text).splitlines() if line.strip()
+    )
 
 
 # --- build (child process) -------------------------------------------------------------------
+
 
 def build(root, items, versioning):
     """Create the site, the unit tree and the items in a new FileStorage; returns the
@@ -207,8 +220,12 @@ def unit_paths(site):
     """Official code -> physical path of every unit."""
     from nguon.units.tree import UNIT_TYPE
 
-    return {brain.unit_code: brain.getPath()
-            for brain in site.portal_catalog.unrestrictedSearchResults(portal_type=UNIT_TYPE)}
+    return {
+        brain.unit_code: brain.getPath()
+        for brain in site.portal_catalog.unrestrictedSearchResults(
+            portal_type=UNIT_TYPE
+        )
+    }
 
 
 def create_items(site, count):
@@ -218,8 +235,13 @@ def create_items(site, count):
 
     paths = unit_paths(site)
     folders = {}
-    counts = {"types": Counter(), "states": Counter(), "placed": Counter(),
-              "categories": Counter(), "text_chars": 0}
+    counts = {
+        "types": Counter(),
+        "states": Counter(),
+        "placed": Counter(),
+        "categories": Counter(),
+        "text_chars": 0,
+    }
     started = time.perf_counter()
     for number, data in enumerate(corpus().items(count), 1):
         code, placed = place(data, paths)
@@ -234,10 +256,14 @@ def create_items(site, count):
         if number % COMMIT_EVERY == 0 or number == count:
             transaction.commit()
             rate = number / (time.perf_counter() - started)
-            say(f"items: {number}/{count}, {rate:.1f} items/s, "
-                f"{(count - number) / rate / 60:.1f} min to go")
-    return {name: dict(value) if isinstance(value, Counter) else value
-            for name, value in counts.items()}
+            say(
+                f"items: {number}/{count}, {rate:.1f} items/s, "
+                f"{(count - number) / rate / 60:.1f} min to go"
+            )
+    return {
+        name: dict(value) if isinstance(value, Counter) else value
+        for name, value in counts.items()
+    }
 
 
 def place(data, paths):
@@ -274,16 +300,25 @@ def create_item(site, container, number, data):
         fields["text"] = RichTextValue(html(text), "text/html", "text/x-html-safe")
         fields["channels"] = set(data.get("channels") or {"web"})
     elif portal_type == "LegalDocument":
-        fields.update(number=data.get("number"), document_type=data.get("document_type"),
-                      issuing_body=data.get("issuing_body"), signer=data.get("signer"),
-                      issue_date=as_date(data.get("issue_date")),
-                      file=NamedBlobFile(docx(text), filename=f"van-ban-{number}.docx"))
+        fields.update(
+            number=data.get("number"),
+            document_type=data.get("document_type"),
+            issuing_body=data.get("issuing_body"),
+            signer=data.get("signer"),
+            issue_date=as_date(data.get("issue_date")),
+            file=NamedBlobFile(docx(text), filename=f"van-ban-{number}.docx"),
+        )
     elif portal_type == "RadioItem":
         fields["script"] = text
     elif portal_type == "BoardNotice":
         fields["text"] = text
-    item = createContentInContainer(container, portal_type, checkConstraints=False,
-                                    id=data.get("id") or f"muc-{number:06d}", **fields)
+    item = createContentInContainer(
+        container,
+        portal_type,
+        checkConstraints=False,
+        id=data.get("id") or f"muc-{number:06d}",
+        **fields,
+    )
     state = data.get("review_state") or "draft"
     transitions = PATHS[state]
     effective = as_datetime(data.get("effective"))
@@ -307,6 +342,7 @@ def create_item(site, container, number, data):
 
 
 # --- measure (child process) -----------------------------------------------------------------
+
 
 def measure(root, solr_url, solr_port, samples, warmup, batch):
     """Index the copy's items into the empty core through the outbox, verify, then time the
@@ -360,42 +396,65 @@ def measure(root, solr_url, solr_port, samples, warmup, batch):
     committed_at = time.perf_counter()
     left = maintenance.pending(site).count()
     indexing = {
-        "queued": queued, "delivered": delivered, "refused": refused, "rounds": rounds,
-        "batch": batch, "unavailable": unavailable, "pending_before": before,
+        "queued": queued,
+        "delivered": delivered,
+        "refused": refused,
+        "rounds": rounds,
+        "batch": batch,
+        "unavailable": unavailable,
+        "pending_before": before,
         "pending_after": left,
-        "queue_seconds": queued_at - started, "deliver_seconds": delivered_at - queued_at,
+        "queue_seconds": queued_at - started,
+        "deliver_seconds": delivered_at - queued_at,
         "commit_seconds": committed_at - delivered_at,
     }
-    say(f"indexing: {delivered} delivered in {delivered_at - queued_at:.1f} s "
+    say(
+        f"indexing: {delivered} delivered in {delivered_at - queued_at:.1f} s "
         f"({delivered / (delivered_at - queued_at):.0f} items/s), {len(refused)} refused, "
-        f"{left} still pending; hard commit {committed_at - delivered_at:.1f} s")
+        f"{left} still pending; hard commit {committed_at - delivered_at:.1f} s"
+    )
 
     started = time.perf_counter()
     differences = verify.compare(site)
-    checked = {"summary": differences.summary(), "empty": differences.empty,
-               "seconds": time.perf_counter() - started,
-               "examples": {"missing": differences.missing[:5], "extra": differences.extra[:5],
-                            "mismatched": {uid: {name: list(map(str, pair))
-                                                 for name, pair in fields.items()}
-                                           for uid, fields in
-                                           list(differences.mismatched.items())[:5]}}}
+    checked = {
+        "summary": differences.summary(),
+        "empty": differences.empty,
+        "seconds": time.perf_counter() - started,
+        "examples": {
+            "missing": differences.missing[:5],
+            "extra": differences.extra[:5],
+            "mismatched": {
+                uid: {name: list(map(str, pair)) for name, pair in fields.items()}
+                for uid, fields in list(differences.mismatched.items())[:5]
+            },
+        },
+    }
     say(f"verify: {checked['summary']} ({checked['seconds']:.1f} s)")
     transaction.abort()
 
     from plone import api
 
-    settings = {name: api.portal.get_registry_record(f"collective.solr.{name}", default=None)
-                for name in ("max_results", "search_pattern", "force_simple_search")}
+    settings = {
+        name: api.portal.get_registry_record(f"collective.solr.{name}", default=None)
+        for name in ("max_results", "search_pattern", "force_simple_search")
+    }
     noSecurityManager()  # everything below as an anonymous citizen
     queries = measure_queries(site, samples, warmup)
     index = solr_index(solr_url)
     caches = solr_caches(solr_url)
     app._p_jar.db().close()
-    return {"indexing": indexing, "verify": checked, "queries": queries,
-            "solr_index": {"numDocs": index.get("numDocs"),
-                           "segments": index.get("segmentCount"),
-                           "bytes": index.get("sizeInBytes")},
-            "solr_caches": caches, "settings": settings}
+    return {
+        "indexing": indexing,
+        "verify": checked,
+        "queries": queries,
+        "solr_index": {
+            "numDocs": index.get("numDocs"),
+            "segments": index.get("segmentCount"),
+            "bytes": index.get("sizeInBytes"),
+        },
+        "solr_caches": caches,
+        "settings": settings,
+    }
 
 
 def query_cases(site):
@@ -415,7 +474,9 @@ def query_cases(site):
         def solr(request=request):
             results = citizen.run(request)
             if not results.from_solr:
-                raise RuntimeError("the citizen search fell back to the catalog: Solr is down?")
+                raise RuntimeError(
+                    "the citizen search fell back to the catalog: Solr is down?"
+                )
             return results.total, [hit.url for hit in results.hits]
 
         def zcatalog(request=request):
@@ -445,18 +506,31 @@ def search_request(query, request_class, clean_text):
     data = dict(query) if isinstance(query, dict) else dict(vars(query))
     text = data.get("text", data.get("q", "")) or ""
     label = data.get("label") or text
-    fields = {name: data[name] for name in ("unit", "unit_level", "portal_type", "category",
-                                            "document_type", "issuing_body", "year")
-              if data.get(name)}
-    fields = {name: (value,) if isinstance(value, str) else tuple(map(str, value))
-              for name, value in fields.items()}
+    fields = {
+        name: data[name]
+        for name in (
+            "unit",
+            "unit_level",
+            "portal_type",
+            "category",
+            "document_type",
+            "issuing_body",
+            "year",
+        )
+        if data.get(name)
+    }
+    fields = {
+        name: (value,) if isinstance(value, str) else tuple(map(str, value))
+        for name, value in fields.items()
+    }
     for name in ("date_from", "date_to"):
         if data.get(name):
             fields[name] = as_date(data[name])
     if data.get("sort"):
         fields["sort"] = data["sort"]
-    return label, request_class(text=clean_text(text), facets=bool(data.get("facets", False)),
-                                **fields)
+    return label, request_class(
+        text=clean_text(text), facets=bool(data.get("facets", False)), **fields
+    )
 
 
 def measure_queries(site, samples, warmup):
@@ -472,8 +546,9 @@ def measure_queries(site, samples, warmup):
     def timed_search(params, *args, **kwargs):
         begin = time.perf_counter()
         answer = search(params, *args, **kwargs)
-        solr_calls.append((time.perf_counter() - begin,
-                           answer.get("responseHeader", {}).get("QTime")))
+        solr_calls.append(
+            (time.perf_counter() - begin, answer.get("responseHeader", {}).get("QTime"))
+        )
         return answer
 
     citizen.client.search = timed_search  # unwrapped again below
@@ -491,12 +566,20 @@ def interleave(cases, results, solr_calls, samples, warmup):
             total, page = call()
             hits[side] = {"total": total, "page": page}
         results[name] = {
-            "label": label, "kind": kind, "text": request.text, "facets": request.facets,
+            "label": label,
+            "kind": kind,
+            "text": request.text,
+            "facets": request.facets,
             "filters": {key: list(value) for key, value in request.filters.items()},
-            "a": [], "b": [], "hits_a": hits["a"]["total"], "hits_b": hits["b"]["total"],
+            "a": [],
+            "b": [],
+            "hits_a": hits["a"]["total"],
+            "hits_b": hits["b"]["total"],
             "page_overlap": len(set(hits["a"]["page"]) & set(hits["b"]["page"])),
-            "page_a": len(hits["a"]["page"]), "page_b": len(hits["b"]["page"]),
-            "solr_request": [], "qtime": [],
+            "page_a": len(hits["a"]["page"]),
+            "page_b": len(hits["b"]["page"]),
+            "solr_request": [],
+            "qtime": [],
         }
     started = time.perf_counter()
     for number in range(samples + warmup):
@@ -513,8 +596,10 @@ def interleave(cases, results, solr_calls, samples, warmup):
                         results[name]["qtime"].append(solr_calls[0][1])
         if (number + 1) % 10 == 0:
             elapsed = time.perf_counter() - started
-            say(f"queries: {number + 1}/{samples + warmup} rounds, "
-                f"{(samples + warmup - number - 1) * elapsed / (number + 1) / 60:.1f} min to go")
+            say(
+                f"queries: {number + 1}/{samples + warmup} rounds, "
+                f"{(samples + warmup - number - 1) * elapsed / (number + 1) / 60:.1f} min to go"
+            )
     return results
 
 
@@ -534,29 +619,58 @@ def solr_index(solr_url):
 def solr_caches(solr_url):
     """Hit ratios of Solr's query result and filter caches after the run."""
     try:
-        metrics = solr_node.get(solr_url.rsplit("/", 1)[0], "admin/metrics", group="core",
-                           prefix="CACHE.searcher")
+        metrics = solr_node.get(
+            solr_url.rsplit("/", 1)[0],
+            "admin/metrics",
+            group="core",
+            prefix="CACHE.searcher",
+        )
     except OSError:
         return {}
     found = {}
     for values in metrics.get("metrics", {}).values():
         for key, value in values.items():
             cache = key.rsplit(".", 1)[-1]
-            if cache in ("queryResultCache", "filterCache", "documentCache") and isinstance(
-                    value, dict):
-                found[cache] = {"lookups": value.get("cumulative_lookups"),
-                                "hitratio": value.get("cumulative_hitratio")}
+            if cache in (
+                "queryResultCache",
+                "filterCache",
+                "documentCache",
+            ) and isinstance(value, dict):
+                found[cache] = {
+                    "lookups": value.get("cumulative_lookups"),
+                    "hitratio": value.get("cumulative_hitratio"),
+                }
     return found
 
 
 # --- orchestration, figures and the document -------------------------------------------------
 
+
 def child(phase, args, root, out, *extra):
     """Run a phase that opens the database in its own process (one opener at a time)."""
-    subprocess.run([sys.executable, __file__, "--phase", phase, "--root", str(root),
-                    "--out", str(out), "--items", str(args.items), "--samples", str(args.samples),
-                    "--warmup", str(args.warmup), "--batch", str(args.batch),
-                    *(["--no-versioning"] if not args.versioning else []), *extra], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+            "--items",
+            str(args.items),
+            "--samples",
+            str(args.samples),
+            "--warmup",
+            str(args.warmup),
+            "--batch",
+            str(args.batch),
+            *(["--no-versioning"] if not args.versioning else []),
+            *extra,
+        ],
+        check=True,
+    )
     return json.loads(out.read_text())
 
 
@@ -567,7 +681,9 @@ def fingerprint(count):
     import itertools
 
     sample = list(itertools.islice(corpus().items(count), 50))
-    return hashlib.sha256(json.dumps(sample, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(sample, sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 def ensure_template(args, template):
@@ -603,12 +719,16 @@ def ms(value):
 
 def query_table(queries, kind):
     if kind == "citizen":
-        header = ("| query | facets | Solr p50 ms | p95 | mean | Solr request p50 ms (QTime) "
-                  "| catalog p50 ms | p95 | mean | catalog ÷ Solr (p50) | hits Solr "
-                  "| hits catalog | same first page |")
+        header = (
+            "| query | facets | Solr p50 ms | p95 | mean | Solr request p50 ms (QTime) "
+            "| catalog p50 ms | p95 | mean | catalog ÷ Solr (p50) | hits Solr "
+            "| hits catalog | same first page |"
+        )
     else:
-        header = ("| text | dispatcher (Solr) p50 ms | p95 | mean | catalog p50 ms | p95 | mean "
-                  "| catalog ÷ Solr (p50) | hits via Solr | hits catalog | same first page |")
+        header = (
+            "| text | dispatcher (Solr) p50 ms | p95 | mean | catalog p50 ms | p95 | mean "
+            "| catalog ÷ Solr (p50) | hits via Solr | hits catalog | same first page |"
+        )
     rows = [header, "|---|" + ("--:|" * (12 if kind == "citizen" else 10))]
     for figures in queries.values():
         if figures["kind"] != kind:
@@ -616,45 +736,75 @@ def query_table(queries, kind):
         a, b = stats(figures["a"]), stats(figures["b"])
         label = figures["label"] if kind == "citizen" else ""
         if figures["filters"] and kind == "citizen":
-            label += " (" + ", ".join(f"{key}={'/'.join(value)}"
-                                      for key, value in figures["filters"].items()) + ")"
-        cells = [f"{label} «{figures['text']}»".strip() if figures["text"] and
-                 figures["text"] not in label else label]
+            label += (
+                " ("
+                + ", ".join(
+                    f"{key}={'/'.join(value)}"
+                    for key, value in figures["filters"].items()
+                )
+                + ")"
+            )
+        cells = [
+            f"{label} «{figures['text']}»".strip()
+            if figures["text"] and figures["text"] not in label
+            else label
+        ]
         if kind == "citizen":
             cells.append("yes" if figures["facets"] else "no")
         cells += [ms(a["p50"]), ms(a["p95"]), ms(a["mean"])]
         if kind == "citizen":
             qtimes = [value for value in figures["qtime"] if value is not None]
-            cells.append(f"{ms(stats(figures['solr_request'])['p50'])} "
-                         f"({statistics.median(qtimes):.0f})" if figures["solr_request"] else "")
-        cells += [ms(b["p50"]), ms(b["p95"]), ms(b["mean"]), f"{b['p50'] / a['p50']:.2f}×",
-                  str(figures["hits_a"]), str(figures["hits_b"]),
-                  f"{figures['page_overlap']}/{max(figures['page_a'], figures['page_b'])}"]
+            cells.append(
+                f"{ms(stats(figures['solr_request'])['p50'])} "
+                f"({statistics.median(qtimes):.0f})"
+                if figures["solr_request"]
+                else ""
+            )
+        cells += [
+            ms(b["p50"]),
+            ms(b["p95"]),
+            ms(b["mean"]),
+            f"{b['p50'] / a['p50']:.2f}×",
+            str(figures["hits_a"]),
+            str(figures["hits_b"]),
+            f"{figures['page_overlap']}/{max(figures['page_a'], figures['page_b'])}",
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 
 
 def folded(text):
     """``text`` without Vietnamese diacritics."""
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text)
-                       if unicodedata.category(c) != "Mn")
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
+    )
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
 def describe_dataset(manifest):
-    types = ", ".join(f"{count} {name}" for name, count in
-                      sorted(manifest["types"].items(), key=lambda pair: -pair[1]))
-    states = ", ".join(f"{count} {name}" for name, count in
-                       sorted(manifest["states"].items(), key=lambda pair: -pair[1]))
-    placed = ", ".join(f"{count} in {level} units" for level, count in
-                       sorted(manifest["placed"].items(), key=lambda pair: -pair[1]))
+    types = ", ".join(
+        f"{count} {name}"
+        for name, count in sorted(manifest["types"].items(), key=lambda pair: -pair[1])
+    )
+    states = ", ".join(
+        f"{count} {name}"
+        for name, count in sorted(manifest["states"].items(), key=lambda pair: -pair[1])
+    )
+    placed = ", ".join(
+        f"{count} in {level} units"
+        for level, count in sorted(
+            manifest["placed"].items(), key=lambda pair: -pair[1]
+        )
+    )
     source = f"`tests.bench.corpus.items({manifest['items']})`"
-    return (f"{manifest['items']} items of {source}: "
-            f"{types}; {states}; {placed}; {len(manifest['categories'])} categories; "
-            f"{manifest['text_chars'] / manifest['items']:.0f} characters of text per item on "
-            f"average (a legal document's text is in its DOCX file, read by the product's "
-            f"extraction). {manifest['units']} units (the full official tree). Data.fs "
-            f"{manifest['data_fs_bytes'] / 2**30:.2f} GiB.")
+    return (
+        f"{manifest['items']} items of {source}: "
+        f"{types}; {states}; {placed}; {len(manifest['categories'])} categories; "
+        f"{manifest['text_chars'] / manifest['items']:.0f} characters of text per item on "
+        f"average (a legal document's text is in its DOCX file, read by the product's "
+        f"extraction). {manifest['units']} units (the full official tree). Data.fs "
+        f"{manifest['data_fs_bytes'] / 2**30:.2f} GiB."
+    )
 
 
 def section(args, manifest, built_now, code, figures, load, solr_seconds):
@@ -684,12 +834,20 @@ def section(args, manifest, built_now, code, figures, load, solr_seconds):
         + ", ".join(f"{step} {seconds / 60:.1f} min" for step, seconds in steps.items())
         + f"; {manifest['items'] / steps['items']:.1f} items/s created, catalogued and "
         f"committed every {COMMIT_EVERY}), "
-        + ("in this run" if built_now else f"on {manifest['built']}, reused by this run")
+        + (
+            "in this run"
+            if built_now
+            else f"on {manifest['built']}, reused by this run"
+        )
         + ". Items are created as a Manager with `createContentInContainer` and put into their "
         "review state directly (workflow history, permissions, approval record)"
-        + ("" if manifest["versioning"] else "; CMFEditions' automatic versioning is switched "
-           "off for the four searchable types in the benchmark site only (no initial version "
-           "at creation)")
+        + (
+            ""
+            if manifest["versioning"]
+            else "; CMFEditions' automatic versioning is switched "
+            "off for the four searchable types in the benchmark site only (no initial version "
+            "at creation)"
+        )
         + ". Every run measures a fresh copy of the built database and an empty Solr core "
         f"(Solr started in {solr_seconds:.0f} s).",
         "",
@@ -697,7 +855,7 @@ def section(args, manifest, built_now, code, figures, load, solr_seconds):
         f"queued {indexing['queued']} items (everything the catalog holds that Solr "
         f"indexes: the {manifest['items']} items and {indexing['queued'] - manifest['items']} "
         f"units and folders) in {indexing['queue_seconds']:.1f} s, then "
-        f"`deliver_pending(portal, \"solr\", consumer, {indexing['batch']})` with a "
+        f'`deliver_pending(portal, "solr", consumer, {indexing["batch"]})` with a '
         f"`transaction.commit()` after each of {indexing['rounds']} rounds delivered "
         f"{indexing['delivered']} in {deliver:.1f} s: **{indexing['delivered'] / deliver:.0f} "
         f"items/s** ({indexing['queued'] / total:.0f} items/s counting the queueing and the "
@@ -741,13 +899,25 @@ def section(args, manifest, built_now, code, figures, load, solr_seconds):
 
 def interpretation(figures, caches):
     """Sentences computed from the figures (no hand-tuned claims)."""
-    citizen = [value for value in figures["queries"].values() if value["kind"] == "citizen"]
-    p50 = {id(value): (stats(value["a"])["p50"], stats(value["b"])["p50"]) for value in citizen}
+    citizen = [
+        value for value in figures["queries"].values() if value["kind"] == "citizen"
+    ]
+    p50 = {
+        id(value): (stats(value["a"])["p50"], stats(value["b"])["p50"])
+        for value in citizen
+    }
     ratios = sorted(catalog / solr for solr, catalog in p50.values())
-    shares = sorted(stats(value["solr_request"])["p50"] / p50[id(value)][0]
-                    for value in citizen if value["solr_request"])
+    shares = sorted(
+        stats(value["solr_request"])["p50"] / p50[id(value)][0]
+        for value in citizen
+        if value["solr_request"]
+    )
     differ = [value for value in citizen if value["hits_a"] != value["hits_b"]]
-    bare = [value for value in citizen if value["text"] and folded(value["text"]) == value["text"]]
+    bare = [
+        value
+        for value in citizen
+        if value["text"] and folded(value["text"]) == value["text"]
+    ]
     lines = [
         f"- Over the {len(citizen)} citizen queries the catalog's p50 is "
         f"{ratios[0]:.2f}× to {ratios[-1]:.2f}× Solr's (median {ratios[len(ratios) // 2]:.2f}×; "
@@ -758,16 +928,25 @@ def interpretation(figures, caches):
             f"- The Solr request itself (HTTP round trip, JSON decoding) is "
             f"{shares[0]:.0%} to {shares[-1]:.0%} of the citizen search's p50 on Solr (median "
             f"{shares[len(shares) // 2]:.0%}); the rest is the product's Python around it: the "
-            "catalog check of every hit, the hits' brains and URLs, facet titles.")
+            "catalog check of every hit, the hits' brains and URLs, facet titles."
+        )
     lines.append(
         f"- Solr and the catalog find a different number of items for {len(differ)} of "
         f"{len(citizen)} queries"
-        + (": " + "; ".join(f"{value['label']}: Solr {value['hits_a']}, catalog "
-                            f"{value['hits_b']}" for value in differ) if differ else "")
+        + (
+            ": "
+            + "; ".join(
+                f"{value['label']}: Solr {value['hits_a']}, catalog {value['hits_b']}"
+                for value in differ
+            )
+            if differ
+            else ""
+        )
         + ". The catalog answers from ZCTextIndex with Plone's lexicon; Solr from the "
         "configset's Vietnamese analysis (exact and diacritic-folded fields). Where both find "
         "items, the first pages also differ because the catalog sorts newest first and Solr "
-        "by relevance.")
+        "by relevance."
+    )
     plone = [value for value in figures["queries"].values() if value["kind"] == "plone"]
     if plone:
         rows = figures.get("settings", {}).get("max_results")
@@ -781,35 +960,52 @@ def interpretation(figures, caches):
             f"collective.solr asks Solr for up to `max_results` ({rows}) rows and turns each "
             "into a result object"
             + (", and every text here has more hits than that" if capped else "")
-            + "; the catalog only counts its hits and wakes the first page's brains.")
+            + "; the catalog only counts its hits and wakes the first page's brains."
+        )
         differ_plone = [value for value in plone if value["hits_a"] != value["hits_b"]]
         if differ_plone:
             lines.append(
                 "- Plone's own search (the text as Plone's search page sends it, each word a "
                 "prefix: `munge_search_term`) finds a different number of items on Solr and on "
-                "the catalog for " + "; ".join(
+                "the catalog for "
+                + "; ".join(
                     f"«{value['text']}»: Solr {value['hits_a']}, catalog {value['hits_b']}"
-                    for value in differ_plone) + ".")
+                    for value in differ_plone
+                )
+                + "."
+            )
     if bare:
         lines.append(
             f"- Typed without diacritics ({len(bare)} queries), Solr finds "
             f"{sum(value['hits_a'] for value in bare)} items in all, the catalog "
-            f"{sum(value['hits_b'] for value in bare)}.")
+            f"{sum(value['hits_b'] for value in bare)}."
+        )
     if caches:
-        lines.append("- Solr's caches after the run: " + ", ".join(
-            f"{name} {value['lookups']} lookups, hit ratio {float(value['hitratio'] or 0):.2f}"
-            for name, value in sorted(caches.items())) + "."
-            + (" Repeated queries were not answered from Solr's result cache: the citizen "
-               "search's «in effect now» filter has an unrounded `NOW`."
-               if float(caches.get("queryResultCache", {}).get("hitratio") or 0) < 0.05
-               else ""))
-    lines.append("- Solr, Plone and this client share the same cores (and the machine was "
-                 "shared with other work: see the load average).")
+        lines.append(
+            "- Solr's caches after the run: "
+            + ", ".join(
+                f"{name} {value['lookups']} lookups, hit ratio {float(value['hitratio'] or 0):.2f}"
+                for name, value in sorted(caches.items())
+            )
+            + "."
+            + (
+                " Repeated queries were not answered from Solr's result cache: the citizen "
+                "search's «in effect now» filter has an unrounded `NOW`."
+                if float(caches.get("queryResultCache", {}).get("hitratio") or 0) < 0.05
+                else ""
+            )
+        )
+    lines.append(
+        "- Solr, Plone and this client share the same cores (and the machine was "
+        "shared with other work: see the load average)."
+    )
     return lines
 
 
 def write_doc(args, generated):
-    replace_section(SECTION.format(items=args.items), SECTION_PREFIX, BEGIN, END, generated)
+    replace_section(
+        SECTION.format(items=args.items), SECTION_PREFIX, BEGIN, END, generated
+    )
 
 
 def replace_section(heading, prefix, begin, end, generated):
@@ -830,8 +1026,10 @@ def replace_section(heading, prefix, begin, end, generated):
 
 
 def dataset_folder(args):
-    return Path(args.db).resolve() / (f"items-{args.items}-v{DATASET_VERSION}"
-                                      + ("" if args.versioning else "-unversioned"))
+    return Path(args.db).resolve() / (
+        f"items-{args.items}-v{DATASET_VERSION}"
+        + ("" if args.versioning else "-unversioned")
+    )
 
 
 def run(args):
@@ -847,50 +1045,107 @@ def run(args):
     node = start_solr(Path(args.db).resolve() / f"solr-{args.items}", args.solr_heap)
     solr_seconds = time.perf_counter() - started
     try:
-        figures = child("measure", args, run_root, run_root / "measure.json",
-                        "--solr-url", node.url, "--solr-port", str(node.port))
+        figures = child(
+            "measure",
+            args,
+            run_root,
+            run_root / "measure.json",
+            "--solr-url",
+            node.url,
+            "--solr-port",
+            str(node.port),
+        )
     finally:
         node.stop()
-    context = {"built_now": built_now, "code": code, "load": [load_start, os.getloadavg()[0]],
-               "solr_seconds": solr_seconds, "finished": datetime.now().isoformat()}
+    context = {
+        "built_now": built_now,
+        "code": code,
+        "load": [load_start, os.getloadavg()[0]],
+        "solr_seconds": solr_seconds,
+        "finished": datetime.now().isoformat(),
+    }
     (run_root / "run.json").write_text(json.dumps(context))
     report(args, manifest, figures, context)
 
 
 def report(args, manifest, figures, context):
     """Write the section and print its figures."""
-    generated = section(args, manifest, context["built_now"], context["code"], figures,
-                        context["load"], context["solr_seconds"])
+    generated = section(
+        args,
+        manifest,
+        context["built_now"],
+        context["code"],
+        figures,
+        context["load"],
+        context["solr_seconds"],
+    )
     write_doc(args, generated)
-    print("\n".join(line for line in generated.splitlines()
-                    if line.startswith("|") or line.startswith("Bulk") or
-                    line.startswith("Verify") or line.startswith("Build")))
+    print(
+        "\n".join(
+            line
+            for line in generated.splitlines()
+            if line.startswith("|")
+            or line.startswith("Bulk")
+            or line.startswith("Verify")
+            or line.startswith("Build")
+        )
+    )
     say(f"written to {DOC}")
 
 
 def report_again(args):
     """The section of the last run of this dataset again, from its saved figures."""
     run_root = dataset_folder(args) / "run"
-    manifest = json.loads((dataset_folder(args) / "template" / "manifest.json").read_text())
-    report(args, manifest, json.loads((run_root / "measure.json").read_text()),
-           json.loads((run_root / "run.json").read_text()))
+    manifest = json.loads(
+        (dataset_folder(args) / "template" / "manifest.json").read_text()
+    )
+    report(
+        args,
+        manifest,
+        json.loads((run_root / "measure.json").read_text()),
+        json.loads((run_root / "run.json").read_text()),
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=100_000, help="items in the archive")
-    parser.add_argument("--db", default=str(REPO / "var" / "bench" / "search"),
-                        help="where built databases and Solr data are kept")
-    parser.add_argument("--samples", type=int, default=200, help="measured samples per row")
-    parser.add_argument("--warmup", type=int, default=20, help="unmeasured samples per row first")
-    parser.add_argument("--batch", type=int, default=200,
-                        help="items per outbox delivery round (the worker's default)")
-    parser.add_argument("--solr-heap", default="2g", help="maximum Java heap of the Solr node")
-    parser.add_argument("--no-versioning", dest="versioning", action="store_false",
-                        help="build without CMFEditions' initial version of every item")
-    parser.add_argument("--rebuild", action="store_true", help="build the database anew")
-    parser.add_argument("--report", action="store_true",
-                        help="only write the section again from the last run's saved figures")
+    parser.add_argument(
+        "--items", type=int, default=100_000, help="items in the archive"
+    )
+    parser.add_argument(
+        "--db",
+        default=str(REPO / "var" / "bench" / "search"),
+        help="where built databases and Solr data are kept",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=200, help="measured samples per row"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="unmeasured samples per row first"
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=200,
+        help="items per outbox delivery round (the worker's default)",
+    )
+    parser.add_argument(
+        "--solr-heap", default="2g", help="maximum Java heap of the Solr node"
+    )
+    parser.add_argument(
+        "--no-versioning",
+        dest="versioning",
+        action="store_false",
+        help="build without CMFEditions' initial version of every item",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the database anew"
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only write the section again from the last run's saved figures",
+    )
     parser.add_argument("--phase", choices=("build", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -900,8 +1155,14 @@ def main(argv=None):
     if args.phase == "build":
         args.out.write_text(json.dumps(build(args.root, args.items, args.versioning)))
     elif args.phase == "measure":
-        results = measure(args.root, args.solr_url, args.solr_port, args.samples, args.warmup,
-                          args.batch)
+        results = measure(
+            args.root,
+            args.solr_url,
+            args.solr_port,
+            args.samples,
+            args.warmup,
+            args.batch,
+        )
         args.out.write_text(json.dumps(results))
     elif args.report:
         report_again(args)

@@ -10,6 +10,7 @@ not involved: ``bench_search.py`` compares Solr with the catalog at 100,000 item
     .venv/bin/python tests/bench/bench_search_solr.py                 # 1,000,000 documents
     .venv/bin/python tests/bench/bench_search_solr.py --docs 20000 --samples 20 --warmup 3
 """
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -74,7 +75,9 @@ def load(node, count, size, threads):
 
 
 def folder_bytes(folder):
-    return sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
+    return sum(
+        path.stat().st_size for path in Path(folder).rglob("*") if path.is_file()
+    )
 
 
 def query_cases():
@@ -92,7 +95,10 @@ def query_cases():
 def uncached(params, round_number):
     """The same query made new to Solr's caches: a filter that keeps every document, different
     in every round and itself not cached, so neither results nor filters come from a cache."""
-    return {**params, "fq": params["fq"] + [f"{{!cache=false}}year:[1000 TO {3000 + round_number}]"]}
+    return {
+        **params,
+        "fq": params["fq"] + [f"{{!cache=false}}year:[1000 TO {3000 + round_number}]"],
+    }
 
 
 def measure(node, cases, samples, warmup, cold=False):
@@ -101,7 +107,9 @@ def measure(node, cases, samples, warmup, cold=False):
 
     session = requests.Session()
     url = f"{node.url}/search"
-    results = {label: {"seconds": [], "qtime": [], "hits": None} for label, _r, _p in cases}
+    results = {
+        label: {"seconds": [], "qtime": [], "hits": None} for label, _r, _p in cases
+    }
     for round_number in range(warmup + samples):
         for label, _request, params in cases:
             if cold:
@@ -124,8 +132,11 @@ def caches(node):
     figures = {}
     for name in ("queryResultCache", "filterCache"):
         values = beans.get(name, {}).get("stats", {})
-        figures[name] = {key.rsplit(".", 1)[-1]: value for key, value in values.items()
-                         if key.endswith(("lookups", "hitratio", "size"))}
+        figures[name] = {
+            key.rsplit(".", 1)[-1]: value
+            for key, value in values.items()
+            if key.endswith(("lookups", "hitratio", "size"))
+        }
     return figures
 
 
@@ -133,20 +144,34 @@ def ensure_index(args, node, folder):
     manifest_path = folder / "manifest.json"
     if not args.rebuild and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
-        if manifest.get("docs") == args.docs and manifest.get("version") == DATASET_VERSION:
-            say(f"reusing the index of {args.docs:,} documents built {manifest['built']}")
+        if (
+            manifest.get("docs") == args.docs
+            and manifest.get("version") == DATASET_VERSION
+        ):
+            say(
+                f"reusing the index of {args.docs:,} documents built {manifest['built']}"
+            )
             return manifest, False
     node.post("update", {"delete": {"query": "*:*"}, "commit": {}})
-    say(f"loading {args.docs:,} documents ({args.batch} per request, {args.threads} threads)")
+    say(
+        f"loading {args.docs:,} documents ({args.batch} per request, {args.threads} threads)"
+    )
     seconds = load(node, args.docs, args.batch, args.threads)
-    manifest = {"docs": args.docs, "version": DATASET_VERSION, "seconds": seconds,
-                "built": datetime.now().isoformat(timespec="minutes"),
-                "index_bytes": folder_bytes(folder / "plone"), "code": code_version()["commit"]}
+    manifest = {
+        "docs": args.docs,
+        "version": DATASET_VERSION,
+        "seconds": seconds,
+        "built": datetime.now().isoformat(timespec="minutes"),
+        "index_bytes": folder_bytes(folder / "plone"),
+        "code": code_version()["commit"],
+    }
     manifest_path.write_text(json.dumps(manifest))
     return manifest, True
 
 
-def section(args, manifest, built_now, results, cold, cache_figures, load_average, found):
+def section(
+    args, manifest, built_now, results, cold, cache_figures, load_average, found
+):
     host = machine()
     code = code_version()
     lines = [
@@ -154,7 +179,8 @@ def section(args, manifest, built_now, results, cold, cache_figures, load_averag
         f"Run {datetime.now():%Y-%m-%d %H:%M} on {host['cpu']}, {host['nproc']} cores, "
         f"{host['ram_gib']} GiB RAM (shared; load average {load_average[0]:.2f} at start, "
         f"{load_average[1]:.2f} at end); measured with code {code['commit']}"
-        + (" plus uncommitted changes" if code["changed"] else "") + ".",
+        + (" plus uncommitted changes" if code["changed"] else "")
+        + ".",
         "",
         "```sh",
         f".venv/bin/python tests/bench/bench_search_solr.py --docs {args.docs} "
@@ -188,21 +214,28 @@ def section(args, manifest, built_now, results, cold, cache_figures, load_averag
         for figures in (results[label], cold[label]):
             timing = stats(figures["seconds"])
             qtime = sorted(figures["qtime"])[len(figures["qtime"]) // 2]
-            cells.append(f"{ms(timing['p50'])} | {ms(timing['p95'])} | {ms(timing['mean'])} | "
-                         f"{qtime}")
-        lines.append(f"| {label}{text} | {'yes' if request.facets else 'no'} | "
-                     f"{' | '.join(cells)} | {results[label]['hits']:,} |")
+            cells.append(
+                f"{ms(timing['p50'])} | {ms(timing['p95'])} | {ms(timing['mean'])} | "
+                f"{qtime}"
+            )
+        lines.append(
+            f"| {label}{text} | {'yes' if request.facets else 'no'} | "
+            f"{' | '.join(cells)} | {results[label]['hits']:,} |"
+        )
     lines += [
         "",
-        "Solr's caches after the run: " + "; ".join(
+        "Solr's caches after the run: "
+        + "; ".join(
             f"{name} {values.get('lookups', 0):,} lookups, hit ratio "
-            f"{float(values.get('hitratio', 0)):.2f}" for name, values in cache_figures.items())
+            f"{float(values.get('hitratio', 0)):.2f}"
+            for name, values in cache_figures.items()
+        )
         + " (counted before the uncached rounds). *Warm*: every sample repeats one of a few "
-          "queries, so these are mostly cached results and filters. *Uncached*: each sample "
-          "adds a filter that keeps every document but differs in every round and is not "
-          "cached itself, so Solr computes the query, the security and date filters' "
-          "intersection, the facets and the highlighting afresh (the filters themselves stay "
-          "in the filter cache, as they would in production).",
+        "queries, so these are mostly cached results and filters. *Uncached*: each sample "
+        "adds a filter that keeps every document but differs in every round and is not "
+        "cached itself, so Solr computes the query, the security and date filters' "
+        "intersection, the facets and the highlighting afresh (the filters themselves stay "
+        "in the filter cache, as they would in production).",
         END,
     ]
     return "\n".join(lines) + "\n"
@@ -226,10 +259,20 @@ def run(args):
         cold = measure(node, cases, args.samples, args.warmup, cold=True)
     finally:
         node.stop()
-    generated = section(args, manifest, built_now, results, cold, cache_figures,
-                        (load_start, os.getloadavg()[0]), found)
+    generated = section(
+        args,
+        manifest,
+        built_now,
+        results,
+        cold,
+        cache_figures,
+        (load_start, os.getloadavg()[0]),
+        found,
+    )
     print(generated)
-    replace_section(SECTION.format(docs=args.docs), SECTION_PREFIX, BEGIN, END, generated)
+    replace_section(
+        SECTION.format(docs=args.docs), SECTION_PREFIX, BEGIN, END, generated
+    )
     say("written to docs/benchmarks.md")
 
 
@@ -238,11 +281,19 @@ def main(argv=None):
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--batch", type=int, default=2000, help="documents per update request")
-    parser.add_argument("--threads", type=int, default=2, help="concurrent update requests")
-    parser.add_argument("--heap", default="4g", help="maximum Java heap of the Solr node")
+    parser.add_argument(
+        "--batch", type=int, default=2000, help="documents per update request"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="concurrent update requests"
+    )
+    parser.add_argument(
+        "--heap", default="4g", help="maximum Java heap of the Solr node"
+    )
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "search-solr"))
-    parser.add_argument("--rebuild", action="store_true", help="load the documents anew")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="load the documents anew"
+    )
     run(parser.parse_args(argv))
 
 

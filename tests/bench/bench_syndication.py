@@ -25,6 +25,7 @@ the time from the publishing request's answer (its transaction committed) to the
     .venv/bin/python tests/bench/bench_syndication.py                 # 20 s per phase
     .venv/bin/python tests/bench/bench_syndication.py --seconds 5 --connections 16
 """
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -68,11 +69,16 @@ END = "<!-- bench_syndication.py: end of generated figures -->"
 DATASET_VERSION = 1
 PROVINCE_ITEMS, CENTRAL_ITEMS = 10, 5
 EDITOR, APPROVER = "bench-central-editor", "bench-central-approver"
-STATIC_CANDIDATES = ("++plone++static/plone-logo.svg", "++plone++static/favicon.ico",
-                     "favicon.ico", "logo.png")
+STATIC_CANDIDATES = (
+    "++plone++static/plone-logo.svg",
+    "++plone++static/favicon.ico",
+    "favicon.ico",
+    "logo.png",
+)
 
 
 # --- the database ----------------------------------------------------------------------------
+
 
 def build(root):
     """Site, units, central users and published items, delivered to the change log."""
@@ -91,22 +97,35 @@ def build(root):
         build_units(site)
         steps["units"] = lap(started, steps)
         for userid, kind in ((EDITOR, "editors"), (APPROVER, "approvers")):
-            api.user.create(username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD)
+            api.user.create(
+                username=userid, email=f"{userid}@nguon.invalid", password=PASSWORD
+            )
             api.group.add_user(groupname=group_id("VN", kind), username=userid)
-        units = [brain for brain in api.content.find(portal_type=UNIT_TYPE, unrestricted=True)]
+        units = [
+            brain
+            for brain in api.content.find(portal_type=UNIT_TYPE, unrestricted=True)
+        ]
         communes, count = [], 0
         for number, brain in enumerate(units, 1):
             unit = brain._unrestrictedGetObject()
-            relative = "/".join(unit.getPhysicalPath()[len(site.getPhysicalPath()):])
+            relative = "/".join(unit.getPhysicalPath()[len(site.getPhysicalPath()) :])
             if unit.level == "commune":
                 communes.append({"code": unit.code, "path": relative})
                 count += publish(unit, f"Thông báo của {unit.Title()}", "unit", 1)
             elif unit.level == "province":
-                count += publish(unit, f"Thông báo của {unit.Title()} cho toàn tỉnh", "subtree",
-                                 PROVINCE_ITEMS)
+                count += publish(
+                    unit,
+                    f"Thông báo của {unit.Title()} cho toàn tỉnh",
+                    "subtree",
+                    PROVINCE_ITEMS,
+                )
             elif unit.level == "central":
-                count += publish(unit, "Thông báo của Trung ương cho cả nước", "subtree",
-                                 CENTRAL_ITEMS)
+                count += publish(
+                    unit,
+                    "Thông báo của Trung ương cho cả nước",
+                    "subtree",
+                    CENTRAL_ITEMS,
+                )
             if number % 100 == 0:
                 transaction.commit()
                 say(f"items: {count} ({number}/{len(units)} units)")
@@ -114,8 +133,13 @@ def build(root):
         steps["items"] = lap(started, steps)
         drain(site, names=["syndication"])
         steps["change_log"] = lap(started, steps)
-    return {"communes": communes, "items": count, "steps": steps, "code": code_version(),
-            "site": site.getId()}
+    return {
+        "communes": communes,
+        "items": count,
+        "steps": steps,
+        "code": code_version(),
+        "site": site.getId(),
+    }
 
 
 def publish(unit, title, scope, count):
@@ -126,11 +150,18 @@ def publish(unit, title, scope, count):
 
     workflow = api.portal.get_tool("portal_workflow")
     for number in range(count):
-        item = api.content.create(container=unit, type="Bulletin", title=f"{title} số {number + 1}",
-                                  description="Nội dung thông báo gửi tới nhân dân trên địa bàn.",
-                                  category="public-services", target_scope=scope)
+        item = api.content.create(
+            container=unit,
+            type="Bulletin",
+            title=f"{title} số {number + 1}",
+            description="Nội dung thông báo gửi tới nhân dân trên địa bàn.",
+            category="public-services",
+            target_scope=scope,
+        )
         status = workflow.getStatusOf("nguon_approval_workflow", item)
-        workflow.setStatusOf("nguon_approval_workflow", item, dict(status, review_state="published"))
+        workflow.setStatusOf(
+            "nguon_approval_workflow", item, dict(status, review_state="published")
+        )
         workflow.getWorkflowById("nguon_approval_workflow").updateRoleMappingsFor(item)
         item.setEffectiveDate(item.created())
         item.reindexObject()
@@ -139,6 +170,7 @@ def publish(unit, title, scope, count):
 
 # --- measuring -------------------------------------------------------------------------------
 
+
 def start_server(run, port):
     settings = instance_settings(run, port)
     from nguon.instance.files import write_instance
@@ -146,8 +178,13 @@ def start_server(run, port):
     write_instance(settings)
     log = open(run / "server.log", "w")
     env = {**os.environ, "NGUON_OUTBOX_WORKER": "1"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("runwsgi")), str(settings.wsgi_ini)],
-                              cwd=run, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("runwsgi")), str(settings.wsgi_ini)],
+        cwd=run,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     return server, log
 
 
@@ -171,14 +208,29 @@ def polling(base_path, port, communes, seconds, connections):
         url = f"{base}/{commune['path']}/feed.json"
         cursor = session.get(url).json()["_nguon"]["cursor"]
         answer = session.get(url, params={"since": cursor})
-        conditional.append(loadgen.Request(f"{base_path}/{commune['path']}/feed.json?since={cursor}",
-                                           {"If-None-Match": answer.headers["ETag"]}))
-    full = [loadgen.Request(f"{base_path}/{commune['path']}/feed.json") for commune in communes]
+        conditional.append(
+            loadgen.Request(
+                f"{base_path}/{commune['path']}/feed.json?since={cursor}",
+                {"If-None-Match": answer.headers["ETag"]},
+            )
+        )
+    full = [
+        loadgen.Request(f"{base_path}/{commune['path']}/feed.json")
+        for commune in communes
+    ]
     static, static_bytes = static_path(session, base)
     bare_port = free_port()
-    bare = subprocess.Popen([str(Path(sys.executable).with_name("waitress-serve")), "--threads=4",
-                             f"--listen=127.0.0.1:{bare_port}", "tests.bench.static_app:app"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bare = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("waitress-serve")),
+            "--threads=4",
+            f"--listen=127.0.0.1:{bare_port}",
+            "tests.bench.static_app:app",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     phases = {
         "304": (port, conditional),
         "full": (port, full),
@@ -192,8 +244,10 @@ def polling(base_path, port, communes, seconds, connections):
             say(f"phase {name}: {seconds} s, {connections} connections")
             outcome = loadgen.run("127.0.0.1", target, requests_, seconds, connections)
             figures[name] = summary(outcome)
-            say(f"  {figures[name]['rate']:.0f} req/s, p95 {figures[name]['p95']:.1f} ms, "
-                f"statuses {figures[name]['statuses']}")
+            say(
+                f"  {figures[name]['rate']:.0f} req/s, p95 {figures[name]['p95']:.1f} ms, "
+                f"statuses {figures[name]['statuses']}"
+            )
     finally:
         bare.terminate()
         bare.wait(30)
@@ -204,16 +258,24 @@ def polling(base_path, port, communes, seconds, connections):
 def summary(outcome):
     import statistics
 
-    failed = {status: count for status, count in outcome.statuses.items() if status >= 400}
+    failed = {
+        status: count for status, count in outcome.statuses.items() if status >= 400
+    }
     if failed:
-        raise RuntimeError(f"a load phase got error answers, figures would be meaningless: {failed}")
+        raise RuntimeError(
+            f"a load phase got error answers, figures would be meaningless: {failed}"
+        )
     ms = sorted(value * 1000 for value in outcome.latencies)
-    return {"requests": outcome.requests, "seconds": round(outcome.seconds, 1),
-            "rate": outcome.rate, "p50": statistics.median(ms),
-            "p95": statistics.quantiles(ms, n=20, method="inclusive")[18],
-            "p99": statistics.quantiles(ms, n=100, method="inclusive")[98],
-            "statuses": {str(k): v for k, v in sorted(outcome.statuses.items())},
-            "bytes_per_answer": outcome.bytes / outcome.requests if outcome.requests else 0}
+    return {
+        "requests": outcome.requests,
+        "seconds": round(outcome.seconds, 1),
+        "rate": outcome.rate,
+        "p50": statistics.median(ms),
+        "p95": statistics.quantiles(ms, n=20, method="inclusive")[18],
+        "p99": statistics.quantiles(ms, n=100, method="inclusive")[98],
+        "statuses": {str(k): v for k, v in sorted(outcome.statuses.items())},
+        "bytes_per_answer": outcome.bytes / outcome.requests if outcome.requests else 0,
+    }
 
 
 def fan_out(base_path, port, farm_port, communes, run):
@@ -224,16 +286,35 @@ def fan_out(base_path, port, farm_port, communes, run):
     admin = requests.Session()
     admin.auth = ("admin", ADMIN_PASSWORD)
     admin.headers["Accept"] = "application/json"
-    assert admin.patch(f"{base}/@registry", json={
-        "nguon.syndication.allowed_networks": ["127.0.0.0/8"]}).status_code == 204
+    assert (
+        admin.patch(
+            f"{base}/@registry",
+            json={"nguon.syndication.allowed_networks": ["127.0.0.0/8"]},
+        ).status_code
+        == 204
+    )
 
-    farm_communes = {c["code"]: {"secret": secrets.token_urlsafe(24),
-                                 "topic": f"{base}/{c['path']}/feed.json"} for c in communes}
+    farm_communes = {
+        c["code"]: {
+            "secret": secrets.token_urlsafe(24),
+            "topic": f"{base}/{c['path']}/feed.json",
+        }
+        for c in communes
+    }
     (run / "communes.json").write_text(json.dumps(farm_communes))
     farm_log = open(run / "farm.log", "w")
-    farm = subprocess.Popen([sys.executable, str(REPO / "tests" / "bench" / "consumer_farm.py"),
-                             "--port", str(farm_port), "--communes", str(run / "communes.json")],
-                            stdout=farm_log, stderr=subprocess.STDOUT)
+    farm = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "tests" / "bench" / "consumer_farm.py"),
+            "--port",
+            str(farm_port),
+            "--communes",
+            str(run / "communes.json"),
+        ],
+        stdout=farm_log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(lambda: requests.get(f"http://127.0.0.1:{farm_port}/_acks").ok, 30)
         say(f"subscribing {len(communes)} communes through @subscriptions")
@@ -245,12 +326,18 @@ def fan_out(base_path, port, farm_port, communes, run):
                 session = subscribe_local.session = requests.Session()
                 session.auth, session.headers = admin.auth, dict(admin.headers)
             for _attempt in range(5):
-                answer = session.post(f"{base}/{commune['path']}/@subscriptions", json={
-                    "callback": f"http://127.0.0.1:{farm_port}/c/{commune['code']}",
-                    "secret": farm_communes[commune["code"]]["secret"]})
+                answer = session.post(
+                    f"{base}/{commune['path']}/@subscriptions",
+                    json={
+                        "callback": f"http://127.0.0.1:{farm_port}/c/{commune['code']}",
+                        "secret": farm_communes[commune["code"]]["secret"],
+                    },
+                )
                 if answer.status_code == 201:
                     return True
-            raise RuntimeError(f"subscribing {commune['code']} failed: {answer.text[:300]}")
+            raise RuntimeError(
+                f"subscribing {commune['code']} failed: {answer.text[:300]}"
+            )
 
         import threading
 
@@ -264,11 +351,21 @@ def fan_out(base_path, port, farm_port, communes, run):
         editor = requests.Session()
         editor.auth, editor.headers["Accept"] = (EDITOR, PASSWORD), "application/json"
         approver = requests.Session()
-        approver.auth, approver.headers["Accept"] = (APPROVER, PASSWORD), "application/json"
+        approver.auth, approver.headers["Accept"] = (
+            (APPROVER, PASSWORD),
+            "application/json",
+        )
         central = f"{base}/{next(iter(communes))['path'].split('/')[0]}"
-        created = editor.post(central, json={
-            "@type": "Bulletin", "title": "Cảnh báo bão khẩn cấp trên phạm vi cả nước",
-            "category": "disaster", "priority": "emergency", "target_scope": "subtree"})
+        created = editor.post(
+            central,
+            json={
+                "@type": "Bulletin",
+                "title": "Cảnh báo bão khẩn cấp trên phạm vi cả nước",
+                "category": "disaster",
+                "priority": "emergency",
+                "target_scope": "subtree",
+            },
+        )
         assert created.status_code == 201, created.text
         item = created.json()
         assert editor.post(f"{item['@id']}/@workflow/submit").status_code == 200
@@ -281,17 +378,23 @@ def fan_out(base_path, port, farm_port, communes, run):
 
         def all_acked():
             nonlocal acks
-            acks = requests.get(f"http://127.0.0.1:{farm_port}/_acks",
-                                params={"uid": item["UID"]}).json()
+            acks = requests.get(
+                f"http://127.0.0.1:{farm_port}/_acks", params={"uid": item["UID"]}
+            ).json()
             return acks["count"] >= len(communes)
 
         wait_for(all_acked, 600, pause=0.2)
         times = sorted(acks["times"].values())
-        return {"subscriptions": len(communes), "subscribing_seconds": subscribing,
-                "acked": acks["count"], "refused": acks["refused"],
-                "publish_request_seconds": committed - sent,
-                "first_ack": times[0] - committed, "median_ack": times[len(times) // 2] - committed,
-                "last_ack": times[-1] - committed}
+        return {
+            "subscriptions": len(communes),
+            "subscribing_seconds": subscribing,
+            "acked": acks["count"],
+            "refused": acks["refused"],
+            "publish_request_seconds": committed - sent,
+            "first_ack": times[0] - committed,
+            "median_ack": times[len(times) // 2] - committed,
+            "last_ack": times[-1] - committed,
+        }
     finally:
         farm.terminate()
         farm.wait(30)
@@ -313,11 +416,14 @@ def wait_for(condition, timeout, pause=0.5):
 # --- orchestration and the document ------------------------------------------------------------
 
 
-
 def run(args):
     folder = Path(args.db).resolve() / f"v{DATASET_VERSION}"
-    manifest, built_now = ensure_template(args, folder / "template", lambda template: build_in_child(__file__, template),
-                                          "the unit tree and its items")
+    manifest, built_now = ensure_template(
+        args,
+        folder / "template",
+        lambda template: build_in_child(__file__, template),
+        "the unit tree and its items",
+    )
     run_folder = folder / "run"
     fresh_copy(folder / "template", run_folder)
     port, farm_port = free_port(), free_port()
@@ -327,15 +433,21 @@ def run(args):
     try:
         wait_until_serving(server, f"http://127.0.0.1:{port}{base_path}")
         communes = manifest["communes"]
-        figures = {"polling": polling(base_path, port, communes, args.seconds, args.connections),
-                   "push": fan_out(base_path, port, farm_port, communes, run_folder)}
+        figures = {
+            "polling": polling(
+                base_path, port, communes, args.seconds, args.connections
+            ),
+            "push": fan_out(base_path, port, farm_port, communes, run_folder),
+        }
     finally:
         server.terminate()
         server.wait(timeout=120)
         log.close()
     figures["load"] = [load_before, os.getloadavg()]
-    say(f"push: last of {figures['push']['acked']} acknowledgements "
-        f"{figures['push']['last_ack']:.2f} s after the commit")
+    say(
+        f"push: last of {figures['push']['acked']} acknowledgements "
+        f"{figures['push']['last_ack']:.2f} s after the commit"
+    )
     generated = section(args, manifest, built_now, figures)
     print(generated)
     if not args.no_doc:
@@ -348,44 +460,56 @@ def section(args, manifest, built_now, figures):
     m = machine()
     polling_ = figures["polling"]
     push = figures["push"]
-    lines = [BEGIN, "",
-             f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_syndication.py "
-             f"--seconds {args.seconds} --connections {args.connections}` on {m['cpu']} "
-             f"({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, Plone {m['plone']}; "
-             f"{describe_code(manifest['code'], code_version())}. Load average before/after: "
-             f"{figures['load'][0][0]:.1f} / {figures['load'][1][0]:.1f}.",
-             "",
-             f"Site: the official tree ({len(manifest['communes']):,} communes), "
-             f"{manifest['items']:,} published items ({'built now' if built_now else 'reused'}: "
-             + ", ".join(f"{k} {v} s" for k, v in manifest["steps"].items()) + "). "
-             f"One `runwsgi` process (waitress, 4 threads) with the outbox worker and pusher; "
-             f"the load generator is one asyncio process with {args.connections} keep-alive "
-             "connections, every request a different commune's in turn.",
-             "",
-             "| Polling, same run | requests/s | p50 ms | p95 ms | p99 ms | answers | bytes per answer |",
-             "|---|---:|---:|---:|---:|---|---:|"]
-    titles = {"304": "Conditional `feed.json?since=` (If-None-Match) → 304",
-              "full": f"Full `feed.json` render ({1 + PROVINCE_ITEMS + CENTRAL_ITEMS} items) → 200",
-              "static": f"Static file `{polling_['static']['path']}` published by Zope (same process)",
-              "bare": "Static file, waitress alone (4 threads, no Zope): the ceiling"}
+    lines = [
+        BEGIN,
+        "",
+        f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_syndication.py "
+        f"--seconds {args.seconds} --connections {args.connections}` on {m['cpu']} "
+        f"({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, Plone {m['plone']}; "
+        f"{describe_code(manifest['code'], code_version())}. Load average before/after: "
+        f"{figures['load'][0][0]:.1f} / {figures['load'][1][0]:.1f}.",
+        "",
+        f"Site: the official tree ({len(manifest['communes']):,} communes), "
+        f"{manifest['items']:,} published items ({'built now' if built_now else 'reused'}: "
+        + ", ".join(f"{k} {v} s" for k, v in manifest["steps"].items())
+        + "). "
+        f"One `runwsgi` process (waitress, 4 threads) with the outbox worker and pusher; "
+        f"the load generator is one asyncio process with {args.connections} keep-alive "
+        "connections, every request a different commune's in turn.",
+        "",
+        "| Polling, same run | requests/s | p50 ms | p95 ms | p99 ms | answers | bytes per answer |",
+        "|---|---:|---:|---:|---:|---|---:|",
+    ]
+    titles = {
+        "304": "Conditional `feed.json?since=` (If-None-Match) → 304",
+        "full": f"Full `feed.json` render ({1 + PROVINCE_ITEMS + CENTRAL_ITEMS} items) → 200",
+        "static": f"Static file `{polling_['static']['path']}` published by Zope (same process)",
+        "bare": "Static file, waitress alone (4 threads, no Zope): the ceiling",
+    }
     for name in ("304", "full", "static", "bare"):
         f = polling_[name]
-        lines.append(f"| {titles[name]} | {f['rate']:,.0f} | {f['p50']:.1f} | {f['p95']:.1f} | "
-                     f"{f['p99']:.1f} | {f['statuses']} | {f['bytes_per_answer']:,.0f} |")
-    lines += ["",
-              f"At that rate a 304 poll from each of the {len(manifest['communes']):,} communes "
-              f"takes {len(manifest['communes']) / polling_['304']['rate']:.1f} s of the server's "
-              "time; communes polling once a minute use "
-              f"{len(manifest['communes']) / 60 / polling_['304']['rate'] * 100:.0f} % of it.",
-              "",
-              "| Push fan-out | value |", "|---|---:|",
-              f"| Subscriptions (made through `@subscriptions`, intent verified) | {push['subscriptions']:,} in {push['subscribing_seconds']:.0f} s |",
-              f"| Publishing request (submit → published, committed) | {push['publish_request_seconds'] * 1000:.0f} ms |",
-              f"| First acknowledgement after the commit | {push['first_ack']:.2f} s |",
-              f"| Median acknowledgement after the commit | {push['median_ack']:.2f} s |",
-              f"| **Last of {push['acked']:,} acknowledgements after the commit** | **{push['last_ack']:.2f} s** |",
-              f"| Deliveries refused by consumers (bad signature) | {push['refused']} |",
-              "", END]
+        lines.append(
+            f"| {titles[name]} | {f['rate']:,.0f} | {f['p50']:.1f} | {f['p95']:.1f} | "
+            f"{f['p99']:.1f} | {f['statuses']} | {f['bytes_per_answer']:,.0f} |"
+        )
+    lines += [
+        "",
+        f"At that rate a 304 poll from each of the {len(manifest['communes']):,} communes "
+        f"takes {len(manifest['communes']) / polling_['304']['rate']:.1f} s of the server's "
+        "time; communes polling once a minute use "
+        f"{len(manifest['communes']) / 60 / polling_['304']['rate'] * 100:.0f} % of it.",
+        "",
+        "| Push fan-out | value |",
+        "|---|---:|",
+        f"| Subscriptions (made through `@subscriptions`, intent verified) | {push['subscriptions']:,} in {push['subscribing_seconds']:.0f} s |",
+        f"| Publishing request (submit → published, committed) | {push['publish_request_seconds'] * 1000:.0f} ms |",
+        f"| First acknowledgement after the commit | {push['first_ack']:.2f} s |",
+        f"| Median acknowledgement after the commit | {push['median_ack']:.2f} s |",
+        f"| **Last of {push['acked']:,} acknowledgements after the commit** | **{push['last_ack']:.2f} s** |",
+        f"| Deliveries refused by consumers (bad signature) | {push['refused']} |",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -395,7 +519,9 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "syndication"))
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--no-doc", action="store_true", help="print, do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--no-doc", action="store_true", help="print, do not write docs/benchmarks.md"
+    )
     parser.add_argument("--phase", choices=["build"], help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)

@@ -9,6 +9,7 @@ it published).
 
     python tests/bench/consumer_farm.py --port 9100 --communes communes.json
 """
+
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -44,8 +45,12 @@ def serve(port, communes):
                 uid = query.get("uid", [""])[0]
                 with lock:
                     times = dict(acks.get(uid, {}))
-                self.answer(200, json.dumps({"count": len(times), "times": times,
-                                             "refused": len(refused)}))
+                self.answer(
+                    200,
+                    json.dumps(
+                        {"count": len(times), "times": times, "refused": len(refused)}
+                    ),
+                )
                 return
             code = url.path.rsplit("/", 1)[-1]
             commune = communes.get(code)
@@ -59,8 +64,9 @@ def serve(port, communes):
             code = urlsplit(self.path).path.rsplit("/", 1)[-1]
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             commune = communes.get(code)
-            if commune is None or not signing.verify(commune["secret"], body,
-                                                     self.headers.get(signing.HEADER)):
+            if commune is None or not signing.verify(
+                commune["secret"], body, self.headers.get(signing.HEADER)
+            ):
                 refused.append(code)
                 self.answer(403, "bad signature")
                 return

@@ -5,6 +5,7 @@ It measures what a client sees: seconds from writing the request to having read 
 response. One process and one core: it comfortably outruns a Zope process on the other core
 (the static-file phase shows the ceiling it reached).
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -19,9 +20,15 @@ class Request:
     headers: dict = field(default_factory=dict)
 
     def raw(self, host):
-        headers = {"Host": host, "Accept": "application/feed+json", "Connection": "keep-alive",
-                   **self.headers}
-        lines = [f"GET {self.path} HTTP/1.1"] + [f"{name}: {value}" for name, value in headers.items()]
+        headers = {
+            "Host": host,
+            "Accept": "application/feed+json",
+            "Connection": "keep-alive",
+            **self.headers,
+        }
+        lines = [f"GET {self.path} HTTP/1.1"] + [
+            f"{name}: {value}" for name, value in headers.items()
+        ]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
@@ -90,8 +97,12 @@ def run(host, port, requests, seconds, connections):
     async def main():
         deadline = time.perf_counter() + seconds
         started = time.perf_counter()
-        await asyncio.gather(*(_connection(host, port, raw, deadline, outcome, None)
-                               for _ in range(connections)))
+        await asyncio.gather(
+            *(
+                _connection(host, port, raw, deadline, outcome, None)
+                for _ in range(connections)
+            )
+        )
         outcome.seconds = time.perf_counter() - started
 
     asyncio.run(main())

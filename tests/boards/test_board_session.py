@@ -2,9 +2,10 @@
 refused (with the way to migrate), a kiosk pairs with a one-time code carried in the address's
 fragment and then holds a signed, HttpOnly, SameSite=Strict session; proof of play is pruned
 by age and read in bounded batches."""
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from nguon.boards import proof
 from nguon.devices import sessions as session
 from nguon.testing import TREE_PASSWORD
@@ -41,38 +42,80 @@ def test_a_token_in_the_address_is_refused_with_the_way_to_migrate(site):
     item = notice(site, "Tin trên bảng")
     # The attack: the long-lived token in a URL (access logs, proxies, Referer) still opens the board.
     for view in ("@board-playlist", f"@@board-slide/{item.UID()}", "@@kiosk"):
-        answer = requests.get(f"{site['base']}/{view}", params={"token": site["token"]}, timeout=30,
-                              headers=JSON if view.startswith("@board") else {})
+        answer = requests.get(
+            f"{site['base']}/{view}",
+            params={"token": site["token"]},
+            timeout=30,
+            headers=JSON if view.startswith("@board") else {},
+        )
         assert answer.status_code == 400, view
         assert "?token=" in answer.text and "@board-pairing" in answer.text
         assert "Tin trên bảng" not in answer.text
-    posted = requests.post(f"{site['base']}/@board-proof", params={"token": site["token"]}, timeout=30, headers=JSON,
-                           json={"records": [{"item": item.UID(), "shown_at": datetime.now(timezone.utc).isoformat(),
-                                              "seconds": 1}]})
+    posted = requests.post(
+        f"{site['base']}/@board-proof",
+        params={"token": site["token"]},
+        timeout=30,
+        headers=JSON,
+        json={
+            "records": [
+                {
+                    "item": item.UID(),
+                    "shown_at": datetime.now(UTC).isoformat(),
+                    "seconds": 1,
+                }
+            ]
+        },
+    )
     assert posted.status_code == 400
     transaction.begin()
-    assert list(proof.of_board(site["portal"], site["board"].UID())) == []  # nothing stored
+    assert (
+        list(proof.of_board(site["portal"], site["board"].UID())) == []
+    )  # nothing stored
 
 
 def test_a_kiosk_pairs_once_and_holds_a_strict_http_only_session(site):
     item = notice(site, "Tin cho màn hình đã ghép")
     pairing = _pair(site)
     address = urlsplit(pairing["url"])
-    assert address.path.endswith("/@@kiosk") and not address.query  # nothing secret is sent
+    assert (
+        address.path.endswith("/@@kiosk") and not address.query
+    )  # nothing secret is sent
     code = address.fragment.removeprefix("pair=")
     kiosk = _kiosk()
     assert kiosk.get(f"{site['base']}/@board-playlist", timeout=30).status_code == 401
-    paired = kiosk.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30)
+    paired = kiosk.post(
+        f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30
+    )
     assert paired.status_code == 200, paired.text
     cookie = paired.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=86400" in cookie
+    assert (
+        "HttpOnly" in cookie
+        and "SameSite=Strict" in cookie
+        and "Max-Age=86400" in cookie
+    )
     assert site["token"] not in cookie
-    assert item.UID() in {s["uid"] for s in kiosk.get(f"{site['base']}/@board-playlist", timeout=30).json()["slides"]}
-    assert kiosk.get(f"{site['base']}/@@board-slide/{item.UID()}", timeout=30).headers["Content-Type"] == "image/png"
+    assert item.UID() in {
+        s["uid"]
+        for s in kiosk.get(f"{site['base']}/@board-playlist", timeout=30).json()[
+            "slides"
+        ]
+    }
+    assert (
+        kiosk.get(f"{site['base']}/@@board-slide/{item.UID()}", timeout=30).headers[
+            "Content-Type"
+        ]
+        == "image/png"
+    )
     renewed = kiosk.post(f"{site['base']}/@kiosk-session", timeout=30)
-    assert renewed.status_code == 200 and session.COOKIE in renewed.headers["Set-Cookie"]
+    assert (
+        renewed.status_code == 200 and session.COOKIE in renewed.headers["Set-Cookie"]
+    )
     # The attack: the code, seen once on the screen, is used again by someone else.
-    again = requests.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code, **JSON}, timeout=30)
+    again = requests.post(
+        f"{site['base']}/@kiosk-session",
+        headers={"X-Board-Pairing": code, **JSON},
+        timeout=30,
+    )
     assert again.status_code == 401 and "Mã ghép" in again.json()["error"]["message"]
 
 
@@ -81,13 +124,27 @@ def test_a_forged_or_expired_session_gets_nothing(site):
     token, expires = session.session_token(board)
     transaction.commit()
     uid, _expires, mac = token.split(".")
-    for forged in (f"{uid}.{expires + 10**6}.{mac}", f"{uid}.{expires}.{'0' * 64}", "abc", f"{uid}.x.y"):
-        answer = requests.get(f"{site['base']}/@board-playlist", cookies={session.COOKIE: forged}, timeout=30,
-                              headers=JSON)
+    for forged in (
+        f"{uid}.{expires + 10**6}.{mac}",
+        f"{uid}.{expires}.{'0' * 64}",
+        "abc",
+        f"{uid}.x.y",
+    ):
+        answer = requests.get(
+            f"{site['base']}/@board-playlist",
+            cookies={session.COOKIE: forged},
+            timeout=30,
+            headers=JSON,
+        )
         assert answer.status_code == 401
     assert session.valid_session(board, token)
     assert not session.valid_session(board, token, now=expires + 1)
-    ok = requests.get(f"{site['base']}/@board-playlist", cookies={session.COOKIE: token}, timeout=30, headers=JSON)
+    ok = requests.get(
+        f"{site['base']}/@board-playlist",
+        cookies={session.COOKIE: token},
+        timeout=30,
+        headers=JSON,
+    )
     assert ok.status_code == 200
 
 
@@ -99,7 +156,9 @@ def test_an_expired_pairing_code_is_refused(site):
 def test_new_credentials_end_every_session(site):
     code = urlsplit(_pair(site)["url"]).fragment.removeprefix("pair=")
     kiosk = _kiosk()
-    assert kiosk.post(f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30).ok
+    assert kiosk.post(
+        f"{site['base']}/@kiosk-session", headers={"X-Board-Pairing": code}, timeout=30
+    ).ok
     _admin().post(f"{site['board'].absolute_url()}/@board-credentials")
     assert kiosk.get(f"{site['base']}/@board-playlist", timeout=30).status_code == 401
 
@@ -108,29 +167,64 @@ def test_only_the_units_admins_may_pair_a_board(site):
     for user in ("19786-editors", "18880-admins"):
         answer = _admin(user).post(f"{site['board'].absolute_url()}/@board-pairing")
         assert answer.status_code in (401, 403), user
-    anonymous = requests.post(f"{site['board'].absolute_url()}/@board-pairing",
-                              headers={"Accept": "application/json"}, timeout=30)
+    anonymous = requests.post(
+        f"{site['board'].absolute_url()}/@board-pairing",
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert anonymous.status_code == 401
 
 
 def test_proof_of_play_is_pruned_by_age_and_read_in_bounded_batches(site):
     item = notice(site, "Tin được trình chiếu nhiều lần")
-    now = datetime.now(timezone.utc)
-    records = [{"item": item.UID(), "shown_at": (now - timedelta(minutes=minute)).isoformat(), "seconds": 5}
-               for minute in range(150)]
-    stale = {"item": item.UID(), "shown_at": (now - timedelta(days=400)).isoformat(), "seconds": 5}
-    url, board = f"{site['base']}/@board-proof", {"X-Board-Token": site["token"], **JSON}
+    now = datetime.now(UTC)
+    records = [
+        {
+            "item": item.UID(),
+            "shown_at": (now - timedelta(minutes=minute)).isoformat(),
+            "seconds": 5,
+        }
+        for minute in range(150)
+    ]
+    stale = {
+        "item": item.UID(),
+        "shown_at": (now - timedelta(days=400)).isoformat(),
+        "seconds": 5,
+    }
+    url, board = (
+        f"{site['base']}/@board-proof",
+        {"X-Board-Token": site["token"], **JSON},
+    )
     assert requests.post(url, headers=board, json={"records": [stale]}, timeout=30).ok
-    assert requests.post(url, headers=board, json={"records": records}, timeout=30).json() == {"stored": 150}
+    assert requests.post(
+        url, headers=board, json={"records": records}, timeout=30
+    ).json() == {"stored": 150}
     transaction.begin()
-    assert len(proof.of_board(site["portal"], site["board"].UID())) == 150  # the stale one went
+    assert (
+        len(proof.of_board(site["portal"], site["board"].UID())) == 150
+    )  # the stale one went
     # A board's clock far ahead would keep its records for ever: refused.
-    ahead = {"item": item.UID(), "shown_at": (now + timedelta(days=400)).isoformat(), "seconds": 5}
-    assert requests.post(url, headers=board, json={"records": [ahead]}, timeout=30).status_code == 400
+    ahead = {
+        "item": item.UID(),
+        "shown_at": (now + timedelta(days=400)).isoformat(),
+        "seconds": 5,
+    }
+    assert (
+        requests.post(
+            url, headers=board, json={"records": [ahead]}, timeout=30
+        ).status_code
+        == 400
+    )
     admin, log = _admin(), f"{site['board'].absolute_url()}/@board-proof"
     first = admin.get(log).json()
-    assert first["items_total"] == 150 and len(first["items"]) == 25 and "next" in first["batching"]
-    assert first["items"][0]["shown_at"] > first["items"][-1]["shown_at"]  # newest first
+    assert (
+        first["items_total"] == 150
+        and len(first["items"]) == 25
+        and "next" in first["batching"]
+    )
+    assert (
+        first["items"][0]["shown_at"] > first["items"][-1]["shown_at"]
+    )  # newest first
     second = admin.get(first["batching"]["next"]).json()
     assert second["items"][0]["shown_at"] < first["items"][-1]["shown_at"]
     # The attack: one request for everything, or from a negative start.

@@ -1,4 +1,5 @@
 """Run ``nguon-start`` as a user would, in a scratch folder, on free ports."""
+
 from pathlib import Path
 
 import base64
@@ -60,15 +61,26 @@ class Instance:
 
     def run(self, timeout=600):
         """Run to completion (for configurations that must fail); returns (code, output)."""
-        done = subprocess.run([str(BIN / "nguon-start")], cwd=self.folder, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [str(BIN / "nguon-start")],
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         return done.returncode, done.stdout + done.stderr
 
     def start(self, timeout=900):
         self.log = open(self.folder / "nguon-start.log", "w")
-        self.process = subprocess.Popen([str(BIN / "nguon-start")], cwd=self.folder,
-                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "nguon-start")],
+            cwd=self.folder,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

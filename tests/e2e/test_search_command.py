@@ -1,6 +1,7 @@
 """``nguon-search`` on a stopped instance, as an operator runs it: status, verify, rebuild and
 clean against a real Solr, the bundled Solr started for one run, and one-line errors when Solr
 cannot be reached or the site is running."""
+
 from nguon.instance.files import write_instance
 from nguon.instance.settings import from_environment
 from tests.e2e.instance import BIN
@@ -9,11 +10,10 @@ from tests.e2e.instance import port_is_free
 from tests.solr_node import SolrNode
 
 import os
+import pytest
 import re
 import subprocess
 import sys
-
-import pytest
 
 
 pytestmark = pytest.mark.slow
@@ -31,19 +31,35 @@ def project(tmp_path_factory, node):
     """A folder with a demo site made against ``node``, as `make start` leaves it (Plone
     stopped); nothing delivered the sync queued at creation, so Solr is empty."""
     folder = tmp_path_factory.mktemp("search-command")
-    env = {**os.environ, "NGUON_VAR": str(folder / "var"), "SOLR_URL": node.url,
-           "NGUON_SOLR_BUNDLED": "0"}
+    env = {
+        **os.environ,
+        "NGUON_VAR": str(folder / "var"),
+        "SOLR_URL": node.url,
+        "NGUON_SOLR_BUNDLED": "0",
+    }
     write_instance(from_environment(env, cwd=folder))
-    done = subprocess.run([sys.executable, "-m", "nguon.instance.site"], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "nguon.instance.site"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return folder, env
 
 
 def _search(project, *arguments, **env):
     folder, base = project
-    return subprocess.run([str(BIN / "nguon-search"), *arguments], cwd=folder,
-                          env={**base, **env}, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(BIN / "nguon-search"), *arguments],
+        cwd=folder,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _number(pattern, text):
@@ -65,7 +81,9 @@ def test_status_verify_rebuild_and_again(project, node):
     assert status.returncode == 0, status.stderr
     catalog = _number(r"catalog (\d+), Solr 0", status.stdout)
     assert catalog > 100  # the demo units and items
-    assert _number(r"outbox «solr» \(Solr\): (\d+) mục chờ gửi", status.stdout) == catalog
+    assert (
+        _number(r"outbox «solr» \(Solr\): (\d+) mục chờ gửi", status.stdout) == catalog
+    )
     assert "Solr: trả lời" in status.stdout and status.stderr == ""
 
     differs = _search(project, "verify")
@@ -79,12 +97,16 @@ def test_status_verify_rebuild_and_again(project, node):
     assert f"{catalog} mục được xếp hàng" in rebuild.stdout
     assert _number(r"đã gửi (\d+) mục tới Solr", rebuild.stdout) == catalog
     assert re.search(r"mục/giây\)", rebuild.stdout)
-    bar = rebuild.stderr.strip().splitlines()[-1]  # not a terminal: whole lines, the last one
+    bar = rebuild.stderr.strip().splitlines()[
+        -1
+    ]  # not a terminal: whole lines, the last one
     assert f"] {catalog}/{catalog} " in bar and "còn 0:00" in bar
     assert node.get("select", q="*:*", rows=0)["response"]["numFound"] == catalog
 
     same = _search(project, "verify")
-    assert same.returncode == 0 and f"Solr khớp với catalog ({catalog} mục)" in same.stdout
+    assert (
+        same.returncode == 0 and f"Solr khớp với catalog ({catalog} mục)" in same.stdout
+    )
 
     status = _search(project, "status")
     assert status.returncode == 0
@@ -95,8 +117,19 @@ def test_status_verify_rebuild_and_again(project, node):
 
 def test_clean_deletes_what_only_solr_holds(project, node):
     ghost = "0123456789abcdef0123456789abcdef"
-    node.post("update", {"add": {"doc": {"UID": ghost, "Title": "bóng ma",
-                                         "path_string": "/Plone/bong-ma"}}, "commit": {}})
+    node.post(
+        "update",
+        {
+            "add": {
+                "doc": {
+                    "UID": ghost,
+                    "Title": "bóng ma",
+                    "path_string": "/Plone/bong-ma",
+                }
+            },
+            "commit": {},
+        },
+    )
     differs = _search(project, "verify")
     assert differs.returncode == 1
     assert "1 mục chỉ có trong Solr" in differs.stdout
@@ -133,8 +166,12 @@ def test_a_running_site_is_named_instead_of_a_lock_traceback(project):
 
 def test_the_bundled_solr_is_started_for_the_run_and_stopped_after(project):
     port = free_port()
-    done = _search(project, "rebuild", SOLR_URL=f"http://127.0.0.1:{port}/solr/plone",
-                   NGUON_SOLR_BUNDLED="1")
+    done = _search(
+        project,
+        "rebuild",
+        SOLR_URL=f"http://127.0.0.1:{port}/solr/plone",
+        NGUON_SOLR_BUNDLED="1",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "khởi động Solr đi kèm" in done.stdout
     assert _number(r"đã gửi (\d+) mục tới Solr", done.stdout) > 100

@@ -1,29 +1,35 @@
 """``make start``'s program end to end: a real Solr, a real Plone, a real database on disk."""
-from tests.e2e.instance import BIN
-from tests.e2e.instance import Instance
-from tests.e2e.instance import until
-from tests.e2e.instance import port_is_free
 
 from nguon.demo.users import demo_password
+from tests.e2e.instance import BIN
+from tests.e2e.instance import Instance
+from tests.e2e.instance import port_is_free
+from tests.e2e.instance import until
 
+import pytest
 import requests
 import signal
 import socket
 import subprocess
-
-import pytest
 
 
 pytestmark = pytest.mark.slow
 
 
 def _inventory(instance):
-    found = instance.get("/@search?portal_type=Bulletin&b_size=200&metadata_fields=modified",
-                         accept="application/json", auth="admin:admin")
-    return {item["@id"].split("/Plone", 1)[1]: item["modified"] for item in found["items"]}
+    found = instance.get(
+        "/@search?portal_type=Bulletin&b_size=200&metadata_fields=modified",
+        accept="application/json",
+        auth="admin:admin",
+    )
+    return {
+        item["@id"].split("/Plone", 1)[1]: item["modified"] for item in found["items"]
+    }
 
 
-def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(tmp_path):
+def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
+    tmp_path,
+):
     instance = Instance(tmp_path).start()
     try:
         front = instance.get("")
@@ -35,7 +41,11 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         before = _inventory(instance)
         assert len(before) >= 25
         log = instance.read_log()
-        assert "đã tạo site mới" in log and "thuanhoa.bientap" in log and instance.url in log
+        assert (
+            "đã tạo site mới" in log
+            and "thuanhoa.bientap" in log
+            and instance.url in log
+        )
         _check_upgrade_command(tmp_path)
         assert "ftw.upgrade" in instance.get("/@@manage-upgrades", auth="admin:admin")
         english = instance.get("", headers={"Cookie": "I18N_LANGUAGE=en"})
@@ -60,28 +70,46 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
     assert port_is_free(again.port) and port_is_free(again.solr_port)
 
 
-
-
 def _citizen_search(instance, **params):
-    return requests.get(f"{instance.url}/@faceted-search", params=params,
-                        headers={"Accept": "application/json"}, timeout=30).json()
+    return requests.get(
+        f"{instance.url}/@faceted-search",
+        params=params,
+        headers={"Accept": "application/json"},
+        timeout=30,
+    ).json()
 
 
 def _check_search(instance):
     """The new site's demo items reach the bundled Solr through the server's outbox worker;
     citizens find them without diacritics; a bulletin published now is found moments later."""
     demo = "Thông báo lịch cắt điện ngày 25/11 tại phường Thuận Hóa"
-    assert until(lambda: demo in [hit["title"] for hit in
-                                   _citizen_search(instance, q="thong bao lich cat dien")["items"]])
-    page = requests.get(f"{instance.url}/@@tra-cuu", params={"q": "cat dien"}, timeout=30).text
+    assert until(
+        lambda: (
+            demo
+            in [
+                hit["title"]
+                for hit in _citizen_search(instance, q="thong bao lich cat dien")[
+                    "items"
+                ]
+            ]
+        )
+    )
+    page = requests.get(
+        f"{instance.url}/@@tra-cuu", params={"q": "cat dien"}, timeout=30
+    ).text
     assert demo in page and "<mark>" in page
     editor = requests.Session()
     editor.auth = ("thuanhoa.bientap", demo_password())
     editor.headers["Accept"] = "application/json"
-    created = editor.post(f"{instance.url}/trung-uong/hue/phuong-thuan-hoa", json={
-        "@type": "Bulletin", "title": "Thông báo tiêm vắc xin sởi cho trẻ em",
-        "description": "Trạm y tế phường tiêm vắc xin sởi miễn phí.", "category": "health",
-    })
+    created = editor.post(
+        f"{instance.url}/trung-uong/hue/phuong-thuan-hoa",
+        json={
+            "@type": "Bulletin",
+            "title": "Thông báo tiêm vắc xin sởi cho trẻ em",
+            "description": "Trạm y tế phường tiêm vắc xin sởi miễn phí.",
+            "category": "health",
+        },
+    )
     assert created.status_code == 201, created.text
     item = created.json()["@id"]
     assert editor.post(f"{item}/@workflow/submit").status_code == 200
@@ -89,22 +117,38 @@ def _check_search(instance):
     approver.auth = ("thuanhoa.duyet", demo_password())
     approver.headers["Accept"] = "application/json"
     assert approver.post(f"{item}/@workflow/publish").status_code == 200
-    assert until(lambda: item in [hit["@id"] for hit in
-                                   _citizen_search(instance, q="tiem vac xin soi")["items"]])
+    assert until(
+        lambda: (
+            item
+            in [
+                hit["@id"]
+                for hit in _citizen_search(instance, q="tiem vac xin soi")["items"]
+            ]
+        )
+    )
 
 
 def _upgrade(folder, *arguments):
-    done = subprocess.run([str(BIN / "upgrade"), *arguments, "--auth", "admin:admin"],
-                          cwd=folder, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(BIN / "upgrade"), *arguments, "--auth", "admin:admin"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 def _check_upgrade_command(folder):
     """ftw.upgrade's command finds the running instance from parts/instance, as with buildout."""
-    assert "/Plone" in _upgrade(folder, "sites") and "Nguồn" in _upgrade(folder, "sites")
+    assert "/Plone" in _upgrade(folder, "sites") and "Nguồn" in _upgrade(
+        folder, "sites"
+    )
     assert "Proposed upgrades" in _upgrade(folder, "list", "--pick-site", "--upgrades")
-    assert "Installed profiles" in _upgrade(folder, "list", "--site", "Plone", "--profiles")
+    assert "Installed profiles" in _upgrade(
+        folder, "list", "--site", "Plone", "--profiles"
+    )
 
 
 def test_a_taken_port_is_refused_in_one_line(tmp_path):

@@ -1,13 +1,13 @@
 """``nguon-units`` on a stopped site: sync and merge, and a clear error while the site runs."""
+
 from nguon.instance.files import write_instance
 from nguon.instance.settings import from_environment
 from tests.e2e.instance import BIN
 
 import os
+import pytest
 import subprocess
 import sys
-
-import pytest
 
 
 pytestmark = pytest.mark.slow
@@ -19,16 +19,28 @@ def project(tmp_path_factory):
     folder = tmp_path_factory.mktemp("units-command")
     env = {**os.environ, "NGUON_VAR": str(folder / "var")}
     write_instance(from_environment(env, cwd=folder))
-    done = subprocess.run([sys.executable, "-m", "nguon.instance.site"], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "nguon.instance.site"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return folder, env
 
 
 def _units(project, *arguments):
     folder, env = project
-    return subprocess.run([str(BIN / "nguon-units"), *arguments], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(BIN / "nguon-units"), *arguments],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_sync_again_changes_nothing(project):
@@ -39,7 +51,11 @@ def test_sync_again_changes_nothing(project):
 
 def test_an_unknown_province_is_refused_before_anything_changes(project):
     done = _units(project, "sync", "--province", "46", "--province", "99")
-    assert done.returncode == 2 and "mã 99" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.returncode == 2
+        and "mã 99" in done.stderr
+        and "Traceback" not in done.stderr
+    )
 
 
 def test_merge_and_refusals(project):

@@ -1,4 +1,5 @@
 """The "awaiting my approval" page lists what waits for the approver, oldest first."""
+
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from nguon.workflow.queue import approval_queue
@@ -10,8 +11,13 @@ import pytest
 
 def _waiting_item(unit, title):
     with api.env.adopt_user(username=tree_user(unit, "editors")):
-        item = api.content.create(container=find_unit(unit), type="Bulletin", title=title,
-                                  category="health", channels={"web"})
+        item = api.content.create(
+            container=find_unit(unit),
+            type="Bulletin",
+            title=title,
+            category="health",
+            channels={"web"},
+        )
         api.content.transition(obj=item, transition="submit")
     return item
 
@@ -30,7 +36,9 @@ def test_oldest_first_with_counts_per_unit(tree):
     second = _waiting_item("19777", "Thông báo thứ hai")
     with api.env.adopt_user(username=tree_user("46", "approvers")):
         assert approval_queue().brains == []  # nothing has climbed to the province
-    api.group.add_user(groupname="unit-19777-approvers", username=tree_user("19786", "approvers"))
+    api.group.add_user(
+        groupname="unit-19777-approvers", username=tree_user("19786", "approvers")
+    )
     with api.env.adopt_user(username=tree_user("19786", "approvers")):
         queue = approval_queue()
     assert [b.getObject() for b in queue.brains] == [first, second]

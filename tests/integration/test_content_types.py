@@ -4,6 +4,7 @@ Each is written by the editor of a commune and goes through the approval workflo
 of a document's PDF or DOCX is searchable; bad files and dates are refused in Plone's forms
 and through plone.restapi with a Vietnamese message, and nothing is saved.
 """
+
 from AccessControl.SecurityManagement import getSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
 from base64 import b64encode
@@ -23,9 +24,8 @@ from zope.i18n import translate
 from zope.interface import alsoProvides
 from ZPublisher.HTTPRequest import FileUpload
 
-import requests
-
 import pytest
+import requests
 
 
 EDITOR = tree_user("19786", "editors")
@@ -33,16 +33,23 @@ APPROVER = tree_user("19786", "approvers")
 COMMON = {"category": "public-services", "priority": "normal", "target_scope": "unit"}
 ITEMS = {
     "LegalDocument": lambda: {
-        "title": "Quyết định về lịch cắt điện", "number": "12/2026/QĐ-UBND",
-        "document_type": "decision", "issuing_body": "UBND phường Thuận Hóa",
-        "signer": "Nguyễn Văn A", "issue_date": date(2026, 1, 5),
-        "file": NamedBlobFile(samples.pdf("Lich cat dien khu pho 3"), filename="qd-12.pdf"),
+        "title": "Quyết định về lịch cắt điện",
+        "number": "12/2026/QĐ-UBND",
+        "document_type": "decision",
+        "issuing_body": "UBND phường Thuận Hóa",
+        "signer": "Nguyễn Văn A",
+        "issue_date": date(2026, 1, 5),
+        "file": NamedBlobFile(
+            samples.pdf("Lich cat dien khu pho 3"), filename="qd-12.pdf"
+        ),
     },
     "RadioItem": lambda: {
-        "title": "Tin phát thanh lịch cắt điện", "script": "Kính thưa bà con, lịch cắt điện…",
+        "title": "Tin phát thanh lịch cắt điện",
+        "script": "Kính thưa bà con, lịch cắt điện…",
     },
     "BoardNotice": lambda: {
-        "title": "Bảng tin lịch cắt điện", "text": "Cắt điện khu phố 3 từ 8 giờ đến 11 giờ.",
+        "title": "Bảng tin lịch cắt điện",
+        "text": "Cắt điện khu phố 3 từ 8 giờ đến 11 giờ.",
         "image": NamedBlobImage(samples.image("PNG"), filename="cat-dien.png"),
     },
 }
@@ -51,8 +58,11 @@ ITEMS = {
 def _create(portal_type, **fields):
     """An item of ``portal_type`` written by the commune's editor."""
     with api.env.adopt_user(username=EDITOR):
-        return api.content.create(container=find_unit("19786"), type=portal_type,
-                                  **{**COMMON, **ITEMS[portal_type](), **fields})
+        return api.content.create(
+            container=find_unit("19786"),
+            type=portal_type,
+            **{**COMMON, **ITEMS[portal_type](), **fields},
+        )
 
 
 def _transition(userid, item, transition):
@@ -89,18 +99,32 @@ def test_the_new_types_live_only_in_units(tree):
     for portal_type in ITEMS:
         assert types[portal_type].global_allow is False
         assert types[portal_type].i18n_domain == "nguon"
-        workflow = api.portal.get_tool("portal_workflow").getChainForPortalType(portal_type)
+        workflow = api.portal.get_tool("portal_workflow").getChainForPortalType(
+            portal_type
+        )
         assert workflow == ("nguon_approval_workflow",)
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("qd-12.pdf", samples.pdf("Quyet dinh nao vet kenh muong Thuan Hoa"), "kenh muong"),
-    ("ke-hoach.docx", samples.docx_file("Kế hoạch nạo vét kênh mương", "Tổ dân phố 7"),
-     "nạo vét"),
-], ids=["pdf", "docx"])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        (
+            "qd-12.pdf",
+            samples.pdf("Quyet dinh nao vet kenh muong Thuan Hoa"),
+            "kenh muong",
+        ),
+        (
+            "ke-hoach.docx",
+            samples.docx_file("Kế hoạch nạo vét kênh mương", "Tổ dân phố 7"),
+            "nạo vét",
+        ),
+    ],
+    ids=["pdf", "docx"],
+)
 def test_the_text_of_a_published_document_file_is_searchable(tree, name, data, words):
-    document = _create("LegalDocument", title="Văn bản số 7",
-                       file=NamedBlobFile(data, filename=name))
+    document = _create(
+        "LegalDocument", title="Văn bản số 7", file=NamedBlobFile(data, filename=name)
+    )
     path = "/".join(document.getPhysicalPath())
     assert _found(SearchableText=words) == []  # a draft stays hidden
     _transition(EDITOR, document, "submit")
@@ -114,8 +138,12 @@ def test_the_script_and_the_board_text_are_searchable(tree):
     radio = _create("RadioItem", script="Tiêm phòng dại cho chó mèo tại nhà văn hóa")
     board = _create("BoardNotice", text="Đổ rác đúng giờ quy định")
     with api.env.adopt_roles(["Manager"]):
-        assert [b.getObject() for b in api.content.find(SearchableText="phòng dại")] == [radio]
-        assert [b.getObject() for b in api.content.find(SearchableText="rác")] == [board]
+        assert [
+            b.getObject() for b in api.content.find(SearchableText="phòng dại")
+        ] == [radio]
+        assert [b.getObject() for b in api.content.find(SearchableText="rác")] == [
+            board
+        ]
 
 
 def test_a_document_whose_file_cannot_be_read_is_still_saved_and_indexed(tree):
@@ -124,10 +152,13 @@ def test_a_document_whose_file_cannot_be_read_is_still_saved_and_indexed(tree):
     broken = NamedBlobFile(samples.pdf()[:200], filename="hong.pdf")
     document = _create("LegalDocument", title="Văn bản hỏng", file=broken)
     with api.env.adopt_roles(["Manager"]):
-        assert [b.getObject() for b in api.content.find(SearchableText="hỏng")] == [document]
+        assert [b.getObject() for b in api.content.find(SearchableText="hỏng")] == [
+            document
+        ]
 
 
 # Plone's add form (z3c.form): the same validators as the REST API.
+
 
 class _Upload:
     """What the publisher makes of a file field of a multipart form."""
@@ -141,7 +172,9 @@ def _form_errors(tree, context, view_name, fields):
     """The messages a form shows for ``fields`` (widget name: value)."""
     request = tree["request"]
     alsoProvides(request, INguonLayer)
-    request.form.update({f"form.widgets.{name}": value for name, value in fields.items()})
+    request.form.update(
+        {f"form.widgets.{name}": value for name, value in fields.items()}
+    )
     with api.env.adopt_user(username=EDITOR):
         form = context.restrictedTraverse(view_name).form_instance
         form.update()
@@ -155,10 +188,16 @@ def _add_form_errors(tree, portal_type, fields):
 
 def _legal_document_form(**overrides):
     return {
-        "IBasic.title": "Quyết định", "number": "12/2026/QĐ-UBND", "document_type": ["decision"],
-        "issuing_body": "UBND phường", "issue_date": "2026-01-05", "category": ["health"],
-        "priority": ["normal"], "target_scope": ["unit"],
-        "file": FileUpload(_Upload(samples.pdf(), "qd.pdf")), **overrides,
+        "IBasic.title": "Quyết định",
+        "number": "12/2026/QĐ-UBND",
+        "document_type": ["decision"],
+        "issuing_body": "UBND phường",
+        "issue_date": "2026-01-05",
+        "category": ["health"],
+        "priority": ["normal"],
+        "target_scope": ["unit"],
+        "file": FileUpload(_Upload(samples.pdf(), "qd.pdf")),
+        **overrides,
     }
 
 
@@ -168,38 +207,62 @@ def test_the_add_form_accepts_a_good_document(tree):
 
 def test_the_add_form_refuses_bad_files_and_dates(tree):
     future = (date.today() + timedelta(days=2)).isoformat()
-    errors = _add_form_errors(tree, "LegalDocument", _legal_document_form(
-        file=FileUpload(_Upload(b"Thong bao", "thong-bao.pdf")),
-        issue_date=future,
-        **{"IPublication.effective": "2026-05-02T08:00",
-           "IPublication.expires": "2026-05-01T08:00"},
-    ))
-    assert sorted(errors) == sorted([
-        "Tệp không phải PDF hoặc DOCX hợp lệ.",
-        "Ngày ban hành không được ở tương lai.",
-        "Ngày hết hiệu lực phải sau ngày hiệu lực.",
-    ])
+    errors = _add_form_errors(
+        tree,
+        "LegalDocument",
+        _legal_document_form(
+            file=FileUpload(_Upload(b"Thong bao", "thong-bao.pdf")),
+            issue_date=future,
+            **{
+                "IPublication.effective": "2026-05-02T08:00",
+                "IPublication.expires": "2026-05-01T08:00",
+            },
+        ),
+    )
+    assert sorted(errors) == sorted(
+        [
+            "Tệp không phải PDF hoặc DOCX hợp lệ.",
+            "Ngày ban hành không được ở tương lai.",
+            "Ngày hết hiệu lực phải sau ngày hiệu lực.",
+        ]
+    )
 
 
 def test_the_add_forms_require_one_of_a_pair(tree):
-    base = {"IBasic.title": "Tin", "category": ["health"], "priority": ["normal"],
-            "target_scope": ["unit"]}
+    base = {
+        "IBasic.title": "Tin",
+        "category": ["health"],
+        "priority": ["normal"],
+        "target_scope": ["unit"],
+    }
     assert _add_form_errors(tree, "RadioItem", base) == [
-        "Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc."]
-    assert _add_form_errors(tree, "BoardNotice", {**base, "display_duration": "10"}) == [
-        "Cần nhập nội dung ngắn hoặc tải lên hình ảnh."]
+        "Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc."
+    ]
+    assert _add_form_errors(
+        tree, "BoardNotice", {**base, "display_duration": "10"}
+    ) == ["Cần nhập nội dung ngắn hoặc tải lên hình ảnh."]
 
 
 def test_the_edit_form_keeps_or_removes_the_audio(tree):
-    radio = _create("RadioItem", script=None, audio=NamedBlobFile(samples.wav(), filename="a.wav"))
-    fields = {"IBasic.title": "Tin", "category": ["health"], "priority": ["normal"],
-              "target_scope": ["unit"], "script": "", "audio.action": "nochange"}
+    radio = _create(
+        "RadioItem", script=None, audio=NamedBlobFile(samples.wav(), filename="a.wav")
+    )
+    fields = {
+        "IBasic.title": "Tin",
+        "category": ["health"],
+        "priority": ["normal"],
+        "target_scope": ["unit"],
+        "script": "",
+        "audio.action": "nochange",
+    }
     assert _form_errors(tree, radio, "@@edit", fields) == []
-    assert _form_errors(tree, radio, "@@edit", {**fields, "audio.action": "remove"}) == [
-        "Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc."]
+    assert _form_errors(
+        tree, radio, "@@edit", {**fields, "audio.action": "remove"}
+    ) == ["Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc."]
 
 
 # plone.restapi
+
 
 @pytest.fixture
 def commune_url(tree_functional):
@@ -219,15 +282,23 @@ def _post(url, body):
 
 
 def _upload(data, filename, content_type="application/octet-stream"):
-    return {"data": b64encode(data).decode(), "encoding": "base64", "filename": filename,
-            "content-type": content_type}
+    return {
+        "data": b64encode(data).decode(),
+        "encoding": "base64",
+        "filename": filename,
+        "content-type": content_type,
+    }
 
 
 def _rest_document(**overrides):
     return {
-        "@type": "LegalDocument", "title": "Quyết định về lịch cắt điện",
-        "number": "12/2026/QĐ-UBND", "document_type": "decision",
-        "issuing_body": "UBND phường Thuận Hóa", "issue_date": "2026-01-05", **COMMON,
+        "@type": "LegalDocument",
+        "title": "Quyết định về lịch cắt điện",
+        "number": "12/2026/QĐ-UBND",
+        "document_type": "decision",
+        "issuing_body": "UBND phường Thuận Hóa",
+        "issue_date": "2026-01-05",
+        **COMMON,
         "file": _upload(samples.docx_file("Lịch cắt điện tổ dân phố 9"), "qd.docx"),
         **overrides,
     }
@@ -243,50 +314,109 @@ def test_rest_creates_a_good_document(commune_url, tree_functional):
     assert created.json()["file"]["filename"] == "qd.docx"
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"file": _upload(samples.pdf(), "qd.docx")}, "không khớp với nội dung (PDF)"),
-    ({"file": _upload(b"Thong bao lich cat dien", "qd.pdf")},
-     "Tệp không phải PDF hoặc DOCX hợp lệ."),
-    ({"file": _upload(samples.encrypted_pdf(), "qd.pdf")}, "Tệp PDF được đặt mật khẩu"),
-    ({"issue_date": (date.today() + timedelta(days=2)).isoformat()},
-     "Ngày ban hành không được ở tương lai."),
-    ({"effective": "2026-05-02T08:00:00+07:00", "expires": "2026-05-02T08:00:00+07:00"},
-     "Ngày hết hiệu lực phải sau ngày hiệu lực."),
-])
-def test_rest_refuses_a_bad_document_and_creates_nothing(commune_url, tree_functional,
-                                                          overrides, message):
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"file": _upload(samples.pdf(), "qd.docx")}, "không khớp với nội dung (PDF)"),
+        (
+            {"file": _upload(b"Thong bao lich cat dien", "qd.pdf")},
+            "Tệp không phải PDF hoặc DOCX hợp lệ.",
+        ),
+        (
+            {"file": _upload(samples.encrypted_pdf(), "qd.pdf")},
+            "Tệp PDF được đặt mật khẩu",
+        ),
+        (
+            {"issue_date": (date.today() + timedelta(days=2)).isoformat()},
+            "Ngày ban hành không được ở tương lai.",
+        ),
+        (
+            {
+                "effective": "2026-05-02T08:00:00+07:00",
+                "expires": "2026-05-02T08:00:00+07:00",
+            },
+            "Ngày hết hiệu lực phải sau ngày hiệu lực.",
+        ),
+    ],
+)
+def test_rest_refuses_a_bad_document_and_creates_nothing(
+    commune_url, tree_functional, overrides, message
+):
     before = _children(tree_functional)
     refused = _post(commune_url, _rest_document(**overrides))
     assert refused.status_code == 400
     assert message in refused.json()["message"]
-    assert "Expiration date" not in refused.text  # plone.publication's own check is replaced
+    assert (
+        "Expiration date" not in refused.text
+    )  # plone.publication's own check is replaced
     assert _children(tree_functional) == before
 
 
-def test_rest_refuses_radio_and_board_items_without_content(commune_url, tree_functional):
+def test_rest_refuses_radio_and_board_items_without_content(
+    commune_url, tree_functional
+):
     before = _children(tree_functional)
-    radio = _post(commune_url, {"@type": "RadioItem", "title": "Tin", **COMMON,
-                                "audio": _upload(samples.pdf(), "tin.mp3")})
+    radio = _post(
+        commune_url,
+        {
+            "@type": "RadioItem",
+            "title": "Tin",
+            **COMMON,
+            "audio": _upload(samples.pdf(), "tin.mp3"),
+        },
+    )
     assert radio.status_code == 400
-    assert "Tệp không phải âm thanh MP3, WAV, OGG, M4A hoặc FLAC." in radio.json()["message"]
-    radio = _post(commune_url, {"@type": "RadioItem", "title": "Tin", **COMMON, "script": "  "})
-    assert "Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc." in radio.json()["message"]
-    board = _post(commune_url, {"@type": "BoardNotice", "title": "Bảng tin", **COMMON,
-                                "text": "x" * 301})
+    assert (
+        "Tệp không phải âm thanh MP3, WAV, OGG, M4A hoặc FLAC."
+        in radio.json()["message"]
+    )
+    radio = _post(
+        commune_url, {"@type": "RadioItem", "title": "Tin", **COMMON, "script": "  "}
+    )
+    assert (
+        "Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc." in radio.json()["message"]
+    )
+    board = _post(
+        commune_url,
+        {"@type": "BoardNotice", "title": "Bảng tin", **COMMON, "text": "x" * 301},
+    )
     assert "Nội dung bảng tin tối đa 300 ký tự." in board.json()["message"]
-    board = _post(commune_url, {"@type": "BoardNotice", "title": "Bảng tin", **COMMON,
-                                "image": _upload(samples.png_claiming(9000, 9000), "a.png")})
+    board = _post(
+        commune_url,
+        {
+            "@type": "BoardNotice",
+            "title": "Bảng tin",
+            **COMMON,
+            "image": _upload(samples.png_claiming(9000, 9000), "a.png"),
+        },
+    )
     assert "Ảnh quá lớn: tối đa 40 megapixel." in board.json()["message"]
     assert _children(tree_functional) == before
 
 
-def test_rest_accepts_audio_and_images_and_checks_dates_on_edit(commune_url, tree_functional):
-    radio = _post(commune_url, {"@type": "RadioItem", "title": "Tin", **COMMON,
-                                "audio": _upload(samples.wav(), "tin.wav"),
-                                "effective": "2026-05-01T08:00:00"})
+def test_rest_accepts_audio_and_images_and_checks_dates_on_edit(
+    commune_url, tree_functional
+):
+    radio = _post(
+        commune_url,
+        {
+            "@type": "RadioItem",
+            "title": "Tin",
+            **COMMON,
+            "audio": _upload(samples.wav(), "tin.wav"),
+            "effective": "2026-05-01T08:00:00",
+        },
+    )
     assert radio.status_code == 201, radio.text
-    board = _post(commune_url, {"@type": "BoardNotice", "title": "Bảng tin", **COMMON,
-                                "image": _upload(samples.image("JPEG"), "anh.jpg", "image/jpeg")})
+    board = _post(
+        commune_url,
+        {
+            "@type": "BoardNotice",
+            "title": "Bảng tin",
+            **COMMON,
+            "image": _upload(samples.image("JPEG"), "anh.jpg", "image/jpeg"),
+        },
+    )
     assert board.status_code == 201, board.text
     assert board.json()["display_duration"] == 10
 
@@ -296,4 +426,6 @@ def test_rest_accepts_audio_and_images_and_checks_dates_on_edit(commune_url, tre
     assert refused.status_code == 400
     assert "Ngày hết hiệu lực phải sau ngày hiệu lực." in refused.json()["message"]
     assert session.get(url).json()["expires"] is None
-    assert session.patch(url, json={"expires": "2026-06-30T08:00:00"}).status_code == 204
+    assert (
+        session.patch(url, json={"expires": "2026-06-30T08:00:00"}).status_code == 204
+    )

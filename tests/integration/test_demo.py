@@ -1,8 +1,9 @@
 """The demo profile: the real unit tree of two provinces, users per level, realistic items."""
+
 from nguon.demo.items import DEMO_ITEMS
 from nguon.demo.users import DEMO_USERS
-from nguon.units.tree import group_id
 from nguon.units.tree import find_unit
+from nguon.units.tree import group_id
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
@@ -24,10 +25,16 @@ def _units(level):
 
 
 def test_two_provinces_with_all_their_communes(demo_portal):
-    assert sorted(b.Title for b in _units("province")) == ["Thành phố Huế", "Tỉnh Quảng Trị"]
+    assert sorted(b.Title for b in _units("province")) == [
+        "Thành phố Huế",
+        "Tỉnh Quảng Trị",
+    ]
     assert len(_units("commune")) == 40 + 78
     hue = find_unit("46")
-    assert len([u for u in hue.objectValues() if u.portal_type == "AdministrativeUnit"]) == 40
+    assert (
+        len([u for u in hue.objectValues() if u.portal_type == "AdministrativeUnit"])
+        == 40
+    )
 
 
 def test_units_carry_official_codes_names_and_levels(demo_portal):
@@ -41,7 +48,11 @@ def test_units_carry_official_codes_names_and_levels(demo_portal):
 
 def test_every_unit_has_its_three_groups_with_local_roles(demo_portal):
     unit = find_unit("19093")
-    for kind, roles in (("editors", "Editor"), ("approvers", "Reviewer"), ("admins", "Reviewer")):
+    for kind, roles in (
+        ("editors", "Editor"),
+        ("approvers", "Reviewer"),
+        ("admins", "Reviewer"),
+    ):
         group = group_id("19093", kind)
         assert api.group.get(groupname=group) is not None
         assert roles in unit.get_local_roles_for_userid(group)
@@ -84,9 +95,17 @@ def test_items_are_vietnamese_and_classified(demo_portal):
 
 
 def test_applying_the_demo_again_changes_nothing(demo_portal):
-    before = {b.UID: b.modified for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])}
-    api.portal.get_tool("portal_setup").runAllImportStepsFromProfile("profile-nguon:demo")
-    after = {b.UID: b.modified for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])}
+    before = {
+        b.UID: b.modified
+        for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])
+    }
+    api.portal.get_tool("portal_setup").runAllImportStepsFromProfile(
+        "profile-nguon:demo"
+    )
+    after = {
+        b.UID: b.modified
+        for b in api.content.find(portal_type=["Bulletin", "AdministrativeUnit"])
+    }
     assert after == before
     assert len(DEMO_ITEMS) <= len(after)
 
@@ -104,23 +123,35 @@ def test_demo_items_went_through_the_approval_chain(demo_portal):
     assert api.content.get_state(emergency) == "published"
     # Published at once by the province approver, whose area covers the warning (a commune
     # approver cannot reach its province); the commune review it skipped is recorded.
-    assert ApprovalState(emergency).emergency and ApprovalState(emergency).skipped == ("18880",)
+    assert ApprovalState(emergency).emergency and ApprovalState(emergency).skipped == (
+        "18880",
+    )
     assert emergency.listCreators() == ("donghoi.bientap",)
 
 
 def test_every_item_type_has_demo_items(demo_portal):
     from collections import Counter
 
-    counts = Counter(b.portal_type for b in api.content.find(
-        portal_type=["LegalDocument", "RadioItem", "BoardNotice"]))
+    counts = Counter(
+        b.portal_type
+        for b in api.content.find(
+            portal_type=["LegalDocument", "RadioItem", "BoardNotice"]
+        )
+    )
     assert counts == {"LegalDocument": 2, "RadioItem": 2, "BoardNotice": 2}
-    found = api.content.find(SearchableText="diễn tập sơ tán", portal_type="LegalDocument")
-    assert [b.getId for b in found] == ["quyet-dinh-ke-hoach-phong-chong-thien-tai-2027"]
+    found = api.content.find(
+        SearchableText="diễn tập sơ tán", portal_type="LegalDocument"
+    )
+    assert [b.getId for b in found] == [
+        "quyet-dinh-ke-hoach-phong-chong-thien-tai-2027"
+    ]
 
 
 def test_indexing_an_item_outside_the_workflow_writes_nothing(demo_portal):
     from zope.annotation.interfaces import IAnnotations
 
-    page = api.content.create(container=demo_portal, type="Document", title="Giới thiệu")
+    page = api.content.create(
+        container=demo_portal, type="Document", title="Giới thiệu"
+    )
     page.reindexObject()
     assert "nguon.workflow.approval" not in IAnnotations(page)

@@ -3,6 +3,7 @@ before issue 13: a station's and a board's tokens under ``nguon.radio.credential
 log (``nguon.radio.asrun.AsRunLog``) and the proof-of-play log (``nguon.boards.proof.ProofLog``)
 under their own keys. After the step the tokens still authenticate from their new key, the
 records are read from the one report log, and nothing is left under the old keys."""
+
 from BTrees.OOBTree import OOBTree
 from datetime import datetime
 from datetime import UTC
@@ -24,8 +25,12 @@ STEP = "nguon.upgrades.20261130081300_device_credentials_and_reports_in_nguon_de
 
 def _device(portal_type, title, **fields):
     with api.env.adopt_roles(["Manager"]):
-        return api.content.create(container=api.portal.get()["vn"]["46"]["19786"], type=portal_type,
-                                  title=title, **fields)
+        return api.content.create(
+            container=api.portal.get()["vn"]["46"]["19786"],
+            type=portal_type,
+            title=title,
+            **fields,
+        )
 
 
 def _old_token(device):
@@ -48,19 +53,47 @@ def _old_log(cls, key, tree, kind, device_uid, record):
 def test_the_step_moves_tokens_and_logs_and_they_still_work(tree):
     portal = api.portal.get()
     station = _device("RadioStation", "Đài phường")
-    board = _device("PublicBoard", "Bảng tin chợ", location="Chợ", size_class="led", width=384,
-                    height=192, opening_start="00:00", opening_end="23:59")
+    board = _device(
+        "PublicBoard",
+        "Bảng tin chợ",
+        location="Chợ",
+        size_class="led",
+        width=384,
+        height=192,
+        opening_start="00:00",
+        opening_end="23:59",
+    )
     station_token, board_token = _old_token(station), _old_token(board)
     del IAnnotations(portal)[reports.KEY]
-    played = {"station": station.UID(), "unit": "19786", "item": "i1", "status": "finished",
-              "at": "2026-11-29T06:00:00.000+00:00", "clusters": [], "message": "", "received": 0.0}
-    shown = {"board": board.UID(), "item": "i2", "shown_at": "2026-11-29T06:00:00.000+00:00",
-             "seconds": 5.0, "received": 0.0}
-    _old_log(AsRunLog, "nguon.radio.asrun", "by_station", asrun.ASRUN, station.UID(), played)
-    _old_log(ProofLog, "nguon.boards.proof", "by_board", proof.PROOF, board.UID(), shown)
+    played = {
+        "station": station.UID(),
+        "unit": "19786",
+        "item": "i1",
+        "status": "finished",
+        "at": "2026-11-29T06:00:00.000+00:00",
+        "clusters": [],
+        "message": "",
+        "received": 0.0,
+    }
+    shown = {
+        "board": board.UID(),
+        "item": "i2",
+        "shown_at": "2026-11-29T06:00:00.000+00:00",
+        "seconds": 5.0,
+        "received": 0.0,
+    }
+    _old_log(
+        AsRunLog, "nguon.radio.asrun", "by_station", asrun.ASRUN, station.UID(), played
+    )
+    _old_log(
+        ProofLog, "nguon.boards.proof", "by_board", proof.PROOF, board.UID(), shown
+    )
     transaction.savepoint()
     # Before the step the new code finds neither the tokens nor the records.
-    assert not credentials.valid(station, station_token) and list(asrun.of_station(portal, station.UID())) == []
+    assert (
+        not credentials.valid(station, station_token)
+        and list(asrun.of_station(portal, station.UID())) == []
+    )
 
     step = import_module(STEP)
     step.DeviceCredentialsAndReportsInNguonDevices(api.portal.get_tool("portal_setup"))
@@ -68,15 +101,27 @@ def test_the_step_moves_tokens_and_logs_and_they_still_work(tree):
     assert credentials.authenticated(station_token, "RadioStation") == station
     assert credentials.authenticated(board_token, "PublicBoard") == board
     for device in (station, board):
-        assert credentials.OLD_KEY not in IAnnotations(device) and credentials.KEY in IAnnotations(device)
+        assert credentials.OLD_KEY not in IAnnotations(
+            device
+        ) and credentials.KEY in IAnnotations(device)
     assert [dict(r) for r in asrun.of_station(portal, station.UID())] == [played]
     assert [dict(r) for r in proof.of_board(portal, board.UID())] == [shown]
     annotations = IAnnotations(portal)
-    assert "nguon.radio.asrun" not in annotations and "nguon.boards.proof" not in annotations
+    assert (
+        "nguon.radio.asrun" not in annotations
+        and "nguon.boards.proof" not in annotations
+    )
     assert isinstance(reports.log(portal, asrun.ASRUN), reports.ReportLog)
     # New reports go to the same log, beside the migrated ones, and the old one can be pruned.
-    assert asrun.report(portal, station.UID(), "19786", [
-        {"item": "i3", "status": "started", "at": "2026-11-29T07:00:00+00:00"}]) == 1
+    assert (
+        asrun.report(
+            portal,
+            station.UID(),
+            "19786",
+            [{"item": "i3", "status": "started", "at": "2026-11-29T07:00:00+00:00"}],
+        )
+        == 1
+    )
     assert [r["item"] for r in asrun.of_station(portal, station.UID())] == ["i1", "i3"]
     # Run twice, the step changes nothing.
     step.DeviceCredentialsAndReportsInNguonDevices(api.portal.get_tool("portal_setup"))

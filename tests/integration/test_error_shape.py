@@ -4,6 +4,7 @@ issue 13 read them there). One example per family: REST services that refuse a r
 refuse a caller, that find nothing, a workflow transition the workflow refuses (plone.restapi's
 own endpoint answers that in a shape of its own), and the feeds (views that are not REST
 services)."""
+
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 
@@ -33,31 +34,51 @@ def _shape(response, status, kind, words):
 
 def test_a_rest_service_refusing_a_request(site_url):
     response = _as(tree_user("19786", "admins")).post(
-        f"{site_url}/vn/46/19786/@unit-members", json={"kind": "owners", "user": "x"})
+        f"{site_url}/vn/46/19786/@unit-members", json={"kind": "owners", "user": "x"}
+    )
     _shape(response, 400, "BadRequest", "Nhóm «owners» không có")
 
 
 def test_a_rest_service_refusing_a_caller(site_url):
-    _shape(_as().get(f"{site_url}/@approval-queue"), 401, "Unauthorized",
-           "Cần đăng nhập để xem danh sách chờ duyệt.")
+    _shape(
+        _as().get(f"{site_url}/@approval-queue"),
+        401,
+        "Unauthorized",
+        "Cần đăng nhập để xem danh sách chờ duyệt.",
+    )
 
 
 def test_a_rest_service_finding_nothing_keeps_its_message(site_url):
-    response = _as(tree_user("19786", "admins")).get(f"{site_url}/vn/46/19786/@subscriptions/khong-co")
+    response = _as(tree_user("19786", "admins")).get(
+        f"{site_url}/vn/46/19786/@subscriptions/khong-co"
+    )
     _shape(response, 404, "NotFound", "Không có đăng ký này ở đơn vị này.")
 
 
 def test_a_workflow_transition_the_workflow_refuses(site_url):
     editor = tree_user("19777", "editors")
-    item = _as(editor).post(f"{site_url}/vn/46/19777", json={
-        "@type": "Bulletin", "title": "Lịch họp tổ dân phố", "category": "local-directive",
-        "channels": ["web"]}).json()["@id"]
+    item = (
+        _as(editor)
+        .post(
+            f"{site_url}/vn/46/19777",
+            json={
+                "@type": "Bulletin",
+                "title": "Lịch họp tổ dân phố",
+                "category": "local-directive",
+                "channels": ["web"],
+            },
+        )
+        .json()["@id"]
+    )
     _as(editor).post(f"{item}/@workflow/submit", json={})
-    refused = _as(tree_user("19777", "approvers")).post(f"{item}/@workflow/reject", json={})
+    refused = _as(tree_user("19777", "approvers")).post(
+        f"{item}/@workflow/reject", json={}
+    )
     _shape(refused, 400, "BadRequest", "lý do")
 
 
 def test_a_feed_refusing_a_parameter(site_url):
-    response = requests.get(f"{site_url}/vn/46/19786/feed.json", params={"priority": "secret"},
-                            timeout=30)
+    response = requests.get(
+        f"{site_url}/vn/46/19786/feed.json", params={"priority": "secret"}, timeout=30
+    )
     _shape(response, 400, "BadRequest", "priority")

@@ -1,4 +1,5 @@
 """Every transition is audited in the workflow history and saved as a version, with a diff."""
+
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from nguon.workflow.audit import audit_trail
@@ -14,8 +15,13 @@ def _as(userid, transition, item, **kwargs):
 
 def _bulletin():
     with api.env.adopt_user(username=tree_user("19786", "editors")):
-        return api.content.create(container=find_unit("19786"), type="Bulletin",
-                                  title="Lịch tiêm chủng", category="health", channels={"web"})
+        return api.content.create(
+            container=find_unit("19786"),
+            type="Bulletin",
+            title="Lịch tiêm chủng",
+            category="health",
+            channels={"web"},
+        )
 
 
 def test_the_audit_trail_says_who_when_from_to_and_why(tree):
@@ -31,7 +37,9 @@ def test_the_audit_trail_says_who_when_from_to_and_why(tree):
         ("rejected", "pending", "19786-editors"),
         ("pending", "published", "19786-approvers"),
     ]
-    assert trail[1]["comment"] == "Thiếu địa điểm tiêm." and trail[1]["time"] is not None
+    assert (
+        trail[1]["comment"] == "Thiếu địa điểm tiêm." and trail[1]["time"] is not None
+    )
 
 
 def test_every_transition_is_a_version_and_versions_can_be_compared(tree):
@@ -47,7 +55,9 @@ def test_every_transition_is_a_version_and_versions_can_be_compared(tree):
     history = repository.getHistoryMetadata(item)
     # The initial version on creation, then one per transition and one for the edit.
     assert history.getLength(countPurged=False) == 4
-    comments = [history.retrieve(i)["metadata"]["sys_metadata"]["comment"] for i in (1, 2, 3)]
+    comments = [
+        history.retrieve(i)["metadata"]["sys_metadata"]["comment"] for i in (1, 2, 3)
+    ]
     assert comments[0] == "Gửi duyệt" and comments[2] == "Duyệt và phát hành"
     first, second = (repository.retrieve(item, i).object for i in (1, 3))
     diff = api.portal.get_tool("portal_diff").createChangeSet(first, second)

@@ -1,4 +1,5 @@
 """Every message of the add-on has a Vietnamese and an English translation."""
+
 from nguon import _
 from nguon.i18n import LOCALES
 from nguon.i18n import read_po

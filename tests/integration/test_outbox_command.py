@@ -1,5 +1,6 @@
 """``nguon-outbox`` once the site is open: status lists every channel with its dead letters and
 their reasons; retry puts the dead letters of one channel, or of all, back in the queue."""
+
 from argparse import Namespace
 from nguon.instance.settings import ConfigurationError
 from nguon.outbox import cli
@@ -18,7 +19,9 @@ def portal(functional):
 def _dead_letter(pending, uid, message):
     pending.record(uid, None)
     for _ in range(MAX_ATTEMPTS):
-        pending.taken([entry for entry in pending.batch(100) if entry[0] == uid], {uid: message})
+        pending.taken(
+            [entry for entry in pending.batch(100) if entry[0] == uid], {uid: message}
+        )
 
 
 def test_status_and_retry_of_one_channel_then_of_all(portal, capsys):
@@ -31,7 +34,10 @@ def test_status_and_retry_of_one_channel_then_of_all(portal, capsys):
     cli.status(portal, Namespace(consumer=None))
     out = capsys.readouterr().out
     assert "nguon: outbox «solr» (Solr): 0 mục chờ gửi, 1 mục hỏng" in out
-    assert f"mục hỏng {'a' * 32} ({MAX_ATTEMPTS} lần" in out and "HTTP 400: bad date" in out
+    assert (
+        f"mục hỏng {'a' * 32} ({MAX_ATTEMPTS} lần" in out
+        and "HTTP 400: bad date" in out
+    )
     assert "outbox «syndication»" in out and "entry refused" in out
 
     assert cli.retry(portal, Namespace(consumer="solr")) == {"solr": 1}
@@ -47,7 +53,9 @@ def test_status_and_retry_of_one_channel_then_of_all(portal, capsys):
 
 
 def test_an_unknown_channel_is_named_with_the_known_ones(portal):
-    with pytest.raises(ConfigurationError, match="không có kênh «nope»; các kênh: .*solr"):
+    with pytest.raises(
+        ConfigurationError, match="không có kênh «nope»; các kênh: .*solr"
+    ):
         cli.retry(portal, Namespace(consumer="nope"))
 
 

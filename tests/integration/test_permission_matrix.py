@@ -6,6 +6,7 @@ area of the unit above, so that its chain is (own unit, parent unit). Its reach 
 area: so only the parent's approvers may publish it under the emergency procedure, and retract
 or archive it once published (no unit acts beyond its own area).
 """
+
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
@@ -13,14 +14,19 @@ from plone.api.exc import InvalidParameterError
 from Products.CMFCore.WorkflowCore import WorkflowException
 
 import itertools
-
 import pytest
 
 
 # item's unit -> {relation: acting unit}
 RELATIONS = {
     "19786": {"same": "19786", "parent": "46", "sibling": "19777", "unrelated": "44"},
-    "46": {"same": "46", "parent": "VN", "child": "19786", "sibling": "44", "unrelated": "18880"},
+    "46": {
+        "same": "46",
+        "parent": "VN",
+        "child": "19786",
+        "sibling": "44",
+        "unrelated": "18880",
+    },
 }
 PARENT = {"19786": "46", "46": "VN"}
 
@@ -42,23 +48,41 @@ CASES = (
 
 ALLOWED = {
     "editors": {
-        "same": {("submit", "draft"), ("withdraw", "pending_own"), ("revise", "retracted")},
+        "same": {
+            ("submit", "draft"),
+            ("withdraw", "pending_own"),
+            ("revise", "retracted"),
+        },
     },
     "approvers": {
         "same": {("approve", "pending_own"), ("reject", "pending_own")},
-        "parent": {("publish", "waiting_parent"), ("reject", "waiting_parent"),
-                   ("emergency_publish", "draft"), ("retract", "published"),
-                   ("archive", "published")},
+        "parent": {
+            ("publish", "waiting_parent"),
+            ("reject", "waiting_parent"),
+            ("emergency_publish", "draft"),
+            ("retract", "published"),
+            ("archive", "published"),
+        },
     },
     "admins": {
-        "same": {("submit", "draft"), ("withdraw", "pending_own"), ("revise", "retracted")},
+        "same": {
+            ("submit", "draft"),
+            ("withdraw", "pending_own"),
+            ("revise", "retracted"),
+        },
     },
 }
 
 NEW_STATE = {
-    "submit": "pending", "withdraw": "draft", "approve": "approved_at_level",
-    "publish": "published", "reject": "rejected", "emergency_publish": "published",
-    "retract": "retracted", "archive": "archived", "revise": "draft",
+    "submit": "pending",
+    "withdraw": "draft",
+    "approve": "approved_at_level",
+    "publish": "published",
+    "reject": "rejected",
+    "emergency_publish": "published",
+    "retract": "retracted",
+    "archive": "archived",
+    "revise": "draft",
 }
 
 
@@ -72,9 +96,14 @@ def _item(unit_code, start):
     parent = PARENT[unit_code]
     with api.env.adopt_user(username=tree_user(unit_code, "editors")):
         item = api.content.create(
-            container=find_unit(unit_code), type="Bulletin", title="Thông báo thử",
-            category="health", priority="emergency" if start == "draft" else "normal",
-            target_scope="area", target_units=[parent], channels={"web"},
+            container=find_unit(unit_code),
+            type="Bulletin",
+            title="Thông báo thử",
+            category="health",
+            priority="emergency" if start == "draft" else "normal",
+            target_scope="area",
+            target_units=[parent],
+            channels={"web"},
         )
     if start == "draft":
         return item
@@ -95,7 +124,9 @@ def _item(unit_code, start):
 MATRIX = [
     (unit, kind, relation, transition, start)
     for unit, relations in RELATIONS.items()
-    for kind, relation in itertools.product(("editors", "approvers", "admins"), relations)
+    for kind, relation in itertools.product(
+        ("editors", "approvers", "admins"), relations
+    )
     for transition, start in CASES
 ]
 
@@ -119,10 +150,17 @@ def test_permission_matrix(tree, unit, kind, relation, transition, start):
 
 def test_nobody_approves_their_own_item(tree):
     # The commune's approver also writes: its own item must be approved by someone else.
-    api.group.add_user(groupname="unit-19786-editors", username=tree_user("19786", "approvers"))
+    api.group.add_user(
+        groupname="unit-19786-editors", username=tree_user("19786", "approvers")
+    )
     with api.env.adopt_user(username=tree_user("19786", "approvers")):
-        item = api.content.create(container=find_unit("19786"), type="Bulletin",
-                                  title="Tự duyệt?", category="health", channels={"web"})
+        item = api.content.create(
+            container=find_unit("19786"),
+            type="Bulletin",
+            title="Tự duyệt?",
+            category="health",
+            channels={"web"},
+        )
         api.content.transition(obj=item, transition="submit")
         with pytest.raises(InvalidParameterError):
             api.content.transition(obj=item, transition="publish")
@@ -134,11 +172,16 @@ def test_a_rejection_needs_a_reason_and_the_author_sees_it(tree):
     item = _item("19786", "pending_own")
     approver = tree_user("19786", "approvers")
     workflow = api.portal.get_tool("portal_workflow")
-    with api.env.adopt_user(username=approver), pytest.raises(WorkflowException, match="lý do"):
+    with (
+        api.env.adopt_user(username=approver),
+        pytest.raises(WorkflowException, match="lý do"),
+    ):
         workflow.doActionFor(item, "reject", comment="   ")
     assert api.content.get_state(item) == "pending"
     _as(approver, "reject", item, comment="Thiếu nguồn số liệu, đề nghị bổ sung.")
     with api.env.adopt_user(username=tree_user("19786", "editors")):
-        history = api.portal.get_tool("portal_workflow").getInfoFor(item, "review_history")
+        history = api.portal.get_tool("portal_workflow").getInfoFor(
+            item, "review_history"
+        )
     assert history[-1]["review_state"] == "rejected"
     assert history[-1]["comments"] == "Thiếu nguồn số liệu, đề nghị bổ sung."

@@ -6,6 +6,7 @@ subscriptions unknown to the rolemap, and nguon:default at the search step's ver
 holds a published bulletin and a draft; after the step the bulletin is in its communes'
 feeds, the draft in none.
 """
+
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.outbox.worker import drain
 from nguon.publication.feeds import UnitFeed
@@ -18,8 +19,8 @@ from plone.app.testing import PloneSandboxLayer
 from plone.registry.interfaces import IRegistry
 from tests.integration.upgrade_steps import PROFILE
 from tests.integration.upgrade_steps import proposed
-from tests.integration.upgrade_steps import titles_from
 from tests.integration.upgrade_steps import run_next
+from tests.integration.upgrade_steps import titles_from
 from tests.layers import layer_fixture
 from tests.search.helpers import create
 from tests.search.helpers import published
@@ -40,21 +41,41 @@ class BeforeSyndicationLayer(PloneSandboxLayer):
 
     def setUpPloneSite(self, portal):
         province = portal["vn"]["46"]
-        published(province, "Bulletin", "46-editors", "46-approvers", id="bao-so-9",
-                  title="Thông báo ứng phó bão số 9", category="disaster", target_scope="subtree")
-        create(province, "Bulletin", "46-editors", id="du-thao", title="Dự thảo chưa duyệt",
-               category="disaster", target_scope="subtree")
+        published(
+            province,
+            "Bulletin",
+            "46-editors",
+            "46-approvers",
+            id="bao-so-9",
+            title="Thông báo ứng phó bão số 9",
+            category="disaster",
+            target_scope="subtree",
+        )
+        create(
+            province,
+            "Bulletin",
+            "46-editors",
+            id="du-thao",
+            title="Dự thảo chưa duyệt",
+            category="disaster",
+            target_scope="subtree",
+        )
         del IAnnotations(portal)[KEY]
         del getUtility(IRegistry).records[RECORD]
-        api.portal.get_tool("portal_actions").object.manage_delObjects(["push-subscriptions"])
+        api.portal.get_tool("portal_actions").object.manage_delObjects(
+            ["push-subscriptions"]
+        )
         setup = api.portal.get_tool("portal_setup")
         setup.setLastVersionForProfile(PROFILE, BEFORE)
         getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder).clear()
-        getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder).mark_as_installed(BEFORE)
+        getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder).mark_as_installed(
+            BEFORE
+        )
 
 
-BEFORE_TESTING = IntegrationTesting(bases=(BeforeSyndicationLayer(),),
-                                    name="NguonBeforeSyndication:Integration")
+BEFORE_TESTING = IntegrationTesting(
+    bases=(BeforeSyndicationLayer(),), name="NguonBeforeSyndication:Integration"
+)
 before_syndication = layer_fixture(BEFORE_TESTING, "before_syndication")
 
 
@@ -63,20 +84,29 @@ def setup_tool(before_syndication):
     return api.portal.get_tool("portal_setup")
 
 
-
 def test_the_layer_is_a_site_from_before_the_change(setup_tool):
     assert storage(api.portal.get()) is None
     assert RECORD not in getUtility(IRegistry).records
-    assert [u["title"] for u in proposed(setup_tool)] == titles_from("Syndication to commune websites.")
+    assert [u["title"] for u in proposed(setup_tool)] == titles_from(
+        "Syndication to commune websites."
+    )
 
 
 def test_after_the_step_published_items_are_in_the_feeds(setup_tool):
     portal = api.portal.get()
     run_next(setup_tool)
     assert RECORD in getUtility(IRegistry).records
-    assert not api.portal.get_registry_record(RECORD)  # no private network allowed by default
-    assert "push-subscriptions" in api.portal.get_tool("portal_actions").object.objectIds()
-    roles = {r["name"] for r in portal.rolesOfPermission("nguon: Manage subscriptions") if r["selected"]}
+    assert not api.portal.get_registry_record(
+        RECORD
+    )  # no private network allowed by default
+    assert (
+        "push-subscriptions" in api.portal.get_tool("portal_actions").object.objectIds()
+    )
+    roles = {
+        r["name"]
+        for r in portal.rolesOfPermission("nguon: Manage subscriptions")
+        if r["selected"]
+    }
     assert roles == {"UnitAdmin", "Manager", "Site Administrator"}
     drain(portal, names=["syndication"], commit=False)
     store = storage(portal)

@@ -1,9 +1,10 @@
 """Merging units keeps content, members, history and old addresses."""
+
 from nguon.testing import tree_user
-from nguon.units.tree import find_unit
 from nguon.units.merge import merge_units
 from nguon.units.merge import merged_from
 from nguon.units.merge import MergeError
+from nguon.units.tree import find_unit
 from nguon.workflow.approval import ApprovalState
 from plone import api
 from plone.app.redirector.interfaces import IRedirectionStorage
@@ -14,9 +15,15 @@ import pytest
 
 def _item(unit, title, submit=True):
     with api.env.adopt_user(username=tree_user(unit, "editors")):
-        item = api.content.create(container=find_unit(unit), type="Bulletin", title=title,
-                                  category="health", target_scope="area", target_units=["46"],
-                                  channels={"web"})
+        item = api.content.create(
+            container=find_unit(unit),
+            type="Bulletin",
+            title=title,
+            category="health",
+            target_scope="area",
+            target_units=["46"],
+            channels={"web"},
+        )
         if submit:
             api.content.transition(obj=item, transition="submit")
     return item
@@ -31,10 +38,18 @@ def test_merging_a_commune_moves_its_content_members_and_history(tree):
     assert moved == 1 and find_unit("19777") is None
     survivor = find_unit("19786")
     moved_item = survivor[item.getId()]
-    assert list(moved_item.workflow_history["nguon_approval_workflow"]) == history_before
-    assert ApprovalState(moved_item).chain == ("19786", "46")  # waits at the survivor now
+    assert (
+        list(moved_item.workflow_history["nguon_approval_workflow"]) == history_before
+    )
+    assert ApprovalState(moved_item).chain == (
+        "19786",
+        "46",
+    )  # waits at the survivor now
     assert ApprovalState(moved_item).awaiting_unit == "19786"
-    members = [u.getId() for u in api.group.get(groupname="unit-19786-approvers").getGroupMembers()]
+    members = [
+        u.getId()
+        for u in api.group.get(groupname="unit-19786-approvers").getGroupMembers()
+    ]
     assert set(members) == {"19786-approvers", "19777-approvers"}
     assert api.group.get(groupname="unit-19777-editors") is None
     storage = getUtility(IRedirectionStorage)

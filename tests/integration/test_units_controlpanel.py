@@ -1,4 +1,5 @@
 """The units control panel re-syncs provinces from the official list and merges units."""
+
 from nguon.interfaces import INguonLayer
 from nguon.units.tree import find_unit
 from plone import api
@@ -20,7 +21,9 @@ def post(tree):
         request.form.update(form, _authenticator=createToken())
         with api.env.adopt_roles(["Manager"]):
             api.content.get_view("units-controlpanel", tree["portal"], request)()
-        return [message.message for message in IStatusMessage(request).show()][-1]  # latest
+        return [message.message for message in IStatusMessage(request).show()][
+            -1
+        ]  # latest
 
     return post
 
@@ -28,8 +31,16 @@ def post(tree):
 def test_sync_completes_a_province_without_duplicating_what_exists(post):
     existing = find_unit("19786")
     message = post(sync="1", provinces=["46"])
-    assert len(api.content.find(portal_type="AdministrativeUnit", unit_level="commune",
-                                path="/plone/vn/46")) == 40
+    assert (
+        len(
+            api.content.find(
+                portal_type="AdministrativeUnit",
+                unit_level="commune",
+                path="/plone/vn/46",
+            )
+        )
+        == 40
+    )
     assert find_unit("19786") == existing
     # The test tree's four units get the official kinds ("phường", "tỉnh"…): updated, not added.
     assert "tạo mới 38, cập nhật 4, giữ nguyên 0" in message
@@ -39,7 +50,9 @@ def test_sync_completes_a_province_without_duplicating_what_exists(post):
 def test_merge_from_the_control_panel(post):
     message = post(merge="1", source="19777", target="19786")
     assert find_unit("19777") is None and "Đã sáp nhập «Phường Vỹ Dạ»" in message
-    assert "Không có đơn vị mã «00000»" in post(merge="1", source="00000", target="19786")
+    assert "Không có đơn vị mã «00000»" in post(
+        merge="1", source="00000", target="19786"
+    )
     assert "vào chính nó" in post(merge="1", source="19786", target="19786")
 
 

@@ -4,9 +4,11 @@ The step lives in a probe package written to a temporary folder, registered exac
 ``src/nguon/upgrades/configure.zcml`` registers nguon's own directory, so that adding a step
 needs no change to the tree under test.
 """
+
 from ftw.upgrade.interfaces import IExecutioner
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.testing import NGUON_FIXTURE
+from pathlib import Path
 from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import IntegrationTesting
@@ -15,15 +17,12 @@ from tests.integration.upgrade_steps import proposed
 from tests.layers import layer_fixture
 from zope.component import getMultiAdapter
 
-from pathlib import Path
-
 import importlib
+import pytest
 import shutil
 import sys
 import tempfile
 import textwrap
-
-import pytest
 
 
 PROBE = "nguon_upgrade_probe"
@@ -70,7 +69,9 @@ class ProbeLayer(PloneSandboxLayer):
     def setUpPloneSite(self, portal):
         applyProfile(portal, PROFILE)
         # As if installed before the step existed: the version before it, nothing recorded.
-        api.portal.get_tool("portal_setup").setLastVersionForProfile(PROFILE, "10000000000000")
+        api.portal.get_tool("portal_setup").setLastVersionForProfile(
+            PROFILE, "10000000000000"
+        )
         getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder).clear()
 
     def tearDownZope(self, app):
@@ -78,7 +79,9 @@ class ProbeLayer(PloneSandboxLayer):
         shutil.rmtree(self.folder)
 
 
-PROBE_TESTING = IntegrationTesting(bases=(ProbeLayer(),), name="NguonUpgradeProbe:Integration")
+PROBE_TESTING = IntegrationTesting(
+    bases=(ProbeLayer(),), name="NguonUpgradeProbe:Integration"
+)
 probe = layer_fixture(PROBE_TESTING, "probe")
 
 
@@ -113,4 +116,6 @@ def test_nguon_profile_version_comes_from_its_upgrade_directory(setup_tool):
 
     folder = Path(nguon.upgrades.__file__).parent
     steps = sorted(path.parent.name[:14] for path in folder.glob("*/upgrade.py"))
-    assert setup_tool.getVersionForProfile("nguon:default") == (steps[-1] if steps else str(10**13))
+    assert setup_tool.getVersionForProfile("nguon:default") == (
+        steps[-1] if steps else str(10**13)
+    )

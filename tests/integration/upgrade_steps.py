@@ -1,4 +1,5 @@
 """Shared by the upgrade tests: nguon's profile and what ftw.upgrade proposes for it."""
+
 from ftw.upgrade.interfaces import IExecutioner
 from ftw.upgrade.interfaces import IUpgradeInformationGatherer
 
@@ -19,14 +20,18 @@ LATEST = "20261130081300"  # the newest step's version
 
 def titles_from(first):
     """The titles of the steps from ``first`` on, as ftw.upgrade should propose them."""
-    return list(TITLES[TITLES.index(first):])
+    return list(TITLES[TITLES.index(first) :])
 
 
 def proposed(setup_tool, profile_id=PROFILE):
     """The upgrade steps ftw.upgrade proposes for the profile (nguon:default), oldest first."""
     gatherer = IUpgradeInformationGatherer(setup_tool)
-    return [upgrade for profile in gatherer.get_profiles(proposed_only=True)
-            if profile["id"] == profile_id for upgrade in profile["upgrades"]]
+    return [
+        upgrade
+        for profile in gatherer.get_profiles(proposed_only=True)
+        if profile["id"] == profile_id
+        for upgrade in profile["upgrades"]
+    ]
 
 
 def run_next(setup_tool):

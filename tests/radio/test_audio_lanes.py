@@ -1,12 +1,13 @@
 """A slow recording never delays a retraction: the outbox delivery threads of a Zope process
 (one per consumer), on the layer's database, with a speech engine that does not finish until
 the test lets it. The retraction reaches the change log while the synthesis still waits."""
+
 from nguon.outbox.storage import outbox
 from nguon.outbox.worker import Worker
+from nguon.publication.store import storage
 from nguon.radio import prepared
 from nguon.radio.tts import EspeakEngine
 from nguon.radio.tts import ISpeechEngine
-from nguon.publication.store import storage
 from plone import api
 from tests.syndication.helpers import COMMUNE_APPROVER
 from tests.syndication.helpers import COMMUNE_EDITOR
@@ -63,21 +64,33 @@ def wait_for(condition, what):
 
 def committed(read):
     """``read()`` on what the workers committed."""
+
     def condition():
         transaction.abort()
         return read()
+
     return condition
 
 
 def scene(portal):
     """A published notice already in the change log, and a radio item read by the engine."""
     commune = portal["vn"]["46"]["19786"]
-    notice = published(commune, "Bulletin", COMMUNE_EDITOR, COMMUNE_APPROVER,
-                       title="Thông báo cắt điện sẽ thu hồi")
+    notice = published(
+        commune,
+        "Bulletin",
+        COMMUNE_EDITOR,
+        COMMUNE_APPROVER,
+        title="Thông báo cắt điện sẽ thu hồi",
+    )
     settle(portal)
     assert storage(portal).items[notice.UID()].live
-    broadcast = create(commune, "RadioItem", COMMUNE_EDITOR, title="Bản tin dài",
-                       script="Bản tin phát thanh của phường Thuận Hóa, đọc chậm.")
+    broadcast = create(
+        commune,
+        "RadioItem",
+        COMMUNE_EDITOR,
+        title="Bản tin dài",
+        script="Bản tin phát thanh của phường Thuận Hóa, đọc chậm.",
+    )
     transaction.commit()
     return notice, broadcast
 
@@ -102,7 +115,8 @@ def stop(lanes, engine):
 
 
 def test_the_attack_one_thread_for_every_consumer_makes_the_retraction_wait(
-        tree_functional, engine):
+    tree_functional, engine
+):
     portal, db = tree_functional["portal"], tree_functional["zodbDB"]
     notice, _broadcast = scene(portal)
     lanes = run([Worker(db, poll_seconds=0.2, names=("radio-audio", "syndication"))])
@@ -117,11 +131,16 @@ def test_the_attack_one_thread_for_every_consumer_makes_the_retraction_wait(
 
 
 def test_a_retraction_reaches_the_change_log_while_a_recording_is_being_made(
-        tree_functional, engine):
+    tree_functional, engine
+):
     portal, db = tree_functional["portal"], tree_functional["zodbDB"]
     notice, broadcast = scene(portal)
-    lanes = run([Worker(db, poll_seconds=0.2, names=(name,))
-                 for name in ("radio-audio", "syndication")])
+    lanes = run(
+        [
+            Worker(db, poll_seconds=0.2, names=(name,))
+            for name in ("radio-audio", "syndication")
+        ]
+    )
     try:
         assert engine.started.wait(TIMEOUT), "the speech engine was never called"
         wait_for(retracted(portal, notice), "the retraction in the change log")
@@ -129,7 +148,16 @@ def test_a_retraction_reaches_the_change_log_while_a_recording_is_being_made(
         assert broadcast.UID() in outbox(portal).pending_set("radio-audio").uids()
 
         engine.release.set()
-        wait_for(committed(lambda: prepared.prepared(portal.unrestrictedTraverse(
-            broadcast.getPhysicalPath())) is not None), "the recording made afterwards")
+        wait_for(
+            committed(
+                lambda: (
+                    prepared.prepared(
+                        portal.unrestrictedTraverse(broadcast.getPhysicalPath())
+                    )
+                    is not None
+                )
+            ),
+            "the recording made afterwards",
+        )
     finally:
         stop(lanes, engine)

@@ -1,9 +1,10 @@
 """What a station trusts, attack first: a document signed for another station or of another
 kind is refused, what aired is never forgotten emergencies first, and the signing key can be
 rotated (the old key trusted until the time its operator pinned)."""
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from nguon.radio import signing
 from nguon.station.acceptance import accept
 from nguon.station.acceptance import Refused
@@ -17,23 +18,37 @@ import hashlib
 import pytest
 
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 PRIVATE = signing.new_private_key()
 PUBLIC = signing.public_key(PRIVATE)
 A, B = "station-a", "station-b"
 
 
 def _document(sequence=10, minutes=60, **content):
-    return {"sequence": sequence, "issued": NOW.isoformat(),
-            "valid_from": (NOW - timedelta(minutes=1)).isoformat(),
-            "valid_until": (NOW + timedelta(minutes=minutes)).isoformat(),
-            "slots": [], "emergencies": [], "clusters": [], **content}
+    return {
+        "sequence": sequence,
+        "issued": NOW.isoformat(),
+        "valid_from": (NOW - timedelta(minutes=1)).isoformat(),
+        "valid_until": (NOW + timedelta(minutes=minutes)).isoformat(),
+        "slots": [],
+        "emergencies": [],
+        "clusters": [],
+        **content,
+    }
 
 
 def _alarm(data=b"emergency audio"):
-    return {"uid": "e1", "title": "Khẩn cấp", "priority": "emergency", "duration": 8.0,
-            "audio": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                      "url": "http://nguon.invalid/@@station-audio/e1"}}
+    return {
+        "uid": "e1",
+        "title": "Khẩn cấp",
+        "priority": "emergency",
+        "duration": 8.0,
+        "audio": {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            "url": "http://nguon.invalid/@@station-audio/e1",
+        },
+    }
 
 
 class Player:
@@ -73,7 +88,13 @@ def _cache(tmp_path):
 
 
 def _agent(tmp_path, station, pins=PUBLIC):
-    return Agent("http://nguon.invalid/Plone", f"{station}.secret", pins, _cache(tmp_path), Player())
+    return Agent(
+        "http://nguon.invalid/Plone",
+        f"{station}.secret",
+        pins,
+        _cache(tmp_path),
+        Player(),
+    )
 
 
 def test_a_schedule_signed_for_station_a_is_refused_by_station_b(tmp_path, monkeypatch):
@@ -86,7 +107,9 @@ def test_a_schedule_signed_for_station_a_is_refused_by_station_b(tmp_path, monke
     # The attack: A's valid, newer schedule is served to B (a proxy, a copied cache).
     monkeypatch.setattr(agent_b.session, "get", lambda *a, **k: Answer(for_a))
     assert not agent_b.fetch_schedule()
-    assert agent_b.schedule["station"] == B and agent_b.schedule["sequence"] == 5  # nothing lost
+    assert (
+        agent_b.schedule["station"] == B and agent_b.schedule["sequence"] == 5
+    )  # nothing lost
     with pytest.raises(Refused, match="đài khác"):
         accept(for_a, PUBLIC, signing.SCHEDULE, B)
 
@@ -99,9 +122,15 @@ def test_a_forged_station_field_breaks_the_signature():
 
 
 def test_an_emergencies_document_is_not_a_schedule_and_back(tmp_path, monkeypatch):
-    events = signing.sign(_document(emergencies=[_alarm()]), [PRIVATE], signing.EMERGENCIES, A)
-    schedule = signing.sign(_document(emergencies=[_alarm()], minutes=24 * 60), [PRIVATE],
-                            signing.SCHEDULE, A)
+    events = signing.sign(
+        _document(emergencies=[_alarm()]), [PRIVATE], signing.EMERGENCIES, A
+    )
+    schedule = signing.sign(
+        _document(emergencies=[_alarm()], minutes=24 * 60),
+        [PRIVATE],
+        signing.SCHEDULE,
+        A,
+    )
     with pytest.raises(Refused, match="không phải «schedule»"):
         accept(events, PUBLIC, signing.SCHEDULE, A)
     with pytest.raises(Refused, match="không phải «emergencies»"):
@@ -110,7 +139,11 @@ def test_an_emergencies_document_is_not_a_schedule_and_back(tmp_path, monkeypatc
     agent = _agent(tmp_path, A)
     agent.cache.store_audio(_alarm(), b"emergency audio")
     monkeypatch.setattr(agent.session, "get", lambda *a, **k: Answer(schedule))
-    assert agent.poll_events() == [] and agent.player.interrupts == [] and agent.last_events is None
+    assert (
+        agent.poll_events() == []
+        and agent.player.interrupts == []
+        and agent.last_events is None
+    )
 
 
 def test_the_aired_list_forgets_slots_before_emergencies(tmp_path):
@@ -123,13 +156,21 @@ def test_the_aired_list_forgets_slots_before_emergencies(tmp_path):
     assert "slot:2026-11-000000" not in aired  # the oldest slot went first
 
 
-def test_an_emergency_remembered_as_aired_does_not_air_again_after_many_slots(tmp_path, monkeypatch):
+def test_an_emergency_remembered_as_aired_does_not_air_again_after_many_slots(
+    tmp_path, monkeypatch
+):
     agent = _agent(tmp_path, A)
     agent.cache.store_audio(_alarm(), b"emergency audio")
     for sequence in (1, 2):
-        events = signing.sign(_document(sequence=sequence, emergencies=[_alarm()]), [PRIVATE],
-                              signing.EMERGENCIES, A)
-        monkeypatch.setattr(agent.session, "get", lambda *a, events=events, **k: Answer(events))
+        events = signing.sign(
+            _document(sequence=sequence, emergencies=[_alarm()]),
+            [PRIVATE],
+            signing.EMERGENCIES,
+            A,
+        )
+        monkeypatch.setattr(
+            agent.session, "get", lambda *a, events=events, **k: Answer(events)
+        )
         agent.poll_events()
         for number in range(LIMIT):
             agent.cache.mark_aired(f"slot:{sequence}-{number:06d}")
@@ -145,7 +186,9 @@ def test_when_only_emergencies_are_left_the_oldest_go():
 def test_a_rotated_key_is_trusted_until_the_pinned_time_and_no_later():
     new = signing.new_private_key()
     retire = NOW + timedelta(days=7)
-    both = signing.sign(_document(), [new, PRIVATE], signing.SCHEDULE, A)  # during the overlap
+    both = signing.sign(
+        _document(), [new, PRIVATE], signing.SCHEDULE, A
+    )  # during the overlap
     old_only = [pinned_key(f"{base64.b64encode(PUBLIC).decode()}@{retire.isoformat()}")]
     pins = [signing.Pin(signing.public_key(new))] + old_only
     assert accept(both, old_only, signing.SCHEDULE, A, now=NOW)
@@ -159,7 +202,9 @@ def test_a_rotated_key_is_trusted_until_the_pinned_time_and_no_later():
         accept(stolen, pins, signing.SCHEDULE, A, now=later)
     fresh = signing.sign(_document(), [new], signing.SCHEDULE, A)
     with pytest.raises(Refused, match="khóa khác"):
-        accept(fresh, old_only, signing.SCHEDULE, A, now=NOW)  # the old pin alone: re-pin first
+        accept(
+            fresh, old_only, signing.SCHEDULE, A, now=NOW
+        )  # the old pin alone: re-pin first
 
 
 def test_a_pin_needs_an_aware_time():

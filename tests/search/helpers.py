@@ -1,5 +1,6 @@
 """Shared steps of the search tests: content written as the tree's users, delivered to the
 real Solr node, and what Solr then holds."""
+
 from nguon.outbox.worker import drain
 from plone import api
 

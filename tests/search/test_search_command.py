@@ -1,23 +1,23 @@
 """What ``nguon-search`` does once the site is open, on the real Solr node: rebuild with a
 document Solr refuses (a dead letter, reported with Solr's reason, exit 1), verify, status.
 The command as a process, on a stopped instance, is tested in tests/e2e/test_search_command.py."""
+
 from nguon.outbox.storage import outbox
+from nguon.search import documents
+from nguon.search import maintenance
 from nguon.search.commands.check import verify_command
 from nguon.search.commands.delivery import deliver
 from nguon.search.commands.delivery import report_delivery
 from nguon.search.commands.repair import sync_command
 from nguon.search.commands.status import status_command
-from nguon.search import documents
-from nguon.search import maintenance
 from nguon.testing import tree_user
 from tests.search.helpers import create
 from tests.search.helpers import solr_doc
 from tests.search.helpers import use_node
 
 import io
-import transaction
-
 import pytest
+import transaction
 
 
 EDITOR = tree_user("19786", "editors")
@@ -29,7 +29,9 @@ def portal(tree_solr):
     return tree_solr["portal"]
 
 
-def test_rebuild_keeps_a_refused_item_as_a_dead_letter_and_says_why(portal, monkeypatch, capsys):
+def test_rebuild_keeps_a_refused_item_as_a_dead_letter_and_says_why(
+    portal, monkeypatch, capsys
+):
     commune = portal["vn"]["46"]["19786"]
     good = create(commune, "Bulletin", EDITOR, title="Thông báo thu gom rác")
     bad = create(commune, "Bulletin", EDITOR, title="Bản tin hỏng")
@@ -49,13 +51,20 @@ def test_rebuild_keeps_a_refused_item_as_a_dead_letter_and_says_why(portal, monk
     run = deliver(portal, batch_size=7, stream=progress)
     assert run.total == queued and run.left == 0 and run.unavailable is None
     assert run.dead == [bad_uid] and run.delivered == queued - 1
-    assert solr_doc(good.UID())["Title"] == "Thông báo thu gom rác" and solr_doc(bad_uid) is None
+    assert (
+        solr_doc(good.UID())["Title"] == "Thông báo thu gom rác"
+        and solr_doc(bad_uid) is None
+    )
     assert f"{queued}/{queued}" in progress.getvalue().splitlines()[-1]
 
     assert report_delivery(portal, run) == 1
     out = capsys.readouterr().out
     assert f"đã gửi {queued - 1} mục tới Solr" in out
-    assert "Solr từ chối hẳn 1 mục" in out and bad_uid in out and "19786/ban-tin-hong" in out
+    assert (
+        "Solr từ chối hẳn 1 mục" in out
+        and bad_uid in out
+        and "19786/ban-tin-hong" in out
+    )
 
     assert status_command(portal, None) == 0
     out = capsys.readouterr().out

@@ -1,5 +1,6 @@
 """Solr down while editors work: nothing is lost, search still answers, and once Solr is back
 its index equals the catalog exactly."""
+
 from nguon.outbox.storage import outbox
 from nguon.search import maintenance
 from nguon.search import verify
@@ -12,10 +13,9 @@ from tests.search.helpers import solr_doc
 from tests.search.helpers import transition
 
 import logging
+import pytest
 import requests
 import transaction
-
-import pytest
 
 
 EDITOR = tree_user("19786", "editors")
@@ -29,14 +29,20 @@ def site(tree_solr):
 
 
 def _published(commune, title, text):
-    return published(commune, "Bulletin", EDITOR, APPROVER, title=title, description=text)
+    return published(
+        commune, "Bulletin", EDITOR, APPROVER, title=title, description=text
+    )
 
 
 def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
     portal, node = site
     commune = portal["vn"]["46"]["19786"]
-    kept = _published(commune, "Thông báo lịch cắt điện tháng 12", "Lịch cắt điện khu vực Thuận Hóa.")
-    edited = _published(commune, "Kế hoạch tiêm chủng mở rộng", "Tiêm chủng cho trẻ dưới 5 tuổi.")
+    kept = _published(
+        commune, "Thông báo lịch cắt điện tháng 12", "Lịch cắt điện khu vực Thuận Hóa."
+    )
+    edited = _published(
+        commune, "Kế hoạch tiêm chủng mở rộng", "Tiêm chủng cho trẻ dưới 5 tuổi."
+    )
     retracted = _published(commune, "Cảnh báo mưa lớn", "Mưa lớn kéo dài ở Huế.")
     deleted = _published(commune, "Thông báo họp dân", "Họp dân tại nhà văn hóa.")
     deliver(portal)
@@ -50,7 +56,9 @@ def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
         deleted_uid = deleted.UID()
         with api.env.adopt_roles(["Manager"]):
             api.content.delete(obj=deleted)
-            added = _published(commune, "Thông báo thu gom rác", "Lịch thu gom rác mới.")
+            added = _published(
+                commune, "Thông báo thu gom rác", "Lịch thu gom rác mới."
+            )
         with caplog.at_level(logging.WARNING, logger="nguon.search"):
             results = deliver_without_node(portal)
         assert results["solr"].unavailable
@@ -59,9 +67,12 @@ def test_updates_made_while_solr_is_down_reach_it_when_it_returns(site, caplog):
 
         # Citizens still find what is published, from the catalog; the log says why.
         with caplog.at_level(logging.WARNING, logger="nguon.search"):
-            answer = requests.get(f"{portal.absolute_url()}/@search",
-                                  params={"SearchableText": "cắt điện"},
-                                  headers={"Accept": "application/json"}, timeout=30)
+            answer = requests.get(
+                f"{portal.absolute_url()}/@search",
+                params={"SearchableText": "cắt điện"},
+                headers={"Accept": "application/json"},
+                timeout=30,
+            )
         assert answer.status_code == 200
         assert [entry["title"] for entry in answer.json()["items"]] == [kept.title]
         assert "Solr unavailable" in caplog.text
@@ -92,12 +103,26 @@ def test_verify_sees_every_kind_of_drift_and_sync_repairs_it(site):
     item = _published(commune, "Thông báo tuyển quân", "Tuyển quân năm 2027.")
     deliver(portal)
     ghost = "0123456789abcdef0123456789abcdef"
-    node.post("update", {"add": {"doc": {"UID": ghost, "Title": "bóng ma", "portal_type": "Bulletin"}},
-                         "commit": {}})
-    stored = node.get("select", q=f'UID:"{item.UID()}"', fl="*,allowedRolesAndUsers")["response"]["docs"][0]
-    stored = {name: value for name, value in stored.items()
-              if name != "_version_" and not name.endswith("_folded")}
-    node.post("update", {"add": {"doc": {**stored, "review_state": "draft"}}, "commit": {}})
+    node.post(
+        "update",
+        {
+            "add": {
+                "doc": {"UID": ghost, "Title": "bóng ma", "portal_type": "Bulletin"}
+            },
+            "commit": {},
+        },
+    )
+    stored = node.get("select", q=f'UID:"{item.UID()}"', fl="*,allowedRolesAndUsers")[
+        "response"
+    ]["docs"][0]
+    stored = {
+        name: value
+        for name, value in stored.items()
+        if name != "_version_" and not name.endswith("_folded")
+    }
+    node.post(
+        "update", {"add": {"doc": {**stored, "review_state": "draft"}}, "commit": {}}
+    )
     differences = verify.compare(portal)
     assert differences.extra == [ghost]
     assert set(differences.mismatched[item.UID()]) == {"review_state"}
@@ -105,4 +130,3 @@ def test_verify_sees_every_kind_of_drift_and_sync_repairs_it(site):
     maintenance.sync(portal)
     deliver(portal)
     assert verify.compare(portal).empty
-

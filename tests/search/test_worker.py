@@ -1,6 +1,7 @@
 """The delivery thread of a Zope process, on the layer's database and the real Solr node: it
 delivers what a commit recorded without being asked, keeps changes while Solr is down (saying
 so once), and delivers them when Solr is back."""
+
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.storage import outbox
 from nguon.outbox.worker import Worker
@@ -10,10 +11,9 @@ from tests.search.helpers import published
 from tests.search.helpers import solr_doc
 
 import logging
+import pytest
 import time
 import transaction
-
-import pytest
 
 
 EDITOR = tree_user("19786", "editors")
@@ -49,8 +49,13 @@ def _pending_set(portal):
 
 
 def _unavailable_warnings(caplog):
-    return [record for record in caplog.records if record.name == "nguon.outbox"
-            and record.levelno == logging.WARNING and "unavailable" in record.getMessage()]
+    return [
+        record
+        for record in caplog.records
+        if record.name == "nguon.outbox"
+        and record.levelno == logging.WARNING
+        and "unavailable" in record.getMessage()
+    ]
 
 
 def test_the_worker_delivers_commits_and_keeps_changes_while_solr_is_down(site, caplog):
@@ -62,13 +67,21 @@ def test_the_worker_delivers_commits_and_keeps_changes_while_solr_is_down(site, 
     worker.start()
     try:
         commune = portal["vn"]["46"]["19786"]
-        item = published(commune, "Bulletin", EDITOR, APPROVER, title="Thông báo lịch tiêm chủng",
-                         description="Tiêm chủng mở rộng tại phường Thuận Hóa.")
+        item = published(
+            commune,
+            "Bulletin",
+            EDITOR,
+            APPROVER,
+            title="Thông báo lịch tiêm chủng",
+            description="Tiêm chủng mở rộng tại phường Thuận Hóa.",
+        )
         uid = item.UID()
         transaction.commit()
 
-        wait_for(lambda: (solr_doc(uid) or {}).get("review_state") == "published",
-                 "the published item in Solr")
+        wait_for(
+            lambda: (solr_doc(uid) or {}).get("review_state") == "published",
+            "the published item in Solr",
+        )
         wait_for(lambda: _pending_set(portal).count() == 0, "the pending set emptied")
         assert not _unavailable_warnings(caplog)
 
@@ -76,21 +89,38 @@ def test_the_worker_delivers_commits_and_keeps_changes_while_solr_is_down(site, 
         item.title = "Thông báo lịch tiêm chủng (đã dời sang thứ Hai)"
         item.reindexObject()
         transaction.commit()
-        wait_for(lambda: _pending_set(portal).last_failure, "the outage recorded by the worker")
+        wait_for(
+            lambda: _pending_set(portal).last_failure,
+            "the outage recorded by the worker",
+        )
         assert uid in _pending_set(portal).uids()
         wait_for(lambda: backoff.failures >= 3, "more retries while Solr stays down")
-        assert uid in _pending_set(portal).uids()  # retried, still kept, still one warning
+        assert (
+            uid in _pending_set(portal).uids()
+        )  # retried, still kept, still one warning
         warnings = _unavailable_warnings(caplog)
         assert len(warnings) == 1, [record.getMessage() for record in warnings]
-        assert warnings[0].getMessage().startswith("solr unavailable, changes kept for later")
+        assert (
+            warnings[0]
+            .getMessage()
+            .startswith("solr unavailable, changes kept for later")
+        )
 
         node.start()
-        wait_for(lambda: _title_in_solr(uid, item.title), "the change delivered after restart")
-        wait_for(lambda: _pending_set(portal).count() == 0, "the pending set emptied again")
+        wait_for(
+            lambda: _title_in_solr(uid, item.title),
+            "the change delivered after restart",
+        )
+        wait_for(
+            lambda: _pending_set(portal).count() == 0, "the pending set emptied again"
+        )
         assert _pending_set(portal).last_failure is None
         assert len(_unavailable_warnings(caplog)) == 1
-        assert any("available again" in record.getMessage() for record in caplog.records
-                   if record.name == "nguon.outbox")
+        assert any(
+            "available again" in record.getMessage()
+            for record in caplog.records
+            if record.name == "nguon.outbox"
+        )
         assert worker.is_alive()
     finally:
         worker.stop()

@@ -5,6 +5,7 @@ server error, and no request may make the site believe Solr is down.
 
 The run is bounded: a fixed number of requests, and a deadline after which no more are sent.
 The deadline only stops sending; it never decides whether the run passes."""
+
 from DateTime import DateTime
 from nguon.search.health import HEALTH
 from nguon.testing import tree_user
@@ -18,11 +19,10 @@ from tests.security.hostile import feed_endpoints
 from tests.security.hostile import Fuzzer
 from tests.security.hostile import search_endpoints
 
+import pytest
 import requests
 import time
 import urllib.parse
-
-import pytest
 
 
 REQUESTS = 1200
@@ -31,16 +31,36 @@ NO_ANSWER_SECONDS = 120
 EDITOR = tree_user("19786", "editors")
 APPROVER = tree_user("19786", "approvers")
 # One word per secret item, found nowhere else and never sent in a request.
-SECRETS = {"draft": "xkdraftsecretword", "pending": "xkpendingsecretword",
-           "expired": "xkexpiredsecretword"}
-PUBLIC_WORDS = ["thông báo", "lịch tiêm chủng", "tiêm chủng", "ngựa vằn", "bí mật", "cắt điện",
-                "thong bao", "tiem", "dự thảo", "chờ duyệt", "hết hạn"]
+SECRETS = {
+    "draft": "xkdraftsecretword",
+    "pending": "xkpendingsecretword",
+    "expired": "xkexpiredsecretword",
+}
+PUBLIC_WORDS = [
+    "thông báo",
+    "lịch tiêm chủng",
+    "tiêm chủng",
+    "ngựa vằn",
+    "bí mật",
+    "cắt điện",
+    "thong bao",
+    "tiem",
+    "dự thảo",
+    "chờ duyệt",
+    "hết hạn",
+]
 
 
 def _fields(title, secret):
-    return {"title": f"{title} {secret}", "description": f"Tóm tắt {secret} bí mật.",
-            "text": RichTextValue(f"<p>Nội dung {secret} bí mật, ngựa vằn.</p>", "text/html",
-                                  "text/x-html-safe")}
+    return {
+        "title": f"{title} {secret}",
+        "description": f"Tóm tắt {secret} bí mật.",
+        "text": RichTextValue(
+            f"<p>Nội dung {secret} bí mật, ngựa vằn.</p>",
+            "text/html",
+            "text/x-html-safe",
+        ),
+    }
 
 
 @pytest.fixture
@@ -48,17 +68,30 @@ def site(tree_solr):
     use_node(tree_solr["solr"])
     portal = tree_solr["portal"]
     commune = portal["vn"]["46"]["19786"]
-    public = create(commune, "Bulletin", EDITOR, title="Thông báo lịch tiêm chủng ngựa vằn",
-                    description="Thông báo công khai: tiêm chủng, cắt điện.",
-                    text=RichTextValue("<p>Lịch tiêm chủng công khai.</p>", "text/html",
-                                       "text/x-html-safe"))
+    public = create(
+        commune,
+        "Bulletin",
+        EDITOR,
+        title="Thông báo lịch tiêm chủng ngựa vằn",
+        description="Thông báo công khai: tiêm chủng, cắt điện.",
+        text=RichTextValue(
+            "<p>Lịch tiêm chủng công khai.</p>", "text/html", "text/x-html-safe"
+        ),
+    )
     transition(EDITOR, "submit", public)
     transition(APPROVER, "publish", public)
     create(commune, "Bulletin", EDITOR, **_fields("Bí mật dự thảo", SECRETS["draft"]))
-    pending = create(commune, "Bulletin", EDITOR, **_fields("Bí mật chờ duyệt", SECRETS["pending"]))
+    pending = create(
+        commune, "Bulletin", EDITOR, **_fields("Bí mật chờ duyệt", SECRETS["pending"])
+    )
     transition(EDITOR, "submit", pending)
-    expired = create(commune, "Bulletin", EDITOR, expiration_date=DateTime() - 1,
-                     **_fields("Bí mật hết hạn", SECRETS["expired"]))
+    expired = create(
+        commune,
+        "Bulletin",
+        EDITOR,
+        expiration_date=DateTime() - 1,
+        **_fields("Bí mật hết hạn", SECRETS["expired"]),
+    )
     transition(EDITOR, "submit", expired)
     transition(APPROVER, "publish", expired)
     deliver(portal)
@@ -70,8 +103,9 @@ def site(tree_solr):
 def _endpoints(portal):
     indexes = api.portal.get_tool("portal_catalog").indexes()
     units = [portal["vn"], portal["vn"]["46"], portal["vn"]["46"]["19786"]]
-    return (search_endpoints(portal.absolute_url(), indexes)
-            + feed_endpoints([unit.absolute_url() for unit in units]))
+    return search_endpoints(portal.absolute_url(), indexes) + feed_endpoints(
+        [unit.absolute_url() for unit in units]
+    )
 
 
 def _problem(answer):
@@ -85,8 +119,13 @@ def _problem(answer):
 
 def _send(session, url, params, headers):
     try:
-        return session.get(url, params=params, headers=headers, timeout=NO_ANSWER_SECONDS,
-                           allow_redirects=False)
+        return session.get(
+            url,
+            params=params,
+            headers=headers,
+            timeout=NO_ANSWER_SECONDS,
+            allow_redirects=False,
+        )
     except requests.Timeout:
         return None
 
@@ -95,8 +134,11 @@ def test_hostile_anonymous_requests_reveal_no_secret_and_break_nothing(site):
     portal, public = site
     fuzzer = Fuzzer(_endpoints(portal), PUBLIC_WORDS)
     drawn = fuzzer.requests(REQUESTS)
-    assert not any(word in repr(params) for _name, _url, params, _headers in drawn
-                   for word in SECRETS.values())
+    assert not any(
+        word in repr(params)
+        for _name, _url, params, _headers in drawn
+        for word in SECRETS.values()
+    )
     session = requests.Session()
     problems, sent, statuses = [], 0, {}
     deadline = time.monotonic() + DEADLINE_SECONDS
@@ -105,15 +147,29 @@ def test_hostile_anonymous_requests_reveal_no_secret_and_break_nothing(site):
             break
         answer = _send(session, url, params, headers)
         sent += 1
-        problem = (f"no answer within {NO_ANSWER_SECONDS} s" if answer is None
-                   else _problem(answer))
+        problem = (
+            f"no answer within {NO_ANSWER_SECONDS} s"
+            if answer is None
+            else _problem(answer)
+        )
         if answer is not None:
             statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
         if problem:
-            problems.append(f"{name} {url}?{urllib.parse.urlencode(params)[:300]}: {problem}")
-    print(f"fuzz: {sent} of {REQUESTS} requests sent, answers by status: {sorted(statuses.items())}")
-    assert not problems, f"{len(problems)} of {sent} answers break a promise:\n" + "\n".join(problems[:30])
+            problems.append(
+                f"{name} {url}?{urllib.parse.urlencode(params)[:300]}: {problem}"
+            )
+    print(
+        f"fuzz: {sent} of {REQUESTS} requests sent, answers by status: {sorted(statuses.items())}"
+    )
+    assert not problems, (
+        f"{len(problems)} of {sent} answers break a promise:\n"
+        + "\n".join(problems[:30])
+    )
     assert not HEALTH.is_down, f"a request marked Solr down: {HEALTH.reason}"
-    found = session.get(f"{portal.absolute_url()}/@faceted-search", params={"q": "ngựa vằn"},
-                        headers={"Accept": "application/json"}, timeout=NO_ANSWER_SECONDS).json()
+    found = session.get(
+        f"{portal.absolute_url()}/@faceted-search",
+        params={"q": "ngựa vằn"},
+        headers={"Accept": "application/json"},
+        timeout=NO_ANSWER_SECONDS,
+    ).json()
     assert [item["UID"] for item in found["items"]] == [public.UID()]

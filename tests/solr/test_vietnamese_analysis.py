@@ -1,16 +1,30 @@
 """The configset's Vietnamese analysis on a real Solr node: queries typed without diacritics
 find text with them, "đ" folds to "d", exact diacritics rank first, phrases match syllables."""
+
 import pytest
 
 
 DOCS = [
-    {"UID": "exact", "Title": "Thông báo lịch cắt điện tháng 12",
-     "SearchableText": "Thông báo lịch cắt điện tháng 12 tại phường Thuận Hóa"},
-    {"UID": "other", "Title": "Thông báo về cát ở Điền Hải",
-     "SearchableText": "Thông báo về khai thác cát ở xã Điền Hải"},
-    {"UID": "road", "Title": "Đường Đông Đô được sửa chữa",
-     "SearchableText": "ĐƯỜNG ĐÔNG ĐÔ được sửa chữa từ ngày 1/12"},
-    {"UID": "tone", "Title": "Hoà Bình khoẻ mạnh", "SearchableText": "Chương trình sức khoẻ ở Hoà Bình"},
+    {
+        "UID": "exact",
+        "Title": "Thông báo lịch cắt điện tháng 12",
+        "SearchableText": "Thông báo lịch cắt điện tháng 12 tại phường Thuận Hóa",
+    },
+    {
+        "UID": "other",
+        "Title": "Thông báo về cát ở Điền Hải",
+        "SearchableText": "Thông báo về khai thác cát ở xã Điền Hải",
+    },
+    {
+        "UID": "road",
+        "Title": "Đường Đông Đô được sửa chữa",
+        "SearchableText": "ĐƯỜNG ĐÔNG ĐÔ được sửa chữa từ ngày 1/12",
+    },
+    {
+        "UID": "tone",
+        "Title": "Hoà Bình khoẻ mạnh",
+        "SearchableText": "Chương trình sức khoẻ ở Hoà Bình",
+    },
 ]
 
 
@@ -22,7 +36,10 @@ def indexed(solr):
 
 
 def _uids(solr, q, handler="search", **params):
-    return [doc["UID"] for doc in solr.get(handler, q=q, fl="UID", **params)["response"]["docs"]]
+    return [
+        doc["UID"]
+        for doc in solr.get(handler, q=q, fl="UID", **params)["response"]["docs"]
+    ]
 
 
 def test_the_node_answers_its_ping(solr):
@@ -45,7 +62,9 @@ def test_exact_diacritics_rank_above_a_folded_only_match(indexed):
 
 def test_phrase_queries_work_on_syllables(indexed):
     assert _uids(indexed, 'SearchableText:"cắt điện"', handler="select") == ["exact"]
-    assert _uids(indexed, 'SearchableText_folded:"cat dien"', handler="select") == ["exact"]
+    assert _uids(indexed, 'SearchableText_folded:"cat dien"', handler="select") == [
+        "exact"
+    ]
 
 
 def test_both_tone_mark_placements_match(indexed):
@@ -56,6 +75,11 @@ def test_both_tone_mark_placements_match(indexed):
 def test_collective_solr_can_read_the_schema_file(solr):
     import urllib.request
 
-    with urllib.request.urlopen(f"{solr.url}/admin/file/?file=schema.xml", timeout=30) as answer:
+    with urllib.request.urlopen(
+        f"{solr.url}/admin/file/?file=schema.xml", timeout=30
+    ) as answer:
         schema = answer.read().decode()
-    assert "<uniqueKey>UID</uniqueKey>" in schema and 'name="allowedRolesAndUsers"' in schema
+    assert (
+        "<uniqueKey>UID</uniqueKey>" in schema
+        and 'name="allowedRolesAndUsers"' in schema
+    )

@@ -1,5 +1,6 @@
 """Shared steps of the syndication tests: items published by the tree's users, the outbox
 delivered to the change log, and feeds read over HTTP from the layer's WSGI server."""
+
 from nguon.outbox.worker import drain
 from tests.search.helpers import create  # noqa: F401 (re-exported for the tests)
 from tests.search.helpers import published  # noqa: F401
@@ -25,6 +26,10 @@ def unit_url(layer, *path):
 
 
 def get_feed(layer, path, feed="feed.json", headers=None, **params):
-    response = requests.get(f"{unit_url(layer, *path.split('/'))}/{feed}", params=params,
-                            headers=headers or {}, timeout=30)
+    response = requests.get(
+        f"{unit_url(layer, *path.split('/'))}/{feed}",
+        params=params,
+        headers=headers or {},
+        timeout=30,
+    )
     return response

@@ -1,5 +1,6 @@
 """Commune sites for the tests: the reference consumer's mirror and push endpoint (nguon.sync),
 each on its own loopback port."""
+
 from nguon.sync.mirror import Mirror
 from nguon.sync.receiver import make_server
 from nguon.sync.receiver import Receiver

@@ -1,9 +1,10 @@
 """Push to commune sites: subscriptions verified WebSub style, signed deliveries, retries,
 dead letters, the delivery log; the reference consumer refuses what it must."""
+
+from nguon.publication.store import storage
 from nguon.sync.poller import catch_up
 from nguon.syndication import signing
 from nguon.syndication.pusher import push_round
-from nguon.publication.store import storage
 from nguon.testing import TREE_PASSWORD
 from plone import api
 from tests.syndication.helpers import PROVINCE_APPROVER
@@ -32,7 +33,9 @@ def layer(tree_functional):
 @pytest.fixture
 def portal(layer):
     portal = layer["portal"]
-    api.portal.set_registry_record("nguon.syndication.allowed_networks", ["127.0.0.0/8"])
+    api.portal.set_registry_record(
+        "nguon.syndication.allowed_networks", ["127.0.0.0/8"]
+    )
     transaction.commit()
     return portal
 
@@ -42,7 +45,9 @@ def sites(layer, portal, tmp_path):
     made = {}
     for name, path in COMMUNES.items():
         (tmp_path / name).mkdir()
-        made[name] = CommuneSite(tmp_path / name, f"{unit_url(layer, *path.split('/'))}/feed.json").start()
+        made[name] = CommuneSite(
+            tmp_path / name, f"{unit_url(layer, *path.split('/'))}/feed.json"
+        ).start()
     yield made
     for site in made.values():
         if site.server is not None:
@@ -55,8 +60,13 @@ def admin_of(path):
 
 def subscribe(layer, path, site, **extra):
     body = {"callback": site.callback, "secret": site.secret, **extra}
-    return requests.post(f"{unit_url(layer, *path.split('/'))}/@subscriptions", json=body,
-                         auth=admin_of(path), headers={"Accept": "application/json"}, timeout=30)
+    return requests.post(
+        f"{unit_url(layer, *path.split('/'))}/@subscriptions",
+        json=body,
+        auth=admin_of(path),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
 
 
 def push(portal, **options):
@@ -68,11 +78,19 @@ def push(portal, **options):
 
 def bulletin(portal, title, **fields):
     fields.setdefault("target_scope", "subtree")
-    return published(portal["vn"]["46"], "Bulletin", PROVINCE_EDITOR, PROVINCE_APPROVER,
-                     title=title, **fields)
+    return published(
+        portal["vn"]["46"],
+        "Bulletin",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title=title,
+        **fields,
+    )
 
 
-def test_a_province_bulletin_is_pushed_to_its_communes_and_its_retraction_removes_it(layer, portal, sites):
+def test_a_province_bulletin_is_pushed_to_its_communes_and_its_retraction_removes_it(
+    layer, portal, sites
+):
     for name, path in COMMUNES.items():
         response = subscribe(layer, path, sites[name])
         assert response.status_code == 201, response.text
@@ -80,9 +98,13 @@ def test_a_province_bulletin_is_pushed_to_its_communes_and_its_retraction_remove
     item = bulletin(portal, "Thông báo cắt điện toàn tỉnh Thừa Thiên Huế")
     settle(portal)
     sent = push(portal)
-    assert sorted(p.callback for p in sent) == sorted([sites["thuan-hoa"].callback, sites["vy-da"].callback])
+    assert sorted(p.callback for p in sent) == sorted(
+        [sites["thuan-hoa"].callback, sites["vy-da"].callback]
+    )
     assert all(p.ok for p in sent)
-    assert sites["thuan-hoa"].titles() == ["Thông báo cắt điện toàn tỉnh Thừa Thiên Huế"]
+    assert sites["thuan-hoa"].titles() == [
+        "Thông báo cắt điện toàn tỉnh Thừa Thiên Huế"
+    ]
     assert sites["vy-da"].titles() == ["Thông báo cắt điện toàn tỉnh Thừa Thiên Huế"]
     assert sites["dong-hoi"].titles() == []
     transition(PROVINCE_APPROVER, "retract", item)
@@ -92,7 +114,9 @@ def test_a_province_bulletin_is_pushed_to_its_communes_and_its_retraction_remove
     assert push(portal) == []  # nothing left to send
 
 
-def test_a_consumer_down_the_whole_time_catches_up_from_the_feed_cursor(layer, portal, sites):
+def test_a_consumer_down_the_whole_time_catches_up_from_the_feed_cursor(
+    layer, portal, sites
+):
     site = sites["thuan-hoa"]
     assert subscribe(layer, COMMUNES["thuan-hoa"], site).status_code == 201
     kept = bulletin(portal, "Tin đã có trước")
@@ -121,7 +145,9 @@ def test_a_consumer_down_the_whole_time_catches_up_from_the_feed_cursor(layer, p
     assert site.titles() == ["Tin mới khi xã mất kết nối", "Tin đã có trước (đã sửa)"]
 
 
-def test_the_delivery_log_and_dead_letters_are_visible_to_the_unit_admin(layer, portal, sites):
+def test_the_delivery_log_and_dead_letters_are_visible_to_the_unit_admin(
+    layer, portal, sites
+):
     site = sites["vy-da"]
     sid = subscribe(layer, COMMUNES["vy-da"], site).json()["id"]
     site.stop()
@@ -130,64 +156,99 @@ def test_the_delivery_log_and_dead_letters_are_visible_to_the_unit_admin(layer, 
     for attempt in range(8):
         push(portal, now=time.time() + 7200 * (attempt + 1), base_delay=0.01)
     url = f"{unit_url(layer, '46', '19777')}/@subscriptions/{sid}"
-    detail = requests.get(url, auth=admin_of(COMMUNES["vy-da"]), headers={"Accept": "application/json"},
-                          timeout=30).json()
+    detail = requests.get(
+        url,
+        auth=admin_of(COMMUNES["vy-da"]),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    ).json()
     assert detail["state"] == "dead" and detail["failures"] == 8
     assert [entry["status"] for entry in detail["log"]][:2] == ["dead", "failed"]
-    assert push(portal, now=time.time() + 10 ** 6) == []  # dead: nothing more is tried
+    assert push(portal, now=time.time() + 10**6) == []  # dead: nothing more is tried
     site.start()
-    resumed = requests.post(f"{url}/resume", auth=admin_of(COMMUNES["vy-da"]),
-                            headers={"Accept": "application/json"}, timeout=30)
+    resumed = requests.post(
+        f"{url}/resume",
+        auth=admin_of(COMMUNES["vy-da"]),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert resumed.status_code == 200 and resumed.json()["state"] == "active"
     transaction.commit()
     assert all(p.ok for p in push(portal))
     assert site.titles() == ["Tin không gửi được"]
     # Another commune's admin sees nothing of it; anonymous cannot list.
-    other = requests.get(url, auth=admin_of(COMMUNES["thuan-hoa"]), headers={"Accept": "application/json"}, timeout=30)
+    other = requests.get(
+        url,
+        auth=admin_of(COMMUNES["thuan-hoa"]),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert other.status_code in (401, 403)
-    anonymous = requests.get(f"{unit_url(layer, '46', '19777')}/@subscriptions",
-                             headers={"Accept": "application/json"}, timeout=30)
+    anonymous = requests.get(
+        f"{unit_url(layer, '46', '19777')}/@subscriptions",
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert anonymous.status_code == 401
 
 
-def test_subscribing_needs_the_unit_admin_and_a_confirming_callback(layer, portal, sites):
+def test_subscribing_needs_the_unit_admin_and_a_confirming_callback(
+    layer, portal, sites
+):
     site = sites["thuan-hoa"]
     path = COMMUNES["thuan-hoa"]
-    editor = requests.post(f"{unit_url(layer, '46', '19786')}/@subscriptions",
-                           json={"callback": site.callback, "secret": site.secret},
-                           auth=("19786-editors", TREE_PASSWORD), headers={"Accept": "application/json"},
-                           timeout=30)
+    editor = requests.post(
+        f"{unit_url(layer, '46', '19786')}/@subscriptions",
+        json={"callback": site.callback, "secret": site.secret},
+        auth=("19786-editors", TREE_PASSWORD),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert editor.status_code in (401, 403)
     # A callback that follows another topic does not echo the challenge.
     other = sites["dong-hoi"]
     refused = subscribe(layer, path, other)
-    assert refused.status_code == 400 and "hub.challenge" in refused.json()["error"]["message"]
+    assert (
+        refused.status_code == 400
+        and "hub.challenge" in refused.json()["error"]["message"]
+    )
     assert subscribe(layer, path, site, secret="ngắn").status_code == 400
     assert subscribe(layer, path, site, lease_seconds=10).status_code == 400
     assert subscribe(layer, path, site, priority="bí mật").status_code == 400
     first = subscribe(layer, path, site, lease_seconds=7200).json()
     renewed = subscribe(layer, path, site, lease_seconds=86400).json()
     assert renewed["id"] == first["id"] and renewed["expires_at"] > first["expires_at"]
-    assert requests.delete(f"{unit_url(layer, '46', '19786')}/@subscriptions/{first['id']}",
-                           auth=admin_of(path), headers={"Accept": "application/json"},
-                           timeout=30).status_code == 204
+    assert (
+        requests.delete(
+            f"{unit_url(layer, '46', '19786')}/@subscriptions/{first['id']}",
+            auth=admin_of(path),
+            headers={"Accept": "application/json"},
+            timeout=30,
+        ).status_code
+        == 204
+    )
     transaction.commit()
     assert storage(portal).subscriptions.get(first["id"]) is None
 
 
-@pytest.mark.parametrize("callback", [
-    "http://169.254.169.254/latest/meta-data/",
-    "http://10.0.0.1/nhan-tin",
-    "http://192.168.1.1/",
-    "http://[::1]:8080/",
-    "http://user:pass@example.com/",
-    "file:///etc/passwd",
-    "gopher://127.0.0.1/",
-])
+@pytest.mark.parametrize(
+    "callback",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/nhan-tin",
+        "http://192.168.1.1/",
+        "http://[::1]:8080/",
+        "http://user:pass@example.com/",
+        "file:///etc/passwd",
+        "gopher://127.0.0.1/",
+    ],
+)
 def test_callbacks_into_private_networks_are_refused(layer, portal, sites, callback):
     api.portal.set_registry_record("nguon.syndication.allowed_networks", [])
     transaction.commit()
-    response = subscribe(layer, COMMUNES["thuan-hoa"], sites["thuan-hoa"], callback=callback)
+    response = subscribe(
+        layer, COMMUNES["thuan-hoa"], sites["thuan-hoa"], callback=callback
+    )
     assert response.status_code == 400
     transaction.commit()
     assert not storage(portal).subscriptions
@@ -197,10 +258,16 @@ def test_loopback_is_refused_until_an_admin_allows_it(layer, portal, sites):
     api.portal.set_registry_record("nguon.syndication.allowed_networks", [])
     transaction.commit()
     refused = subscribe(layer, COMMUNES["thuan-hoa"], sites["thuan-hoa"])
-    assert refused.status_code == 400 and "127.0.0.1" in refused.json()["error"]["message"]
-    api.portal.set_registry_record("nguon.syndication.allowed_networks", ["127.0.0.1/32"])
+    assert (
+        refused.status_code == 400 and "127.0.0.1" in refused.json()["error"]["message"]
+    )
+    api.portal.set_registry_record(
+        "nguon.syndication.allowed_networks", ["127.0.0.1/32"]
+    )
     transaction.commit()
-    assert subscribe(layer, COMMUNES["thuan-hoa"], sites["thuan-hoa"]).status_code == 201
+    assert (
+        subscribe(layer, COMMUNES["thuan-hoa"], sites["thuan-hoa"]).status_code == 201
+    )
 
 
 def test_tampered_stale_and_replayed_deliveries_change_nothing(layer, portal, sites):
@@ -223,8 +290,12 @@ def test_tampered_stale_and_replayed_deliveries_change_nothing(layer, portal, si
     settle(portal)
     push(portal)
     assert site.titles() == []
-    post = lambda data, sig: requests.post(site.callback, data=data, timeout=10,  # noqa: E731
-                                           headers={signing.HEADER: sig})
+    post = lambda data, sig: requests.post(
+        site.callback,
+        data=data,
+        timeout=10,  # noqa: E731
+        headers={signing.HEADER: sig},
+    )
     # Replaying the captured publication: already taken, ignored; the item stays deleted.
     assert post(body, signature).status_code == 200
     assert site.titles() == []
@@ -234,7 +305,9 @@ def test_tampered_stale_and_replayed_deliveries_change_nothing(layer, portal, si
     document["_nguon"]["delivery"]["id"] += "-x"
     forged = json.dumps(document).encode()
     assert post(forged, signature).status_code == 403
-    assert post(forged, signing.sign("khóa-đoán-mò-không-đúng", forged)).status_code == 403
+    assert (
+        post(forged, signing.sign("khóa-đoán-mò-không-đúng", forged)).status_code == 403
+    )
     assert post(forged, "").status_code == 403
     # A captured message replayed later (its timestamp too old) is refused even if signed.
     stale = site.receiver.deliver(body, signature, now=time.time() + 3600)
@@ -242,7 +315,9 @@ def test_tampered_stale_and_replayed_deliveries_change_nothing(layer, portal, si
     assert site.titles() == []
 
 
-def test_a_restart_between_sending_and_recording_repeats_the_delivery_harmlessly(layer, portal, sites):
+def test_a_restart_between_sending_and_recording_repeats_the_delivery_harmlessly(
+    layer, portal, sites
+):
     site = sites["vy-da"]
     assert subscribe(layer, COMMUNES["vy-da"], site).status_code == 201
     bulletin(portal, "Tin gửi hai lần")

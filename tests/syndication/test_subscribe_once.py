@@ -2,6 +2,7 @@
 admin's Classic UI form and the REST service refuse the same bad input with the same message
 (filters, format, secret, lease, an address the server must not call, a callback that does not
 confirm), and nothing is kept."""
+
 from html import unescape
 from nguon.publication.store import storage
 from nguon.testing import TREE_PASSWORD
@@ -29,7 +30,9 @@ BAD = [
 
 @pytest.fixture
 def layer(tree_functional):
-    api.portal.set_registry_record("nguon.syndication.allowed_networks", ["127.0.0.0/8"])
+    api.portal.set_registry_record(
+        "nguon.syndication.allowed_networks", ["127.0.0.0/8"]
+    )
     transaction.commit()
     return tree_functional
 
@@ -41,8 +44,12 @@ def _admin():
 
 
 def _by_rest(layer, values):
-    answer = _admin().post(f"{unit_url(layer, '46', '19786')}/@subscriptions", json=values,
-                           headers={"Accept": "application/json"}, timeout=30)
+    answer = _admin().post(
+        f"{unit_url(layer, '46', '19786')}/@subscriptions",
+        json=values,
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert answer.status_code == 400, answer.text
     return answer.json()["message"]
 
@@ -50,9 +57,16 @@ def _by_rest(layer, values):
 def _by_form(layer, values):
     page_url = f"{unit_url(layer, '46', '19786')}/@@nhan-tin-day"
     admin = _admin()
-    token = re.search(r'name="_authenticator" value="([^"]+)"', admin.get(page_url).text).group(1)
-    return unescape(admin.post(page_url, data={"action": "add", "_authenticator": token, **values},
-                               timeout=30).text)
+    token = re.search(
+        r'name="_authenticator" value="([^"]+)"', admin.get(page_url).text
+    ).group(1)
+    return unescape(
+        admin.post(
+            page_url,
+            data={"action": "add", "_authenticator": token, **values},
+            timeout=30,
+        ).text
+    )
 
 
 @pytest.mark.parametrize("bad, words", BAD)

@@ -1,4 +1,5 @@
 """The approval chain for every shape of the unit tree, and the shipped policy's defaults."""
+
 from hypothesis import given
 from hypothesis import strategies as st
 from nguon.workflow.chain import approval_chain
@@ -14,7 +15,11 @@ THUAN_HOA = ("19786", "commune")
 VY_DA = ("19777", "commune")
 QUANG_TRI = ("44", "province")
 # An older three-tier province, as documents before July 2025 describe it.
-OLD_PROVINCE, OLD_DISTRICT, OLD_COMMUNE = ("31", "province"), ("303", "district"), ("11500", "commune")
+OLD_PROVINCE, OLD_DISTRICT, OLD_COMMUNE = (
+    ("31", "province"),
+    ("303", "district"),
+    ("11500", "commune"),
+)
 
 UP = Rule(name="up", approve="up-to-target")
 OWN = Rule(name="own", approve="own")
@@ -26,7 +31,10 @@ def test_own_commune_only():
 
 
 def test_commune_item_for_the_whole_province_climbs_to_the_province():
-    assert approval_chain(UP, [CENTRAL, HUE, THUAN_HOA], [[CENTRAL, HUE]]) == ("19786", "46")
+    assert approval_chain(UP, [CENTRAL, HUE, THUAN_HOA], [[CENTRAL, HUE]]) == (
+        "19786",
+        "46",
+    )
 
 
 def test_three_tier_province_climbs_through_the_district():
@@ -35,7 +43,10 @@ def test_three_tier_province_climbs_through_the_district():
 
 
 def test_chosen_sibling_targets_climb_to_the_common_parent():
-    assert approval_chain(UP, [CENTRAL, HUE, THUAN_HOA], [[CENTRAL, HUE, VY_DA]]) == ("19786", "46")
+    assert approval_chain(UP, [CENTRAL, HUE, THUAN_HOA], [[CENTRAL, HUE, VY_DA]]) == (
+        "19786",
+        "46",
+    )
 
 
 def test_targets_in_another_province_climb_to_the_centre():
@@ -68,9 +79,18 @@ def test_no_unit_no_chain():
     "facts, expected",
     [
         ({"type": "LegalDocument", "target_scope": "area"}, ("19786",)),
-        ({"type": "Bulletin", "category": "security", "target_scope": "subtree"}, ("19786", "46")),
-        ({"type": "Bulletin", "category": "health", "target_scope": "unit"}, ("19786",)),
-        ({"type": "Bulletin", "category": "health", "target_scope": "area"}, ("19786", "46")),
+        (
+            {"type": "Bulletin", "category": "security", "target_scope": "subtree"},
+            ("19786", "46"),
+        ),
+        (
+            {"type": "Bulletin", "category": "health", "target_scope": "unit"},
+            ("19786",),
+        ),
+        (
+            {"type": "Bulletin", "category": "health", "target_scope": "area"},
+            ("19786", "46"),
+        ),
     ],
 )
 def test_shipped_policy_defaults(facts, expected):
@@ -88,12 +108,17 @@ LEVELS = ("central", "province", "district", "commune", "village")
 def trees_with_an_item(draw):
     lineages = [[("U0", "central")]]
     for index in range(1, draw(st.integers(min_value=1, max_value=30))):
-        parent = draw(st.sampled_from([lin for lin in lineages if len(lin) < len(LEVELS)]))
+        parent = draw(
+            st.sampled_from([lin for lin in lineages if len(lin) < len(LEVELS)])
+        )
         lineages.append(parent + [(f"U{index}", LEVELS[len(parent)])])
     own = draw(st.sampled_from(lineages))
     targets = draw(st.lists(st.sampled_from(lineages), min_size=1, max_size=4))
-    rule = Rule(name="r", approve=draw(st.sampled_from(("own", "up-to-target"))),
-                at_least=draw(st.one_of(st.none(), st.sampled_from(LEVELS))))
+    rule = Rule(
+        name="r",
+        approve=draw(st.sampled_from(("own", "up-to-target"))),
+        at_least=draw(st.one_of(st.none(), st.sampled_from(LEVELS))),
+    )
     return rule, own, targets
 
 
@@ -102,9 +127,13 @@ def test_the_top_of_an_up_to_target_chain_covers_every_target(case):
     rule, own, targets = case
     chain = approval_chain(rule, own, targets)
     assert chain[0] == own[-1][0]  # the item's own unit approves first
-    assert list(chain) == [code for code, _level in reversed(own)][:len(chain)]  # upward only
+    assert (
+        list(chain) == [code for code, _level in reversed(own)][: len(chain)]
+    )  # upward only
     if rule.approve == "up-to-target":
         # The last approver's area holds every target: its code is in each target's lineage.
         assert all(chain[-1] in {code for code, _level in target} for target in targets)
     elif rule.at_least is None:
-        assert chain == (own[-1][0],)  # "own": nobody else, so targets must stay inside it
+        assert chain == (
+            own[-1][0],
+        )  # "own": nobody else, so targets must stay inside it

@@ -1,4 +1,5 @@
 """One back-off policy: the outbox worker and push deliveries wait the same doubling times."""
+
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.backoff import doubling
 from nguon.syndication.subscriptions import Delivery
@@ -10,7 +11,9 @@ def test_doubling_waits_double_up_to_the_cap():
 
 
 def test_the_worker_waits_the_policy_times_its_jitter():
-    backoff = Backoff(first=2.0, cap=30.0, clock=lambda: 0.0, jitter=lambda low, high: 1.0)
+    backoff = Backoff(
+        first=2.0, cap=30.0, clock=lambda: 0.0, jitter=lambda low, high: 1.0
+    )
     for failures in range(1, 6):
         backoff.failed()
         assert backoff.delay() == doubling(failures, 2.0, 30.0)

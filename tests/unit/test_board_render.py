@@ -1,8 +1,9 @@
 """Slides for public boards, rendered with Pillow and Be Vietnam Pro: the same long Vietnamese
 notice fits every board size with every diacritic; bad images are refused clearly."""
+
 from io import BytesIO
-from pathlib import Path
 from nguon.boards import render
+from pathlib import Path
 from PIL import Image
 from PIL import ImageChops
 from PIL import ImageDraw
@@ -15,19 +16,41 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "boards"
 
 
 TITLE = "Thông báo của UBND phường Thuận Hóa về việc phòng chống bão số 15"
-TEXT = ("Nghệ An, Quảng Trị, Thừa Thiên Huế: người dân ở vùng trũng thấp, ven sông Hương cần di "
-        "dời trước 17 giờ ngày 25/11. Đường Trường Chinh, Nguyễn Trãi ngập sâu; không đi qua "
-        "ngầm, tràn. Mọi thông tin xin liên hệ tổ dân phố, công an phường, ban chỉ huy phòng "
-        "chống thiên tai để được hỗ trợ kịp thời.")
-HARD_WORDS = ("Nghệ", "Quảng", "ường", "ữ", "Huế", "Thuận", "Đường", "ngập", "Nguyễn", "ỷ", "Ổ", "ặ",
-              "ẫ", "ợ", "Ử")
+TEXT = (
+    "Nghệ An, Quảng Trị, Thừa Thiên Huế: người dân ở vùng trũng thấp, ven sông Hương cần di "
+    "dời trước 17 giờ ngày 25/11. Đường Trường Chinh, Nguyễn Trãi ngập sâu; không đi qua "
+    "ngầm, tràn. Mọi thông tin xin liên hệ tổ dân phố, công an phường, ban chỉ huy phòng "
+    "chống thiên tai để được hỗ trợ kịp thời."
+)
+HARD_WORDS = (
+    "Nghệ",
+    "Quảng",
+    "ường",
+    "ữ",
+    "Huế",
+    "Thuận",
+    "Đường",
+    "ngập",
+    "Nguyễn",
+    "ỷ",
+    "Ổ",
+    "ặ",
+    "ẫ",
+    "ợ",
+    "Ử",
+)
 SIZES = ((192, 96), (384, 192), (1080, 1920), (1920, 1080))
 
 
 def ink_box(slide, background):
     """The bounding box of everything that is not background."""
     plain = Image.new("RGB", slide.size, background)
-    return ImageChops.difference(slide, plain).convert("L").point(lambda v: 255 if v > 40 else 0).getbbox()
+    return (
+        ImageChops.difference(slide, plain)
+        .convert("L")
+        .point(lambda v: 255 if v > 40 else 0)
+        .getbbox()
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -35,23 +58,36 @@ def ink_box(slide, background):
 def test_the_long_notice_fits_every_board(size, priority):
     slide = render.render(render.Board(*size), TITLE, TEXT, priority)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    slide.save(ARTIFACTS / f"slide-{size[0]}x{size[1]}-{priority}.png")  # kept for a human look
+    slide.save(
+        ARTIFACTS / f"slide-{size[0]}x{size[1]}-{priority}.png"
+    )  # kept for a human look
     assert slide.size == size
     box = ink_box(slide, render.PALETTES[priority][0])
     assert box is not None
     left, top, right, bottom = box
-    assert left >= 1 and top >= 1 and right <= size[0] - 1 and bottom <= size[1] - 1  # nothing cut
+    assert (
+        left >= 1 and top >= 1 and right <= size[0] - 1 and bottom <= size[1] - 1
+    )  # nothing cut
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_lines_break_between_words_only(size):
     board = render.Board(*size)
     draw = ImageDraw.Draw(Image.new("RGB", size))
-    (blocks, _used), title, text = render.fit(draw, TITLE, TEXT, size[0] - 10, size[1] - 10)
-    words = [word for lines, _font, _step in blocks for line in lines for word in line.split()]
+    (blocks, _used), title, text = render.fit(
+        draw, TITLE, TEXT, size[0] - 10, size[1] - 10
+    )
+    words = [
+        word
+        for lines, _font, _step in blocks
+        for line in lines
+        for word in line.split()
+    ]
     expected = (title + " " + text).split()
     assert words == expected
-    assert set(words) - {"…"} <= set(TITLE.split()) | set(TEXT.split())  # whole words only
+    assert set(words) - {"…"} <= set(TITLE.split()) | set(
+        TEXT.split()
+    )  # whole words only
     assert board.width == size[0]
 
 
@@ -77,8 +113,11 @@ def test_every_diacritic_has_its_glyph_and_its_ink(word):
 
 def test_decomposed_text_renders_as_the_composed_one():
     composed = render.render(render.Board(384, 192), "Nghệ An, Quảng Trị", "ường ữ")
-    decomposed = render.render(render.Board(384, 192), unicodedata.normalize("NFD", "Nghệ An, Quảng Trị"),
-                               unicodedata.normalize("NFD", "ường ữ"))
+    decomposed = render.render(
+        render.Board(384, 192),
+        unicodedata.normalize("NFD", "Nghệ An, Quảng Trị"),
+        unicodedata.normalize("NFD", "ường ữ"),
+    )
     assert ImageChops.difference(composed, decomposed).getbbox() is None
 
 
@@ -100,17 +139,28 @@ def test_an_image_is_scaled_and_cropped_into_its_place():
     slide = render.render(render.Board(1920, 1080), TITLE, TEXT, image=picture)
     assert slide.getpixel((200, 500))[0] > 150  # the red picture fills the left part
     led = render.render(render.Board(192, 96), TITLE, TEXT, image=picture)
-    assert led.getpixel((20, 50))[0] < 150       # LED boards show text only
+    assert led.getpixel((20, 50))[0] < 150  # LED boards show text only
 
 
-@pytest.mark.parametrize("data, word", [
-    (b"", "trống"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "hỏng"),
-    (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "hỏng"),
-    (_image("BMP"), "JPEG, PNG"),
-    (_image("PNG", (20000, 20000), "1"), "quá lớn"),
-    (_image("PNG", (8000, 6000), "1"), "quá lớn"),
-], ids=["empty", "truncated-png", "pdf", "bmp", "decompression-bomb", "too-many-pixels"])
+@pytest.mark.parametrize(
+    "data, word",
+    [
+        (b"", "trống"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "hỏng"),
+        (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "hỏng"),
+        (_image("BMP"), "JPEG, PNG"),
+        (_image("PNG", (20000, 20000), "1"), "quá lớn"),
+        (_image("PNG", (8000, 6000), "1"), "quá lớn"),
+    ],
+    ids=[
+        "empty",
+        "truncated-png",
+        "pdf",
+        "bmp",
+        "decompression-bomb",
+        "too-many-pixels",
+    ],
+)
 def test_bad_images_are_refused_with_a_clear_error(data, word):
     with pytest.raises(render.ImageRefused) as refused:
         render.open_image(data)

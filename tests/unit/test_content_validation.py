@@ -1,8 +1,9 @@
 """The validators of the content types: files judged by content, sizes, dates, required pairs."""
+
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from io import BytesIO
 from nguon.content import validation
 from nguon.content.formats import audio_format
@@ -33,6 +34,7 @@ def zipped(entries):
 
 # Documents
 
+
 def test_pdf_and_docx_are_recognised_by_content():
     assert validation.check_document(samples.pdf(), "quyet-dinh.pdf") == "pdf"
     assert validation.check_document(samples.docx_file(), "ke-hoach.DOCX") == "docx"
@@ -43,15 +45,21 @@ def test_pdf_and_docx_are_recognised_by_content():
 def test_a_pdf_renamed_docx_is_a_pdf_whose_name_lies():
     assert document_format(samples.pdf()) == "pdf"
     message = refusal(validation.check_document, samples.pdf(), "ke-hoach.docx")
-    assert message == "Tên tệp «ke-hoach.docx» không khớp với nội dung (PDF); hãy sửa đuôi tệp."
+    assert (
+        message
+        == "Tên tệp «ke-hoach.docx» không khớp với nội dung (PDF); hãy sửa đuôi tệp."
+    )
 
 
-@pytest.mark.parametrize("data", [
-    b"Thong bao lich cat dien\n",              # a text file named .pdf
-    b"%PDF",                                   # not even a header
-    zipped({"content.xml": "<x/>"}),           # a zip, but not a Word document
-    samples.image("PNG"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Thong bao lich cat dien\n",  # a text file named .pdf
+        b"%PDF",  # not even a header
+        zipped({"content.xml": "<x/>"}),  # a zip, but not a Word document
+        samples.image("PNG"),
+    ],
+)
 def test_what_is_not_a_pdf_or_docx_is_refused(data):
     message = refusal(validation.check_document, data, "van-ban.pdf")
     assert message == "Tệp không phải PDF hoặc DOCX hợp lệ."
@@ -60,18 +68,21 @@ def test_what_is_not_a_pdf_or_docx_is_refused(data):
 def test_a_truncated_pdf_is_refused_as_damaged():
     data = samples.pdf()
     assert refusal(validation.check_document, data[: len(data) // 2], "a.pdf") == (
-        "Tệp PDF bị hỏng, không đọc được nội dung.")
+        "Tệp PDF bị hỏng, không đọc được nội dung."
+    )
 
 
 def test_a_damaged_docx_is_refused():
     data = zipped({"word/document.xml": "<not-closed", "[Content_Types].xml": "<x/>"})
     assert refusal(validation.check_document, data, "a.docx") == (
-        "Tệp DOCX bị hỏng, không đọc được nội dung.")
+        "Tệp DOCX bị hỏng, không đọc được nội dung."
+    )
 
 
 def test_an_encrypted_pdf_is_refused():
     assert refusal(validation.check_document, samples.encrypted_pdf(), "a.pdf") == (
-        "Tệp PDF được đặt mật khẩu; hãy tải lên bản không đặt mật khẩu.")
+        "Tệp PDF được đặt mật khẩu; hãy tải lên bản không đặt mật khẩu."
+    )
 
 
 def test_a_docx_that_would_unpack_into_a_bomb_is_refused(monkeypatch):
@@ -81,7 +92,8 @@ def test_a_docx_that_would_unpack_into_a_bomb_is_refused(monkeypatch):
     data = zipped({**entries, "word/media/padding.bin": b"\0" * (2 * validation.MB)})
     assert len(data) < validation.MB
     assert refusal(validation.check_document, data, "a.docx") == (
-        "Tệp DOCX khi giải nén vượt quá 1 MB.")
+        "Tệp DOCX khi giải nén vượt quá 1 MB."
+    )
 
 
 def test_empty_and_oversized_files_are_refused():
@@ -94,41 +106,65 @@ def test_empty_and_oversized_files_are_refused():
 
 def test_searchable_text_reads_pdf_and_docx_and_never_raises():
     assert "nao vet" in searchable_text(samples.pdf("Ke hoach nao vet"))
-    text = searchable_text(samples.docx_file("Lịch cắt điện", table_text="Tổ dân phố 5"))
+    text = searchable_text(
+        samples.docx_file("Lịch cắt điện", table_text="Tổ dân phố 5")
+    )
     assert "Lịch cắt điện" in text and "Tổ dân phố 5" in text
-    for damaged in (b"", None, b"%PDF-1.4 broken", samples.encrypted_pdf(), b"PK\x03\x04bad"):
+    for damaged in (
+        b"",
+        None,
+        b"%PDF-1.4 broken",
+        samples.encrypted_pdf(),
+        b"PK\x03\x04bad",
+    ):
         assert searchable_text(damaged) == ""
 
 
 # Images
 
-@pytest.mark.parametrize("fmt, name", [
-    ("JPEG", "anh.jpg"), ("PNG", "anh.png"), ("WEBP", "anh.webp"), ("GIF", "anh.GIF"),
-])
+
+@pytest.mark.parametrize(
+    "fmt, name",
+    [
+        ("JPEG", "anh.jpg"),
+        ("PNG", "anh.png"),
+        ("WEBP", "anh.webp"),
+        ("GIF", "anh.GIF"),
+    ],
+)
 def test_allowed_images(fmt, name):
     assert validation.check_image(samples.image(fmt), name) == fmt.lower()
 
 
-@pytest.mark.parametrize("data", [
-    samples.image("BMP"),                      # an image, but not an allowed format
-    samples.image("PNG")[:40],                 # truncated
-    b"GIF89a but not really",
-    samples.pdf(),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.image("BMP"),  # an image, but not an allowed format
+        samples.image("PNG")[:40],  # truncated
+        b"GIF89a but not really",
+        samples.pdf(),
+    ],
+)
 def test_what_is_not_an_allowed_image_is_refused(data):
     assert refusal(validation.check_image, data, "anh.png") == (
-        "Tệp không phải ảnh JPEG, PNG, WEBP hoặc GIF hợp lệ.")
+        "Tệp không phải ảnh JPEG, PNG, WEBP hoặc GIF hợp lệ."
+    )
 
 
 @pytest.mark.parametrize("width, height", [(8000, 6000), (100_000, 100_000)])
 def test_a_huge_image_header_is_refused_before_decoding(width, height):
     data = samples.png_claiming(width, height)
     assert len(data) < 100
-    assert refusal(validation.check_image, data, "anh.png") == "Ảnh quá lớn: tối đa 40 megapixel."
+    assert (
+        refusal(validation.check_image, data, "anh.png")
+        == "Ảnh quá lớn: tối đa 40 megapixel."
+    )
 
 
 def test_an_image_with_a_lying_name_or_too_big_is_refused():
-    assert "không khớp" in refusal(validation.check_image, samples.image("PNG"), "anh.jpg")
+    assert "không khớp" in refusal(
+        validation.check_image, samples.image("PNG"), "anh.jpg"
+    )
     assert refusal(validation.check_image, b"", "anh.png") == "Tệp rỗng."
     too_big = samples.image() + b"\0" * (validation.IMAGE_MAX_MB * validation.MB)
     assert refusal(validation.check_image, too_big, "anh.png") == "Tệp vượt quá 10 MB."
@@ -136,26 +172,38 @@ def test_an_image_with_a_lying_name_or_too_big_is_refused():
 
 # Audio
 
-@pytest.mark.parametrize("data, fmt", [
-    (samples.wav(), "wav"), (samples.MP3_ID3, "mp3"), (samples.MP3_FRAME, "mp3"),
-    (samples.OGG, "ogg"), (samples.M4A, "m4a"), (samples.FLAC, "flac"),
-])
+
+@pytest.mark.parametrize(
+    "data, fmt",
+    [
+        (samples.wav(), "wav"),
+        (samples.MP3_ID3, "mp3"),
+        (samples.MP3_FRAME, "mp3"),
+        (samples.OGG, "ogg"),
+        (samples.M4A, "m4a"),
+        (samples.FLAC, "flac"),
+    ],
+)
 def test_audio_containers_are_recognised_by_their_magic_bytes(data, fmt):
     assert audio_format(data) == fmt
     assert validation.check_audio(data, f"tin.{fmt}") == fmt
 
 
-@pytest.mark.parametrize("data", [
-    b"RIFF\x24\x00\x00\x00AVI LIST",           # RIFF, but a video
-    b"\xff\xf1\x50\x80",                       # ADTS AAC sync word: layer bits 00
-    b"\xff\xfb\xf0\x64",                       # MPEG frame with the forbidden bitrate index
-    samples.pdf(),
-    samples.image("PNG"),
-    b"Day khong phai am thanh",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"RIFF\x24\x00\x00\x00AVI LIST",  # RIFF, but a video
+        b"\xff\xf1\x50\x80",  # ADTS AAC sync word: layer bits 00
+        b"\xff\xfb\xf0\x64",  # MPEG frame with the forbidden bitrate index
+        samples.pdf(),
+        samples.image("PNG"),
+        b"Day khong phai am thanh",
+    ],
+)
 def test_wrong_audio_is_refused(data):
     assert refusal(validation.check_audio, data, "tin.mp3") == (
-        "Tệp không phải âm thanh MP3, WAV, OGG, M4A hoặc FLAC.")
+        "Tệp không phải âm thanh MP3, WAV, OGG, M4A hoặc FLAC."
+    )
 
 
 def test_audio_with_a_lying_name_empty_or_too_big_is_refused():
@@ -167,6 +215,7 @@ def test_audio_with_a_lying_name_empty_or_too_big_is_refused():
 
 # Dates and texts
 
+
 def test_expiry_must_come_after_the_effective_date():
     start = datetime(2026, 5, 1, 8, 0)
     validation.check_dates_in_order(start, datetime(2026, 5, 2))
@@ -174,8 +223,9 @@ def test_expiry_must_come_after_the_effective_date():
     validation.check_dates_in_order(None, start)
     for expires in (start, datetime(2026, 4, 30)):
         assert refusal(validation.check_dates_in_order, start, expires) == (
-            "Ngày hết hiệu lực phải sau ngày hiệu lực.")
-    aware = datetime(2026, 4, 30, tzinfo=timezone.utc)
+            "Ngày hết hiệu lực phải sau ngày hiệu lực."
+        )
+    aware = datetime(2026, 4, 30, tzinfo=UTC)
     assert refusal(validation.check_dates_in_order, start, aware)
 
 
@@ -185,7 +235,8 @@ def test_an_issue_date_is_not_in_the_future():
     validation.check_not_future(date(2020, 1, 1), today)
     validation.check_not_future(None, today)
     assert refusal(validation.check_not_future, date(2026, 3, 11), today) == (
-        "Ngày ban hành không được ở tương lai.")
+        "Ngày ban hành không được ở tương lai."
+    )
     vietnam_today = datetime.now(validation.LOCAL_TIMEZONE).date()
     validation.check_not_future(vietnam_today)
     assert refusal(validation.check_not_future, vietnam_today + timedelta(days=1))
@@ -194,7 +245,10 @@ def test_an_issue_date_is_not_in_the_future():
 def test_board_text_is_short():
     validation.check_board_text("x" * 300)
     validation.check_board_text(None)
-    assert refusal(validation.check_board_text, "x" * 301) == "Nội dung bảng tin tối đa 300 ký tự."
+    assert (
+        refusal(validation.check_board_text, "x" * 301)
+        == "Nội dung bảng tin tối đa 300 ký tự."
+    )
 
 
 def test_one_of_a_pair_is_required():

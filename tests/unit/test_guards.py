@@ -1,5 +1,6 @@
 """The workflow guards as small functions: the user and the item's approval record are faked
 here (the permission matrix in tests/integration runs them against a real site)."""
+
 from nguon.workflow import guards
 from types import SimpleNamespace
 
@@ -14,7 +15,9 @@ class FakeState:
 @pytest.fixture
 def world(monkeypatch):
     """A user approving for some units, possibly the author, possibly a manager."""
-    user = SimpleNamespace(units=set(), author=False, manager=False, roles=set(), can_edit=False)
+    user = SimpleNamespace(
+        units=set(), author=False, manager=False, roles=set(), can_edit=False
+    )
     state = SimpleNamespace(value=FakeState(awaiting="19786", last=False))
     lineage = [("VN", "central"), ("46", "province"), ("19786", "commune")]
     monkeypatch.setattr(guards, "approver_units", lambda user_=None: user.units)
@@ -22,12 +25,25 @@ def world(monkeypatch):
     monkeypatch.setattr(guards, "is_manager", lambda user_=None: user.manager)
     monkeypatch.setattr(guards, "ApprovalState", lambda item: state.value)
     monkeypatch.setattr(guards, "item_unit", lambda item: "unit")
-    monkeypatch.setattr(guards, "approving_unit_in_area", lambda item, user_=None: next(
-        (code for code, _level in reversed(lineage) if code in user.units), None))
-    item = SimpleNamespace(priority="normal", approved_lineage=[code for code, _level in lineage])
-    monkeypatch.setattr(guards, "approved_area_lineage", lambda item_: item_.approved_lineage)
-    monkeypatch.setattr(guards, "covers", lambda code, item_: code in item_.approved_lineage)
-    monkeypatch.setattr(guards.api.user, "has_permission", lambda *a, **k: user.can_edit)
+    monkeypatch.setattr(
+        guards,
+        "approving_unit_in_area",
+        lambda item, user_=None: next(
+            (code for code, _level in reversed(lineage) if code in user.units), None
+        ),
+    )
+    item = SimpleNamespace(
+        priority="normal", approved_lineage=[code for code, _level in lineage]
+    )
+    monkeypatch.setattr(
+        guards, "approved_area_lineage", lambda item_: item_.approved_lineage
+    )
+    monkeypatch.setattr(
+        guards, "covers", lambda code, item_: code in item_.approved_lineage
+    )
+    monkeypatch.setattr(
+        guards.api.user, "has_permission", lambda *a, **k: user.can_edit
+    )
     monkeypatch.setattr(guards.api.user, "get_roles", lambda *a, **k: user.roles)
     return SimpleNamespace(user=user, state=state, item=item)
 
@@ -44,7 +60,10 @@ def test_approve_only_at_the_waiting_unit_and_not_at_the_last_step(world):
 def test_nothing_waits_nothing_to_approve(world):
     world.user.units = {"19786"}
     world.state.value = FakeState(awaiting=None, last=True)
-    assert not any(g(world.item) for g in (guards.can_approve, guards.can_publish, guards.can_reject))
+    assert not any(
+        g(world.item)
+        for g in (guards.can_approve, guards.can_publish, guards.can_reject)
+    )
 
 
 def test_the_author_never_approves_even_as_manager(world):

@@ -1,4 +1,5 @@
 """The official unit list from vietnam-provinces, as the importer sees it."""
+
 from nguon.units import official
 
 import pytest
@@ -14,7 +15,9 @@ def test_codes_are_zero_padded_as_the_national_catalogue_writes_them():
     hanoi = official.province(1)
     assert hanoi.code == "01" and hanoi.title == "Thành phố Hà Nội"
     assert all(len(c.code) == 5 and c.code.isdigit() for c in hanoi.children)
-    assert {"Phường Hoàn Kiếm": "00070"}.items() <= {c.title: c.code for c in hanoi.children}.items()
+    assert {"Phường Hoàn Kiếm": "00070"}.items() <= {
+        c.title: c.code for c in hanoi.children
+    }.items()
 
 
 def test_province_titles_carry_their_kind():

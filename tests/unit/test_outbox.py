@@ -1,6 +1,7 @@
 """The outbox's back-off and pending sets, without Plone: a fake clock and jitter for the
 back-off; plain objects and a real ZODB (two connections, as a content transaction and the
 worker) for the pending sets."""
+
 from nguon.outbox import storage
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.storage import MAX_ATTEMPTS
@@ -8,9 +9,8 @@ from nguon.outbox.storage import PendingSet
 from ZODB.POSException import ConflictError
 
 import itertools
-import transaction
-
 import pytest
+import transaction
 
 
 class Clock:
@@ -33,6 +33,7 @@ def fixed_jitter(factor):
 
 
 # -- Backoff ------------------------------------------------------------------------------
+
 
 def test_a_fresh_backoff_is_ready_and_waits_nothing():
     backoff = Backoff(clock=Clock(), jitter=fixed_jitter(1.0))
@@ -87,9 +88,11 @@ def test_success_ends_the_run_once_and_resets_the_wait():
 
 # -- PendingSet, plain --------------------------------------------------------------------
 
+
 @pytest.fixture
 def ticking(monkeypatch):
     """A clock for ``storage`` that moves one second at every reading."""
+
     class Time:
         ticks = itertools.count(1_700_000_000)
 
@@ -121,7 +124,9 @@ def test_taken_items_are_forgotten_and_counted(ticking):
     assert pending.last_failure is None
 
 
-def test_a_refused_item_stays_pending_until_its_last_attempt_then_is_a_dead_letter(ticking):
+def test_a_refused_item_stays_pending_until_its_last_attempt_then_is_a_dead_letter(
+    ticking,
+):
     pending = PendingSet()
     pending.record("bad", "/plone/bad")
     pending.record("good", "/plone/good")
@@ -169,6 +174,7 @@ def test_a_change_recorded_after_the_batch_was_read_is_not_forgotten(ticking):
 
 # -- PendingSet in a real ZODB: the content transaction and the worker at once ----------
 
+
 @pytest.fixture
 def database(tmp_path):
     from ZODB import DB
@@ -191,7 +197,9 @@ def _open(db):
     return tm, connection.root()["pending"]
 
 
-def test_an_edit_committed_during_delivery_makes_the_removal_conflict_and_survives(database):
+def test_an_edit_committed_during_delivery_makes_the_removal_conflict_and_survives(
+    database,
+):
     writer_tm, writer = _open(database)
     writer.record("a", "/plone/a")
     writer.record("b", "/plone/b")
@@ -208,7 +216,10 @@ def test_an_edit_committed_during_delivery_makes_the_removal_conflict_and_surviv
     worker_tm.abort()
 
     worker_tm.begin()
-    assert worker.uids() == ["a", "b"]  # nothing was lost; the round is simply run again
+    assert worker.uids() == [
+        "a",
+        "b",
+    ]  # nothing was lost; the round is simply run again
     worker.taken(worker.batch(10), {})
     worker_tm.commit()
     writer_tm.begin()
@@ -226,7 +237,9 @@ def test_new_items_recorded_during_delivery_merge_without_conflict(database):
     for uid in ("a", "z"):  # before and after the key the worker removes
         writer.record(uid, f"/plone/{uid}")
     writer_tm.commit()
-    worker.taken(batch, {})  # removes "m", the only real key it saw: the bucket keeps the sentinel
+    worker.taken(
+        batch, {}
+    )  # removes "m", the only real key it saw: the bucket keeps the sentinel
     worker_tm.commit()
 
     worker_tm.begin()

@@ -1,4 +1,5 @@
 """A broken policy file refuses to load, naming the file, the line and the problem."""
+
 from nguon.workflow.policy import load
 from nguon.workflow.policy import POLICY_FILE
 from nguon.workflow.policy import PolicyError
@@ -14,13 +15,27 @@ def test_the_shipped_policy_loads_and_ends_with_a_default():
 
 BROKEN = [
     ("rules:\n  - approve: own\n    when: {type: Bulletin\n", 4, "YAML không hợp lệ"),
-    ("rules:\n  - name: a\n    approve: everybody\n", 3, "approve «everybody» không hợp lệ"),
-    ("rules:\n  - name: a\n    when:\n      colour: red\n    approve: own\n  - approve: own\n",
-     4, "điều kiện «colour»"),
-    ("rules:\n  - when:\n      priority: [normal, urgent]\n    approve: own\n  - approve: own\n",
-     3, "priority «urgent»"),
+    (
+        "rules:\n  - name: a\n    approve: everybody\n",
+        3,
+        "approve «everybody» không hợp lệ",
+    ),
+    (
+        "rules:\n  - name: a\n    when:\n      colour: red\n    approve: own\n  - approve: own\n",
+        4,
+        "điều kiện «colour»",
+    ),
+    (
+        "rules:\n  - when:\n      priority: [normal, urgent]\n    approve: own\n  - approve: own\n",
+        3,
+        "priority «urgent»",
+    ),
     ("rules:\n  - name: only rule\n", 2, "thiếu khóa «approve»"),
-    ("rules:\n  - when: {type: Bulletin}\n    approve: own\n", 2, "quy tắc cuối cùng phải là mặc định"),
+    (
+        "rules:\n  - when: {type: Bulletin}\n    approve: own\n",
+        2,
+        "quy tắc cuối cùng phải là mặc định",
+    ),
     ("rule:\n  - approve: own\n", 1, "khóa «rule» không được biết"),
     ("rules: []\n", 1, "không trống"),
     ("", 1, "tệp chính sách trống"),

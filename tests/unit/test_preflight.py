@@ -1,10 +1,10 @@
 """Pre-flight checks: a taken port and an unusable data folder end in a clear one-line error."""
+
 from nguon.instance import preflight
 from nguon.instance.settings import ConfigurationError
 
-import socket
-
 import pytest
+import socket
 
 
 def test_a_free_port_passes():

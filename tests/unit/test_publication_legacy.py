@@ -1,5 +1,6 @@
 """Databases made before ``nguon.publication`` hold the change log under the class paths of
 ``nguon.syndication.store``: they must load as the classes of the publication core."""
+
 from nguon.publication.store import Anchor
 from nguon.publication.store import ChangeLog
 from nguon.publication.store import Record
@@ -9,8 +10,9 @@ import pickle
 import pytest
 
 
-@pytest.mark.parametrize("name,cls", [("Syndication", ChangeLog), ("Record", Record),
-                                      ("Anchor", Anchor)])
+@pytest.mark.parametrize(
+    "name,cls", [("Syndication", ChangeLog), ("Record", Record), ("Anchor", Anchor)]
+)
 def test_old_class_paths_resolve_as_zodb_reads_them(name, cls):
     assert find_global("nguon.syndication.store", name) is cls
 
@@ -22,4 +24,7 @@ def test_an_old_pickle_of_the_change_log_loads_as_the_change_log():
 
 
 def test_objects_written_again_are_stored_under_the_new_path():
-    assert (ChangeLog.__module__, ChangeLog.__name__) == ("nguon.publication.store", "ChangeLog")
+    assert (ChangeLog.__module__, ChangeLog.__name__) == (
+        "nguon.publication.store",
+        "ChangeLog",
+    )

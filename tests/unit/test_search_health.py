@@ -1,4 +1,5 @@
 """Solr's health as searches see it: one log line per change, a look again every few seconds."""
+
 from nguon.search.health import Health
 from nguon.search.health import RECHECK_SECONDS
 

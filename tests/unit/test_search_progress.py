@@ -1,5 +1,6 @@
 """The progress bar of ``nguon-search``: on a terminal one redrawn line, elsewhere a line now and
 then; done/total, items per second and the time left, from a fake clock."""
+
 from nguon.search.commands.progress import Progress
 
 import io

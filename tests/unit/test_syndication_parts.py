@@ -1,15 +1,16 @@
 """The parts of syndication that need no site: reach, signatures, the callback guard, the
 change log, feed parameters and the reference consumer's mirror."""
+
 from nguon.errors import UserError
+from nguon.publication.feeds import Filters
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import ChangeLog
+from nguon.publication.store import Facts
+from nguon.publication.targeting import reaches
 from nguon.sync.mirror import Mirror
 from nguon.syndication import addresses
 from nguon.syndication import signing
-from nguon.publication.feeds import Filters
-from nguon.publication.feeds import UnitFeed
 from nguon.syndication.query import FeedQuery
-from nguon.publication.store import Facts
-from nguon.publication.store import ChangeLog
-from nguon.publication.targeting import reaches
 
 import ipaddress
 import pytest
@@ -18,17 +19,20 @@ import pytest
 HUE_COMMUNE = ["VN", "46", "19786"]
 
 
-@pytest.mark.parametrize("pairs, lineage, expected", [
-    ((("46", True),), HUE_COMMUNE, True),            # province, whole subtree
-    ((("46", False),), HUE_COMMUNE, False),          # province only
-    ((("46", False),), ["VN", "46"], True),
-    ((("19786", False),), HUE_COMMUNE, True),         # chosen commune
-    ((("19777", False),), HUE_COMMUNE, False),        # a sibling commune
-    ((("44", True),), HUE_COMMUNE, False),            # another province's area
-    ((("VN", True),), ["VN", "44", "18880"], True),   # the whole country
-    ((), HUE_COMMUNE, False),
-    ((("46", True),), [], False),
-])
+@pytest.mark.parametrize(
+    "pairs, lineage, expected",
+    [
+        ((("46", True),), HUE_COMMUNE, True),  # province, whole subtree
+        ((("46", False),), HUE_COMMUNE, False),  # province only
+        ((("46", False),), ["VN", "46"], True),
+        ((("19786", False),), HUE_COMMUNE, True),  # chosen commune
+        ((("19777", False),), HUE_COMMUNE, False),  # a sibling commune
+        ((("44", True),), HUE_COMMUNE, False),  # another province's area
+        ((("VN", True),), ["VN", "44", "18880"], True),  # the whole country
+        ((), HUE_COMMUNE, False),
+        ((("46", True),), [], False),
+    ],
+)
 def test_reach(pairs, lineage, expected):
     assert reaches(pairs, lineage) is expected
 
@@ -40,7 +44,9 @@ def test_signatures_verify_only_the_exact_body_and_secret():
     assert signing.verify("bí-mật-của-xã-thuận-hóa", body, header)
     assert not signing.verify("bí-mật-khác", body, header)
     assert not signing.verify("bí-mật-của-xã-thuận-hóa", body + b" ", header)
-    assert not signing.verify("bí-mật-của-xã-thuận-hóa", body, header.replace("sha256", "sha1"))
+    assert not signing.verify(
+        "bí-mật-của-xã-thuận-hóa", body, header.replace("sha256", "sha1")
+    )
     assert not signing.verify("bí-mật-của-xã-thuận-hóa", body, None)
     assert not signing.verify("bí-mật-của-xã-thuận-hóa", body, "sha256")
 
@@ -49,14 +55,31 @@ def test_signatures_verify_only_the_exact_body_and_secret():
 def resolved(monkeypatch):
     """Host names resolve to what the test says, not to what DNS says."""
     table = {}
-    monkeypatch.setattr(addresses, "resolve",
-                        lambda host, port: [ipaddress.ip_address(a) for a in table[host]])
+    monkeypatch.setattr(
+        addresses,
+        "resolve",
+        lambda host, port: [ipaddress.ip_address(a) for a in table[host]],
+    )
     return table
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.0.1",
-                                     "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1",
-                                     "fe80::1", "fc00::1", "::ffff:10.0.0.1", "224.0.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "224.0.0.1",
+    ],
+)
 def test_callbacks_resolving_to_internal_addresses_are_refused(resolved, address):
     resolved["xa.example.vn"] = [address]
     with pytest.raises(UserError):
@@ -80,9 +103,17 @@ def test_public_callbacks_and_allowed_networks_pass(resolved):
         addresses.check_callback("http://may-chu-xa.lan:8080/", ["không-phải-cidr"])
 
 
-@pytest.mark.parametrize("url", ["", "xa.example.vn/nhan-tin", "ftp://xa.example.vn/",
-                                 "https://user:pw@xa.example.vn/", "https:///duong-dan",
-                                 "http://xa.example.vn:99999/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "xa.example.vn/nhan-tin",
+        "ftp://xa.example.vn/",
+        "https://user:pw@xa.example.vn/",
+        "https:///duong-dan",
+        "http://xa.example.vn:99999/",
+    ],
+)
 def test_malformed_callbacks_are_refused(resolved, url):
     resolved["xa.example.vn"] = ["203.113.131.1"]
     with pytest.raises(UserError):
@@ -97,15 +128,22 @@ def test_the_change_log_numbers_changes_and_tombstones_retractions():
     store = ChangeLog()
     facts = Facts(("web",), "health", "normal")
     assert store.publish("a", _entry("a", 10), (("46", True),), facts, now=100) == [1]
-    assert store.publish("a", _entry("a", 10), (("46", True),), facts, now=101) == []  # unchanged
-    assert store.publish("b", _entry("b", 20), (("19786", False),), facts, now=102) == [2]
+    assert (
+        store.publish("a", _entry("a", 10), (("46", True),), facts, now=101) == []
+    )  # unchanged
+    assert store.publish("b", _entry("b", 20), (("19786", False),), facts, now=102) == [
+        2
+    ]
     feed = UnitFeed(store, HUE_COMMUNE)
     assert [e["uid"] for e in feed.current().entries] == ["b", "a"]
     assert feed.version() == (2, 102)
     assert store.withdraw("a", now=103) == [3]
     assert store.withdraw("a", now=104) == []
     changes = UnitFeed(store, HUE_COMMUNE).changes(1)
-    assert [(c.seq, c.kind, c.uid) for c in changes.entries] == [(2, "upsert", "b"), (3, "delete", "a")]
+    assert [(c.seq, c.kind, c.uid) for c in changes.entries] == [
+        (2, "upsert", "b"),
+        (3, "delete", "a"),
+    ]
     assert changes.cursor == 3
     # A sibling commune never saw "b" and is not touched by it.
     sibling = UnitFeed(store, ["VN", "46", "19777"])
@@ -120,19 +158,31 @@ def test_narrowing_the_reach_tombstones_the_units_that_lose_the_item():
     store.publish("a", _entry("a", 10), (("19777", False),), facts)
     changes = UnitFeed(store, HUE_COMMUNE).changes(1).entries
     assert [(c.kind, c.uid) for c in changes] == [("delete", "a")]
-    assert [e["uid"] for e in UnitFeed(store, ["VN", "46", "19777"]).current().entries] == ["a"]
+    assert [
+        e["uid"] for e in UnitFeed(store, ["VN", "46", "19777"]).current().entries
+    ] == ["a"]
 
 
 def test_filters_and_pages_of_the_change_stream():
     store = ChangeLog()
     for number in range(5):
-        store.publish(f"n{number}", _entry(f"n{number}", number), (("46", True),),
-                      Facts(("web",), "health", "normal"))
-    store.publish("e", _entry("e", 9), (("46", True),), Facts(("radio",), "disaster", "emergency"))
+        store.publish(
+            f"n{number}",
+            _entry(f"n{number}", number),
+            (("46", True),),
+            Facts(("web",), "health", "normal"),
+        )
+    store.publish(
+        "e", _entry("e", 9), (("46", True),), Facts(("radio",), "disaster", "emergency")
+    )
     urgent = UnitFeed(store, HUE_COMMUNE, Filters(priorities=("emergency",)))
     assert [c.uid for c in urgent.changes(0).entries] == ["e"]
     first = UnitFeed(store, HUE_COMMUNE).changes(0, size=2)
-    assert [c.uid for c in first.entries] == ["n0", "n1"] and first.more and first.cursor == 2
+    assert (
+        [c.uid for c in first.entries] == ["n0", "n1"]
+        and first.more
+        and first.cursor == 2
+    )
     rest = UnitFeed(store, HUE_COMMUNE).changes(first.cursor, size=10)
     assert [c.uid for c in rest.entries] == ["n2", "n3", "n4", "e"] and not rest.more
 
@@ -150,13 +200,26 @@ def test_the_schedule_gives_back_items_when_their_time_comes():
 
 
 def test_feed_parameters():
-    query = FeedQuery.from_form({"priority": ["emergency", "priority"], "channel": "web,radio",
-                                 "since": "41", "size": "20"})
+    query = FeedQuery.from_form(
+        {
+            "priority": ["emergency", "priority"],
+            "channel": "web,radio",
+            "since": "41",
+            "size": "20",
+        }
+    )
     assert query.filters == Filters(("radio", "web"), (), ("emergency", "priority"))
     assert query.since == 41 and query.size == 20 and query.page == 1
-    assert FeedQuery.from_form({"priority": "normal"}, fixed={"priority": "emergency"}).filters.priorities == ("emergency",)
-    for bad in ({"priority": "khẩn"}, {"since": "1e9"}, {"page": "-2"}, {"size": "0"},
-                {"category": "*:*"}):
+    assert FeedQuery.from_form(
+        {"priority": "normal"}, fixed={"priority": "emergency"}
+    ).filters.priorities == ("emergency",)
+    for bad in (
+        {"priority": "khẩn"},
+        {"since": "1e9"},
+        {"page": "-2"},
+        {"size": "0"},
+        {"category": "*:*"},
+    ):
         with pytest.raises(UserError):
             FeedQuery.from_form(bad)
 
@@ -165,24 +228,45 @@ def _document(*changes):
     items, deleted = [], []
     for seq, kind, uid, title in changes:
         if kind == "upsert":
-            items.append({"title": title, "url": f"https://nguon.example.vn/{uid}",
-                          "_nguon": {"uid": uid, "seq": seq, "priority": "normal"}})
+            items.append(
+                {
+                    "title": title,
+                    "url": f"https://nguon.example.vn/{uid}",
+                    "_nguon": {"uid": uid, "seq": seq, "priority": "normal"},
+                }
+            )
         else:
-            deleted.append({"uid": uid, "seq": seq, "when": "2026-11-29T06:00:00+00:00"})
-    return {"items": items, "_nguon": {"deleted": deleted, "cursor": max(c[0] for c in changes)}}
+            deleted.append(
+                {"uid": uid, "seq": seq, "when": "2026-11-29T06:00:00+00:00"}
+            )
+    return {
+        "items": items,
+        "_nguon": {"deleted": deleted, "cursor": max(c[0] for c in changes)},
+    }
 
 
 def test_the_mirror_applies_changes_forward_only(tmp_path):
     mirror = Mirror(tmp_path / "xa.sqlite", folder=tmp_path / "tin")
-    assert mirror.apply(_document((1, "upsert", "a", "Tin A"), (2, "upsert", "b", "Tin B"))) == (2, 0, 0)
-    assert mirror.apply(_document((3, "delete", "a", None), (4, "upsert", "b", "Tin B (sửa)"))) == (1, 1, 0)
+    assert mirror.apply(
+        _document((1, "upsert", "a", "Tin A"), (2, "upsert", "b", "Tin B"))
+    ) == (2, 0, 0)
+    assert mirror.apply(
+        _document((3, "delete", "a", None), (4, "upsert", "b", "Tin B (sửa)"))
+    ) == (1, 1, 0)
     assert mirror.items() == {"b": "Tin B (sửa)"}
-    assert not (tmp_path / "tin" / "a.json").exists() and (tmp_path / "tin" / "b.json").exists()
+    assert (
+        not (tmp_path / "tin" / "a.json").exists()
+        and (tmp_path / "tin" / "b.json").exists()
+    )
     # An old document again (a replay): nothing changes, the deleted item stays deleted.
-    assert mirror.apply(_document((1, "upsert", "a", "Tin A"), (2, "upsert", "b", "Tin B"))) == (0, 0, 2)
+    assert mirror.apply(
+        _document((1, "upsert", "a", "Tin A"), (2, "upsert", "b", "Tin B"))
+    ) == (0, 0, 2)
     assert mirror.items() == {"b": "Tin B (sửa)"}
     # Within one document, changes apply in sequence order whatever their place.
-    assert mirror.apply(_document((6, "delete", "c", None), (5, "upsert", "c", "Tin C"))) == (1, 1, 0)
+    assert mirror.apply(
+        _document((6, "delete", "c", None), (5, "upsert", "c", "Tin C"))
+    ) == (1, 1, 0)
     assert "c" not in mirror.items()
     # A delivery is taken once it is applied, in the same transaction.
     assert not mirror.seen("d:1-2")

@@ -8,6 +8,7 @@ For the board only (its ``X-Board-Token`` header or a paired kiosk's session coo
 
 And on the board itself, for its unit: ``@@board-preview``, what the board shows now.
 """
+
 from datetime import datetime
 from datetime import UTC
 from functools import lru_cache
@@ -41,11 +42,12 @@ def _rendered(uid, modified, width, height, title, text, priority, image_path):
                 picture = render.open_image(field.data)
             except render.ImageRefused:
                 picture = None
-    return render.png(render.render(render.Board(width, height), title, text, priority, picture))
+    return render.png(
+        render.render(render.Board(width, height), title, text, priority, picture)
+    )
 
 
 class BoardSlide(OneName, BrowserView):
-
     def __call__(self):
         if "token" in self.request.form:
             return view_error(self.request, 400, URL_TOKEN)
@@ -58,12 +60,26 @@ class BoardSlide(OneName, BrowserView):
         data = playlist.build(api.portal.get(), board, datetime.now(UTC))
         found = next((s for s in data["slides"] if s["uid"] == self.traversed), None)
         if found is None:
-            return view_error(self.request, 404, _("board_error_slide", default="Nội dung này không có trên bảng tin."))
+            return view_error(
+                self.request,
+                404,
+                _("board_error_slide", default="Nội dung này không có trên bảng tin."),
+            )
         image_path = found["image"]
         if image_path:
-            image_path = "/".join(api.portal.get().getPhysicalPath()[1:] + (image_path,))
-        data = _rendered(found["uid"], found["modified"], board.width, board.height, found["title"],
-                         found["text"], found["priority"], image_path)
+            image_path = "/".join(
+                api.portal.get().getPhysicalPath()[1:] + (image_path,)
+            )
+        data = _rendered(
+            found["uid"],
+            found["modified"],
+            board.width,
+            board.height,
+            found["title"],
+            found["text"],
+            found["priority"],
+            image_path,
+        )
         response = self.request.response
         response.setHeader("Content-Type", "image/png")
         response.setHeader("Content-Length", str(len(data)))
@@ -99,23 +115,37 @@ class Kiosk(BrowserView):
             response.setStatus(400)
             response.setHeader("Content-Type", "text/plain; charset=utf-8")
             return translate(URL_TOKEN, context=self.request)
-        offline = translate(_("kiosk_offline", default="Mất kết nối — đang hiển thị nội dung đã lưu"),
-                            context=self.request)
-        unpaired = translate(_("kiosk_unpaired",
-                               default="Bảng tin chưa được ghép hoặc phiên đã hết hạn: mở địa chỉ ghép mới"),
-                             context=self.request)
-        title = translate(_("kiosk_title", default="Bảng tin điện tử"), context=self.request)
+        offline = translate(
+            _("kiosk_offline", default="Mất kết nối — đang hiển thị nội dung đã lưu"),
+            context=self.request,
+        )
+        unpaired = translate(
+            _(
+                "kiosk_unpaired",
+                default="Bảng tin chưa được ghép hoặc phiên đã hết hạn: mở địa chỉ ghép mới",
+            ),
+            context=self.request,
+        )
+        title = translate(
+            _("kiosk_title", default="Bảng tin điện tử"), context=self.request
+        )
         response.setHeader("Content-Type", "text/html; charset=utf-8")
         response.setHeader("Referrer-Policy", "no-referrer")
-        return PAGE.format(base=html.escape(api.portal.get().absolute_url()), offline=html.escape(offline),
-                           unpaired=html.escape(unpaired), title=html.escape(title))
+        return PAGE.format(
+            base=html.escape(api.portal.get().absolute_url()),
+            offline=html.escape(offline),
+            unpaired=html.escape(unpaired),
+            title=html.escape(title),
+        )
 
 
 class _Script(BrowserView):
     name = None
 
     def __call__(self):
-        self.request.response.setHeader("Content-Type", "text/javascript; charset=utf-8")
+        self.request.response.setHeader(
+            "Content-Type", "text/javascript; charset=utf-8"
+        )
         self.request.response.setHeader("Cache-Control", "no-cache")
         self.request.response.setHeader("Service-Worker-Allowed", "/")
         return (STATIC / self.name).read_text(encoding="utf-8")
@@ -143,10 +173,17 @@ class UnitBoards(BrowserView):
     def boards(self):
         now = datetime.now(UTC)
         found = []
-        for brain in api.content.find(context=self.context, portal_type="PublicBoard", sort_on="sortable_title"):
+        for brain in api.content.find(
+            context=self.context, portal_type="PublicBoard", sort_on="sortable_title"
+        ):
             board = brain.getObject()
-            found.append({"board": board, "url": board.absolute_url(),
-                          "playlist": playlist.build(api.portal.get(), board, now)})
+            found.append(
+                {
+                    "board": board,
+                    "url": board.absolute_url(),
+                    "playlist": playlist.build(api.portal.get(), board, now),
+                }
+            )
         return found
 
 

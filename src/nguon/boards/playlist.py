@@ -8,6 +8,7 @@ include now are shown: priority items twice in a rotation (at its start and its 
 normal ones once, newest first; outside opening hours the board is dark. Date ranges are the
 items' own effective and expiry dates.
 """
+
 from nguon.content.slots import in_quiet_hours
 from nguon.content.slots import parse_time
 from nguon.publication.feeds import Filters
@@ -21,14 +22,26 @@ BOARD = Filters(channels=("board",))
 
 
 def _image(entry):
-    return next((a["path"] for a in entry["attachments"] if a["mime_type"].startswith("image/")), None)
+    return next(
+        (
+            a["path"]
+            for a in entry["attachments"]
+            if a["mime_type"].startswith("image/")
+        ),
+        None,
+    )
 
 
 def slide(entry, board):
-    return {"uid": entry["uid"], "title": entry["title"],
-            "text": entry["text"] or entry["summary"], "priority": entry["priority"],
-            "duration": entry.get("display_duration") or board.default_duration,
-            "image": _image(entry), "modified": entry["modified"]}
+    return {
+        "uid": entry["uid"],
+        "title": entry["title"],
+        "text": entry["text"] or entry["summary"],
+        "priority": entry["priority"],
+        "duration": entry.get("display_duration") or board.default_duration,
+        "image": _image(entry),
+        "modified": entry["modified"],
+    }
 
 
 def in_daypart(entry, now):
@@ -36,8 +49,10 @@ def in_daypart(entry, now):
     parts = entry.get("dayparts") or []
     if not parts:
         return True
-    return any(not in_quiet_hours(now, (parse_time(end, None), parse_time(start, None)))
-               for start, end in parts)
+    return any(
+        not in_quiet_hours(now, (parse_time(end, None), parse_time(start, None)))
+        for start, end in parts
+    )
 
 
 def build(portal, board, now):
@@ -59,7 +74,17 @@ def build(portal, board, now):
         priority = [slide(e, board) for e in shown if e["priority"] == "priority"]
         normal = [slide(e, board) for e in shown if e["priority"] == "normal"]
         middle = len(normal) // 2
-        slides = priority + normal[:middle] + priority + normal[middle:] if normal else priority + priority
-    return {"board": board.UID(), "width": board.width, "height": board.height,
-            "version": f"{version}.{int(board.modified().timeTime())}.{int(is_open)}",
-            "emergency": bool(emergencies), "open": is_open, "slides": slides}
+        slides = (
+            priority + normal[:middle] + priority + normal[middle:]
+            if normal
+            else priority + priority
+        )
+    return {
+        "board": board.UID(),
+        "width": board.width,
+        "height": board.height,
+        "version": f"{version}.{int(board.modified().timeTime())}.{int(is_open)}",
+        "emergency": bool(emergencies),
+        "open": is_open,
+        "slides": slides,
+    }

@@ -1,6 +1,7 @@
 """Proof of play: what each board reports it showed, when and for how long, a kind of the one
 report log (``nguon.devices.reports``). ``ProofLog`` is the pre-issue-13 class, kept at this
 path so stored logs load until the upgrade step moves them."""
+
 from nguon import _
 from nguon.devices import reports
 from nguon.devices.reports import (
@@ -12,8 +13,12 @@ import time
 
 
 def _refused():
-    return UserError(_("proof_error_record",
-                       default="Mỗi bản ghi trình chiếu cần «item», «shown_at» (ISO 8601, không quá một ngày sau hiện tại) và «seconds»."))
+    return UserError(
+        _(
+            "proof_error_record",
+            default="Mỗi bản ghi trình chiếu cần «item», «shown_at» (ISO 8601, không quá một ngày sau hiện tại) và «seconds».",
+        )
+    )
 
 
 def _record(raw, board_uid):
@@ -25,12 +30,23 @@ def _record(raw, board_uid):
         raise _refused() from error
     if not item or not 0 <= seconds <= 86400:
         raise _refused()
-    return {"board": board_uid, "item": item, "shown_at": shown, "seconds": round(seconds, 3),
-            "received": time.time()}
+    return {
+        "board": board_uid,
+        "item": item,
+        "shown_at": shown,
+        "seconds": round(seconds, 3),
+        "received": time.time(),
+    }
 
 
-PROOF = reports.Kind(name="proof", device="board", time="shown_at", clean=_record,
-                     old_key="nguon.boards.proof", old_tree="by_board")
+PROOF = reports.Kind(
+    name="proof",
+    device="board",
+    time="shown_at",
+    clean=_record,
+    old_key="nguon.boards.proof",
+    old_tree="by_board",
+)
 
 
 def install(portal):

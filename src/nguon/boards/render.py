@@ -8,6 +8,7 @@ the smallest size ends the text with "…" before it rather than being cut). The
 leaves room for marks above and below. Colours are fixed pairs with a contrast ratio above
 7:1 (WCAG AAA), emergency slides in white on red.
 """
+
 from dataclasses import dataclass
 from io import BytesIO
 from nguon import _
@@ -27,8 +28,8 @@ import warnings
 FONTS = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
 REGULAR = FONTS / "BeVietnamPro-Regular.ttf"
 BOLD = FONTS / "BeVietnamPro-Bold.ttf"
-MIN_SIZE = 7           # pixels: the smallest text an LED board can still show
-LINE_SPACING = 1.28    # of the font size: room for marks above and below
+MIN_SIZE = 7  # pixels: the smallest text an LED board can still show
+LINE_SPACING = 1.28  # of the font size: room for marks above and below
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("JPEG", "PNG", "WEBP", "GIF")
@@ -64,6 +65,7 @@ def luminance(rgb):
     def channel(c):
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -98,7 +100,10 @@ def _wrap(words, font, width, draw):
 
 def _layout(draw, title, body, width, height, size):
     """``(blocks, used height)`` at ``size`` or None when it does not fit."""
-    title_font, body_font = _font(BOLD, size), _font(REGULAR, max(MIN_SIZE, round(size * 0.8)))
+    title_font, body_font = (
+        _font(BOLD, size),
+        _font(REGULAR, max(MIN_SIZE, round(size * 0.8))),
+    )
     blocks = []
     used = 0
     for text, font in ((title, title_font), (body, body_font)):
@@ -144,31 +149,55 @@ def open_image(data):
     if not data:
         raise ImageRefused(_("board_image_error_empty", default="Tệp ảnh trống."))
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageRefused(_("board_image_error_bytes", default="Tệp ảnh lớn quá ${mb} MB.",
-                             mapping={"mb": MAX_IMAGE_BYTES // 2**20}))
+        raise ImageRefused(
+            _(
+                "board_image_error_bytes",
+                default="Tệp ảnh lớn quá ${mb} MB.",
+                mapping={"mb": MAX_IMAGE_BYTES // 2**20},
+            )
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(BytesIO(data))
             if image.format not in IMAGE_TYPES:
-                raise ImageRefused(_("board_image_error_type",
-                                     default="Ảnh phải là JPEG, PNG, WEBP hoặc GIF (tệp này là ${kind}).",
-                                     mapping={"kind": image.format or "?"}))
+                raise ImageRefused(
+                    _(
+                        "board_image_error_type",
+                        default="Ảnh phải là JPEG, PNG, WEBP hoặc GIF (tệp này là ${kind}).",
+                        mapping={"kind": image.format or "?"},
+                    )
+                )
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ImageRefused(_("board_image_error_pixels",
-                                     default="Ảnh quá lớn (${w}×${h} điểm ảnh); tối đa ${max} triệu điểm ảnh.",
-                                     mapping={"w": image.width, "h": image.height,
-                                              "max": MAX_IMAGE_PIXELS // 10**6}))
+                raise ImageRefused(
+                    _(
+                        "board_image_error_pixels",
+                        default="Ảnh quá lớn (${w}×${h} điểm ảnh); tối đa ${max} triệu điểm ảnh.",
+                        mapping={
+                            "w": image.width,
+                            "h": image.height,
+                            "max": MAX_IMAGE_PIXELS // 10**6,
+                        },
+                    )
+                )
             image.load()
     except ImageRefused:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-        raise ImageRefused(_("board_image_error_bomb",
-                             default="Ảnh quá lớn để mở an toàn; tối đa ${max} triệu điểm ảnh.",
-                             mapping={"max": MAX_IMAGE_PIXELS // 10**6})) from error
+        raise ImageRefused(
+            _(
+                "board_image_error_bomb",
+                default="Ảnh quá lớn để mở an toàn; tối đa ${max} triệu điểm ảnh.",
+                mapping={"max": MAX_IMAGE_PIXELS // 10**6},
+            )
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ImageRefused(_("board_image_error_corrupt",
-                             default="Tệp không phải ảnh đọc được (hỏng hoặc sai định dạng).")) from error
+        raise ImageRefused(
+            _(
+                "board_image_error_corrupt",
+                default="Tệp không phải ảnh đọc được (hỏng hoặc sai định dạng).",
+            )
+        ) from error
     return ImageOps.exif_transpose(image).convert("RGB")
 
 
@@ -183,7 +212,10 @@ def render(board, title, text="", priority="normal", image=None):
     if priority == "emergency":
         band = max(MIN_SIZE + 4, round(board.height * 0.14))
         label_font = _font(BOLD, max(MIN_SIZE, round(band * 0.7)))
-        while draw.textlength(EMERGENCY_LABEL, font=label_font) > box[2] - box[0] and label_font.size > MIN_SIZE:
+        while (
+            draw.textlength(EMERGENCY_LABEL, font=label_font) > box[2] - box[0]
+            and label_font.size > MIN_SIZE
+        ):
             label_font = _font(BOLD, label_font.size - 1)
         draw.text((box[0], box[1]), EMERGENCY_LABEL, font=label_font, fill=accent)
         box[1] += band
@@ -191,19 +223,32 @@ def render(board, title, text="", priority="normal", image=None):
         picture = image.convert("RGB")
         if board.width >= board.height:  # landscape: the picture on the left two fifths
             area = (round((box[2] - box[0]) * 0.4), box[3] - box[1])
-            slide.paste(ImageOps.fit(picture, area, Image.LANCZOS, centering=(0.5, 0.4)), (box[0], box[1]))
+            slide.paste(
+                ImageOps.fit(picture, area, Image.LANCZOS, centering=(0.5, 0.4)),
+                (box[0], box[1]),
+            )
             box[0] += area[0] + margin
         else:  # portrait: the picture on the top third
             area = (box[2] - box[0], round((box[3] - box[1]) * 0.35))
-            slide.paste(ImageOps.fit(picture, area, Image.LANCZOS, centering=(0.5, 0.4)), (box[0], box[1]))
+            slide.paste(
+                ImageOps.fit(picture, area, Image.LANCZOS, centering=(0.5, 0.4)),
+                (box[0], box[1]),
+            )
             box[1] += area[1] + margin
-    (blocks, used), _title, _text = fit(draw, title, text, box[2] - box[0], box[3] - box[1])
+    (blocks, used), _title, _text = fit(
+        draw, title, text, box[2] - box[0], box[3] - box[1]
+    )
     y = box[1] + max(0, (box[3] - box[1] - used) // 2)
     for number, (lines, font, step) in enumerate(blocks):
         if number:
             y += round(font.size * 0.4)
         for line in lines:
-            draw.text((box[0], y), line, font=font, fill=ink if number or priority != "priority" else accent)
+            draw.text(
+                (box[0], y),
+                line,
+                font=font,
+                fill=ink if number or priority != "priority" else accent,
+            )
             y += step
     return slide
 

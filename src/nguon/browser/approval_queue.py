@@ -1,4 +1,5 @@
 """``@@approval-queue``: the approver's to-do list, oldest first, with counts per unit."""
+
 from nguon.workflow.queue import approval_queue
 from plone import api
 from Products.Five.browser import BrowserView
@@ -15,8 +16,10 @@ class ApprovalQueueView(BrowserView):
 
     def counts(self):
         return sorted(
-            ({"code": code, "title": self.titles[code], "count": count}
-             for code, count in self.queue.counts.items()),
+            (
+                {"code": code, "title": self.titles[code], "count": count}
+                for code, count in self.queue.counts.items()
+            ),
             key=lambda entry: -entry["count"],
         )
 
@@ -27,7 +30,10 @@ class ApprovalQueueView(BrowserView):
                 "title": brain.Title,
                 "unit": self.titles.get(brain.awaiting_unit, brain.awaiting_unit),
                 "state": brain.review_state,
-                "since": api.portal.get_localized_time(brain.waiting_since, long_format=True)
-                if brain.waiting_since else "",
+                "since": api.portal.get_localized_time(
+                    brain.waiting_since, long_format=True
+                )
+                if brain.waiting_since
+                else "",
                 "creator": brain.Creator,
             }

@@ -1,5 +1,6 @@
 """A viewlet under an item's title: where it waits, who approved it, why it was sent back,
 and whether it was published under the emergency procedure."""
+
 from nguon.workflow.summary import approval_summary
 from nguon.workflow.summary import in_approval_workflow
 from nguon.workflow.summary import may_see_approval

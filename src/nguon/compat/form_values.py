@@ -5,6 +5,7 @@ Zope converts typed form fields (``:int``, ``:float``, ``:date``, ...) in
 ``HTTPRequest.processInputs``, before any view runs, and lets the converter's ``ValueError``
 or ``DateTimeError`` escape as a server error on every URL of the site. Applied with
 collective.monkeypatcher (``configure.zcml``)."""
+
 from DateTime.interfaces import DateTimeError
 from nguon import _
 from zExceptions import BadRequest
@@ -15,7 +16,12 @@ def process_inputs(self, *args, **kwargs):
     try:
         return self._old_processInputs(*args, **kwargs)
     except (ValueError, DateTimeError):
-        raise BadRequest(translate(_(
-            "error_form_value",
-            default="Một tham số của yêu cầu có giá trị không đọc được (ví dụ «:int» không phải số)."),
-            context=self)) from None
+        raise BadRequest(
+            translate(
+                _(
+                    "error_form_value",
+                    default="Một tham số của yêu cầu có giá trị không đọc được (ví dụ «:int» không phải số).",
+                ),
+                context=self,
+            )
+        ) from None

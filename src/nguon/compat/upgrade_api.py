@@ -4,6 +4,7 @@ plone.distribution and has no such method, so the command failed with an HTTP 50
 This view lists the sites itself, the way Plone's former overview did, and replaces
 ftw.upgrade's Zope-root API view through ``overrides.zcml``.
 """
+
 from ftw.upgrade.jsonapi.zopeapp import ZopeAppAPI
 from OFS.interfaces import IFolder
 from Products.CMFPlone.interfaces import IPloneSiteRoot
@@ -21,6 +22,8 @@ def plone_sites(root):
 class UpgradeZopeAppAPI(ZopeAppAPI):
     def _get_plone_sites(self):
         for site in plone_sites(self.context):
-            yield {"id": site.getId(),
-                   "path": "/".join(site.getPhysicalPath()),
-                   "title": site.Title()}
+            yield {
+                "id": site.getId(),
+                "path": "/".join(site.getPhysicalPath()),
+                "title": site.Title(),
+            }

@@ -1,4 +1,5 @@
 """The board notice (nội dung bảng tin): a short text and/or an image for public boards."""
+
 from nguon import _
 from nguon.content.distribution import IDistributed
 from nguon.content.validation import BOARD_TEXT_MAX_CHARACTERS
@@ -21,8 +22,11 @@ class IBoardNotice(IDistributed):
 
     text = schema.Text(
         title=_("label_board_text", default="Nội dung ngắn"),
-        description=_("help_board_text", default="Tối đa ${limit} ký tự.",
-                      mapping={"limit": BOARD_TEXT_MAX_CHARACTERS}),
+        description=_(
+            "help_board_text",
+            default="Tối đa ${limit} ký tự.",
+            mapping={"limit": BOARD_TEXT_MAX_CHARACTERS},
+        ),
         required=False,
         constraint=value_constraint(check_board_text),
     )
@@ -40,8 +44,10 @@ class IBoardNotice(IDistributed):
 
     dayparts = schema.Text(
         title=_("label_dayparts", default="Khung giờ hiển thị"),
-        description=_("help_dayparts",
-                      default="Để trống: cả ngày (trong giờ bật bảng). Mỗi dòng một khung giờ HH:MM-HH:MM, ví dụ 06:00-09:00. Tin khẩn cấp luôn hiển thị."),
+        description=_(
+            "help_dayparts",
+            default="Để trống: cả ngày (trong giờ bật bảng). Mỗi dòng một khung giờ HH:MM-HH:MM, ví dụ 06:00-09:00. Tin khẩn cấp luôn hiển thị.",
+        ),
         required=False,
         constraint=value_constraint(check_dayparts),
     )
@@ -55,10 +61,13 @@ class IBoardNotice(IDistributed):
 
     @invariant
     def text_or_image(data):
-        check_any((data.text, data.image), _(
-            "error_board_needs_text_or_image",
-            default="Cần nhập nội dung ngắn hoặc tải lên hình ảnh.",
-        ))
+        check_any(
+            (data.text, data.image),
+            _(
+                "error_board_needs_text_or_image",
+                default="Cần nhập nội dung ngắn hoặc tải lên hình ảnh.",
+            ),
+        )
 
 
 @implementer(IBoardNotice)

@@ -1,4 +1,5 @@
 """The bulletin (tin, thông báo): the everyday item a unit writes for its people."""
+
 from nguon import _
 from nguon.content.distribution import IDistributed
 from plone.dexterity.content import Item

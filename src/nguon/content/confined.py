@@ -6,6 +6,7 @@ The limits are set by util-linux's ``prlimit`` on the child alone, not by a ``pr
 when the time is up, raises :class:`LimitExceeded`; its caller refuses the file with a
 message of its own.
 """
+
 from dataclasses import dataclass
 
 import signal
@@ -14,8 +15,13 @@ import subprocess
 
 MB = 1024 * 1024
 # How a child dies when it hits a limit (an allocation refused may end in a crash too).
-KILLED_BY_LIMIT = {-signal.SIGKILL, -signal.SIGXCPU, -signal.SIGXFSZ, -signal.SIGSEGV,
-                   -signal.SIGABRT}
+KILLED_BY_LIMIT = {
+    -signal.SIGKILL,
+    -signal.SIGXCPU,
+    -signal.SIGXFSZ,
+    -signal.SIGSEGV,
+    -signal.SIGABRT,
+}
 
 
 @dataclass(frozen=True)
@@ -32,17 +38,28 @@ class LimitExceeded(Exception):
 
 def limited(argv, limits):
     """``argv`` run under ``limits`` (through ``prlimit``)."""
-    return ["prlimit", f"--as={limits.memory_mb * MB}", f"--cpu={limits.cpu_seconds}",
-            f"--fsize={limits.output_mb * MB}", "--core=0", "--", *argv]
+    return [
+        "prlimit",
+        f"--as={limits.memory_mb * MB}",
+        f"--cpu={limits.cpu_seconds}",
+        f"--fsize={limits.output_mb * MB}",
+        "--core=0",
+        "--",
+        *argv,
+    ]
 
 
 def run(argv, limits, data=None):
     """Run ``argv`` with ``data`` on its standard input (nothing when None); returns the
     ``subprocess.CompletedProcess`` with its output (bytes). Raises ``LimitExceeded``."""
     try:
-        done = subprocess.run(limited(argv, limits), input=data, capture_output=True,
-                              stdin=subprocess.DEVNULL if data is None else None,
-                              timeout=limits.wall_seconds)
+        done = subprocess.run(
+            limited(argv, limits),
+            input=data,
+            capture_output=True,
+            stdin=subprocess.DEVNULL if data is None else None,
+            timeout=limits.wall_seconds,
+        )
     except subprocess.TimeoutExpired:
         raise LimitExceeded(f"{argv[0]}: more than {limits.wall_seconds} s") from None
     if done.returncode in KILLED_BY_LIMIT:

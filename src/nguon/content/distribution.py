@@ -1,5 +1,6 @@
 """The fields the approval policy reads on every information item: its field (lĩnh vực), its
 broadcast priority, and the area it targets (``nguon.workflow.approval`` reads them)."""
+
 from nguon import _
 from plone.supermodel import model
 from zope import schema

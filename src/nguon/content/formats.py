@@ -3,6 +3,7 @@
 Only the first bytes are looked at (and, for DOCX, the zip's table of contents): whether the
 file is complete and readable is the validators' question (``nguon.content.validation``).
 """
+
 from io import BytesIO
 
 import zipfile
@@ -22,7 +23,9 @@ EXTENSIONS = {
     "m4a": (".m4a", ".mp4", ".aac"),
     "flac": (".flac",),
 }
-KNOWN_EXTENSIONS = frozenset(ext for extensions in EXTENSIONS.values() for ext in extensions)
+KNOWN_EXTENSIONS = frozenset(
+    ext for extensions in EXTENSIONS.values() for ext in extensions
+)
 
 
 def document_format(data):
@@ -69,5 +72,9 @@ def audio_format(data):
 
 def extension_matches(filename, fmt):
     """False when ``filename`` ends with an extension of another format than ``fmt``."""
-    suffix = "." + filename.rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
+    suffix = (
+        "." + filename.rsplit(".", 1)[-1].lower()
+        if filename and "." in filename
+        else ""
+    )
     return suffix not in KNOWN_EXTENSIONS or suffix in EXTENSIONS[fmt]

@@ -1,4 +1,5 @@
 """Catalog indexers of the content types."""
+
 from nguon.content.board_notice import IBoardNotice
 from nguon.content.legal_document import ILegalDocument
 from nguon.content.radio_item import IRadioItem
@@ -25,8 +26,14 @@ def _joined(*parts):
 def legal_document_text(document):
     """Title, summary, number, issuing body, signer and the text of the attached file."""
     data = document.file.data if document.file else b""
-    return _joined(document.title, document.description, document.number,
-                   document.issuing_body, document.signer, searchable_text(data))
+    return _joined(
+        document.title,
+        document.description,
+        document.number,
+        document.issuing_body,
+        document.signer,
+        searchable_text(data),
+    )
 
 
 @indexer(IRadioItem)

@@ -1,5 +1,6 @@
 """The legal document (văn bản): a law, decree, decision, plan… with its PDF or DOCX file,
 whose text is indexed for search (see ``nguon.content.indexers``)."""
+
 from nguon import _
 from nguon.content.distribution import IDistributed
 from nguon.content.validation import check_document

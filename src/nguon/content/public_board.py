@@ -1,9 +1,10 @@
 """The public electronic board (bảng tin điện tử): an LED or LCD board in a public place, its
 resolution and opening hours. Its credential (one per board, rotatable) lives beside it
 (``nguon.devices``)."""
+
 from nguon import _
-from nguon.errors import UserError
 from nguon.content.slots import parse_time
+from nguon.errors import UserError
 from plone.dexterity.content import Item
 from zope import schema
 from zope.interface import implementer
@@ -14,10 +15,16 @@ from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 
-SIZE_CLASSES = SimpleVocabulary([
-    SimpleTerm("led", title=_("board_size_led", default="Bảng LED (nhỏ, chỉ nhận ảnh)")),
-    SimpleTerm("lcd", title=_("board_size_lcd", default="Màn hình LCD (chạy trình duyệt)")),
-])
+SIZE_CLASSES = SimpleVocabulary(
+    [
+        SimpleTerm(
+            "led", title=_("board_size_led", default="Bảng LED (nhỏ, chỉ nhận ảnh)")
+        ),
+        SimpleTerm(
+            "lcd", title=_("board_size_lcd", default="Màn hình LCD (chạy trình duyệt)")
+        ),
+    ]
+)
 
 
 def _time(value):
@@ -29,26 +36,63 @@ def _time(value):
 
 
 class IPublicBoard(Interface):
-    location = schema.TextLine(title=_("label_board_location", default="Vị trí đặt bảng"), required=True)
-    size_class = schema.Choice(title=_("label_board_size_class", default="Loại bảng"),
-                               vocabulary=SIZE_CLASSES, default="lcd", required=True)
-    width = schema.Int(title=_("label_board_width", default="Chiều ngang (điểm ảnh)"),
-                       min=32, max=7680, default=1920, required=True)
-    height = schema.Int(title=_("label_board_height", default="Chiều dọc (điểm ảnh)"),
-                        min=16, max=7680, default=1080, required=True)
-    opening_start = schema.TextLine(title=_("label_board_opening_start", default="Giờ bật bảng"),
-                                    default="06:00", required=True, constraint=_time)
-    opening_end = schema.TextLine(title=_("label_board_opening_end", default="Giờ tắt bảng"),
-                                  default="22:00", required=True, constraint=_time)
-    default_duration = schema.Int(title=_("label_board_default_duration",
-                                          default="Thời gian hiển thị mặc định (giây)"),
-                                  min=3, max=600, default=12, required=True)
+    location = schema.TextLine(
+        title=_("label_board_location", default="Vị trí đặt bảng"), required=True
+    )
+    size_class = schema.Choice(
+        title=_("label_board_size_class", default="Loại bảng"),
+        vocabulary=SIZE_CLASSES,
+        default="lcd",
+        required=True,
+    )
+    width = schema.Int(
+        title=_("label_board_width", default="Chiều ngang (điểm ảnh)"),
+        min=32,
+        max=7680,
+        default=1920,
+        required=True,
+    )
+    height = schema.Int(
+        title=_("label_board_height", default="Chiều dọc (điểm ảnh)"),
+        min=16,
+        max=7680,
+        default=1080,
+        required=True,
+    )
+    opening_start = schema.TextLine(
+        title=_("label_board_opening_start", default="Giờ bật bảng"),
+        default="06:00",
+        required=True,
+        constraint=_time,
+    )
+    opening_end = schema.TextLine(
+        title=_("label_board_opening_end", default="Giờ tắt bảng"),
+        default="22:00",
+        required=True,
+        constraint=_time,
+    )
+    default_duration = schema.Int(
+        title=_(
+            "label_board_default_duration", default="Thời gian hiển thị mặc định (giây)"
+        ),
+        min=3,
+        max=600,
+        default=12,
+        required=True,
+    )
 
     @invariant
     def led_is_small(data):
-        if data.size_class == "led" and (data.width or 0) * (data.height or 0) > 512 * 256:
-            raise Invalid(_("error_led_too_large",
-                            default="Bảng LED có độ phân giải nhỏ (tối đa 512×256); chọn «Màn hình LCD» cho màn hình lớn."))
+        if (
+            data.size_class == "led"
+            and (data.width or 0) * (data.height or 0) > 512 * 256
+        ):
+            raise Invalid(
+                _(
+                    "error_led_too_large",
+                    default="Bảng LED có độ phân giải nhỏ (tối đa 512×256); chọn «Màn hình LCD» cho màn hình lớn.",
+                )
+            )
 
 
 @implementer(IPublicBoard)
@@ -59,5 +103,8 @@ class PublicBoard(Item):
         """True when ``moment`` (aware) is within the opening hours (emergencies show anyway)."""
         from nguon.content.slots import in_quiet_hours
 
-        start, end = parse_time(self.opening_start, None), parse_time(self.opening_end, None)
+        start, end = (
+            parse_time(self.opening_start, None),
+            parse_time(self.opening_end, None),
+        )
         return not in_quiet_hours(moment, (end, start))

@@ -8,6 +8,7 @@ Nguồn browser layer. It keeps any other invariant of the schema and replaces
 plone.publication's own date check (English message, equal dates allowed) by
 ``check_dates_in_order``.
 """
+
 from nguon.content.validation import check_dates_in_order
 from nguon.interfaces import INguonLayer
 from plone.app.dexterity.behaviors.metadata import EffectiveAfterExpires
@@ -23,11 +24,20 @@ from zope.interface import Invalid
 
 
 @implementer(IManagerValidator)
-@adapter(Interface, INguonLayer, Interface, getSpecification(IPublication, force=True), Interface)
+@adapter(
+    Interface,
+    INguonLayer,
+    Interface,
+    getSpecification(IPublication, force=True),
+    Interface,
+)
 class PublicationDatesValidator(InvariantsValidator):
     def validateObject(self, data):
-        errors = [error for error in super().validateObject(data)
-                  if not isinstance(error, EffectiveAfterExpires)]
+        errors = [
+            error
+            for error in super().validateObject(data)
+            if not isinstance(error, EffectiveAfterExpires)
+        ]
         try:
             check_dates_in_order(data.effective, data.expires)
         except NoInputData:

@@ -1,4 +1,5 @@
 """The radio item (tin phát thanh): a recording, or a script read out by text-to-speech."""
+
 from nguon import _
 from nguon.content.distribution import IDistributed
 from nguon.content.validation import AUDIO_MAX_MB
@@ -37,17 +38,22 @@ class IRadioItem(IDistributed):
 
     duration = schema.Int(
         title=_("label_duration", default="Thời lượng (giây)"),
-        description=_("help_duration", default="Hệ thống phát thanh điền sau khi xử lý âm thanh."),
+        description=_(
+            "help_duration", default="Hệ thống phát thanh điền sau khi xử lý âm thanh."
+        ),
         required=False,
         min=1,
     )
 
     @invariant
     def audio_or_script(data):
-        check_any((data.audio, data.script), _(
-            "error_radio_needs_audio_or_script",
-            default="Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc.",
-        ))
+        check_any(
+            (data.audio, data.script),
+            _(
+                "error_radio_needs_audio_or_script",
+                default="Cần tải lên tệp âm thanh hoặc nhập kịch bản để đọc.",
+            ),
+        )
 
 
 @implementer(IRadioItem)

@@ -6,6 +6,7 @@ to Saturday, 15 minutes". Times are the station's local time (``nguon.content.ti
 (default 21:00–06:00) hold no slot: nothing but an emergency breaks them. Holidays are dates
 without slots.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -63,19 +64,32 @@ def parse_rules(text):
         except ValueError:
             minutes = 0
         if not 1 <= minutes <= 240:
-            raise SlotError(_("slot_error_minutes",
-                              default="Dòng ${line}: cần độ dài khung giờ từ 1 đến 240 phút sau dấu «|».",
-                              mapping={"line": number}))
+            raise SlotError(
+                _(
+                    "slot_error_minutes",
+                    default="Dòng ${line}: cần độ dài khung giờ từ 1 đến 240 phút sau dấu «|».",
+                    mapping={"line": number},
+                )
+            )
         upper = rule.upper()
         if "FREQ=" not in upper or "BYHOUR=" not in upper:
-            raise SlotError(_("slot_error_rule",
-                              default="Dòng ${line}: quy tắc lặp phải có FREQ và BYHOUR (ví dụ FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=6;BYMINUTE=0).",
-                              mapping={"line": number}))
+            raise SlotError(
+                _(
+                    "slot_error_rule",
+                    default="Dòng ${line}: quy tắc lặp phải có FREQ và BYHOUR (ví dụ FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=6;BYMINUTE=0).",
+                    mapping={"line": number},
+                )
+            )
         try:
             rrulestr(rule, dtstart=datetime(2026, 1, 1, tzinfo=ZONE))
         except (ValueError, TypeError) as error:
-            raise SlotError(_("slot_error_syntax", default="Dòng ${line}: quy tắc lặp sai: ${message}",
-                              mapping={"line": number, "message": str(error)[:120]})) from error
+            raise SlotError(
+                _(
+                    "slot_error_syntax",
+                    default="Dòng ${line}: quy tắc lặp sai: ${message}",
+                    mapping={"line": number, "message": str(error)[:120]},
+                )
+            ) from error
         if "BYMINUTE=" not in upper:
             rule += ";BYMINUTE=0"
         if "BYSECOND=" not in upper:
@@ -92,8 +106,13 @@ def parse_time(text, default):
         hour, minute = text.split(":")
         return time(int(hour), int(minute))
     except ValueError as error:
-        raise SlotError(_("slot_error_time", default="Giờ «${text}» phải có dạng HH:MM.",
-                          mapping={"text": text[:20]})) from error
+        raise SlotError(
+            _(
+                "slot_error_time",
+                default="Giờ «${text}» phải có dạng HH:MM.",
+                mapping={"text": text[:20]},
+            )
+        ) from error
 
 
 def parse_holidays(text):
@@ -105,8 +124,13 @@ def parse_holidays(text):
         try:
             days.add(date.fromisoformat(line))
         except ValueError as error:
-            raise SlotError(_("slot_error_holiday", default="Ngày nghỉ «${text}» phải có dạng YYYY-MM-DD.",
-                              mapping={"text": line[:20]})) from error
+            raise SlotError(
+                _(
+                    "slot_error_holiday",
+                    default="Ngày nghỉ «${text}» phải có dạng YYYY-MM-DD.",
+                    mapping={"text": line[:20]},
+                )
+            ) from error
     return frozenset(days)
 
 
@@ -124,14 +148,20 @@ def in_quiet_hours(moment, quiet):
 def occurrences(plan, start, end):
     """The slots starting in ``[start, end)`` (aware datetimes), in order; slots on holidays,
     starting in quiet hours, or overlapping an earlier slot are left out."""
-    anchor = datetime.combine(start.astimezone(ZONE).date() - timedelta(days=8), time(0), ZONE)
+    anchor = datetime.combine(
+        start.astimezone(ZONE).date() - timedelta(days=8), time(0), ZONE
+    )
     found = []
     for rule in plan.rules:
-        for moment in rrulestr(rule.rrule, dtstart=anchor).between(start - timedelta(minutes=rule.minutes), end, inc=True):
+        for moment in rrulestr(rule.rrule, dtstart=anchor).between(
+            start - timedelta(minutes=rule.minutes), end, inc=True
+        ):
             slot = Slot(moment, moment + timedelta(minutes=rule.minutes))
             if slot.end <= start or slot.start >= end:
                 continue
-            if moment.astimezone(ZONE).date() in plan.holidays or in_quiet_hours(moment, plan.quiet):
+            if moment.astimezone(ZONE).date() in plan.holidays or in_quiet_hours(
+                moment, plan.quiet
+            ):
                 continue
             found.append(slot)
     found.sort(key=lambda slot: slot.start)

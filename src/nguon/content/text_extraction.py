@@ -11,6 +11,7 @@ python-docx's own parser resolves no external entities and keeps libxml2's depth
 ``read_text`` raises on a file it cannot read, so that validation can refuse it;
 ``searchable_text`` never raises, so that indexing never breaks saving.
 """
+
 from io import BytesIO
 from nguon.content import confined
 from nguon.content.formats import document_format
@@ -78,7 +79,10 @@ def check_prolog(stream, name):
         parser.Parse(b"", True)
     except ForbiddenDTD:
         raise ForbiddenDTD(name) from None
-    except (_RootReached, expat.ExpatError):  # no DTD; a damaged part is python-docx's to say
+    except (
+        _RootReached,
+        expat.ExpatError,
+    ):  # no DTD; a damaged part is python-docx's to say
         pass
 
 
@@ -97,19 +101,30 @@ def docx_text(data):
     check_xml_parts(data)
     document = docx.Document(BytesIO(data))
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    cells = [
+        cell.text
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+    ]
     return "\n".join(paragraphs + cells)
 
 
 READERS = {"pdf": pdf_text, "docx": docx_text}
-FAILURES = {EXIT_ENCRYPTED: EncryptedDocument, EXIT_DTD: ForbiddenDTD, EXIT_MEMORY: TooComplex}
+FAILURES = {
+    EXIT_ENCRYPTED: EncryptedDocument,
+    EXIT_DTD: ForbiddenDTD,
+    EXIT_MEMORY: TooComplex,
+}
 
 
 def read_text(data, fmt):
     """The text of a document of format ``fmt`` (``"pdf"`` or ``"docx"``), read in a
     confined child process."""
     try:
-        done = confined.run([sys.executable, "-I", "-B", "-m", __name__, fmt], LIMITS, data)
+        done = confined.run(
+            [sys.executable, "-I", "-B", "-m", __name__, fmt], LIMITS, data
+        )
     except confined.LimitExceeded as exceeded:
         raise TooComplex(str(exceeded)) from None
     if done.returncode:
@@ -126,7 +141,9 @@ def searchable_text(data):
     try:
         return read_text(data, fmt)
     except Exception:  # a damaged file can make a parser fail in any way
-        logger.warning("nguon: cannot extract the text of a %s file", fmt, exc_info=True)
+        logger.warning(
+            "nguon: cannot extract the text of a %s file", fmt, exc_info=True
+        )
         return ""
 
 
@@ -134,8 +151,10 @@ def out_of_memory(error):
     """True when lxml (libxml2) failed to allocate memory."""
     from lxml import etree
 
-    return (isinstance(error, etree.XMLSyntaxError)
-            and error.code == etree.ErrorTypes.ERR_NO_MEMORY)
+    return (
+        isinstance(error, etree.XMLSyntaxError)
+        and error.code == etree.ErrorTypes.ERR_NO_MEMORY
+    )
 
 
 def main(fmt):

@@ -4,6 +4,7 @@ Local times in the content (broadcast slots, quiet hours, document dates) are re
 zone; the site's ``plone.portal_timezone`` and the instance's ``TZ`` are set from it.
 Pure (no Zope), so Zope-free commands and the instance files may use it.
 """
+
 from zoneinfo import ZoneInfo
 
 

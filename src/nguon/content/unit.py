@@ -1,4 +1,5 @@
 """The administrative unit: a folder for everything one level of government publishes."""
+
 from nguon import _
 from plone.dexterity.content import Container
 from plone.supermodel import model
@@ -26,7 +27,10 @@ class IAdministrativeUnit(model.Schema):
 
     division_type = schema.TextLine(
         title=_("label_division_type", default="Loại đơn vị"),
-        description=_("help_division_type", default="Ví dụ: tỉnh, thành phố trung ương, xã, phường, đặc khu."),
+        description=_(
+            "help_division_type",
+            default="Ví dụ: tỉnh, thành phố trung ương, xã, phường, đặc khu.",
+        ),
         required=False,
     )
 

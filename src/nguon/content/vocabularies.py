@@ -3,6 +3,7 @@
 The values are stable identifiers stored on content and used by policies, feeds and search;
 the titles are what editors and citizens read.
 """
+
 from nguon import _
 from plone.registry.interfaces import IRegistry
 from zope.component import queryUtility
@@ -40,7 +41,10 @@ TARGET_SCOPES = (
 
 CATEGORIES = (
     ("policy-law", _("category_policy_law", default="Chính sách, pháp luật")),
-    ("local-directive", _("category_local_directive", default="Chỉ đạo, điều hành của địa phương")),
+    (
+        "local-directive",
+        _("category_local_directive", default="Chỉ đạo, điều hành của địa phương"),
+    ),
     ("disaster", _("category_disaster", default="Phòng chống thiên tai")),
     ("health", _("category_health", default="Y tế, phòng chống dịch bệnh")),
     ("security", _("category_security", default="An ninh, trật tự")),
@@ -48,7 +52,10 @@ CATEGORIES = (
     ("education", _("category_education", default="Giáo dục")),
     ("culture-society", _("category_culture_society", default="Văn hóa, xã hội")),
     ("economy", _("category_economy", default="Kinh tế, việc làm")),
-    ("public-services", _("category_public_services", default="Điện, nước, dịch vụ công")),
+    (
+        "public-services",
+        _("category_public_services", default="Điện, nước, dịch vụ công"),
+    ),
     ("environment", _("category_environment", default="Tài nguyên, môi trường")),
 )
 
@@ -101,5 +108,9 @@ def configured_levels():
 @provider(IVocabularyFactory)
 def LevelsVocabulary(context=None):
     titles = dict(LEVELS)
-    return SimpleVocabulary([SimpleTerm(level, level, titles.get(level, level))
-                             for level in configured_levels()])
+    return SimpleVocabulary(
+        [
+            SimpleTerm(level, level, titles.get(level, level))
+            for level in configured_levels()
+        ]
+    )

@@ -1,4 +1,5 @@
 """The ``nguon:demo`` profile's handler: builds the demo site, idempotently."""
+
 from nguon.demo.items import create_demo_items
 from nguon.demo.users import create_demo_users
 from nguon.units.importer import sync_provinces

@@ -1,4 +1,5 @@
 """Demo users: an editor, an approver and a unit admin at province and commune level."""
+
 from nguon.units.tree import group_id
 from plone import api
 

@@ -7,6 +7,7 @@ Kept in the device's annotations under ``KEY``. Before issue 13 every device's t
 under ``OLD_KEY`` (``nguon.radio.credentials``, radio came first); the upgrade step
 "Device credentials under their own key" moves them (``migrate``).
 """
+
 from nguon.devices import sessions
 from persistent.mapping import PersistentMapping
 from zope.annotation.interfaces import IAnnotations
@@ -31,7 +32,9 @@ def issue(device, userid=None):
     token = f"{device.UID()}.{secrets.token_urlsafe(32)}"
     annotations = IAnnotations(device)
     annotations.pop(OLD_KEY, None)
-    annotations[KEY] = PersistentMapping(digest=_digest(token), issued=time.time(), issued_by=userid)
+    annotations[KEY] = PersistentMapping(
+        digest=_digest(token), issued=time.time(), issued_by=userid
+    )
     sessions.revoke(device)  # paired kiosks pair again
     return token
 
@@ -65,8 +68,13 @@ def find(uid, portal_type):
     without the caller's permissions, the caller then checks a secret)."""
     from plone import api
 
-    brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
-        UID=uid, portal_type=portal_type) if uid else []
+    brains = (
+        api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+            UID=uid, portal_type=portal_type
+        )
+        if uid
+        else []
+    )
     return brains[0]._unrestrictedGetObject() if brains else None
 
 
@@ -79,7 +87,11 @@ def authenticated(token, portal_type):
 def session_device(cookie, portal_type):
     """The device of ``portal_type`` whose valid signed session ``cookie`` is, or None."""
     device = find(device_uid(cookie), portal_type) if cookie else None
-    return device if device is not None and sessions.valid_session(device, cookie) else None
+    return (
+        device
+        if device is not None and sessions.valid_session(device, cookie)
+        else None
+    )
 
 
 def paired_device(code, portal_type):

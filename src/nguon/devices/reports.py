@@ -24,6 +24,7 @@ trees ``by_station``/``by_item``) and ``nguon.boards.proof.ProofLog`` (key
 "Device credentials and reports in nguon.devices" hands their trees, unchanged, to the
 ``ReportLog`` of their kind (``migrate``).
 """
+
 from BTrees.OOBTree import OOBTree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ import os
 KEY = "nguon.devices.reports"
 DEFAULT_DAYS = 90
 AHEAD = timedelta(days=1)  # a device's clock may be this far ahead
-PRUNE_BATCH = 2000         # records removed per report at most (bounded write)
-MAX_RECORDS = 500          # records per report at most
+PRUNE_BATCH = 2000  # records removed per report at most (bounded write)
+MAX_RECORDS = 500  # records per report at most
 ZONE = LOCAL_ZONE
 END = "\uffff"
 
@@ -63,12 +64,20 @@ class Kind:
     old_tree: str = None  # its by-device tree's name there
 
     def device_key(self, record):
-        return (record[self.device], record[self.time], record["item"],
-                *(record[field] for field in self.detail))
+        return (
+            record[self.device],
+            record[self.time],
+            record["item"],
+            *(record[field] for field in self.detail),
+        )
 
     def item_key(self, record):
-        return (record["item"], record[self.time], record[self.device],
-                *(record[field] for field in self.detail))
+        return (
+            record["item"],
+            record[self.time],
+            record[self.device],
+            *(record[field] for field in self.detail),
+        )
 
 
 class ReportLog(Persistent):
@@ -156,7 +165,12 @@ def cutoff(now=None):
 def prune(by_device, by_item, device, item_key, now=None, limit=PRUNE_BATCH):
     """Remove ``device``'s records older than the retention (at most ``limit``) from both
     trees; ``item_key(record)`` is a record's key in ``by_item``. Returns how many went."""
-    old = list(islice(by_device.keys(min=(device,), max=(device, cutoff(now)), excludemax=True), limit))
+    old = list(
+        islice(
+            by_device.keys(min=(device,), max=(device, cutoff(now)), excludemax=True),
+            limit,
+        )
+    )
     for key in old:
         by_item.pop(item_key(by_device.pop(key)), None)
     return len(old)
@@ -166,12 +180,16 @@ def prune_all(by_device, by_item, item_key, now=None):
     """``prune`` every device of the trees; returns how many records went."""
     removed, device = 0, None
     while True:
-        following = by_device.keys(min=(device, END), excludemin=True) if device is not None else by_device.keys()
+        following = (
+            by_device.keys(min=(device, END), excludemin=True)
+            if device is not None
+            else by_device.keys()
+        )
         first = next(iter(following), None)
         if first is None:
             return removed
         device = first[0]
-        while (count := prune(by_device, by_item, device, item_key, now)):
+        while count := prune(by_device, by_item, device, item_key, now):
             removed += count
 
 
@@ -186,8 +204,13 @@ def report(portal, kind, device_uid, records, **context):
     its records past the retention; returns how many records were stored. ``context`` goes to
     ``kind.clean`` (a station's unit code)."""
     if not isinstance(records, list) or not 1 <= len(records) <= MAX_RECORDS:
-        raise UserError(_("reports_error_records", default="«records» phải là danh sách 1 đến ${max} bản ghi.",
-                          mapping={"max": MAX_RECORDS}))
+        raise UserError(
+            _(
+                "reports_error_records",
+                default="«records» phải là danh sách 1 đến ${max} bản ghi.",
+                mapping={"max": MAX_RECORDS},
+            )
+        )
     clean = [kind.clean(raw, device_uid, **context) for raw in records]
     store = log(portal, kind)
     for record in clean:
@@ -200,7 +223,11 @@ def report(portal, kind, device_uid, records, **context):
 def prune_log(portal, kind, now=None):
     """Drop every device's records of ``kind`` past the retention; returns how many went."""
     store = log(portal, kind)
-    return 0 if store is None else prune_all(store.by_device, store.by_item, kind.item_key, now)
+    return (
+        0
+        if store is None
+        else prune_all(store.by_device, store.by_item, kind.item_key, now)
+    )
 
 
 def of_device(portal, kind, device_uid):

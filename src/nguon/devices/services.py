@@ -13,6 +13,7 @@ endpoint (``nguon.restapi.errors``). Browser views that answer something other t
 station's audio, a board's slide) authenticate through ``credentials.from_request``, the
 same function.
 """
+
 from nguon.devices import credentials
 from nguon.errors import client_error
 from nguon.errors import error_body
@@ -36,22 +37,29 @@ def view_error(request, status, message):
     services' (``nguon.errors.error_body``), ``message`` translated."""
     request.response.setStatus(status)
     request.response.setHeader("Content-Type", "application/json; charset=utf-8")
-    return json.dumps(error_body(KINDS[status], translate(message, context=request)), ensure_ascii=False)
+    return json.dumps(
+        error_body(KINDS[status], translate(message, context=request)),
+        ensure_ascii=False,
+    )
 
 
 class DeviceService(Service):
     """A service called by a device with its own credentials (see the module)."""
 
-    portal_type = None      # "RadioStation", "PublicBoard"
-    header = None           # the token's header
-    cookie = None           # the session cookie a paired browser holds, if the kind has one
-    refused = None          # the 401 message (an i18n message)
-    token_in_address = None # the 400 message for ``?token=``, if the kind refuses it so
+    portal_type = None  # "RadioStation", "PublicBoard"
+    header = None  # the token's header
+    cookie = None  # the session cookie a paired browser holds, if the kind has one
+    refused = None  # the 401 message (an i18n message)
+    token_in_address = (
+        None  # the 400 message for ``?token=``, if the kind refuses it so
+    )
 
     def device(self):
         if self.token_in_address is not None and "token" in self.request.form:
             self.refuse(BadRequest, self.token_in_address)
-        found = credentials.from_request(self.request, self.portal_type, self.header, self.cookie)
+        found = credentials.from_request(
+            self.request, self.portal_type, self.header, self.cookie
+        )
         if found is None:
             self.refuse(Unauthorized, self.refused)
         return found

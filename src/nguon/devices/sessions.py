@@ -12,6 +12,7 @@ new credentials for the board (``@board-credentials``, ``nguon.devices.credentia
 makes a new secret: every session and pairing of the board stops at once. Before issue 13 this
 module was ``nguon.boards.session``; its annotation key is unchanged.
 """
+
 from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from zope.annotation.interfaces import IAnnotations
@@ -36,8 +37,9 @@ def _state(board):
     annotations = IAnnotations(board)
     state = annotations.get(KEY)
     if state is None:
-        state = annotations[KEY] = PersistentMapping(secret=secrets.token_bytes(32), pairing=None,
-                                                     pairing_until=0.0)
+        state = annotations[KEY] = PersistentMapping(
+            secret=secrets.token_bytes(32), pairing=None, pairing_until=0.0
+        )
     return state
 
 
@@ -51,7 +53,10 @@ def pairing_code(board, now=None):
     now = now or time.time()
     code = f"{board.UID()}.{secrets.token_urlsafe(24)}"
     state = _state(board)
-    state["pairing"], state["pairing_until"] = _digest(code), now + PAIRING.total_seconds()
+    state["pairing"], state["pairing_until"] = (
+        _digest(code),
+        now + PAIRING.total_seconds(),
+    )
     return code, state["pairing_until"]
 
 
@@ -67,13 +72,18 @@ def redeem(board, code, now=None):
 
 
 def _mac(secret, board_uid, expires):
-    return hmac.new(secret, f"{board_uid}.{expires}".encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret, f"{board_uid}.{expires}".encode("ascii"), hashlib.sha256
+    ).hexdigest()
 
 
 def session_token(board, now=None):
     """A signed session for ``board``; returns ``(token, expiry in epoch seconds)``."""
     expires = int((now or time.time()) + SESSION.total_seconds())
-    return f"{board.UID()}.{expires}.{_mac(_state(board)['secret'], board.UID(), expires)}", expires
+    return (
+        f"{board.UID()}.{expires}.{_mac(_state(board)['secret'], board.UID(), expires)}",
+        expires,
+    )
 
 
 def valid_session(board, token, now=None):
@@ -86,4 +96,7 @@ def valid_session(board, token, now=None):
         return False
     if not state or board_uid != board.UID():
         return False
-    return hmac.compare_digest(mac, _mac(state["secret"], board_uid, expires)) and (now or time.time()) < expires
+    return (
+        hmac.compare_digest(mac, _mac(state["secret"], board_uid, expires))
+        and (now or time.time()) < expires
+    )

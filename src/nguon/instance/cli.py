@@ -1,14 +1,14 @@
 """``nguon-start``: check the configuration, start Solr, create the site on first run, and
 serve Plone in the foreground. Ctrl-C (or SIGTERM) stops every process it started."""
-from nguon.demo.users import DEMO_USERS
+
 from nguon.demo.users import demo_password
+from nguon.demo.users import DEMO_USERS
 from nguon.instance import preflight
 from nguon.instance.files import write_instance
 from nguon.instance.settings import ConfigurationError
 from nguon.instance.settings import from_environment
 from nguon.instance.solr import BundledSolr
 from nguon.instance.solr import require_external
-
 from pathlib import Path
 
 import signal
@@ -33,14 +33,23 @@ def _create_or_open_site(settings):
         log = settings.var / "log" / "site-setup.log"
         log.write_text(done.stdout + done.stderr, encoding="utf-8")
         last = (done.stderr.strip().splitlines() or ["(không có thông báo)"])[-1]
-        raise ConfigurationError(f"không tạo/mở được site: {last} — chi tiết trong {log}")
+        raise ConfigurationError(
+            f"không tạo/mở được site: {last} — chi tiết trong {log}"
+        )
     return done.stdout.strip().endswith("created")
 
 
 def _banner(settings, created):
-    _say(("đã tạo site mới" if created else "dùng lại site có sẵn") + f" trong {settings.var}")
-    _say(f"địa chỉ: {settings.site_url}  (quản trị Zope: http://{settings.host}:{settings.port}/manage)")
-    _say(f"đăng nhập quản trị: admin / {settings.admin_password if settings.demo else '(NGUON_ADMIN_PASSWORD)'}")
+    _say(
+        ("đã tạo site mới" if created else "dùng lại site có sẵn")
+        + f" trong {settings.var}"
+    )
+    _say(
+        f"địa chỉ: {settings.site_url}  (quản trị Zope: http://{settings.host}:{settings.port}/manage)"
+    )
+    _say(
+        f"đăng nhập quản trị: admin / {settings.admin_password if settings.demo else '(NGUON_ADMIN_PASSWORD)'}"
+    )
     if settings.demo:
         _say(f"tài khoản mẫu (mật khẩu {demo_password()}):")
         for userid, fullname, unit_code, kind in DEMO_USERS:
@@ -75,7 +84,9 @@ def start():
     try:
         if solr:
             preflight.check_port_free("127.0.0.1", settings.solr_parts[2], "SOLR_URL")
-            _say("khởi động Solr đi kèm (lần đầu cần vài phút để tải thư viện từ Maven Central)…")
+            _say(
+                "khởi động Solr đi kèm (lần đầu cần vài phút để tải thư viện từ Maven Central)…"
+            )
             solr.start()
         else:
             require_external(settings.solr_url)

@@ -1,5 +1,6 @@
 """What happens as a process starts, for the capabilities to act on without the instance
 knowing them (search queues what Solr lacks, ``nguon.search.maintenance``)."""
+
 from zope.interface import Attribute
 from zope.interface import implementer
 from zope.interface import Interface

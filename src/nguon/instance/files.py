@@ -1,6 +1,7 @@
 """The WSGI instance: zope.conf (ZODB FileStorage + blobs under ``var/``), wsgi.ini (waitress)
 and site.zcml in ``parts/instance/etc/`` as buildout lays them out, written anew from the
 settings at every start; the data under ``var/`` is never touched here."""
+
 from nguon.content.timezone import TIMEZONE
 from string import Template
 
@@ -134,8 +135,15 @@ def write_instance(settings):
     for folder in ("filestorage", "log", "cache", settings.instance_dir / "etc"):
         (var / folder).mkdir(parents=True, exist_ok=True)
     (var / "blobstorage").mkdir(mode=0o700, exist_ok=True)
-    values = {"instance": settings.instance_dir, "var": var,
-              "host": settings.host, "port": settings.port, "timezone": TIMEZONE}
+    values = {
+        "instance": settings.instance_dir,
+        "var": var,
+        "host": settings.host,
+        "port": settings.port,
+        "timezone": TIMEZONE,
+    }
     settings.zope_conf.write_text(ZOPE_CONF.substitute(values), encoding="utf-8")
     settings.wsgi_ini.write_text(WSGI_INI.substitute(values), encoding="utf-8")
-    (settings.instance_dir / "etc" / "site.zcml").write_text(SITE_ZCML, encoding="utf-8")
+    (settings.instance_dir / "etc" / "site.zcml").write_text(
+        SITE_ZCML, encoding="utf-8"
+    )

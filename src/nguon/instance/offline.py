@@ -21,6 +21,7 @@ instance's FileStorage themselves, as zconsole does. ``offline_site`` is how the
 one line on stderr saying why the command could not run. The delivery thread of a running
 server makes its request with ``system_request`` too (``nguon.outbox.site``).
 """
+
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
 from AccessControl.users import system
@@ -110,13 +111,18 @@ def log_to_event_log(settings, name):
     if not folder.is_dir():
         return
     handler = logging.FileHandler(folder / "event.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter(
-        f"%(asctime)s %(levelname)s [%(name)s:%(lineno)s][{name}] %(message)s",
-        "%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(
+        logging.Formatter(
+            f"%(asctime)s %(levelname)s [%(name)s:%(lineno)s][{name}] %(message)s",
+            "%Y-%m-%d %H:%M:%S",
+        )
+    )
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    logging.captureWarnings(True)  # deprecation warnings of the stack, not for the operator
+    logging.captureWarnings(
+        True
+    )  # deprecation warnings of the stack, not for the operator
 
 
 def point_at_solr(settings):
@@ -125,8 +131,13 @@ def point_at_solr(settings):
     from plone import api
 
     scheme, host, port, base = settings.solr_parts
-    wanted = {"host": host, "port": port, "base": base,
-              "https_connection": scheme == "https", "active": True}
+    wanted = {
+        "host": host,
+        "port": port,
+        "base": base,
+        "https_connection": scheme == "https",
+        "active": True,
+    }
     for name, value in wanted.items():
         record = f"collective.solr.{name}"
         if api.portal.get_registry_record(record, default=None) != value:
@@ -142,7 +153,8 @@ def start_solr(settings):
     if not settings.solr_bundled:
         raise ConfigurationError(
             f"Solr không trả lời tại {settings.solr_url}/admin/ping: khởi động Solr hoặc "
-            f"sửa SOLR_URL")
+            f"sửa SOLR_URL"
+        )
     preflight.check_port_free("127.0.0.1", settings.solr_parts[2], "SOLR_URL")
     say("khởi động Solr đi kèm cho lần chạy này…")
     solr = BundledSolr(settings)
@@ -162,8 +174,14 @@ def solr_for_the_run(settings):
 
 
 @contextmanager
-def offline_site(settings, solr=None, create=None, commit=False, while_running=STOP_FIRST,
-                 log_as=None):
+def offline_site(
+    settings,
+    solr=None,
+    create=None,
+    commit=False,
+    while_running=STOP_FIRST,
+    log_as=None,
+):
     """The portal of the stopped instance ``settings`` describe (see the module's docstring).
 
     ``create(app)`` makes the site when it does not exist (otherwise that is an error);
@@ -173,7 +191,8 @@ def offline_site(settings, solr=None, create=None, commit=False, while_running=S
     if not settings.zope_conf.exists():
         raise ConfigurationError(
             f"không thấy {settings.zope_conf}: chạy lệnh trong thư mục dự án, sau khi đã "
-            f"chạy make start ít nhất một lần")
+            f"chạy make start ít nhất một lần"
+        )
     try:
         app = open_app(settings.zope_conf)
     except zc.lockfile.LockError:
@@ -186,7 +205,9 @@ def offline_site(settings, solr=None, create=None, commit=False, while_running=S
         if site is None and create is not None:
             site = create(app)
         if site is None:
-            raise ConfigurationError(f"không có site «{settings.site_id}»: chạy make start trước")
+            raise ConfigurationError(
+                f"không có site «{settings.site_id}»: chạy make start trước"
+            )
         setSite(site)
         if solr in (POINT, START):
             point_at_solr(settings)

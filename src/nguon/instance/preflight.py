@@ -1,4 +1,5 @@
 """Checks made before anything starts, each failing with a one-line message saying what to fix."""
+
 from nguon.instance.settings import ConfigurationError
 
 import errno

@@ -1,4 +1,5 @@
 """Instance settings, read from the environment with defaults for a local evaluation."""
+
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,20 +55,31 @@ def _int(env, name, default):
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} không phải số cổng hợp lệ (cần số 1–65535)") from None
+        raise ConfigurationError(
+            f"{name}={raw!r} không phải số cổng hợp lệ (cần số 1–65535)"
+        ) from None
     if not 0 < value < 65536:
         raise ConfigurationError(f"{name}={value} nằm ngoài khoảng 1–65535")
     return value
 
 
 def _flag(env, name, default):
-    return env.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+    return env.get(name, "1" if default else "0").strip().lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
 
 
 def _solr_url(env):
     url = env.get("SOLR_URL", DEFAULT_SOLR_URL).rstrip("/")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or not parts.path.strip("/"):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not parts.path.strip("/")
+    ):
         raise ConfigurationError(
             f"SOLR_URL={url!r} không hợp lệ: cần dạng http://máy-chủ:cổng/solr/tên-core, "
             f"ví dụ {DEFAULT_SOLR_URL}"
@@ -81,7 +93,9 @@ def from_environment(env=None, cwd=None):
     cwd = Path(cwd or os.getcwd())
     demo = _flag(env, "NGUON_DEMO", True)
     admin_password = env.get("NGUON_ADMIN_PASSWORD", "")
-    if not demo and (len(admin_password) < 12 or admin_password.lower() in ("admin", "password")):
+    if not demo and (
+        len(admin_password) < 12 or admin_password.lower() in ("admin", "password")
+    ):
         raise ConfigurationError(
             "một site thật (NGUON_DEMO=0) cần NGUON_ADMIN_PASSWORD dài ít nhất 12 ký tự, "
             "không phải mật khẩu mặc định"

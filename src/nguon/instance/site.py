@@ -4,11 +4,14 @@ Runs as its own process (``python -m nguon.instance.site``) before the WSGI serv
 database, so that it has the FileStorage to itself. Creating the site is skipped when it
 exists: a second start reuses everything the first one made.
 """
+
 from nguon.content.timezone import TIMEZONE
 from nguon.instance import settings as settings_module
 from nguon.instance.events import SiteStarting
 from nguon.instance.offline import offline_site
-from nguon.instance.offline import open_app  # noqa: F401 (the benchmarks open sites with it)
+from nguon.instance.offline import (
+    open_app,  # noqa: F401 (the benchmarks open sites with it)
+)
 from nguon.instance.offline import POINT
 from zope.event import notify
 

@@ -1,4 +1,5 @@
 """Reach Solr: ping a core, and run the bundled development node (solr/start.sh)."""
+
 from nguon.instance.settings import ConfigurationError
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def repository_root():
 def ping(solr_url, timeout=5):
     """True when the core answers its ping handler with status OK."""
     try:
-        with urllib.request.urlopen(f"{solr_url}/admin/ping?wt=json", timeout=timeout) as answer:
+        with urllib.request.urlopen(
+            f"{solr_url}/admin/ping?wt=json", timeout=timeout
+        ) as answer:
             return json.load(answer).get("status") == "OK"
     except (OSError, ValueError, urllib.error.URLError):
         return False
@@ -48,11 +51,16 @@ class BundledSolr:
                 "không có Solr đi kèm trong bản cài này: đặt SOLR_URL tới Solr của bạn"
             )
         _scheme, _host, port, _base = self.settings.solr_parts
-        env = {"SOLR_PORT": str(port), "SOLR_DATA_DIR": str(self.settings.var / "solr-data")}
+        env = {
+            "SOLR_PORT": str(port),
+            "SOLR_DATA_DIR": str(self.settings.var / "solr-data"),
+        }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                ["bash", str(script)], stdout=log, stderr=subprocess.STDOUT,
+                ["bash", str(script)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 env={**_without_solr_variables(os.environ), **env},
             )
         self._wait_ready()
@@ -83,7 +91,8 @@ class BundledSolr:
                 self.process.wait()
 
 
-
 def _without_solr_variables(environ):
     """Solr 9 turns every SOLR_* variable into a system property: pass only the ones meant."""
-    return {name: value for name, value in environ.items() if not name.startswith("SOLR_")}
+    return {
+        name: value for name, value in environ.items() if not name.startswith("SOLR_")
+    }

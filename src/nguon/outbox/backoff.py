@@ -4,6 +4,7 @@ The one back-off policy of nguon: :func:`doubling` is the wait after a run of fa
 outbox worker keeps a :class:`Backoff` per consumer in memory, and push subscriptions
 (``nguon.syndication.subscriptions``) store their next attempt with the same function.
 """
+
 import random
 import time
 
@@ -17,7 +18,9 @@ def doubling(failures, first, cap):
 
 
 class Backoff:
-    def __init__(self, first=1.0, cap=60.0, clock=time.monotonic, jitter=random.uniform):
+    def __init__(
+        self, first=1.0, cap=60.0, clock=time.monotonic, jitter=random.uniform
+    ):
         self.first = first
         self.cap = cap
         self.clock = clock

@@ -16,6 +16,7 @@ Like ``nguon-units``, it opens the instance's database directly (run it from the
 folder, with the site stopped). Exit codes: 0 done, 2 the command could not run (database in
 use, no site, no outbox, unknown channel), with one line on stderr that says why.
 """
+
 from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
 from nguon.outbox.report import consumer_lines
@@ -26,18 +27,30 @@ import sys
 import transaction
 
 
-WHILE_RUNNING = ("dừng site rồi chạy lại lệnh (khi site chạy, worker của nó tự gửi các mục "
-                 "chờ; mục hỏng chỉ được gửi lại bằng nguon-outbox retry)")
+WHILE_RUNNING = (
+    "dừng site rồi chạy lại lệnh (khi site chạy, worker của nó tự gửi các mục "
+    "chờ; mục hỏng chỉ được gửi lại bằng nguon-outbox retry)"
+)
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="nguon-outbox", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="nguon-outbox", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
-    status = commands.add_parser("status", help="mục chờ gửi, mục hỏng, lần gửi cuối mỗi kênh")
-    retry = commands.add_parser("retry", help="xếp hàng lại các mục hỏng (sau khi đã sửa nguyên nhân)")
+    status = commands.add_parser(
+        "status", help="mục chờ gửi, mục hỏng, lần gửi cuối mỗi kênh"
+    )
+    retry = commands.add_parser(
+        "retry", help="xếp hàng lại các mục hỏng (sau khi đã sửa nguyên nhân)"
+    )
     for command in (status, retry):
-        command.add_argument("consumer", nargs="?", metavar="KÊNH",
-                             help="tên kênh, ví dụ solr (mặc định: mọi kênh)")
+        command.add_argument(
+            "consumer",
+            nargs="?",
+            metavar="KÊNH",
+            help="tên kênh, ví dụ solr (mặc định: mọi kênh)",
+        )
     return parser
 
 
@@ -46,12 +59,14 @@ def pending_sets(site, name=None):
     box = outbox(site)
     if box is None:
         raise ConfigurationError(
-            "site chưa có outbox: chạy các bước nâng cấp (upgrade install --proposed)")
+            "site chưa có outbox: chạy các bước nâng cấp (upgrade install --proposed)"
+        )
     if name is None:
         return list(box.consumers.items())
     if name not in box.consumers:
         raise ConfigurationError(
-            f"không có kênh «{name}»; các kênh: {', '.join(box.consumers.keys())}")
+            f"không có kênh «{name}»; các kênh: {', '.join(box.consumers.keys())}"
+        )
     return [(name, box.consumers[name])]
 
 
@@ -62,21 +77,27 @@ def status(site, arguments):
 
 
 def retry(site, arguments):
-    retried = {name: pending.retry_dead()
-               for name, pending in pending_sets(site, arguments.consumer)}
+    retried = {
+        name: pending.retry_dead()
+        for name, pending in pending_sets(site, arguments.consumer)
+    }
     transaction.commit()
     for name, count in retried.items():
         print(f"nguon: outbox «{name}»: {count} mục hỏng được xếp hàng gửi lại")
     if any(retried.values()):
-        print("nguon: worker của site gửi chúng khi site khởi động "
-              "(với Solr: nguon-search sync gửi ngay)")
+        print(
+            "nguon: worker của site gửi chúng khi site khởi động "
+            "(với Solr: nguon-search sync gửi ngay)"
+        )
     return retried
 
 
 def main(argv=None):
     arguments = _parser().parse_args(argv)
     job = status if arguments.command == "status" else retry
-    return run_command(job, arguments, while_running=WHILE_RUNNING, log_as="nguon-outbox")
+    return run_command(
+        job, arguments, while_running=WHILE_RUNNING, log_as="nguon-outbox"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The contract between the outbox and the channels that consume it."""
+
 from zope.interface import Attribute
 from zope.interface import implementer
 from zope.interface import Interface

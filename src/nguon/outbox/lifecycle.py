@@ -6,6 +6,7 @@ scripts never fire it, so they deliver explicitly (``nguon.outbox.worker.drain``
 without the threads (a second instance on ZEO/RelStorage may keep them on: deliveries are
 idempotent).
 """
+
 from functools import partial
 from nguon.outbox.worker import consumers
 from nguon.outbox.worker import Worker

@@ -5,6 +5,7 @@ every index, reindex and unindex of the transaction, once the queue is processed
 commit, or when a search processes it early). It only records which items changed; nothing
 talks to any channel inside the transaction. After the commit it wakes the worker.
 """
+
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.outbox.storage import outbox
 from plone.uuid.interfaces import IUUID

@@ -1,5 +1,6 @@
 """What an operator reads about a consumer's pending set: waiting, dead letters, deliveries,
 the last failure (``nguon-outbox status``, ``nguon-search status``)."""
+
 from nguon.outbox.interfaces import IOutboxConsumer
 from zope.component import queryUtility
 
@@ -10,16 +11,22 @@ SHOWN = 20  # dead letters listed per consumer
 
 
 def when(timestamp):
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp)) if timestamp else "chưa có"
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
+        if timestamp
+        else "chưa có"
+    )
 
 
 def consumer_lines(name, pending, shown=SHOWN):
     """Lines about consumer ``name``'s pending set, dead letters first ``shown`` of them."""
     consumer = queryUtility(IOutboxConsumer, name=name)
     title = consumer.title if consumer is not None else "không còn đăng ký"
-    lines = [f"outbox «{name}» ({title}): {pending.count()} mục chờ gửi, "
-             f"{len(pending.dead)} mục hỏng, đã gửi tổng cộng {pending.delivered()}",
-             f"  lần gửi cuối: {when(pending.last_delivery)}"]
+    lines = [
+        f"outbox «{name}» ({title}): {pending.count()} mục chờ gửi, "
+        f"{len(pending.dead)} mục hỏng, đã gửi tổng cộng {pending.delivered()}",
+        f"  lần gửi cuối: {when(pending.last_delivery)}",
+    ]
     if pending.last_failure:
         failed_at, message = pending.last_failure
         lines.append(f"  lần lỗi cuối: {when(failed_at)}: {message}")

@@ -6,10 +6,11 @@ second change of the same item before delivery is the same key again. The worker
 everything else; it removes a UID only if nobody changed it since it was read, so a change made
 while the item was being delivered is never forgotten (that removal conflicts and is retried).
 """
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from nguon.annotations import site_state
+from persistent import Persistent
 
 import random
 import time
@@ -28,10 +29,14 @@ class PendingSet(Persistent):
     def __init__(self):
         self.pending = OOBTree({SENTINEL: None})  # uid -> (time recorded, path, token)
         self.attempts = OOBTree()  # uid -> refusals so far (worker only)
-        self.dead = OOBTree()      # uid -> (message, attempts, time): refused MAX_ATTEMPTS times
+        self.dead = (
+            OOBTree()
+        )  # uid -> (message, attempts, time): refused MAX_ATTEMPTS times
         self.delivered = Length()
         self.last_delivery = None  # time of the last successful delivery
-        self.last_failure = None   # (time, message) of the last time the channel was down
+        self.last_failure = (
+            None  # (time, message) of the last time the channel was down
+        )
 
     def record(self, uid, path):
         # The token makes every recording a new value, so ``taken`` can tell that an item

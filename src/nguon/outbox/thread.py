@@ -1,6 +1,7 @@
 """The life of a delivery thread of the Zope process: woken by an event or every
 ``poll_seconds``, rounds over the opened sites until a round finds nothing to do, never dies
 of an error (it is logged and the thread waits a little), stops cleanly at exit."""
+
 from nguon.outbox.site import opened_sites
 from zope.component.hooks import setSite
 

@@ -7,6 +7,7 @@ consumer waits for another: it is woken by every commit that recorded a change (
 every second for changes committed by other processes), backs off while its channel is
 down, and retries a round that hit a ZODB conflict.
 """
+
 from nguon.outbox.backoff import Backoff
 from nguon.outbox.interfaces import ConsumerUnavailable
 from nguon.outbox.interfaces import Delivered
@@ -91,8 +92,11 @@ def drain(portal, names=None, batch_size=BATCH_SIZE, commit=True):
 
 
 def consumers(names=None):
-    return sorted((name, consumer) for name, consumer in getUtilitiesFor(IOutboxConsumer)
-                  if names is None or name in names)
+    return sorted(
+        (name, consumer)
+        for name, consumer in getUtilitiesFor(IOutboxConsumer)
+        if names is None or name in names
+    )
 
 
 class Worker(DeliveryThread):
@@ -133,9 +137,14 @@ class Worker(DeliveryThread):
             notify(Delivered(name, result.delivered))
         if result.unavailable:
             if backoff.failed():
-                logger.warning("%s unavailable, changes kept for later: %s", name, result.unavailable)
+                logger.warning(
+                    "%s unavailable, changes kept for later: %s",
+                    name,
+                    result.unavailable,
+                )
             return False
         if backoff.succeeded():
             logger.warning("%s available again, delivering what was kept", name)
-        return result.delivered > 0  # refused items are offered again at the next poll, not at once
-
+        return (
+            result.delivered > 0
+        )  # refused items are offered again at the next poll, not at once

@@ -10,6 +10,7 @@ change means for consumers outside: the item is live (an upsert with its new sna
 is not any more (a tombstone). An item published with a later effective date, or with an
 expiry date, is scheduled: the worker offers it again when that time comes (``due``).
 """
+
 from nguon.content.channels import is_distributed
 from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.publication import entries
@@ -43,8 +44,10 @@ class ChangeLogConsumer:
 
     def deliver(self, portal, uids):
         store = storage(portal)
-        brains = {brain.UID: brain
-                  for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))}
+        brains = {
+            brain.UID: brain
+            for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))
+        }
         now = time.time()
         refused = {}
         for uid in uids:
@@ -60,7 +63,11 @@ class ChangeLogConsumer:
 
 def apply(store, uid, obj, portal, now):
     """Bring the log in step with the committed state of one item."""
-    if obj is None or not ChangeLogConsumer().wants(obj) or review_state(obj) != PUBLISHED:
+    if (
+        obj is None
+        or not ChangeLogConsumer().wants(obj)
+        or review_state(obj) != PUBLISHED
+    ):
         store.withdraw(uid, now)
         store.forget(uid)
         return

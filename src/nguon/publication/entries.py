@@ -5,6 +5,7 @@ is exactly what was published at that change, and a feed is served without wakin
 objects. Links are kept relative to the portal; each feed adds the address it was asked on.
 The body is rendered as the anonymous user sees it (``public``), never with the worker's rights.
 """
+
 from Acquisition import aq_base
 from DateTime import DateTime
 from nguon.content.channels import channels
@@ -41,7 +42,10 @@ def timestamp(value):
 def effective_time(obj):
     """When the item took (or takes) effect: its effective date, else when it was modified
     (an item published without an effective date is in effect from its publication)."""
-    return timestamp(getattr(aq_base(obj), "effective_date", None)) or obj.modified().timeTime()
+    return (
+        timestamp(getattr(aq_base(obj), "effective_date", None))
+        or obj.modified().timeTime()
+    )
 
 
 def expiry_time(obj):
@@ -50,7 +54,7 @@ def expiry_time(obj):
 
 def relative_path(obj, portal):
     portal_path = portal.getPhysicalPath()
-    return "/".join(obj.getPhysicalPath()[len(portal_path):])
+    return "/".join(obj.getPhysicalPath()[len(portal_path) :])
 
 
 def label(vocabulary, value):
@@ -85,12 +89,14 @@ def attachments(obj, path):
         value = getattr(aq_base(obj), field, None)
         if value is None or not getattr(value, "size", 0):
             continue
-        found.append({
-            "path": f"{path}/{view}",
-            "filename": value.filename or field,
-            "mime_type": value.contentType or "application/octet-stream",
-            "size": value.size,
-        })
+        found.append(
+            {
+                "path": f"{path}/{view}",
+                "filename": value.filename or field,
+                "mime_type": value.contentType or "application/octet-stream",
+                "size": value.size,
+            }
+        )
     return found
 
 
@@ -99,7 +105,10 @@ def dayparts(obj):
     from nguon.content.validation import parse_dayparts
 
     text = getattr(aq_base(obj), "dayparts", None)
-    return [[start.strftime("%H:%M"), end.strftime("%H:%M")] for start, end in parse_dayparts(text)]
+    return [
+        [start.strftime("%H:%M"), end.strftime("%H:%M")]
+        for start, end in parse_dayparts(text)
+    ]
 
 
 def entry(obj, portal):

@@ -14,6 +14,7 @@ that matches nothing answers with no entries, ``more`` set and the cursor where 
 ``version`` is the last sequence number that touched any anchor of the lineage: when it has
 not moved, no representation of the unit's feed has changed (the ``ETag``).
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from nguon.publication.store import CursorExpired
@@ -39,8 +40,11 @@ class Filters:
         return Facts(*facts).match(self.channels, self.categories, self.priorities)
 
     def as_dict(self):
-        return {"channel": list(self.channels), "category": list(self.categories),
-                "priority": list(self.priorities)}
+        return {
+            "channel": list(self.channels),
+            "category": list(self.categories),
+            "priority": list(self.priorities),
+        }
 
 
 @dataclass
@@ -54,9 +58,11 @@ class Change:
 
 @dataclass
 class Page:
-    entries: list = field(default_factory=list)  # snapshots, or Change objects for ``changes``
+    entries: list = field(
+        default_factory=list
+    )  # snapshots, or Change objects for ``changes``
     more: bool = False
-    cursor: int = 0          # where to ask ``since=`` next
+    cursor: int = 0  # where to ask ``since=`` next
     version: int = 0
     changed: float = 0.0
 
@@ -70,7 +76,9 @@ class UnitFeed:
         self.own = self.lineage[-1]
         self.filters = filters
         self.anchors = [(code, store.anchors.get(code)) for code in self.lineage]
-        self.anchors = [(code, anchor) for code, anchor in self.anchors if anchor is not None]
+        self.anchors = [
+            (code, anchor) for code, anchor in self.anchors if anchor is not None
+        ]
 
     def _for_me(self, code, below):
         return code == self.own or below
@@ -90,8 +98,13 @@ class UnitFeed:
         keys = _unique(merged)
         window = list(itertools.islice(keys, (page - 1) * size, page * size + 1))
         version, changed = self.version()
-        return Page(entries=[self.store.items[uid].entry for _effective, uid in window[:size]],
-                    more=len(window) > size, cursor=version, version=version, changed=changed)
+        return Page(
+            entries=[self.store.items[uid].entry for _effective, uid in window[:size]],
+            more=len(window) > size,
+            cursor=version,
+            version=version,
+            changed=changed,
+        )
 
     def changes(self, since, size=200, scan=None):
         scan = scan or SCAN
@@ -104,7 +117,9 @@ class UnitFeed:
 
         merged = heapq.merge(*(events(code, anchor) for code, anchor in self.anchors))
         found, more, last = [], False, since
-        for examined, (seq, group) in enumerate(itertools.groupby(merged, operator.itemgetter(0))):
+        for examined, (seq, group) in enumerate(
+            itertools.groupby(merged, operator.itemgetter(0))
+        ):
             if examined >= scan:
                 more = True
                 break
@@ -124,7 +139,9 @@ class UnitFeed:
         # The cursor of a complete answer is the unit's version: nothing after it concerns
         # the unit, and it stays put (the same URL, a 304) until something does.
         cursor = last if more else max(last, version)
-        return Page(entries=found, more=more, cursor=cursor, version=version, changed=changed)
+        return Page(
+            entries=found, more=more, cursor=cursor, version=version, changed=changed
+        )
 
     def _change(self, seq, event):
         change = Change(seq=seq, kind=event.kind, uid=event.uid, time=event.time)

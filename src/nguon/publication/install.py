@@ -3,6 +3,7 @@
 change log every channel reads (idempotent). Every channel that reads the log (syndication,
 radio, boards) calls it from its own ``install``, so none depends on another being
 installed first."""
+
 from nguon.outbox.install import install as install_outbox
 from nguon.publication.store import storage
 

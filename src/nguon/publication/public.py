@@ -8,6 +8,7 @@ draft, a private or pending item, one not in effect yet or expired) lost its add
 stays) and every such embedded image or frame was removed. A public feed or push therefore
 never carries the address of an unpublished item.
 """
+
 from AccessControl.SecurityManagement import getSecurityManager
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
@@ -23,9 +24,15 @@ import re
 
 
 UID_IN_TEXT = re.compile(r"resolve[Uu]id/([^/\"'?#\s]+)")
-LINKED = (("a", "href", "drop_tag"), ("area", "href", "drop_tree"), ("img", "src", "drop_tree"),
-          ("source", "src", "drop_tree"), ("iframe", "src", "drop_tree"),
-          ("embed", "src", "drop_tree"), ("object", "data", "drop_tree"))
+LINKED = (
+    ("a", "href", "drop_tag"),
+    ("area", "href", "drop_tree"),
+    ("img", "src", "drop_tree"),
+    ("source", "src", "drop_tree"),
+    ("iframe", "src", "drop_tree"),
+    ("embed", "src", "drop_tree"),
+    ("object", "data", "drop_tree"),
+)
 
 
 @contextmanager
@@ -48,7 +55,9 @@ def visible(uid, now=None):
     now = now or DateTime()
     effective = getattr(obj, "effective_date", None)
     expires = getattr(obj, "expiration_date", None)
-    return not (effective is not None and effective > now) and not (expires is not None and expires <= now)
+    return not (effective is not None and effective > now) and not (
+        expires is not None and expires <= now
+    )
 
 
 def without_hidden_links(raw, hidden):
@@ -60,14 +69,22 @@ def without_hidden_links(raw, hidden):
             if match is not None and match.group(1) in hidden:
                 getattr(element, drop)()
     text = root.text or ""
-    return text + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+    return text + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in root
+    )
 
 
 def public_html(obj, value):
     """The rich text ``value`` of ``obj`` rendered as the anonymous user sees it."""
     with as_anonymous():
-        hidden = {uid for uid in set(UID_IN_TEXT.findall(value.raw or "")) if not visible(uid)}
+        hidden = {
+            uid for uid in set(UID_IN_TEXT.findall(value.raw or "")) if not visible(uid)
+        }
         if hidden:
-            value = RichTextValue(without_hidden_links(value.raw, hidden), value.mimeType,
-                                  value.outputMimeType, value.encoding)
+            value = RichTextValue(
+                without_hidden_links(value.raw, hidden),
+                value.mimeType,
+                value.outputMimeType,
+                value.encoding,
+            )
         return value.output_relative_to(obj) or ""

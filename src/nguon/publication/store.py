@@ -17,6 +17,7 @@ tombstoned items' records. A cursor at or after the horizon reads on as before; 
 would miss dropped tombstones, so reading from it raises ``CursorExpired`` and the reader
 must read the whole current feed again.
 """
+
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from nguon.annotations import site_state
@@ -49,9 +50,11 @@ class Facts(tuple):
 
     def match(self, channels=(), categories=(), priorities=()):
         own_channels, category, priority = self
-        return ((not channels or bool(set(channels) & set(own_channels)))
-                and (not categories or category in categories)
-                and (not priorities or priority in priorities))
+        return (
+            (not channels or bool(set(channels) & set(own_channels)))
+            and (not categories or category in categories)
+            and (not priorities or priority in priorities)
+        )
 
 
 class Event(tuple):
@@ -83,7 +86,7 @@ class Anchor(Persistent):
 
     def __init__(self):
         self.events = LOBTree()  # seq -> below
-        self.live = OOBTree()    # (-effective, uid) -> (below, facts)
+        self.live = OOBTree()  # (-effective, uid) -> (below, facts)
         self.version = 0
         self.changed = 0.0
 
@@ -93,19 +96,21 @@ class ChangeLog(Persistent):
     publication core store it under the old class path ``nguon.syndication.store.Syndication``,
     which ``nguon.syndication.store`` keeps importable."""
 
-    horizon = 0          # every event up to this sequence number was compacted away
-    compacted_at = 0.0   # when ``compact`` last ran
+    horizon = 0  # every event up to this sequence number was compacted away
+    compacted_at = 0.0  # when ``compact`` last ran
 
     def __init__(self):
         self.sequence = 0
-        self.log = LOBTree()       # seq -> Event
-        self.items = OOBTree()     # uid -> Record
-        self.anchors = OOBTree()   # unit code -> Anchor
+        self.log = LOBTree()  # seq -> Event
+        self.items = OOBTree()  # uid -> Record
+        self.anchors = OOBTree()  # unit code -> Anchor
         self.schedule = OOBTree()  # (time, uid) -> None
         # Push subscriptions of ``nguon.syndication`` have always been kept on this object
         # (moving them would move stored data); only nguon.syndication.subscriptions reads them.
-        self.subscriptions = OOBTree()  # id -> subscriptions.Subscription (admins write)
-        self.deliveries = OOBTree()     # id -> subscriptions.Delivery (the pusher writes)
+        self.subscriptions = (
+            OOBTree()
+        )  # id -> subscriptions.Subscription (admins write)
+        self.deliveries = OOBTree()  # id -> subscriptions.Delivery (the pusher writes)
 
     # -- writing (the delivery worker only) --------------------------------------------
 
@@ -122,7 +127,12 @@ class ChangeLog(Persistent):
             events.append(self._retract(record, now))
         self._unlist(record)
         facts = tuple(facts)
-        record.entry, record.reach, record.facts, record.live = entry, reach, facts, True
+        record.entry, record.reach, record.facts, record.live = (
+            entry,
+            reach,
+            facts,
+            True,
+        )
         events.append(self._append((uid, UPSERT, reach, facts, now), now))
         record.seq = events[-1]
         for code, below in reach:
@@ -184,8 +194,12 @@ class ChangeLog(Persistent):
             for code, _below in event.reach:
                 self._anchor(code).events.pop(seq, None)
             record = self.items.get(event.uid)
-            if record is not None and not record.live and not record.scheduled \
-                    and record.seq <= self.horizon:
+            if (
+                record is not None
+                and not record.live
+                and not record.scheduled
+                and record.seq <= self.horizon
+            ):
                 del self.items[event.uid]
         return dropped
 

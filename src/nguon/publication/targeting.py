@@ -8,6 +8,7 @@ whose targets leave the area of the unit that approved it has no reach at all.
 A unit reads an item when a pair names the unit itself, or names one of its ancestors with
 ``below`` set: ``reaches`` checks that from the unit's lineage alone, without the item.
 """
+
 from nguon.workflow.reach import declared_reach
 from nguon.workflow.reach import deliverable_reach
 
@@ -22,8 +23,10 @@ def reach(item):
     unit, and for one that reaches beyond the area of the unit that approved it."""
     pairs = deliverable_reach(item)
     if not pairs and declared_reach(item):
-        logger.warning("withheld %s: its targets leave the area of the unit that approved it",
-                       "/".join(item.getPhysicalPath()))
+        logger.warning(
+            "withheld %s: its targets leave the area of the unit that approved it",
+            "/".join(item.getPhysicalPath()),
+        )
     return pairs
 
 

@@ -6,6 +6,7 @@ A record is ``{station, unit, item, status, at, clusters, message, received}``; 
 ``AsRunLog`` is the pre-issue-13 class, kept at this path so stored logs load until the
 upgrade step moves them.
 """
+
 from nguon import _
 from nguon.devices import reports
 from nguon.devices.reports import (
@@ -21,27 +22,57 @@ STATUSES = ("started", "finished", "interrupted", "failed")
 
 def _record(raw, station_uid, unit_code):
     if not isinstance(raw, dict):
-        raise UserError(_("asrun_error_record", default="Mỗi bản ghi phát phải là một đối tượng JSON."))
+        raise UserError(
+            _(
+                "asrun_error_record",
+                default="Mỗi bản ghi phát phải là một đối tượng JSON.",
+            )
+        )
     status = raw.get("status")
     if status not in STATUSES:
-        raise UserError(_("asrun_error_status", default="«status» phải là một trong: ${statuses}.",
-                          mapping={"statuses": ", ".join(STATUSES)}))
+        raise UserError(
+            _(
+                "asrun_error_status",
+                default="«status» phải là một trong: ${statuses}.",
+                mapping={"statuses": ", ".join(STATUSES)},
+            )
+        )
     try:
         at = reports.moment(raw.get("at"))
     except ValueError as error:
-        raise UserError(_("asrun_error_time",
-                          default="«at» phải là thời điểm ISO 8601, không quá một ngày sau hiện tại.")) from error
+        raise UserError(
+            _(
+                "asrun_error_time",
+                default="«at» phải là thời điểm ISO 8601, không quá một ngày sau hiện tại.",
+            )
+        ) from error
     item = str(raw.get("item") or "")[:64]
     if not item:
-        raise UserError(_("asrun_error_item", default="Thiếu «item» (UID của tin đã phát)."))
+        raise UserError(
+            _("asrun_error_item", default="Thiếu «item» (UID của tin đã phát).")
+        )
     clusters = [str(c)[:64] for c in raw.get("clusters") or []][:100]
-    return {"station": station_uid, "unit": unit_code, "item": item, "status": status, "at": at,
-            "clusters": clusters, "message": str(raw.get("message") or "")[:500],
-            "received": time.time()}
+    return {
+        "station": station_uid,
+        "unit": unit_code,
+        "item": item,
+        "status": status,
+        "at": at,
+        "clusters": clusters,
+        "message": str(raw.get("message") or "")[:500],
+        "received": time.time(),
+    }
 
 
-ASRUN = reports.Kind(name="asrun", device="station", time="at", detail=("status",), clean=_record,
-                     old_key="nguon.radio.asrun", old_tree="by_station")
+ASRUN = reports.Kind(
+    name="asrun",
+    device="station",
+    time="at",
+    detail=("status",),
+    clean=_record,
+    old_key="nguon.radio.asrun",
+    old_tree="by_station",
+)
 
 
 def install(portal):

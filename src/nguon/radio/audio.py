@@ -13,6 +13,7 @@ standard input, and under memory, CPU, output-size and wall-clock limits
 (``nguon.content.confined``). Whatever the header claims, no more than ``MAX_SECONDS`` are
 decoded.
 """
+
 from dataclasses import dataclass
 from nguon import _
 from nguon.content import confined
@@ -29,12 +30,25 @@ TARGET_LUFS = -23.0
 TRUE_PEAK = -1.0
 LOUDNESS_RANGE = 15.0
 MAX_SECONDS = 3 * 3600
-DELIVERY = ["-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"]
+DELIVERY = [
+    "-ac",
+    "1",
+    "-ar",
+    "44100",
+    "-c:a",
+    "libmp3lame",
+    "-b:a",
+    "96k",
+    "-f",
+    "mp3",
+]
 # The only demuxers an input is opened with, by the container its magic bytes show.
 DEMUXERS = {"mp3": "mp3", "wav": "wav", "ogg": "ogg", "m4a": "mov", "flac": "flac"}
 # Three hours of audio take well under a minute of CPU per pass; the delivery MP3 of three
 # hours is 130 MB.
-LIMITS = confined.Limits(memory_mb=1024, cpu_seconds=600, wall_seconds=1200, output_mb=256)
+LIMITS = confined.Limits(
+    memory_mb=1024, cpu_seconds=600, wall_seconds=1200, output_mb=256
+)
 
 
 class AudioError(UserError):
@@ -55,19 +69,32 @@ def _run(argv):
     try:
         return confined.run(argv, LIMITS)
     except confined.LimitExceeded:
-        raise AudioError(_("audio_error_limits",
-                           default="Tệp âm thanh vượt giới hạn xử lý (bộ nhớ hoặc thời gian); "
-                                   "hãy tải lên bản ngắn hơn hoặc đã chuyển sang MP3.")) from None
+        raise AudioError(
+            _(
+                "audio_error_limits",
+                default="Tệp âm thanh vượt giới hạn xử lý (bộ nhớ hoặc thời gian); "
+                "hãy tải lên bản ngắn hơn hoặc đã chuyển sang MP3.",
+            )
+        ) from None
 
 
 def not_audio():
-    return AudioError(_("audio_error_not_audio",
-                        default="Tệp không phải âm thanh đọc được (hỏng hoặc sai định dạng)."))
+    return AudioError(
+        _(
+            "audio_error_not_audio",
+            default="Tệp không phải âm thanh đọc được (hỏng hoặc sai định dạng).",
+        )
+    )
 
 
 def too_long():
-    return AudioError(_("audio_error_too_long", default="Âm thanh dài quá ${hours} giờ.",
-                        mapping={"hours": MAX_SECONDS // 3600}))
+    return AudioError(
+        _(
+            "audio_error_too_long",
+            default="Âm thanh dài quá ${hours} giờ.",
+            mapping={"hours": MAX_SECONDS // 3600},
+        )
+    )
 
 
 def source(path):
@@ -77,15 +104,31 @@ def source(path):
         fmt = audio_format(opened.read(16))
     if fmt is None:
         raise not_audio()
-    return ["-protocol_whitelist", "file", "-f", DEMUXERS[fmt],
-            "-i", f"file:{Path(path).resolve()}"]
+    return [
+        "-protocol_whitelist",
+        "file",
+        "-f",
+        DEMUXERS[fmt],
+        "-i",
+        f"file:{Path(path).resolve()}",
+    ]
 
 
 def probe(path):
     """``(duration, codec)`` of the first audio stream; ``AudioError`` when the file is not
     audio ffmpeg can decode."""
-    done = _run(["ffprobe", "-v", "error", "-show_entries",
-                 "format=duration:stream=codec_type,codec_name", "-of", "json", *source(path)])
+    done = _run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=codec_type,codec_name",
+            "-of",
+            "json",
+            *source(path),
+        ]
+    )
     try:
         info = json.loads(done.stdout or b"{}")
     except ValueError:
@@ -109,12 +152,27 @@ def _ffmpeg(*arguments):
 def _decode_check(path):
     """Decode the whole file (at most ``MAX_SECONDS`` and one more): a file whose header is
     fine but whose data is corrupt fails, one whose header understates its length too."""
-    done = _ffmpeg("-v", "error", "-xerror", *source(path), "-t", str(MAX_SECONDS + 1),
-                   "-f", "null", "-progress", "pipe:1", "-")
+    done = _ffmpeg(
+        "-v",
+        "error",
+        "-xerror",
+        *source(path),
+        "-t",
+        str(MAX_SECONDS + 1),
+        "-f",
+        "null",
+        "-progress",
+        "pipe:1",
+        "-",
+    )
     if done.returncode != 0:
-        raise AudioError(_("audio_error_corrupt",
-                           default="Tệp âm thanh bị hỏng, không giải mã được hết: ${message}",
-                           mapping={"message": done.stderr.decode(errors="replace").strip()[:160]}))
+        raise AudioError(
+            _(
+                "audio_error_corrupt",
+                default="Tệp âm thanh bị hỏng, không giải mã được hết: ${message}",
+                mapping={"message": done.stderr.decode(errors="replace").strip()[:160]},
+            )
+        )
     decoded = re.findall(rb"out_time_us=(\d+)", done.stdout)
     if decoded and int(decoded[-1]) > MAX_SECONDS * 1_000_000:
         raise too_long()
@@ -124,16 +182,28 @@ def _loudnorm(*arguments):
     done = _ffmpeg(*arguments)
     stderr = done.stderr.decode(errors="replace")
     if done.returncode != 0:
-        raise AudioError(_("audio_error_convert", default="Không chuyển đổi được âm thanh: ${message}",
-                           mapping={"message": stderr.strip()[-160:]}))
+        raise AudioError(
+            _(
+                "audio_error_convert",
+                default="Không chuyển đổi được âm thanh: ${message}",
+                mapping={"message": stderr.strip()[-160:]},
+            )
+        )
     found = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
     return json.loads(found[-1]) if found else {}
 
 
 def _loudness_stats(path):
     """The first ``loudnorm`` pass: what ``path`` measures (input_i, input_tp...)."""
-    return _loudnorm(*source(path), "-af", f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:"
-                     f"LRA={LOUDNESS_RANGE}:print_format=json", "-f", "null", "-")
+    return _loudnorm(
+        *source(path),
+        "-af",
+        f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:"
+        f"LRA={LOUDNESS_RANGE}:print_format=json",
+        "-f",
+        "null",
+        "-",
+    )
 
 
 def measure(path):
@@ -147,13 +217,31 @@ def prepare(path, target):
     _decode_check(path)
     first = _loudness_stats(path)
     if first.get("input_i") in (None, "-inf") or float(first["input_i"]) < -70:
-        raise AudioError(_("audio_error_silent", default="Âm thanh im lặng, không có gì để phát."))
-    loudnorm = (f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:LRA={LOUDNESS_RANGE}"
-                f":measured_I={first['input_i']}:measured_TP={first['input_tp']}"
-                f":measured_LRA={first['input_lra']}:measured_thresh={first['input_thresh']}"
-                f":offset={first['target_offset']}:linear=true:print_format=json")
-    _loudnorm("-y", *source(path), "-t", str(MAX_SECONDS), "-af", loudnorm, *DELIVERY,
-              f"file:{Path(target).resolve()}")
+        raise AudioError(
+            _("audio_error_silent", default="Âm thanh im lặng, không có gì để phát.")
+        )
+    loudnorm = (
+        f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:LRA={LOUDNESS_RANGE}"
+        f":measured_I={first['input_i']}:measured_TP={first['input_tp']}"
+        f":measured_LRA={first['input_lra']}:measured_thresh={first['input_thresh']}"
+        f":offset={first['target_offset']}:linear=true:print_format=json"
+    )
+    _loudnorm(
+        "-y",
+        *source(path),
+        "-t",
+        str(MAX_SECONDS),
+        "-af",
+        loudnorm,
+        *DELIVERY,
+        f"file:{Path(target).resolve()}",
+    )
     duration, _codec = probe(target)
     data = Path(target).read_bytes()
-    return Audio(Path(target), duration, measure(target), hashlib.sha256(data).hexdigest(), len(data))
+    return Audio(
+        Path(target),
+        duration,
+        measure(target),
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+    )

@@ -10,9 +10,10 @@ new one (``nguon-station --public-key NEW --public-key OLD@<retire-at>``). Both 
 the ``--public-key`` arguments stations should use. Like ``nguon-units``, it opens the
 instance's database directly (run it from the project folder, with the site stopped).
 """
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
 from nguon.radio import keys
@@ -25,14 +26,24 @@ DEFAULT_OVERLAP = timedelta(days=7)
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="nguon-radio-keys", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="nguon-radio-keys", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("show", help="các khóa đang ký và tham số --public-key cho đài")
-    rotate = commands.add_parser("rotate", help="tạo khóa mới; khóa cũ còn ký đến --retire-at")
+    rotate = commands.add_parser(
+        "rotate", help="tạo khóa mới; khóa cũ còn ký đến --retire-at"
+    )
     when = rotate.add_mutually_exclusive_group()
-    when.add_argument("--retire-at", type=_aware, metavar="ISO8601",
-                      help="thời điểm khóa cũ thôi ký, có múi giờ (mặc định: sau 7 ngày)")
-    when.add_argument("--now", action="store_true", help="khóa cũ thôi ký ngay (khóa bị lộ)")
+    when.add_argument(
+        "--retire-at",
+        type=_aware,
+        metavar="ISO8601",
+        help="thời điểm khóa cũ thôi ký, có múi giờ (mặc định: sau 7 ngày)",
+    )
+    when.add_argument(
+        "--now", action="store_true", help="khóa cũ thôi ký ngay (khóa bị lộ)"
+    )
     return parser
 
 
@@ -45,8 +56,11 @@ def _aware(text):
 
 def station_arguments(site, now=None):
     """The ``nguon-station`` arguments that pin every key signing now."""
-    return " ".join(f"--public-key {key['public_key']}" + (f"@{key['not_after']}" if key["not_after"] else "")
-                    for key in keys.published(site, now))
+    return " ".join(
+        f"--public-key {key['public_key']}"
+        + (f"@{key['not_after']}" if key["not_after"] else "")
+        for key in keys.published(site, now)
+    )
 
 
 def show(site, arguments, now=None):
@@ -57,14 +71,16 @@ def show(site, arguments, now=None):
 
 
 def rotate(site, arguments, now=None):
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     retire_at = now if arguments.now else (arguments.retire_at or now + DEFAULT_OVERLAP)
     try:
         new = keys.rotate(site, retire_at, now)
     except ValueError as error:
         raise ConfigurationError(str(error)) from None
     transaction.commit()
-    print(f"nguon: khóa mới {new}; khóa cũ ký đến {retire_at.isoformat(timespec='seconds')}")
+    print(
+        f"nguon: khóa mới {new}; khóa cũ ký đến {retire_at.isoformat(timespec='seconds')}"
+    )
     show(site, arguments, now)
 
 

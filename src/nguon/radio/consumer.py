@@ -7,6 +7,7 @@ prepared from the moment they are written, so the approvers can listen to what w
 the editor learns at once that a recording is corrupt (the failure is kept on the item with
 its message, and stays until the item changes).
 """
+
 from Acquisition import aq_base
 from nguon.content.channels import on_radio
 from nguon.content.rich_text import plain_text
@@ -42,7 +43,9 @@ def script_of(obj):
 
 def recording_of(obj):
     recording = getattr(aq_base(obj), "audio", None)
-    return recording if recording is not None and getattr(recording, "size", 0) else None
+    return (
+        recording if recording is not None and getattr(recording, "size", 0) else None
+    )
 
 
 def source_digest(obj):
@@ -62,7 +65,9 @@ def prepare_item(obj):
         try:
             recording = recording_of(obj)
             if recording is not None:
-                source = folder / "recording"  # never the uploaded name: the content decides
+                source = (
+                    folder / "recording"
+                )  # never the uploaded name: the content decides
                 source.write_bytes(recording.data)
             else:
                 source = folder / "speech.wav"
@@ -71,7 +76,11 @@ def prepare_item(obj):
         except UserError as error:
             message = translate(error.message, target_language="vi")
             prepared.store_failure(obj, message, digest)
-            logger.warning("radio audio of %s refused: %s", "/".join(obj.getPhysicalPath()), message)
+            logger.warning(
+                "radio audio of %s refused: %s",
+                "/".join(obj.getPhysicalPath()),
+                message,
+            )
             return None
         prepared.store(obj, made, digest)
     if obj.portal_type == "RadioItem":
@@ -82,7 +91,10 @@ def prepare_item(obj):
 @implementer(IOutboxConsumer)
 class RadioAudioConsumer:
     title = "Radio audio"
-    batch_size = 4  # a few seconds of ffmpeg per round: search and feeds get their turn between
+    batch_size = (
+        4  # a few seconds of ffmpeg per round: search and feeds get their turn between
+    )
+
     def active(self, portal):
         return True
 
@@ -90,8 +102,10 @@ class RadioAudioConsumer:
         return on_radio(obj)
 
     def deliver(self, portal, uids):
-        brains = {brain.UID: brain
-                  for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))}
+        brains = {
+            brain.UID: brain
+            for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))
+        }
         refused = {}
         for uid in uids:
             brain = brains.get(uid)
@@ -100,7 +114,9 @@ class RadioAudioConsumer:
                 continue
             try:
                 prepare_item(obj)
-            except Exception as error:  # a tool missing or crashing: offered again later
+            except (
+                Exception
+            ) as error:  # a tool missing or crashing: offered again later
                 logger.exception("cannot prepare the radio audio of %s", uid)
                 refused[uid] = f"{error.__class__.__name__}: {error}"
         return refused

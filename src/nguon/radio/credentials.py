@@ -1,5 +1,6 @@
 """How a radio station proves which station it is: its token (``nguon.devices.credentials``)
 in the ``X-Station-Token`` header."""
+
 from nguon.devices.credentials import from_request
 
 

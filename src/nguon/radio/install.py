@@ -2,6 +2,7 @@
 consumer's pending set, the key that signs station schedules and the as-run log (idempotent;
 ``nguon.setuphandlers`` and the upgrade step call it), and the change log that schedules are
 read from (``nguon.publication.install``)."""
+
 from nguon.outbox.install import install as install_outbox
 from nguon.publication.install import install as install_publication
 from nguon.radio import asrun

@@ -10,8 +10,9 @@ signs nothing and is forgotten. Stations trust only what they pin, with the not-
 their operators give (``nguon-station --public-key KEY@NOT_AFTER``): nothing the site
 publishes can extend a key's life on a station.
 """
+
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from nguon.annotations import site_state
 from nguon.radio import signing
 from persistent.list import PersistentList
@@ -22,7 +23,9 @@ import base64
 
 
 KEY = "nguon.radio.signing-key"
-RETIRING = "nguon.radio.signing-keys-retiring"  # [{private, public, not_after (epoch s)}]
+RETIRING = (
+    "nguon.radio.signing-keys-retiring"  # [{private, public, not_after (epoch s)}]
+)
 
 
 def _new():
@@ -42,40 +45,56 @@ def public_key(portal):
 
 def retiring(portal, now=None):
     """The previous keys still in force at ``now`` (an aware datetime), oldest first."""
-    moment = (now or datetime.now(timezone.utc)).timestamp()
-    return [key for key in site_state(portal, RETIRING, PersistentList) or () if moment < key["not_after"]]
+    moment = (now or datetime.now(UTC)).timestamp()
+    return [
+        key
+        for key in site_state(portal, RETIRING, PersistentList) or ()
+        if moment < key["not_after"]
+    ]
 
 
 def private_keys(portal, now=None):
     """What signs a document now: the current key first, then the retiring ones."""
-    return [signing_key(portal)["private"]] + [key["private"] for key in retiring(portal, now)]
+    return [signing_key(portal)["private"]] + [
+        key["private"] for key in retiring(portal, now)
+    ]
 
 
 def rotate(portal, not_after, now=None):
     """Make a new current key; the current one signs too until ``not_after`` (an aware
     datetime, not in the past). Keys whose time has passed are forgotten. Returns the new
     key's id."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not_after < now:
         raise ValueError("thời điểm thôi dùng khóa cũ đã qua")
     old = signing_key(portal, create=True)
     kept = site_state(portal, RETIRING, PersistentList, create=True)
-    kept[:] = retiring(portal, now) + [PersistentMapping(private=old["private"], public=old["public"],
-                                                         not_after=not_after.timestamp())]
+    kept[:] = retiring(portal, now) + [
+        PersistentMapping(
+            private=old["private"],
+            public=old["public"],
+            not_after=not_after.timestamp(),
+        )
+    ]
     new = IAnnotations(portal)[KEY] = _new()
     return signing.key_id(new["public"])
 
 
 def _iso(seconds):
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def published(portal, now=None):
     """The keys stations may pin, current first: ``{key_id, public_key, not_after}`` (base64
     public key; ``not_after`` ISO 8601, None for the current key)."""
-    def entry(key, not_after):
-        return {"key_id": signing.key_id(key["public"]),
-                "public_key": base64.b64encode(key["public"]).decode("ascii"), "not_after": not_after}
 
-    return [entry(signing_key(portal), None)] + [entry(key, _iso(key["not_after"]))
-                                                 for key in retiring(portal, now)]
+    def entry(key, not_after):
+        return {
+            "key_id": signing.key_id(key["public"]),
+            "public_key": base64.b64encode(key["public"]).decode("ascii"),
+            "not_after": not_after,
+        }
+
+    return [entry(signing_key(portal), None)] + [
+        entry(key, _iso(key["not_after"])) for key in retiring(portal, now)
+    ]

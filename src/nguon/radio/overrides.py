@@ -1,5 +1,6 @@
 """The commune operator's choices for a station's normal items: pin, drop, order. Kept on
 the station, per item UID; they never touch priority or emergency items."""
+
 from persistent.mapping import PersistentMapping
 from zope.annotation.interfaces import IAnnotations
 
@@ -8,7 +9,9 @@ KEY = "nguon.radio.overrides"
 
 
 def of(station):
-    return {uid: dict(choice) for uid, choice in IAnnotations(station).get(KEY, {}).items()}
+    return {
+        uid: dict(choice) for uid, choice in IAnnotations(station).get(KEY, {}).items()
+    }
 
 
 def choose(station, uid, pinned=None, dropped=None, order=None):

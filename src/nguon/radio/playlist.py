@@ -8,6 +8,7 @@ An item airs once in the window; an item that does not fit in what is left of a 
 to the next slot and is listed there first (``deferred`` shows it in the slot it missed); an
 item longer than every slot is reported as never fitting.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -41,16 +42,21 @@ class SlotPlaylist:
 
 def sort_key(candidate):
     normal = candidate.priority == "normal"
-    return (RANK.get(candidate.priority, 2),
-            0 if (normal and candidate.pinned) else 1,
-            candidate.order if (normal and candidate.order is not None) else 10 ** 9,
-            candidate.effective, candidate.uid)
+    return (
+        RANK.get(candidate.priority, 2),
+        0 if (normal and candidate.pinned) else 1,
+        candidate.order if (normal and candidate.order is not None) else 10**9,
+        candidate.effective,
+        candidate.uid,
+    )
 
 
 def assemble(slots, candidates):
     """``(playlists, emergencies, never_fits)`` for ``slots`` (in order)."""
     live = [c for c in candidates if not (c.dropped and c.priority == "normal")]
-    emergencies = sorted((c for c in live if c.priority == "emergency"), key=lambda c: c.effective)
+    emergencies = sorted(
+        (c for c in live if c.priority == "emergency"), key=lambda c: c.effective
+    )
     waiting = sorted((c for c in live if c.priority != "emergency"), key=sort_key)
     longest = max((slot.seconds for slot in slots), default=0)
     never_fits = [c for c in waiting if c.duration > longest]

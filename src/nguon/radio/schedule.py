@@ -10,20 +10,21 @@ The document carries its issue time, its validity window and a sequence number (
 instant in milliseconds: every document is newer than the one before it); stations refuse a
 document that is tampered with, expired, or not newer than the last one they accepted.
 """
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
-from nguon.radio import keys
-from nguon.radio import overrides
-from nguon.radio import playlist
-from nguon.radio import prepared
-from nguon.radio import signing
+from datetime import UTC
 from nguon.content.slots import occurrences
 from nguon.content.slots import ZONE
 from nguon.content.timezone import TIMEZONE
 from nguon.publication.feeds import Filters
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import storage
+from nguon.radio import keys
+from nguon.radio import overrides
+from nguon.radio import playlist
+from nguon.radio import prepared
+from nguon.radio import signing
 from nguon.units.tree import item_unit
 from nguon.units.tree import lineage
 
@@ -32,7 +33,9 @@ import time
 
 HORIZON = timedelta(hours=36)
 VALIDITY = timedelta(hours=24)
-EMERGENCY_WINDOW = timedelta(hours=6)  # an emergency older than this is not interrupted for
+EMERGENCY_WINDOW = timedelta(
+    hours=6
+)  # an emergency older than this is not interrupted for
 RADIO = Filters(channels=("radio",))
 RADIO_EMERGENCIES = Filters(channels=("radio",), priorities=("emergency",))
 
@@ -45,23 +48,38 @@ def candidates(portal, station, filters=RADIO):
         return [], []
     feed = UnitFeed(store, [code for code, _level in lineage(unit)], filters)
     entries = feed.current(size=200).entries
-    brains = {b.UID: b for b in portal.portal_catalog.unrestrictedSearchResults(
-        UID=[entry["uid"] for entry in entries])}
+    brains = {
+        b.UID: b
+        for b in portal.portal_catalog.unrestrictedSearchResults(
+            UID=[entry["uid"] for entry in entries]
+        )
+    }
     choices = overrides.of(station)
     found, waiting = [], []
     for entry in entries:
         brain = brains.get(entry["uid"])
-        record = prepared.prepared(brain._unrestrictedGetObject()) if brain is not None else None
+        record = (
+            prepared.prepared(brain._unrestrictedGetObject())
+            if brain is not None
+            else None
+        )
         if record is None:
             waiting.append(entry["uid"])
             continue
         choice = choices.get(entry["uid"], {})
-        found.append(playlist.Candidate(
-            uid=entry["uid"], title=entry["title"], priority=entry["priority"],
-            effective=entry["effective"], duration=record["duration"],
-            audio={"sha256": record["sha256"], "size": record["size"]},
-            pinned=bool(choice.get("pinned")), dropped=bool(choice.get("dropped")),
-            order=choice.get("order")))
+        found.append(
+            playlist.Candidate(
+                uid=entry["uid"],
+                title=entry["title"],
+                priority=entry["priority"],
+                effective=entry["effective"],
+                duration=record["duration"],
+                audio={"sha256": record["sha256"], "size": record["size"]},
+                pinned=bool(choice.get("pinned")),
+                dropped=bool(choice.get("dropped")),
+                order=choice.get("order"),
+            )
+        )
     return found, waiting
 
 
@@ -70,26 +88,32 @@ def _iso(moment):
 
 
 def _item(candidate, audio_url):
-    return {"uid": candidate.uid, "title": candidate.title, "priority": candidate.priority,
-            "duration": round(candidate.duration, 3), "audio": {**candidate.audio,
-                                                                 "url": audio_url(candidate.uid)}}
+    return {
+        "uid": candidate.uid,
+        "title": candidate.title,
+        "priority": candidate.priority,
+        "duration": round(candidate.duration, 3),
+        "audio": {**candidate.audio, "url": audio_url(candidate.uid)},
+    }
 
 
 def emergencies(portal, station, audio_url, now=None, found=None):
     """The emergencies the station must air at once: in effect, with their audio ready, and
     approved recently enough that interrupting still makes sense."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if found is None:
         found, _waiting = candidates(portal, station, RADIO_EMERGENCIES)
     recent = now.timestamp() - EMERGENCY_WINDOW.total_seconds()
-    return [dict(_item(c, audio_url), effective=c.effective)
-            for c in sorted(found, key=lambda c: c.effective)
-            if c.priority == "emergency" and c.effective >= recent]
+    return [
+        dict(_item(c, audio_url), effective=c.effective)
+        for c in sorted(found, key=lambda c: c.effective)
+        if c.priority == "emergency" and c.effective >= recent
+    ]
 
 
 def document(portal, station, audio_url, now=None):
     """The schedule of ``station`` from ``now`` (an aware datetime)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     found, waiting = candidates(portal, station)
     plan = station.plan()
     slots = occurrences(plan, now - timedelta(minutes=1), now + HORIZON)
@@ -103,11 +127,20 @@ def document(portal, station, audio_url, now=None):
         "valid_from": _iso(now),
         "valid_until": _iso(now + VALIDITY),
         "timezone": TIMEZONE,
-        "quiet_hours": [plan.quiet[0].strftime("%H:%M"), plan.quiet[1].strftime("%H:%M")],
+        "quiet_hours": [
+            plan.quiet[0].strftime("%H:%M"),
+            plan.quiet[1].strftime("%H:%M"),
+        ],
         "clusters": station.cluster_list(),
-        "slots": [{"start": _iso(p.slot.start), "end": _iso(p.slot.end),
-                   "items": [_item(c, audio_url) for c in p.items],
-                   "deferred": [c.uid for c in p.deferred]} for p in playlists],
+        "slots": [
+            {
+                "start": _iso(p.slot.start),
+                "end": _iso(p.slot.end),
+                "items": [_item(c, audio_url) for c in p.items],
+                "deferred": [c.uid for c in p.deferred],
+            }
+            for p in playlists
+        ],
         "emergencies": emergencies(portal, station, audio_url, now, found),
         "never_fits": [c.uid for c in never_fits],
         "waiting_for_audio": waiting,
@@ -116,8 +149,12 @@ def document(portal, station, audio_url, now=None):
 
 def signed(portal, station, audio_url, now=None):
     """The schedule, signed for ``station`` and for its kind (``signing.SCHEDULE``)."""
-    return signing.sign(document(portal, station, audio_url, now), keys.private_keys(portal, now),
-                        signing.SCHEDULE, station.UID())
+    return signing.sign(
+        document(portal, station, audio_url, now),
+        keys.private_keys(portal, now),
+        signing.SCHEDULE,
+        station.UID(),
+    )
 
 
 EVENTS_VALIDITY = timedelta(minutes=5)
@@ -127,10 +164,17 @@ def signed_emergencies(portal, station, audio_url, emergencies_now, now=None):
     """The emergencies document, signed like a schedule (issue time, a five-minute validity,
     a sequence), for ``station`` and for its kind (``signing.EMERGENCIES``): a station airs
     nothing that the site's key did not sign for it."""
-    now = now or datetime.now(timezone.utc)
-    doc = {"sequence": time.time_ns() // 1_000_000, "issued": _iso(now), "valid_from": _iso(now),
-           "valid_until": _iso(now + EVENTS_VALIDITY), "emergencies": emergencies_now}
-    return signing.sign(doc, keys.private_keys(portal, now), signing.EMERGENCIES, station.UID())
+    now = now or datetime.now(UTC)
+    doc = {
+        "sequence": time.time_ns() // 1_000_000,
+        "issued": _iso(now),
+        "valid_from": _iso(now),
+        "valid_until": _iso(now + EVENTS_VALIDITY),
+        "emergencies": emergencies_now,
+    }
+    return signing.sign(
+        doc, keys.private_keys(portal, now), signing.EMERGENCIES, station.UID()
+    )
 
 
 def m3u(doc):

@@ -16,6 +16,7 @@ not passed (``Pin``).
 
 Pure Python with no Zope import: the station agent verifies with the same functions.
 """
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -24,9 +25,8 @@ from cryptography.hazmat.primitives.serialization import NoEncryption
 from cryptography.hazmat.primitives.serialization import PrivateFormat
 from cryptography.hazmat.primitives.serialization import PublicFormat
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from typing import NamedTuple
-from typing import Optional
 
 import base64
 import hashlib
@@ -43,8 +43,9 @@ class SignatureError(Exception):
 
 class Pin(NamedTuple):
     """A public key a station trusts, until ``not_after`` (an aware datetime; None: no end)."""
+
     public: bytes
-    not_after: Optional[datetime] = None
+    not_after: datetime | None = None
 
     @property
     def key_id(self):
@@ -55,12 +56,16 @@ class Pin(NamedTuple):
 
 
 def canonical(document):
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
 
 
 def new_private_key():
     """Raw private key bytes (32)."""
-    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return Ed25519PrivateKey.generate().private_bytes(
+        Encoding.Raw, PrivateFormat.Raw, NoEncryption()
+    )
 
 
 def public_key(private_raw):
@@ -80,8 +85,12 @@ def sign(document, private_keys, kind, station):
     signatures = []
     for private_raw in private_keys:
         key = Ed25519PrivateKey.from_private_bytes(private_raw)
-        signatures.append({"key_id": key_id(public_key(private_raw)),
-                           "signature": base64.b64encode(key.sign(body)).decode("ascii")})
+        signatures.append(
+            {
+                "key_id": key_id(public_key(private_raw)),
+                "signature": base64.b64encode(key.sign(body)).decode("ascii"),
+            }
+        )
     return {"schedule": payload, "signatures": signatures}
 
 
@@ -92,11 +101,13 @@ def verify(envelope, pins, now=None):
     for)."""
     if isinstance(pins, bytes):
         pins = [Pin(pins)]
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
         payload = envelope["schedule"]
-        signatures = {entry["key_id"]: base64.b64decode(entry["signature"], validate=True)
-                      for entry in envelope["signatures"]}
+        signatures = {
+            entry["key_id"]: base64.b64decode(entry["signature"], validate=True)
+            for entry in envelope["signatures"]
+        }
     except (KeyError, TypeError, ValueError) as error:
         raise SignatureError("không phải lịch phát có chữ ký") from error
     if not isinstance(payload, dict):
@@ -106,12 +117,16 @@ def verify(envelope, pins, now=None):
         raise SignatureError("lịch phát ký bằng khóa khác khóa đã ghim")
     in_force = [pin for pin in pinned if pin.in_force(now)]
     if not in_force:
-        ends = ", ".join(f"{pin.key_id} đến {pin.not_after.isoformat()}" for pin in pinned)
+        ends = ", ".join(
+            f"{pin.key_id} đến {pin.not_after.isoformat()}" for pin in pinned
+        )
         raise SignatureError(f"khóa đã ghim ký lịch phát này đã hết hạn dùng ({ends})")
     body = canonical(payload)
     for pin in in_force:
         try:
-            Ed25519PublicKey.from_public_bytes(pin.public).verify(signatures[pin.key_id], body)
+            Ed25519PublicKey.from_public_bytes(pin.public).verify(
+                signatures[pin.key_id], body
+            )
         except InvalidSignature:
             continue
         return payload

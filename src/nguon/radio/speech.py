@@ -1,12 +1,13 @@
 """Vietnamese text as it must be read aloud: numbers, dates, times, units and abbreviations
 written out in words, so that any speech engine reads "25/11" as "ngày hai mươi lăm tháng
 mười một" and "UBND" as "Ủy ban nhân dân"."""
+
 import re
 import unicodedata
 
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-SCALES = ((10 ** 9, "tỷ"), (10 ** 6, "triệu"), (1000, "nghìn"))
+SCALES = ((10**9, "tỷ"), (10**6, "triệu"), (1000, "nghìn"))
 
 # Longest first where one is a prefix of another. Whole words only, case-sensitive.
 ABBREVIATIONS = {
@@ -79,9 +80,14 @@ def _hundreds(n, full):
                 words.append("linh")
             words.append(DIGITS[units])
         elif tens == 1:
-            words.append("mười" + ("" if units == 0 else " lăm" if units == 5 else f" {DIGITS[units]}"))
+            words.append(
+                "mười"
+                + ("" if units == 0 else " lăm" if units == 5 else f" {DIGITS[units]}")
+            )
         else:
-            unit_word = {0: "", 1: " mốt", 4: " tư", 5: " lăm"}.get(units, f" {DIGITS[units]}")
+            unit_word = {0: "", 1: " mốt", 4: " tư", 5: " lăm"}.get(
+                units, f" {DIGITS[units]}"
+            )
             words.append(f"{DIGITS[tens]} mươi{unit_word}")
     return " ".join(words)
 
@@ -110,7 +116,9 @@ def _date(match):
     said, day, month, year = match.groups()
     if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
         return match.group(0).replace("/", " trên ")
-    words = f"{said or 'ngày'} {number_words(int(day))} tháng {number_words(int(month))}"
+    words = (
+        f"{said or 'ngày'} {number_words(int(day))} tháng {number_words(int(month))}"
+    )
     if year:
         words += f" năm {number_words(int(year))}"
     return words
@@ -120,7 +128,9 @@ def _time(match):
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 24 or minute > 59:
         return match.group(0)
-    return f"{number_words(hour)} giờ" + (f" {number_words(minute)} phút" if minute else "")
+    return f"{number_words(hour)} giờ" + (
+        f" {number_words(minute)} phút" if minute else ""
+    )
 
 
 def _abbreviations(text):
@@ -141,7 +151,10 @@ def normalise(text):
     text = TIME.sub(_time, text)
     text = HOUR.sub(lambda m: f"{number_words(int(m.group(1)))} giờ", text)
     text = GROUPED.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = DECIMAL.sub(lambda m: f"{_plain_number(m.group(1))} phẩy {_digits_or_number(m.group(2))}", text)
+    text = DECIMAL.sub(
+        lambda m: f"{_plain_number(m.group(1))} phẩy {_digits_or_number(m.group(2))}",
+        text,
+    )
     text = _abbreviations(text)
     text = NUMBER.sub(lambda m: f" {_plain_number(m.group(0))} ", text)
     text = re.sub(r"[ \t]+", " ", text)

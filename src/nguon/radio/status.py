@@ -1,9 +1,10 @@
 """Under a radio item's title, for the officials who see it: the audio that will air
 (a player, its duration and loudness) or why it cannot air. ``@@radio-audio`` serves that
 audio (streamed) to anyone who may view the item."""
+
+from nguon.content.channels import on_radio
 from nguon.radio import prepared
 from nguon.radio.browser import stream
-from nguon.content.channels import on_radio
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five import BrowserView
@@ -12,7 +13,9 @@ from Products.Five import BrowserView
 class RadioAudioViewlet(ViewletBase):
     def update(self):
         super().update()
-        self.record = prepared.prepared(self.context) if on_radio(self.context) else None
+        self.record = (
+            prepared.prepared(self.context) if on_radio(self.context) else None
+        )
         self.error = prepared.failure(self.context) if on_radio(self.context) else None
 
     def available(self):

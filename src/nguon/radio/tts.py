@@ -4,6 +4,7 @@ An engine is a named utility providing ``ISpeechEngine``; the registry record
 ``nguon.radio.tts_engine`` names the one in use (``espeak-ng`` unless a site installs a better
 one). Every engine gets text already normalised for reading (``nguon.radio.speech``).
 """
+
 from nguon import _
 from nguon.content import confined
 from nguon.errors import UserError
@@ -15,7 +16,9 @@ from zope.interface import Interface
 # A script is read at about 15 characters a second: the longest one allowed takes an hour.
 MAX_SCRIPT_CHARACTERS = 50_000
 # espeak-ng writes 44 kB of WAV a second (22.05 kHz, 16 bits): an hour and some is 200 MB.
-LIMITS = confined.Limits(memory_mb=512, cpu_seconds=600, wall_seconds=900, output_mb=200)
+LIMITS = confined.Limits(
+    memory_mb=512, cpu_seconds=600, wall_seconds=900, output_mb=200
+)
 
 
 class ISpeechEngine(Interface):
@@ -38,15 +41,35 @@ class EspeakEngine:
     def synthesise(self, text, wav_path):
         try:
             done = confined.run(
-                ["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
-                 "-w", str(wav_path), "--stdin"], LIMITS, text.encode("utf-8"))
+                [
+                    "espeak-ng",
+                    "-v",
+                    self.voice,
+                    "-s",
+                    str(self.words_per_minute),
+                    "-w",
+                    str(wav_path),
+                    "--stdin",
+                ],
+                LIMITS,
+                text.encode("utf-8"),
+            )
         except confined.LimitExceeded:
-            raise SpeechError(_("tts_error_limits",
-                                default="Bộ đọc văn bản vượt giới hạn xử lý (bộ nhớ hoặc thời "
-                                        "gian); hãy rút ngắn kịch bản.")) from None
+            raise SpeechError(
+                _(
+                    "tts_error_limits",
+                    default="Bộ đọc văn bản vượt giới hạn xử lý (bộ nhớ hoặc thời "
+                    "gian); hãy rút ngắn kịch bản.",
+                )
+            ) from None
         if done.returncode != 0:
-            raise SpeechError(_("tts_error_engine", default="Bộ đọc văn bản lỗi: ${message}",
-                                mapping={"message": done.stderr.decode(errors="replace")[:200]}))
+            raise SpeechError(
+                _(
+                    "tts_error_engine",
+                    default="Bộ đọc văn bản lỗi: ${message}",
+                    mapping={"message": done.stderr.decode(errors="replace")[:200]},
+                )
+            )
 
 
 ENGINES = {"espeak-ng": EspeakEngine}
@@ -61,15 +84,23 @@ def engine(name=None):
         return found
     if name in ENGINES:
         return ENGINES[name]()
-    raise SpeechError(_("tts_error_unknown_engine", default="Không có bộ đọc văn bản «${name}».",
-                        mapping={"name": name}))
+    raise SpeechError(
+        _(
+            "tts_error_unknown_engine",
+            default="Không có bộ đọc văn bản «${name}».",
+            mapping={"name": name},
+        )
+    )
 
 
 def _configured_engine():
     try:
         from plone import api
 
-        return api.portal.get_registry_record("nguon.radio.tts_engine", default=None) or "espeak-ng"
+        return (
+            api.portal.get_registry_record("nguon.radio.tts_engine", default=None)
+            or "espeak-ng"
+        )
     except Exception:  # outside a site (commands, tests of the parts)
         return "espeak-ng"
 
@@ -77,13 +108,21 @@ def _configured_engine():
 def speak(script, wav_path, engine_name=None):
     """Read ``script`` aloud into ``wav_path``; a script with nothing to read is refused."""
     if len(script) > MAX_SCRIPT_CHARACTERS:
-        raise SpeechError(_("tts_error_too_long",
-                            default="Kịch bản đọc dài quá ${limit} ký tự; hãy rút ngắn hoặc tải "
-                                    "lên bản ghi âm.",
-                            mapping={"limit": MAX_SCRIPT_CHARACTERS}))
+        raise SpeechError(
+            _(
+                "tts_error_too_long",
+                default="Kịch bản đọc dài quá ${limit} ký tự; hãy rút ngắn hoặc tải "
+                "lên bản ghi âm.",
+                mapping={"limit": MAX_SCRIPT_CHARACTERS},
+            )
+        )
     text = speech.normalise(script)
     if not speech.has_words(text):
-        raise SpeechError(_("tts_error_no_words",
-                            default="Kịch bản đọc không có chữ nào (chỉ có dấu câu hoặc khoảng trắng)."))
+        raise SpeechError(
+            _(
+                "tts_error_no_words",
+                default="Kịch bản đọc không có chữ nào (chỉ có dấu câu hoặc khoảng trắng).",
+            )
+        )
     engine(engine_name).synthesise(text, wav_path)
     return text

@@ -1,6 +1,7 @@
 """plone.restapi batching (``b_size``, ``b_start``, ``batching`` links) with bounds: an answer
 holds at most ``MAX_SIZE`` items whatever the client asks, and a negative start or a size out
 of bounds is refused with a clear message instead of answering everything."""
+
 from nguon import _
 from nguon.errors import client_error
 from plone.restapi.batching import DEFAULT_BATCH_SIZE
@@ -24,7 +25,11 @@ def _parameter(request, name, default):
         body = json_body(request)
     except DeserializationError:
         body = {}
-    raw = body[name] if isinstance(body, dict) and body.get(name) else request.form.get(name, default)
+    raw = (
+        body[name]
+        if isinstance(body, dict) and body.get(name)
+        else request.form.get(name, default)
+    )
     try:
         return int(raw)
     except (TypeError, ValueError):
@@ -37,18 +42,31 @@ def batch(request, results, max_size=MAX_SIZE):
     not a non-negative integer."""
     size = _parameter(request, "b_size", DEFAULT_BATCH_SIZE)
     if size is None or not 1 <= size <= max_size:
-        _refuse(request, _("batch_error_size", default="«b_size» phải là số nguyên từ 1 đến ${max}.",
-                           mapping={"max": max_size}))
+        _refuse(
+            request,
+            _(
+                "batch_error_size",
+                default="«b_size» phải là số nguyên từ 1 đến ${max}.",
+                mapping={"max": max_size},
+            ),
+        )
     start = _parameter(request, "b_start", 0)
     if start is None or start < 0:
-        _refuse(request, _("batch_error_start", default="«b_start» phải là số nguyên không âm."))
+        _refuse(
+            request,
+            _("batch_error_start", default="«b_start» phải là số nguyên không âm."),
+        )
     return HypermediaBatch(request, results)
 
 
 def page(found, items):
     """The batched answer: ``@id``, ``items_total``, ``items`` and, when there are more pages,
     ``batching`` (first, previous, next, last)."""
-    answer = {"@id": found.canonical_url, "items_total": found.items_total, "items": items}
+    answer = {
+        "@id": found.canonical_url,
+        "items_total": found.items_total,
+        "items": items,
+    }
     if found.links:
         answer["batching"] = found.links
     return answer

@@ -21,6 +21,7 @@ site, bad settings), with one line on stderr that says why.
 This module parses the arguments and opens the site (``nguon.instance.offline``); each job
 has its module in ``nguon.search.commands``.
 """
+
 from nguon.instance.offline import offline_site
 from nguon.instance.offline import POINT
 from nguon.instance.offline import solr_for_the_run
@@ -39,25 +40,42 @@ import argparse
 import sys
 
 
-WHILE_RUNNING = ("khi site chạy, worker của nó tự giữ Solr khớp với catalog; muốn chạy bảo trì "
-                 "thì dừng site rồi chạy lại lệnh")
-COMMANDS = {"verify": verify_command, "sync": sync_command, "clean": clean_command,
-            "rebuild": rebuild_command}
+WHILE_RUNNING = (
+    "khi site chạy, worker của nó tự giữ Solr khớp với catalog; muốn chạy bảo trì "
+    "thì dừng site rồi chạy lại lệnh"
+)
+COMMANDS = {
+    "verify": verify_command,
+    "sync": sync_command,
+    "clean": clean_command,
+    "rebuild": rebuild_command,
+}
 
 
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="nguon-search", description="Kiểm tra và sửa chỉ mục Solr của một site đang dừng.")
+        prog="nguon-search",
+        description="Kiểm tra và sửa chỉ mục Solr của một site đang dừng.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
-    commands.add_parser("status", help="mục chờ gửi, mục hỏng, lần gửi cuối; Solr so với catalog")
-    commands.add_parser("verify", help="so Solr với catalog từng mục (mã thoát 1 khi khác)")
+    commands.add_parser(
+        "status", help="mục chờ gửi, mục hỏng, lần gửi cuối; Solr so với catalog"
+    )
+    commands.add_parser(
+        "verify", help="so Solr với catalog từng mục (mã thoát 1 khi khác)"
+    )
     commands.add_parser("sync", help="gửi lại những mục Solr khác catalog")
     commands.add_parser("clean", help="xóa khỏi Solr những mục catalog không có")
     commands.add_parser("rebuild", help="gửi lại mọi mục (make reindex)")
     for name, command in commands.choices.items():
         if name != "status" and name != "verify":
-            command.add_argument("--batch-size", type=int, default=BATCH_SIZE, metavar="SỐ",
-                                 help=f"số mục mỗi lần gửi (mặc định {BATCH_SIZE})")
+            command.add_argument(
+                "--batch-size",
+                type=int,
+                default=BATCH_SIZE,
+                metavar="SỐ",
+                help=f"số mục mỗi lần gửi (mặc định {BATCH_SIZE})",
+            )
     return parser
 
 
@@ -66,8 +84,9 @@ def main(argv=None):
     try:
         settings = from_environment()
         # status and verify change nothing; the others commit as they go: the rest is aborted
-        with offline_site(settings, solr=POINT, while_running=WHILE_RUNNING,
-                          log_as="nguon-search") as site:
+        with offline_site(
+            settings, solr=POINT, while_running=WHILE_RUNNING, log_as="nguon-search"
+        ) as site:
             if arguments.command == "status":
                 return status_with_solr(site, settings, arguments)
             with solr_for_the_run(settings):

@@ -4,6 +4,7 @@ Unlike collective.solr's connection, nothing here swallows an error: a Solr that
 reached, times out or fails (5xx) raises ``SolrUnavailable``; a request Solr rejects (4xx)
 raises ``SolrRejected`` with Solr's own message.
 """
+
 from plone.registry.interfaces import IRegistry
 from zope.component import queryUtility
 
@@ -42,10 +43,13 @@ def _record(name, default=None):
 
 def core_url():
     """The core's URL from collective.solr's settings (environment overrides included)."""
+
     def setting(name):
         return os.environ.get(f"COLLECTIVE_SOLR_{name.upper()}") or _record(name)
 
-    scheme = "https" if str(setting("https_connection")).lower() in ("true", "1") else "http"
+    scheme = (
+        "https" if str(setting("https_connection")).lower() in ("true", "1") else "http"
+    )
     base = "/" + str(setting("base") or "/solr/plone").strip("/")
     return f"{scheme}://{setting('host')}:{setting('port')}{base}"
 
@@ -75,11 +79,15 @@ def _send(method, target, kind, as_text=False, **arguments):
     try:
         answer = _session().request(method, target, timeout=_timeout(kind), **arguments)
     except requests.RequestException as error:
-        raise SolrUnavailable(f"{target}: {error.__class__.__name__}: {error}") from error
+        raise SolrUnavailable(
+            f"{target}: {error.__class__.__name__}: {error}"
+        ) from error
     if is_rejection(answer.status_code):
         raise SolrRejected(answer.status_code, _message(answer))
     if answer.status_code >= 400:
-        raise SolrUnavailable(f"{target}: HTTP {answer.status_code}: {_message(answer)}")
+        raise SolrUnavailable(
+            f"{target}: HTTP {answer.status_code}: {_message(answer)}"
+        )
     if as_text:
         return answer.content.decode("utf-8")
     try:
@@ -104,33 +112,57 @@ def _message(answer):
 
 def search(params, handler="search", url=None):
     """A query, POSTed as a form so that long filter lists fit."""
-    return _send("POST", f"{url or core_url()}/{handler}", "search", data={**params, "wt": "json"})
+    return _send(
+        "POST",
+        f"{url or core_url()}/{handler}",
+        "search",
+        data={**params, "wt": "json"},
+    )
 
 
 def get(path, url=None, **params):
-    return _send("GET", f"{url or core_url()}/{path}", "search", params={**params, "wt": "json"})
+    return _send(
+        "GET", f"{url or core_url()}/{path}", "search", params={**params, "wt": "json"}
+    )
 
 
 def schema_file(url=None):
     """The text of the core's schema.xml."""
-    return _send("GET", f"{url or core_url()}/admin/file", "index", as_text=True,
-                 params={"file": "schema.xml"})
+    return _send(
+        "GET",
+        f"{url or core_url()}/admin/file",
+        "index",
+        as_text=True,
+        params={"file": "schema.xml"},
+    )
 
 
 def update(commands, url=None, **params):
     """POST JSON update commands, given as ``(verb, value)`` pairs since one request may hold
     several ``add`` and ``delete`` commands (a JSON object with repeated keys)."""
-    body = "{" + ",".join(
-        f"{json.dumps(verb)}:{json.dumps(value, ensure_ascii=False)}" for verb, value in commands
-    ) + "}"
-    return _send("POST", f"{url or core_url()}/update", "index", params={**params, "wt": "json"},
-                 data=body.encode("utf-8"), headers={"Content-Type": "application/json"})
+    body = (
+        "{"
+        + ",".join(
+            f"{json.dumps(verb)}:{json.dumps(value, ensure_ascii=False)}"
+            for verb, value in commands
+        )
+        + "}"
+    )
+    return _send(
+        "POST",
+        f"{url or core_url()}/update",
+        "index",
+        params={**params, "wt": "json"},
+        data=body.encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
 
 
 def ping(url=None, timeout=2.0):
     try:
-        answer = _session().get(f"{url or core_url()}/admin/ping", params={"wt": "json"},
-                                timeout=timeout)
+        answer = _session().get(
+            f"{url or core_url()}/admin/ping", params={"wt": "json"}, timeout=timeout
+        )
         return answer.status_code == 200 and answer.json().get("status") == "OK"
     except (requests.RequestException, ValueError):
         return False

@@ -5,6 +5,7 @@ plain add replaces the document, so no stale field survives, and no partial upda
 a half document), one it has not is deleted. A batch is one request; when Solr rejects it, the
 batch is split until the one bad document is found, and only that one is refused.
 """
+
 from nguon.outbox.interfaces import ConsumerUnavailable
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.search import client
@@ -42,8 +43,10 @@ class SolrConsumer:
         """``(uid, command)`` pairs for Solr's JSON update API, and the uids that could not be
         turned into a document (uid -> message)."""
         solr_schema = documents.schema()
-        brains = {brain.UID: brain
-                  for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))}
+        brains = {
+            brain.UID: brain
+            for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))
+        }
         commands, refused = [], {}
         for uid in uids:
             brain = brains.get(uid)
@@ -52,7 +55,9 @@ class SolrConsumer:
                 commands.append((uid, ("delete", {"id": uid})))
                 continue
             try:
-                commands.append((uid, ("add", {"doc": documents.document(obj, solr_schema)})))
+                commands.append(
+                    (uid, ("add", {"doc": documents.document(obj, solr_schema)}))
+                )
             except Exception as error:  # a broken item must not hold up the others
                 logger.exception("cannot build the Solr document of %s", uid)
                 refused[uid] = f"{error.__class__.__name__}: {error}"

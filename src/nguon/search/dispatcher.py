@@ -7,6 +7,7 @@ log says so once; the person searching sees results either way. When Solr refuse
 (HTTP 400: a query it cannot parse), that query alone is answered by the catalog: Solr stays
 "up" for everyone else.
 """
+
 from collective.solr.dispatcher import solrSearchResults
 from collective.solr.exceptions import FallBackException
 from collective.solr.exceptions import SolrConnectionException
@@ -15,10 +16,10 @@ from nguon.search import client
 from nguon.search import guard
 from nguon.search.health import HEALTH
 from plone.base.interfaces import IPloneCatalogTool
-from ZTUtils.Lazy import LazyCat
 from zope.component import adapter
 from zope.interface import implementer
 from zope.publisher.interfaces.http import IHTTPRequest
+from ZTUtils.Lazy import LazyCat
 
 import http.client
 import logging
@@ -48,8 +49,12 @@ class GuardedDispatcher:
         except FallBackException:
             return catalog._cs_old_searchResults(query)
         except UNAVAILABLE as error:
-            if rejected(error):  # this query's fault: only this search goes to the catalog
-                logger.info("Solr rejected a search, answered from the catalog: %s", error)
+            if rejected(
+                error
+            ):  # this query's fault: only this search goes to the catalog
+                logger.info(
+                    "Solr rejected a search, answered from the catalog: %s", error
+                )
             else:
                 HEALTH.down(f"{error.__class__.__name__}: {error}")
             return catalog._cs_old_searchResults(query)

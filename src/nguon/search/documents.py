@@ -6,6 +6,7 @@ adapters the catalog uses, with its date and number handling. nguon adds what on
 the unit an item belongs to (code, path, level, and the codes of every unit above it, for
 "this unit and below" filters), the document number and the year for facets.
 """
+
 from Acquisition import aq_base
 from collective.solr.indexer import SolrIndexProcessor
 from collective.solr.parser import SolrSchema
@@ -51,7 +52,9 @@ def indexable(obj):
 def document(obj, solr_schema):
     """The full Solr document of ``obj``: every schema field the object has a value for."""
     fields = [field.name for field in solr_schema.fields if field.name not in NOT_SENT]
-    data, _missing = SolrIndexProcessor(_SchemaSource(solr_schema)).getData(obj, attributes=fields)
+    data, _missing = SolrIndexProcessor(_SchemaSource(solr_schema)).getData(
+        obj, attributes=fields
+    )
     prepareData(data)
     data.update(unit_fields(obj))
     data.update(legal_fields(obj))

@@ -12,16 +12,17 @@ bounded. A value that cannot be a query answers 400 (``BadRequest``) with a tran
 message. Solr's answer is then checked against the catalog with the user's own filters: a
 document Solr still holds for an item that was retracted, expired or deleted is never shown.
 """
+
 from collections.abc import Mapping
-from datetime import date
 from DateTime import DateTime
+from datetime import date
 from nguon import _
 from plone import api
 from Products.PluginIndexes.interfaces import ISortIndex
 from zExceptions import BadRequest
-from ZPublisher.HTTPRequest import record
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+from ZPublisher.HTTPRequest import record
 
 import logging
 import unicodedata
@@ -31,7 +32,18 @@ MAX_TEXT = 200
 MAX_ROWS = 1000  # collective.solr's max_results: the most rows one search asks Solr for
 MAX_START = 10_000
 PAGING = ("b_start", "b_size", "sort_limit")
-SOLR_PARAMETERS = ("fq", "fl", "facet", "hl", "bq", "d", "pt", "sfield", "core", "request_handler")
+SOLR_PARAMETERS = (
+    "fq",
+    "fl",
+    "facet",
+    "hl",
+    "bq",
+    "d",
+    "pt",
+    "sfield",
+    "core",
+    "request_handler",
+)
 DATE_INDEXES = ("DateIndex", "DateRangeIndex", "DateRecurringIndex")
 SORT_ORDERS = ("ascending", "descending", "reverse")
 INDEX_OPTIONS = {
@@ -53,8 +65,11 @@ def is_solr_parameter(key):
 
 def refused(name):
     """The 400 answer to a query parameter ``name`` that cannot be used."""
-    message = _("search_error_parameter", default="Tham số tìm kiếm «${name}» không hợp lệ.",
-                mapping={"name": name})
+    message = _(
+        "search_error_parameter",
+        default="Tham số tìm kiếm «${name}» không hợp lệ.",
+        mapping={"name": name},
+    )
     return BadRequest(translate(message, context=getRequest()))
 
 
@@ -70,10 +85,16 @@ def sanitized(query, catalog=None):
     """A copy of the catalog ``query`` safe to hand to collective.solr."""
     catalog = catalog or api.portal.get_tool("portal_catalog")
     names = query_names(catalog)
-    clean = {key: _index_value(catalog, key, value) for key, value in query.items() if key in names}
+    clean = {
+        key: _index_value(catalog, key, value)
+        for key, value in query.items()
+        if key in names
+    }
     for key in PAGING:
         if query.get(key) not in (None, ""):
-            clean[key] = bounded(key, query[key], MAX_START if key == "b_start" else MAX_ROWS)
+            clean[key] = bounded(
+                key, query[key], MAX_START if key == "b_start" else MAX_ROWS
+            )
     sort_on = _sort_on(catalog, query.get("sort_on"))
     if sort_on:
         clean["sort_on"] = sort_on
@@ -97,7 +118,9 @@ def _index_value(catalog, name, value):
     """``value`` of index ``name`` with only the options its index reads, each checked."""
     index = catalog._catalog.indexes.get(name)
     if getattr(index, "meta_type", None) in DATE_INDEXES:
-        check_dates(name, value.get("query") if isinstance(value, (Mapping, record)) else value)
+        check_dates(
+            name, value.get("query") if isinstance(value, (Mapping, record)) else value
+        )
     if isinstance(value, (Mapping, record)):
         options = {key: value[key] for key in value if key in INDEX_OPTIONS}
         for key, allowed in INDEX_OPTIONS.items():
@@ -119,7 +142,9 @@ def check_dates(name, value):
             continue
         try:
             DateTime(str(one))
-        except Exception:  # DateTime raises its own SyntaxError, TimeError, DateError, …
+        except (
+            Exception
+        ):  # DateTime raises its own SyntaxError, TimeError, DateError, …
             raise refused(name) from None
 
 
@@ -183,6 +208,8 @@ def drop_unseen(response, catalog, show_inactive=False):
     if stale and getattr(results, "numFound", None) is not None:
         results.numFound = str(int(results.numFound) - len(stale))
         logger.info(
-            "hid %d Solr hits the catalog does not show: %s", len(stale),
-            ", ".join(str(flare.get("UID")) for flare in stale))
+            "hid %d Solr hits the catalog does not show: %s",
+            len(stale),
+            ", ".join(str(flare.get("UID")) for flare in stale),
+        )
     return response

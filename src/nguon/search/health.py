@@ -5,6 +5,7 @@ searches go straight to the catalog and look again (a 2-second ping) at most eve
 ``RECHECK_SECONDS``, so an outage costs citizens nothing but Solr's extras, and never a
 timeout per request.
 """
+
 import logging
 import threading
 import time
@@ -32,12 +33,16 @@ class Health:
             if self.down_since is None:
                 self.down_since = time.time()
                 self.reason = reason
-                logger.warning("Solr unavailable, searching the catalog instead: %s", reason)
+                logger.warning(
+                    "Solr unavailable, searching the catalog instead: %s", reason
+                )
 
     def up(self):
         with self._lock:
             if self.down_since is not None:
-                logger.warning("Solr available again after %.0f s", time.time() - self.down_since)
+                logger.warning(
+                    "Solr available again after %.0f s", time.time() - self.down_since
+                )
             self.down_since = None
             self.reason = None
 

@@ -4,6 +4,7 @@ None of them talks to Solr about documents directly: each records which items mu
 in step, and the outbox delivers them (the worker of a running site, or ``drain`` here), so a
 maintenance run is as durable as any edit and survives Solr going away half-way.
 """
+
 from nguon.outbox.storage import outbox
 from nguon.search import client
 from nguon.search import verify
@@ -71,7 +72,9 @@ def sync_at_start(portal):
         if needs_sync(portal):
             sync(portal)
     except client.SolrError as error:
-        logger.warning("Solr did not answer at start (%s): every item is queued for it", error)
+        logger.warning(
+            "Solr did not answer at start (%s): every item is queued for it", error
+        )
         queue_catalog(portal)
 
 

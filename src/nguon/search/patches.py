@@ -10,7 +10,10 @@ this module triggers).
   attribute of each result, and collective.solr's content listing object has it as a method,
   so every search page with a hit failed with a TypeError. ``image_scales`` is that property.
 """
-from collective.solr import dispatcher  # noqa: F401 -- applies collective.solr's patch first
+
+from collective.solr import (
+    dispatcher,  # noqa: F401 -- applies collective.solr's patch first
+)
 from collective.solr.monkey import searchResults as solr_search_results
 from ZPublisher import zpublish
 

@@ -6,6 +6,7 @@ balanced double quotes (phrases); filter values are quoted and escaped; the secu
 (who may see what, and only what is in effect now) come from the server side alone and sit in
 ``fq``, which no query text can widen.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -39,13 +40,18 @@ FILTER_FIELDS = {
 # Facets count the item's own unit; the unit filter keeps that unit and every unit below it.
 FACET_FIELDS = {**FILTER_FIELDS, "unit": "unit_code"}
 SEARCHABLE_TYPES = DISTRIBUTED_TYPES  # every information item, and nothing else
-SORTS = {"relevance": "score desc, effective desc", "newest": "effective desc, score desc"}
+SORTS = {
+    "relevance": "score desc, effective desc",
+    "newest": "effective desc, score desc",
+}
 # "In effect now", widened to whole minutes so that Solr can cache the filter and the results
 # (with an exact NOW every query is new to Solr's caches). The few items that take effect or
 # expire within the minute are then dropped by the catalog check of every hit, which uses the
 # exact time (``nguon.search.citizen``).
 IN_EFFECT = "effective:[* TO NOW/MINUTE+1MINUTE] AND expires:[NOW/MINUTE TO *]"
-RESULT_FIELDS = "UID,path_string,portal_type,Title,Description,effective,unit_code,score"
+RESULT_FIELDS = (
+    "UID,path_string,portal_type,Title,Description,effective,unit_code,score"
+)
 
 
 class SearchInputError(UserError):
@@ -73,31 +79,54 @@ class SearchRequest:
     filters: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "filters", {
-            name: getattr(self, name) for name in FILTER_FIELDS if getattr(self, name)
-        })
+        object.__setattr__(
+            self,
+            "filters",
+            {
+                name: getattr(self, name)
+                for name in FILTER_FIELDS
+                if getattr(self, name)
+            },
+        )
 
     @classmethod
     def from_form(cls, form):
         """Build a request from query-string parameters (a page's form or a REST call)."""
         date_from, date_to = _date(form.get("from")), _date(form.get("to"))
         if date_from and date_to and date_from > date_to:
-            raise SearchInputError(_("search_error_dates_order",
-                                     default="Ngày bắt đầu phải trước ngày kết thúc."))
+            raise SearchInputError(
+                _(
+                    "search_error_dates_order",
+                    default="Ngày bắt đầu phải trước ngày kết thúc.",
+                )
+            )
         sort = _single(form.get("sort")) or "relevance"
         if sort not in SORTS:
-            raise SearchInputError(_("search_error_sort",
-                                     default="Cách sắp xếp không hợp lệ: chọn «relevance» hoặc «newest»."))
+            raise SearchInputError(
+                _(
+                    "search_error_sort",
+                    default="Cách sắp xếp không hợp lệ: chọn «relevance» hoặc «newest».",
+                )
+            )
         rows = _number(form.get("b_size"), DEFAULT_ROWS, 1, MAX_ROWS)
         return cls(
-            text=clean_text(_single(form.get("q")) or _single(form.get("SearchableText")) or ""),
+            text=clean_text(
+                _single(form.get("q")) or _single(form.get("SearchableText")) or ""
+            ),
             unit=_values(form.get("unit")),
             unit_level=_values(form.get("unit_level")),
-            portal_type=tuple(v for v in _values(form.get("portal_type")) if v in SEARCHABLE_TYPES),
+            portal_type=tuple(
+                v for v in _values(form.get("portal_type")) if v in SEARCHABLE_TYPES
+            ),
             category=_values(form.get("category")),
             document_type=_values(form.get("document_type")),
             issuing_body=_values(form.get("issuing_body")),
-            year=tuple(str(y) for y in (_number(v, None, 1900, 2100) for v in _values(form.get("year")))),
+            year=tuple(
+                str(y)
+                for y in (
+                    _number(v, None, 1900, 2100) for v in _values(form.get("year"))
+                )
+            ),
             date_from=date_from,
             date_to=date_to,
             sort=sort,
@@ -121,7 +150,7 @@ def clean_text(text):
     text = "".join(kept).lower()
     if text.count('"') % 2:
         position = text.rfind('"')
-        text = text[:position] + " " + text[position + 1:]
+        text = text[:position] + " " + text[position + 1 :]
     text = re.sub(r'"\s*"', " ", text)
     terms = text.split()[:MAX_TERMS]
     text = " ".join(terms)[:MAX_TEXT]
@@ -170,7 +199,8 @@ def solr_params(request, allowed_roles_and_users, include_inactive=False):
         params["facet.mincount"] = 1
         params["facet.limit"] = 50
         params["facet.field"] = [
-            f"{{!ex={name} key={name}}}{solr_field}" for name, solr_field in FACET_FIELDS.items()
+            f"{{!ex={name} key={name}}}{solr_field}"
+            for name, solr_field in FACET_FIELDS.items()
         ]
     return params
 
@@ -187,7 +217,9 @@ def _values(value):
     values = value if isinstance(value, (list, tuple)) else [value]
     cleaned = []
     for item in values[:MAX_VALUES]:
-        item = "".join(c for c in str(item) if unicodedata.category(c)[0] != "C").strip()
+        item = "".join(
+            c for c in str(item) if unicodedata.category(c)[0] != "C"
+        ).strip()
         if item and item not in cleaned:
             cleaned.append(item[:MAX_VALUE])
     return tuple(cleaned)
@@ -200,7 +232,9 @@ def _number(value, default, low, high):
     try:
         number = int(value)
     except ValueError:
-        raise SearchInputError(_("search_error_number", default="Số trang hoặc năm không hợp lệ."))
+        raise SearchInputError(
+            _("search_error_number", default="Số trang hoặc năm không hợp lệ.")
+        )
     return min(max(number, low), high)
 
 
@@ -211,5 +245,9 @@ def _date(value):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise SearchInputError(_("search_error_date",
-                                 default="Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-01-31."))
+        raise SearchInputError(
+            _(
+                "search_error_date",
+                default="Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-01-31.",
+            )
+        )

@@ -5,6 +5,7 @@ for an index it has no reader for). Each parameter is read
 on its own, and one that cannot be read answers 400 naming the parameter. Registered for
 nguon's browser layer, so it is used instead of restapi's. A repeated ``SearchableText``
 (a list, which restapi's handler cannot clean: a 500) is read as one text."""
+
 from DateTime.interfaces import DateTimeError
 from nguon.interfaces import INguonLayer
 from nguon.search import guard
@@ -13,9 +14,9 @@ from plone.restapi.interfaces import IZCatalogCompatibleQuery
 from plone.restapi.search.query import ZCatalogCompatibleQueryAdapter
 from plone.restapi.services.search.get import SearchGet
 from zope.component import adapter
-from zope.interface.interfaces import ComponentLookupError
 from zope.interface import implementer
 from zope.interface import Interface
+from zope.interface.interfaces import ComponentLookupError
 
 
 @implementer(IZCatalogCompatibleQuery)
@@ -25,7 +26,13 @@ class GuardedCompatibleQuery(ZCatalogCompatibleQueryAdapter):
         for name in list(query):
             try:
                 query.update(super().__call__({name: query[name]}))
-            except (ComponentLookupError, DateTimeError, QueryParsingError, TypeError, ValueError):
+            except (
+                ComponentLookupError,
+                DateTimeError,
+                QueryParsingError,
+                TypeError,
+                ValueError,
+            ):
                 raise guard.refused(name) from None
         return query
 

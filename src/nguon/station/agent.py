@@ -6,8 +6,9 @@ pinned keys, for this station — the one its token names — and for the kind a
 audio whose checksum matches; when the server is unreachable it goes on with the last accepted
 schedule from its cache, within that schedule's validity.
 """
+
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from nguon.radio.signing import EMERGENCIES
 from nguon.radio.signing import Pin
 from nguon.radio.signing import SCHEDULE
@@ -19,23 +20,31 @@ from pathlib import Path
 import logging
 import requests
 import threading
-import time
 
 
 logger = logging.getLogger("nguon.station")
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(seconds):
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
 
 
 class Agent:
-    def __init__(self, site, token, pins, cache, player, schedule_interval=60.0,
-                 events_interval=2.0, report_interval=5.0):
+    def __init__(
+        self,
+        site,
+        token,
+        pins,
+        cache,
+        player,
+        schedule_interval=60.0,
+        events_interval=2.0,
+        report_interval=5.0,
+    ):
         self.site = site.rstrip("/")
         self.pins = pins  # the keys the station trusts (``signing.Pin``)
         self.station = station_of(token)
@@ -45,10 +54,14 @@ class Agent:
         self.events_interval = events_interval
         self.report_interval = report_interval
         self.session = requests.Session()
-        self.session.headers.update({"X-Station-Token": token, "Accept": "application/json"})
+        self.session.headers.update(
+            {"X-Station-Token": token, "Accept": "application/json"}
+        )
         self.schedule = None
         self.events_etag = None
-        self.last_events = None  # the last emergencies document accepted (for its sequence)
+        self.last_events = (
+            None  # the last emergencies document accepted (for its sequence)
+        )
         self.playing = None  # (uid, started, duration, urgent)
         self.durations = {}
         self.stopping = threading.Event()
@@ -75,7 +88,10 @@ class Agent:
             response.raise_for_status()
             envelope = response.json()
         except (requests.RequestException, ValueError) as error:
-            logger.warning("không lấy được lịch phát (%s); tiếp tục với lịch đã có", error.__class__.__name__)
+            logger.warning(
+                "không lấy được lịch phát (%s); tiếp tục với lịch đã có",
+                error.__class__.__name__,
+            )
             return False
         try:
             schedule = self._accept(envelope, SCHEDULE, last=self.schedule)
@@ -113,7 +129,9 @@ class Agent:
     def poll_events(self):
         headers = {"If-None-Match": self.events_etag} if self.events_etag else {}
         try:
-            response = self.session.get(f"{self.site}/@station-events", headers=headers, timeout=10)
+            response = self.session.get(
+                f"{self.site}/@station-events", headers=headers, timeout=10
+            )
         except requests.RequestException:
             return []
         if response.status_code != 200:
@@ -134,12 +152,16 @@ class Agent:
             try:
                 path = self._download(item)
             except (requests.RequestException, ValueError) as error:
-                logger.error("không tải được âm thanh khẩn cấp %s: %s", item["uid"], error)
+                logger.error(
+                    "không tải được âm thanh khẩn cấp %s: %s", item["uid"], error
+                )
                 continue
             self.durations[item["uid"]] = item["duration"]
             self.player.interrupt(path)
             if self.playing and not self.playing[3]:
-                self.player.command("normal.skip")  # the interrupted item does not resume
+                self.player.command(
+                    "normal.skip"
+                )  # the interrupted item does not resume
             self.cache.mark_aired(key)
             started.append(item["uid"])
             logger.warning("phát tin khẩn cấp %s", item["title"])
@@ -158,7 +180,10 @@ class Agent:
         aired = self.cache.aired()
         queued = []
         for slot in schedule["slots"]:
-            start, end = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+            start, end = (
+                datetime.fromisoformat(slot["start"]),
+                datetime.fromisoformat(slot["end"]),
+            )
             key = f"slot:{slot['start']}"
             if not (start <= now < end) or key in aired:
                 continue
@@ -183,13 +208,25 @@ class Agent:
             if self.playing is not None:
                 previous, since, duration, was_urgent = self.playing
                 cut = at < since + duration - 1.0
-                records.append({"item": previous, "status": "interrupted" if cut else "finished",
-                                "at": _iso(at), "clusters": self.clusters()})
+                records.append(
+                    {
+                        "item": previous,
+                        "status": "interrupted" if cut else "finished",
+                        "at": _iso(at),
+                        "clusters": self.clusters(),
+                    }
+                )
             if uid:
                 urgent = self._is_emergency(uid)
                 self.playing = (uid, at, self.durations.get(uid, 0.0), urgent)
-                records.append({"item": uid, "status": "started", "at": _iso(at),
-                                "clusters": self.clusters()})
+                records.append(
+                    {
+                        "item": uid,
+                        "status": "started",
+                        "at": _iso(at),
+                        "clusters": self.clusters(),
+                    }
+                )
             else:
                 self.playing = None
         if records:
@@ -198,18 +235,25 @@ class Agent:
     def _is_emergency(self, uid):
         schedule = self.schedule or {"emergencies": []}
         return any(item["uid"] == uid for item in schedule["emergencies"]) or any(
-            key.startswith(f"{EMERGENCY}{uid}:") for key in self.cache.aired())
+            key.startswith(f"{EMERGENCY}{uid}:") for key in self.cache.aired()
+        )
 
     def clusters(self):
         schedule = self.schedule or {}
-        return [c["device_id"] for c in schedule.get("clusters", []) if c.get("status") == "hoạt động"]
+        return [
+            c["device_id"]
+            for c in schedule.get("clusters", [])
+            if c.get("status") == "hoạt động"
+        ]
 
     def report(self):
         pending = self.cache.pending_reports()[:500]
         if not pending:
             return 0
         try:
-            response = self.session.post(f"{self.site}/@station-asrun", json={"records": pending}, timeout=30)
+            response = self.session.post(
+                f"{self.site}/@station-asrun", json={"records": pending}, timeout=30
+            )
         except requests.RequestException:
             return 0
         if response.status_code == 200:
@@ -217,7 +261,9 @@ class Agent:
             return len(pending)
         logger.error("máy chủ từ chối nhật ký phát: %s", response.text[:200])
         if response.status_code == 400:
-            self.cache.drop_reports(len(pending))  # will never be taken: do not block the rest
+            self.cache.drop_reports(
+                len(pending)
+            )  # will never be taken: do not block the rest
         return 0
 
     # -- running --------------------------------------------------------------------------
@@ -236,10 +282,16 @@ class Agent:
     def run(self):
         self.load_cached()
         self.fetch_schedule()
-        loops = [(self.schedule_interval, self.fetch_schedule),
-                 (self.events_interval, self.poll_events, self.events_wake),
-                 (0.5, self.tick), (self.report_interval, self.report)]
-        threads = [threading.Thread(target=self._every, args=loop, daemon=True) for loop in loops]
+        loops = [
+            (self.schedule_interval, self.fetch_schedule),
+            (self.events_interval, self.poll_events, self.events_wake),
+            (0.5, self.tick),
+            (self.report_interval, self.report),
+        ]
+        threads = [
+            threading.Thread(target=self._every, args=loop, daemon=True)
+            for loop in loops
+        ]
         for thread in threads:
             thread.start()
         return threads
@@ -285,5 +337,7 @@ def pinned_key(text):
     key, _at, not_after = text.strip().partition("@")
     end = datetime.fromisoformat(not_after) if not_after else None
     if end is not None and end.tzinfo is None:
-        raise ValueError("thời điểm hết hạn của khóa cần múi giờ, ví dụ 2026-12-31T00:00:00+07:00")
+        raise ValueError(
+            "thời điểm hết hạn của khóa cần múi giờ, ví dụ 2026-12-31T00:00:00+07:00"
+        )
     return Pin(base64.b64decode(key, validate=True), end)

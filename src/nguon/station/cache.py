@@ -1,6 +1,7 @@
 """What the station keeps on disk: the last accepted schedule (as its signed envelope), the
 audio it needs (each file checked against its SHA-256), what it already aired, and the as-run
 records not yet delivered."""
+
 from pathlib import Path
 
 import hashlib
@@ -47,7 +48,9 @@ class Cache:
     # -- audio ----------------------------------------------------------------------------
 
     def audio_path(self, item):
-        return self.folder / "audio" / f"{item['uid']}-{item['audio']['sha256'][:16]}.mp3"
+        return (
+            self.folder / "audio" / f"{item['uid']}-{item['audio']['sha256'][:16]}.mp3"
+        )
 
     def has_audio(self, item):
         return self.audio_path(item).exists()
@@ -68,7 +71,9 @@ class Cache:
 
     def mark_aired(self, key):
         with self.lock:
-            aired = [known for known in self._read("aired.json", []) if known != key] + [key]
+            aired = [
+                known for known in self._read("aired.json", []) if known != key
+            ] + [key]
             self._write("aired.json", bounded(aired, self.aired_limit))
 
     def pending_reports(self):
@@ -92,4 +97,4 @@ def bounded(keys, limit):
         return keys
     dropped = set([key for key in keys if not key.startswith(EMERGENCY)][:excess])
     kept = [key for key in keys if key not in dropped]
-    return kept[len(kept) - limit:]
+    return kept[len(kept) - limit :]

@@ -16,6 +16,7 @@ played; ``check`` fetches and verifies the schedule once and prints it. With ``-
 admin made for that callback), a push of the unit's emergency feed makes the agent ask for
 emergencies at once, so it can poll rarely (``--events-interval 60``).
 """
+
 from nguon.environment import required
 from nguon.radio.signing import SCHEDULE
 from nguon.station.acceptance import accept
@@ -41,10 +42,24 @@ def _env(name):
 def run(args):
     cache = Cache(args.cache)
     host, _colon, port = args.icecast.rpartition(":")
-    player = Player(args.cache, host or "127.0.0.1", int(port), args.mount,
-                    _env("NGUON_ICECAST_PASSWORD"), args.name, args.telnet_port).start()
-    agent = Agent(args.site, _env("NGUON_STATION_TOKEN"), args.public_key, cache, player,
-                  schedule_interval=args.schedule_interval, events_interval=args.events_interval)
+    player = Player(
+        args.cache,
+        host or "127.0.0.1",
+        int(port),
+        args.mount,
+        _env("NGUON_ICECAST_PASSWORD"),
+        args.name,
+        args.telnet_port,
+    ).start()
+    agent = Agent(
+        args.site,
+        _env("NGUON_STATION_TOKEN"),
+        args.public_key,
+        cache,
+        player,
+        schedule_interval=args.schedule_interval,
+        events_interval=args.events_interval,
+    )
     if args.listen:
         listen(args, agent)
     stopped = threading.Event()
@@ -67,8 +82,11 @@ def listen(args, agent):
     from nguon.sync.receiver import Receiver
 
     host, _colon, port = args.listen.rpartition(":")
-    receiver = Receiver(EmergencyDoorbell(agent), required("NGUON_STATION_PUSH_SECRET", "nguon-station"),
-                        args.emergency_feed)
+    receiver = Receiver(
+        EmergencyDoorbell(agent),
+        required("NGUON_STATION_PUSH_SECRET", "nguon-station"),
+        args.emergency_feed,
+    )
     server = make_server(receiver, host or "127.0.0.1", int(port))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"nguon-station: nhận tin khẩn cấp đẩy tại http://{args.listen}/", flush=True)
@@ -76,18 +94,26 @@ def listen(args, agent):
 
 def check(args):
     token = _env("NGUON_STATION_TOKEN")
-    response = requests.get(f"{args.site.rstrip('/')}/@station-schedule", timeout=30,
-                            headers={"X-Station-Token": token, "Accept": "application/json"})
+    response = requests.get(
+        f"{args.site.rstrip('/')}/@station-schedule",
+        timeout=30,
+        headers={"X-Station-Token": token, "Accept": "application/json"},
+    )
     if response.status_code != 200:
-        print(f"nguon-station: LỖI: máy chủ trả lời {response.status_code}", file=sys.stderr)
+        print(
+            f"nguon-station: LỖI: máy chủ trả lời {response.status_code}",
+            file=sys.stderr,
+        )
         return 1
     try:
         schedule = accept(response.json(), args.public_key, SCHEDULE, station_of(token))
     except Refused as error:
         print(f"nguon-station: LỖI: {error}", file=sys.stderr)
         return 1
-    print(f"lịch phát số {schedule['sequence']} của {schedule['station_title']}, "
-          f"hiệu lực đến {schedule['valid_until']}")
+    print(
+        f"lịch phát số {schedule['sequence']} của {schedule['station_title']}, "
+        f"hiệu lực đến {schedule['valid_until']}"
+    )
     for slot in schedule["slots"]:
         print(f"  {slot['start']} – {slot['end']}: {len(slot['items'])} tin")
     print(f"  tin khẩn cấp: {len(schedule['emergencies'])}")
@@ -102,16 +128,32 @@ def _pin(text):
 
 
 def main(argv=None):
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    parser = argparse.ArgumentParser(prog="nguon-station", description="Tác tử đài truyền thanh của Nguồn.")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    parser = argparse.ArgumentParser(
+        prog="nguon-station", description="Tác tử đài truyền thanh của Nguồn."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    r = commands.add_parser("run", help="phát theo lịch, ưu tiên tin khẩn cấp, báo cáo nhật ký phát")
+    r = commands.add_parser(
+        "run", help="phát theo lịch, ưu tiên tin khẩn cấp, báo cáo nhật ký phát"
+    )
     c = commands.add_parser("check", help="lấy và kiểm tra lịch phát một lần")
     for sub in (r, c):
-        sub.add_argument("--site", required=True, help="địa chỉ site Nguồn, ví dụ https://nguon.hue.gov.vn/Plone")
-        sub.add_argument("--public-key", required=True, action="append", type=_pin, metavar="KEY[@NOT_AFTER]",
-                         help="khóa công khai của @radio-signing-key (base64), có thể kèm thời điểm "
-                              "thôi tin khóa (ISO 8601); lặp lại cho mỗi khóa đài tin")
+        sub.add_argument(
+            "--site",
+            required=True,
+            help="địa chỉ site Nguồn, ví dụ https://nguon.hue.gov.vn/Plone",
+        )
+        sub.add_argument(
+            "--public-key",
+            required=True,
+            action="append",
+            type=_pin,
+            metavar="KEY[@NOT_AFTER]",
+            help="khóa công khai của @radio-signing-key (base64), có thể kèm thời điểm "
+            "thôi tin khóa (ISO 8601); lặp lại cho mỗi khóa đài tin",
+        )
     r.add_argument("--cache", required=True)
     r.add_argument("--icecast", required=True, help="HOST:PORT của Icecast")
     r.add_argument("--mount", default="/dai.mp3")
@@ -119,9 +161,14 @@ def main(argv=None):
     r.add_argument("--telnet-port", type=int, default=1234)
     r.add_argument("--schedule-interval", type=float, default=60)
     r.add_argument("--events-interval", type=float, default=2)
-    r.add_argument("--listen", help="HOST:PORT nhận tin khẩn cấp đẩy (WebSub) của nguồn tin khẩn cấp của đơn vị")
-    r.add_argument("--emergency-feed",
-                   help="chủ đề đã đăng ký: …/feed.json?priority=emergency của đơn vị")
+    r.add_argument(
+        "--listen",
+        help="HOST:PORT nhận tin khẩn cấp đẩy (WebSub) của nguồn tin khẩn cấp của đơn vị",
+    )
+    r.add_argument(
+        "--emergency-feed",
+        help="chủ đề đã đăng ký: …/feed.json?priority=emergency của đơn vị",
+    )
     r.set_defaults(run=run)
     c.set_defaults(run=check)
     args = parser.parse_args(argv)

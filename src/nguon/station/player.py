@@ -3,6 +3,7 @@ emergencies) into one Icecast mount; the urgent queue pre-empts at once
 (``track_sensitive=false``), silence fills the rest. Every track that starts is printed as
 ``NGUON-TRACK <file>`` on Liquidsoap's output, which the agent reads for the as-run log.
 """
+
 from pathlib import Path
 
 import os
@@ -32,22 +33,43 @@ output.icecast(%mp3(bitrate=96, samplerate=44100, stereo=false), host="{host}", 
 
 
 class Player:
-    def __init__(self, folder, icecast_host, icecast_port, mount, password, name, telnet_port,
-                 on_track=None):
+    def __init__(
+        self,
+        folder,
+        icecast_host,
+        icecast_port,
+        mount,
+        password,
+        name,
+        telnet_port,
+        on_track=None,
+    ):
         self.folder = Path(folder)
         self.telnet_port = telnet_port
         self.on_track = on_track
         script = SCRIPT.format(
-            allow_root="settings.init.allow_root.set(true)" if os.geteuid() == 0 else "",
-            telnet_port=telnet_port, host=icecast_host, port=icecast_port,
-            password=password.replace('"', '\\"'), mount=mount.lstrip("/"), name=name.replace('"', "'"))
+            allow_root="settings.init.allow_root.set(true)"
+            if os.geteuid() == 0
+            else "",
+            telnet_port=telnet_port,
+            host=icecast_host,
+            port=icecast_port,
+            password=password.replace('"', '\\"'),
+            mount=mount.lstrip("/"),
+            name=name.replace('"', "'"),
+        )
         self.script = self.folder / "station.liq"
         self.script.write_text(script, encoding="utf-8")
         self.process = None
 
     def start(self, timeout=60):
-        self.process = subprocess.Popen(["liquidsoap", str(self.script)], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.process = subprocess.Popen(
+            ["liquidsoap", str(self.script)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
         threading.Thread(target=self._read_output, daemon=True).start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -66,10 +88,12 @@ class Player:
             log.write(line)
             log.flush()
             if line.startswith("NGUON-TRACK ") and self.on_track:
-                self.on_track(line[len("NGUON-TRACK "):].strip(), time.time())
+                self.on_track(line[len("NGUON-TRACK ") :].strip(), time.time())
 
     def command(self, text):
-        with socket.create_connection(("127.0.0.1", self.telnet_port), timeout=5) as connection:
+        with socket.create_connection(
+            ("127.0.0.1", self.telnet_port), timeout=5
+        ) as connection:
             connection.sendall(text.encode() + b"\nquit\n")
             answer = b""
             while not answer.endswith(b"Bye!\r\n"):
@@ -77,7 +101,12 @@ class Player:
                 if not chunk:
                     break
                 answer += chunk
-        return answer.decode(errors="replace").replace("\r\nBye!\r\n", "").replace("END", "").strip()
+        return (
+            answer.decode(errors="replace")
+            .replace("\r\nBye!\r\n", "")
+            .replace("END", "")
+            .strip()
+        )
 
     def queue(self, path):
         return self.command(f"normal.push {path}")

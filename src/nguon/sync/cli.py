@@ -11,6 +11,7 @@ secret and the password are read from the environment (``NGUON_SYNC_SECRET``,
 ``serve`` first catches up from the feed cursor (what was missed while it was down), then
 takes pushes and polls again every ``--interval`` seconds as a safety net.
 """
+
 from nguon.environment import required
 from nguon.sync.mirror import Mirror
 from nguon.sync.poller import catch_up
@@ -38,7 +39,10 @@ def poll(args):
     while True:
         try:
             counts = catch_up(args.feed, mirror)
-            print(f"nguon-sync: {_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin", flush=True)
+            print(
+                f"nguon-sync: {_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin",
+                flush=True,
+            )
         except FeedError as error:
             print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
             if args.once:
@@ -51,16 +55,28 @@ def poll(args):
 def serve(args):
     mirror = Mirror(args.db, args.folder)
     host, _colon, port = args.listen.rpartition(":")
-    receiver = Receiver(mirror, _secret("NGUON_SYNC_SECRET"), args.feed,
-                        on_change=lambda counts: print(f"nguon-sync: nhận đẩy: {_report(counts)}", flush=True))
+    receiver = Receiver(
+        mirror,
+        _secret("NGUON_SYNC_SECRET"),
+        args.feed,
+        on_change=lambda counts: print(
+            f"nguon-sync: nhận đẩy: {_report(counts)}", flush=True
+        ),
+    )
     server = make_server(receiver, host or "127.0.0.1", int(port))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"nguon-sync: nhận tin tại http://{host}:{server.server_address[1]}/", flush=True)
+    print(
+        f"nguon-sync: nhận tin tại http://{host}:{server.server_address[1]}/",
+        flush=True,
+    )
     while True:
         try:
             with receiver.lock:
                 counts = catch_up(args.feed, mirror)
-            print(f"nguon-sync: đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin", flush=True)
+            print(
+                f"nguon-sync: đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin",
+                flush=True,
+            )
         except FeedError as error:
             print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
         time.sleep(args.interval)
@@ -69,26 +85,39 @@ def serve(args):
 def subscribe(args):
     unit_url = args.feed.split("?")[0].rsplit("/", 1)[0]
     feed_name = args.feed.split("?")[0].rsplit("/", 1)[1]
-    body = {"callback": args.callback, "secret": _secret("NGUON_SYNC_SECRET"),
-            "format": feed_name.removeprefix("feed."), "lease_seconds": args.lease}
-    from urllib.parse import parse_qs, urlsplit
+    body = {
+        "callback": args.callback,
+        "secret": _secret("NGUON_SYNC_SECRET"),
+        "format": feed_name.removeprefix("feed."),
+        "lease_seconds": args.lease,
+    }
+    from urllib.parse import parse_qs
+    from urllib.parse import urlsplit
 
     for name, values in parse_qs(urlsplit(args.feed).query).items():
         if name in ("channel", "category", "priority"):
             body[name] = ",".join(values)
-    response = requests.post(f"{unit_url}/@subscriptions", json=body,
-                             auth=(args.user, _secret("NGUON_SYNC_PASSWORD")),
-                             headers={"Accept": "application/json"}, timeout=60)
+    response = requests.post(
+        f"{unit_url}/@subscriptions",
+        json=body,
+        auth=(args.user, _secret("NGUON_SYNC_PASSWORD")),
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
     if response.status_code != 201:
         try:
             message = response.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             message = response.text[:300]
-        print(f"nguon-sync: LỖI: đăng ký không thành công ({response.status_code}): {message}",
-              file=sys.stderr)
+        print(
+            f"nguon-sync: LỖI: đăng ký không thành công ({response.status_code}): {message}",
+            file=sys.stderr,
+        )
         return 1
     data = response.json()
-    print(f"nguon-sync: đã đăng ký {data['id']}, hiệu lực đến {time.ctime(data['expires_at'])}")
+    print(
+        f"nguon-sync: đã đăng ký {data['id']}, hiệu lực đến {time.ctime(data['expires_at'])}"
+    )
     return 0
 
 
@@ -101,7 +130,9 @@ def status(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="nguon-sync", description="Sao chép tin của một đơn vị từ Nguồn.")
+    parser = argparse.ArgumentParser(
+        prog="nguon-sync", description="Sao chép tin của một đơn vị từ Nguồn."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("poll", help="đọc nguồn tin định kỳ")
     p.add_argument("--feed", required=True)

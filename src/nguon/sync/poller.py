@@ -5,6 +5,7 @@ When the site answers ``410 Gone`` (the cursor is older than its compacted chang
 push said so (the mirror's ``resync`` state), the whole current feed is read again and every
 item it no longer holds is removed from the mirror; polling goes on from that feed's cursor.
 """
+
 import requests
 
 
@@ -18,7 +19,9 @@ class CursorGone(FeedError):
 
 def _get(session, url, mirror=None, timeout=30):
     headers = {"Accept": "application/feed+json"}
-    known_url, _space, etag = (mirror.get("etag", "") if mirror is not None else "").partition(" ")
+    known_url, _space, etag = (
+        mirror.get("etag", "") if mirror is not None else ""
+    ).partition(" ")
     if etag and known_url == url:
         headers["If-None-Match"] = etag
     try:
@@ -53,7 +56,9 @@ def catch_up(feed_url, mirror, session=None):
         try:
             document = _get(session, f"{feed_url}{separator}since={cursor}", mirror)
         except CursorGone:
-            if resynced:  # gone again at once: the site is compacting under us; next round
+            if (
+                resynced
+            ):  # gone again at once: the site is compacting under us; next round
                 raise
             resynced = True
             _add(totals, resync(feed_url, mirror, session))

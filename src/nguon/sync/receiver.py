@@ -18,6 +18,7 @@ bodies are not taken), one over ``MAX_BODY`` gets ``413`` unread, a sender slowe
 ``TIMEOUT`` seconds per read or ``DEADLINE`` for the whole body is cut off (``408``), and at
 most ``MAX_THREADS`` connections are served at once: the next ones get ``503`` at once.
 """
+
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -34,12 +35,14 @@ import time
 logger = logging.getLogger("nguon.sync")
 MAX_BODY = 20 * 1024 * 1024
 TOLERANCE = 300  # seconds a delivery may take to arrive
-TIMEOUT = 20     # seconds a sender may stay silent
-DEADLINE = 120   # seconds a whole request body may take
+TIMEOUT = 20  # seconds a sender may stay silent
+DEADLINE = 120  # seconds a whole request body may take
 MAX_THREADS = 16
 CHUNK = 64 * 1024
-BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n"
-        b"Connection: close\r\n\r\n")
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
 
 
 class Receiver:
@@ -57,7 +60,11 @@ class Receiver:
         mode = query.get("hub.mode", [""])[0]
         topic = query.get("hub.topic", [""])[0]
         challenge = query.get("hub.challenge", [""])[0]
-        if mode in ("subscribe", "unsubscribe") and challenge and _same_feed(topic, self.topic):
+        if (
+            mode in ("subscribe", "unsubscribe")
+            and challenge
+            and _same_feed(topic, self.topic)
+        ):
             return 200, challenge
         return 404, "không theo dõi chủ đề này"
 
@@ -87,7 +94,9 @@ class Receiver:
 def _same_feed(topic, followed):
     """The topic names the followed feed (its query string may hold the same filters)."""
     a, b = urlsplit(topic), urlsplit(followed)
-    return (a.netloc, a.path) == (b.netloc, b.path) and parse_qs(a.query) == parse_qs(b.query)
+    return (a.netloc, a.path) == (b.netloc, b.path) and parse_qs(a.query) == parse_qs(
+        b.query
+    )
 
 
 class BoundedServer(ThreadingHTTPServer):
@@ -122,8 +131,14 @@ class BoundedServer(ThreadingHTTPServer):
             self.slots.release()
 
 
-def make_server(receiver, host="127.0.0.1", port=0, max_threads=MAX_THREADS, timeout=TIMEOUT,
-                deadline=DEADLINE):
+def make_server(
+    receiver,
+    host="127.0.0.1",
+    port=0,
+    max_threads=MAX_THREADS,
+    timeout=TIMEOUT,
+    deadline=DEADLINE,
+):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -155,7 +170,11 @@ def make_server(receiver, host="127.0.0.1", port=0, max_threads=MAX_THREADS, tim
             if not values:
                 return 411, "cần Content-Length"
             text = values[0].strip()
-            if len(values) > 1 or not (text.isascii() and text.isdigit()) or len(text) > 12:
+            if (
+                len(values) > 1
+                or not (text.isascii() and text.isdigit())
+                or len(text) > 12
+            ):
                 return 400, "Content-Length không hợp lệ"
             if int(text) > MAX_BODY:
                 return 413, "nội dung quá lớn"

@@ -10,6 +10,7 @@ made when subscribing and again before every delivery, and redirects are never f
 second DNS answer (a rebinding name that answers a public address to the check and
 ``127.0.0.1`` to the connection gets nowhere).
 """
+
 from nguon import _
 from nguon.errors import UserError
 from urllib.parse import urlsplit
@@ -25,8 +26,13 @@ def networks(texts):
         try:
             found.append(ipaddress.ip_network(text.strip(), strict=False))
         except ValueError as error:
-            raise UserError(_("ssrf_error_network", default="Mạng được phép «${text}» không hợp lệ.",
-                              mapping={"text": text})) from error
+            raise UserError(
+                _(
+                    "ssrf_error_network",
+                    default="Mạng được phép «${text}» không hợp lệ.",
+                    mapping={"text": text},
+                )
+            ) from error
     return found
 
 
@@ -34,9 +40,16 @@ def resolve(host, port):
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise UserError(_("ssrf_error_resolve", default="Không phân giải được tên máy «${host}».",
-                          mapping={"host": host})) from error
-    return sorted({ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}, key=str)
+        raise UserError(
+            _(
+                "ssrf_error_resolve",
+                default="Không phân giải được tên máy «${host}».",
+                mapping={"host": host},
+            )
+        ) from error
+    return sorted(
+        {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}, key=str
+    )
 
 
 def check_callback(url, allowed=()):
@@ -51,16 +64,28 @@ def checked(url, allowed=()):
     saying why not."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserError(_("ssrf_error_scheme",
-                          default="Địa chỉ nhận tin phải là một URL http hoặc https đầy đủ."))
+        raise UserError(
+            _(
+                "ssrf_error_scheme",
+                default="Địa chỉ nhận tin phải là một URL http hoặc https đầy đủ.",
+            )
+        )
     if parts.username or parts.password:
-        raise UserError(_("ssrf_error_credentials",
-                          default="Địa chỉ nhận tin không được chứa tên đăng nhập hay mật khẩu."))
+        raise UserError(
+            _(
+                "ssrf_error_credentials",
+                default="Địa chỉ nhận tin không được chứa tên đăng nhập hay mật khẩu.",
+            )
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise UserError(_("ssrf_error_scheme",
-                          default="Địa chỉ nhận tin phải là một URL http hoặc https đầy đủ.")) from error
+        raise UserError(
+            _(
+                "ssrf_error_scheme",
+                default="Địa chỉ nhận tin phải là một URL http hoặc https đầy đủ.",
+            )
+        ) from error
     allowed_networks = networks(allowed)
     found = resolve(parts.hostname, port)
     for address in found:
@@ -69,10 +94,19 @@ def checked(url, allowed=()):
         if any(address in network for network in allowed_networks):
             continue
         if not address.is_global or address.is_multicast:
-            raise UserError(_("ssrf_error_private",
-                              default="Địa chỉ nhận tin trỏ tới địa chỉ nội bộ ${address}; chỉ quản trị hệ thống mới có thể cho phép mạng này.",
-                              mapping={"address": str(address)}))
+            raise UserError(
+                _(
+                    "ssrf_error_private",
+                    default="Địa chỉ nhận tin trỏ tới địa chỉ nội bộ ${address}; chỉ quản trị hệ thống mới có thể cho phép mạng này.",
+                    mapping={"address": str(address)},
+                )
+            )
     if not found:
-        raise UserError(_("ssrf_error_resolve", default="Không phân giải được tên máy «${host}».",
-                          mapping={"host": parts.hostname}))
+        raise UserError(
+            _(
+                "ssrf_error_resolve",
+                default="Không phân giải được tên máy «${host}».",
+                mapping={"host": parts.hostname},
+            )
+        )
     return parts, port, found

@@ -8,6 +8,7 @@ that is active and within its lease, so a healthy subscriber never has to read e
 again. A feed reader with an older cursor gets ``410 Gone`` (``browser.feed``), a dead-lettered
 or expired subscription a resync delivery (``pusher``).
 """
+
 from nguon.publication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 
@@ -17,15 +18,19 @@ import time
 
 logger = logging.getLogger("nguon.syndication")
 RETENTION = 90 * 24 * 3600  # seconds an event stays in the log
-EVERY = 6 * 3600            # seconds between two compactions of a site
-BATCH = 10_000              # events dropped in one transaction
+EVERY = 6 * 3600  # seconds between two compactions of a site
+BATCH = 10_000  # events dropped in one transaction
 
 
 def held(store, now):
     """The lowest cursor of the active, unexpired subscriptions (None when there is none)."""
-    cursors = [store.deliveries[sid].cursor for sid, subscription in store.subscriptions.items()
-               if sid in store.deliveries and store.deliveries[sid].state == ACTIVE
-               and not subscription.expired(now)]
+    cursors = [
+        store.deliveries[sid].cursor
+        for sid, subscription in store.subscriptions.items()
+        if sid in store.deliveries
+        and store.deliveries[sid].state == ACTIVE
+        and not subscription.expired(now)
+    ]
     return min(cursors, default=None)
 
 
@@ -43,5 +48,9 @@ def compact(portal, now=None, retention=RETENTION, batch=BATCH):
     if dropped < batch:
         store.compacted_at = now
     if dropped:
-        logger.info("change log compacted: %d events dropped, horizon %d", dropped, store.horizon)
+        logger.info(
+            "change log compacted: %d events dropped, horizon %d",
+            dropped,
+            store.horizon,
+        )
     return dropped

@@ -13,8 +13,9 @@ Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, 
 are dropped from every text a ``Document`` hands out, in every format alike: one vertical tab
 pasted into a title must not make the feed unrenderable for every unit it reaches.
 """
+
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from email.utils import format_datetime
 from lxml import etree
 
@@ -57,19 +58,30 @@ def clean(value):
 
 
 def iso(seconds):
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def rfc822(seconds):
-    return format_datetime(datetime.fromtimestamp(seconds, timezone.utc), usegmt=True)
+    return format_datetime(datetime.fromtimestamp(seconds, UTC), usegmt=True)
 
 
 class Document:
     """One page of a feed, ready to render. ``items`` are snapshots (current items) or
     ``feeds.Change`` objects (a change stream)."""
 
-    def __init__(self, title, unit, site_url, self_url, links, updated, cursor, items,
-                 changes=False, resync=None):
+    def __init__(
+        self,
+        title,
+        unit,
+        site_url,
+        self_url,
+        links,
+        updated,
+        cursor,
+        items,
+        changes=False,
+        resync=None,
+    ):
         self.title = clean(title)
         self.unit = clean(unit)
         self.site_url = site_url.rstrip("/")
@@ -95,6 +107,7 @@ class Document:
 
 # -- Atom ------------------------------------------------------------------------------
 
+
 def _sub(parent, tag, text=None, **attributes):
     element = etree.SubElement(parent, tag, {k: str(v) for k, v in attributes.items()})
     if text is not None:
@@ -105,22 +118,39 @@ def _sub(parent, tag, text=None, **attributes):
 def atom(document):
     a = "{%s}" % ATOM
     n = "{%s}" % NGUON
-    feed = etree.Element(a + "feed", nsmap={None: ATOM, "at": TOMBSTONES, "fh": HISTORY,
-                                            "nguon": NGUON})
+    feed = etree.Element(
+        a + "feed", nsmap={None: ATOM, "at": TOMBSTONES, "fh": HISTORY, "nguon": NGUON}
+    )
     _sub(feed, a + "id", f"urn:nguon:unit:{document.unit['code']}")
     _sub(feed, a + "title", document.title)
     _sub(feed, a + "updated", iso(document.updated))
     author = _sub(feed, a + "author")
     _sub(author, a + "name", document.unit["title"])
-    _sub(feed, a + "link", rel="self", href=document.self_url, type="application/atom+xml")
+    _sub(
+        feed,
+        a + "link",
+        rel="self",
+        href=document.self_url,
+        type="application/atom+xml",
+    )
     for rel, href in document.links.items():
         _sub(feed, a + "link", rel=rel, href=href)
-    _sub(feed, n + "unit", document.unit["title"], code=document.unit["code"],
-         level=document.unit["level"])
+    _sub(
+        feed,
+        n + "unit",
+        document.unit["title"],
+        code=document.unit["code"],
+        level=document.unit["level"],
+    )
     _sub(feed, n + "cursor", document.cursor)
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
-            deleted = _sub(feed, "{%s}deleted-entry" % TOMBSTONES, ref=entry_id(uid), when=iso(when))
+            deleted = _sub(
+                feed,
+                "{%s}deleted-entry" % TOMBSTONES,
+                ref=entry_id(uid),
+                when=iso(when),
+            )
             if seq is not None:
                 _sub(deleted, n + "seq", seq)
             continue
@@ -130,21 +160,46 @@ def atom(document):
         _sub(entry, a + "updated", iso(snapshot["modified"]))
         _sub(entry, a + "published", iso(snapshot["effective"]))
         _sub(_sub(entry, a + "author"), a + "name", snapshot["unit"]["title"])
-        _sub(entry, a + "link", rel="alternate", type="text/html", href=document.url(snapshot["path"]))
+        _sub(
+            entry,
+            a + "link",
+            rel="alternate",
+            type="text/html",
+            href=document.url(snapshot["path"]),
+        )
         for attachment in snapshot["attachments"]:
-            _sub(entry, a + "link", rel="enclosure", href=document.url(attachment["path"]),
-                 type=attachment["mime_type"], length=attachment["size"], title=attachment["filename"])
+            _sub(
+                entry,
+                a + "link",
+                rel="enclosure",
+                href=document.url(attachment["path"]),
+                type=attachment["mime_type"],
+                length=attachment["size"],
+                title=attachment["filename"],
+            )
         if snapshot["category"]:
-            _sub(entry, a + "category", term=snapshot["category"], scheme=CATEGORY_SCHEME,
-                 label=snapshot["category_title"])
+            _sub(
+                entry,
+                a + "category",
+                term=snapshot["category"],
+                scheme=CATEGORY_SCHEME,
+                label=snapshot["category_title"],
+            )
         if snapshot["summary"]:
             _sub(entry, a + "summary", snapshot["summary"])
         if snapshot["html"]:
             _sub(entry, a + "content", snapshot["html"], type="html")
         elif snapshot["text"]:
             _sub(entry, a + "content", snapshot["text"], type="text")
-        _sub(entry, n + "priority", snapshot["priority_title"], value=snapshot["priority"])
-        _sub(entry, n + "unit", snapshot["unit"]["title"], code=snapshot["unit"]["code"])
+        _sub(
+            entry,
+            n + "priority",
+            snapshot["priority_title"],
+            value=snapshot["priority"],
+        )
+        _sub(
+            entry, n + "unit", snapshot["unit"]["title"], code=snapshot["unit"]["code"]
+        )
         _sub(entry, n + "channels", " ".join(snapshot["channels"]))
         if snapshot["expires"]:
             _sub(entry, n + "expires", iso(snapshot["expires"]))
@@ -155,6 +210,7 @@ def atom(document):
 
 # -- RSS 2.0 ---------------------------------------------------------------------------
 
+
 def rss(document):
     n = "{%s}" % NGUON
     root = etree.Element("rss", version="2.0", nsmap={"atom": ATOM, "nguon": NGUON})
@@ -164,11 +220,22 @@ def rss(document):
     _sub(channel, "description", document.title)
     _sub(channel, "language", "vi")
     _sub(channel, "lastBuildDate", rfc822(document.updated))
-    _sub(channel, "{%s}link" % ATOM, rel="self", href=document.self_url, type="application/rss+xml")
+    _sub(
+        channel,
+        "{%s}link" % ATOM,
+        rel="self",
+        href=document.self_url,
+        type="application/rss+xml",
+    )
     for rel, href in document.links.items():
         _sub(channel, "{%s}link" % ATOM, rel=rel, href=href)
-    _sub(channel, n + "unit", document.unit["title"], code=document.unit["code"],
-         level=document.unit["level"])
+    _sub(
+        channel,
+        n + "unit",
+        document.unit["title"],
+        code=document.unit["code"],
+        level=document.unit["level"],
+    )
     _sub(channel, n + "cursor", document.cursor)
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
@@ -181,14 +248,25 @@ def rss(document):
         _sub(item, "link", document.url(snapshot["path"]))
         _sub(item, "guid", entry_id(uid), isPermaLink="false")
         _sub(item, "pubDate", rfc822(snapshot["effective"]))
-        _sub(item, "description", snapshot["html"] or snapshot["summary"] or snapshot["text"])
+        _sub(
+            item,
+            "description",
+            snapshot["html"] or snapshot["summary"] or snapshot["text"],
+        )
         if snapshot["category"]:
             _sub(item, "category", snapshot["category_title"], domain=CATEGORY_SCHEME)
         attachments = snapshot["attachments"]
         if attachments:  # RSS allows one enclosure; the first file is the main one
-            _sub(item, "enclosure", url=document.url(attachments[0]["path"]),
-                 length=attachments[0]["size"], type=attachments[0]["mime_type"])
-        _sub(item, n + "priority", snapshot["priority_title"], value=snapshot["priority"])
+            _sub(
+                item,
+                "enclosure",
+                url=document.url(attachments[0]["path"]),
+                length=attachments[0]["size"],
+                type=attachments[0]["mime_type"],
+            )
+        _sub(
+            item, n + "priority", snapshot["priority_title"], value=snapshot["priority"]
+        )
         _sub(item, n + "unit", snapshot["unit"]["title"], code=snapshot["unit"]["code"])
         _sub(item, n + "channels", " ".join(snapshot["channels"]))
         if seq is not None:
@@ -197,6 +275,7 @@ def rss(document):
 
 
 # -- JSON Feed 1.1 ---------------------------------------------------------------------
+
 
 def json_item(document, seq, uid, snapshot):
     item = {
@@ -209,8 +288,12 @@ def json_item(document, seq, uid, snapshot):
         "authors": [{"name": snapshot["unit"]["title"]}],
         "tags": [snapshot["category_title"]] if snapshot["category"] else [],
         "attachments": [
-            {"url": document.url(a["path"]), "mime_type": a["mime_type"],
-             "title": a["filename"], "size_in_bytes": a["size"]}
+            {
+                "url": document.url(a["path"]),
+                "mime_type": a["mime_type"],
+                "title": a["filename"],
+                "size_in_bytes": a["size"],
+            }
             for a in snapshot["attachments"]
         ],
         "_nguon": {
@@ -228,7 +311,9 @@ def json_item(document, seq, uid, snapshot):
     if snapshot["html"]:
         item["content_html"] = snapshot["html"]
     else:
-        item["content_text"] = snapshot["text"] or snapshot["summary"] or snapshot["title"]
+        item["content_text"] = (
+            snapshot["text"] or snapshot["summary"] or snapshot["title"]
+        )
     return item
 
 
@@ -240,8 +325,13 @@ def json_feed_data(document):
         "feed_url": document.self_url,
         "language": "vi",
         "items": [],
-        "_nguon": {"unit": document.unit, "cursor": document.cursor, "deleted": [],
-                   "links": document.links, "updated": iso(document.updated)},
+        "_nguon": {
+            "unit": document.unit,
+            "cursor": document.cursor,
+            "deleted": [],
+            "links": document.links,
+            "updated": iso(document.updated),
+        },
     }
     if "next" in document.links:
         data["next_url"] = document.links["next"]
@@ -249,8 +339,9 @@ def json_feed_data(document):
         data["_nguon"]["resync"] = document.resync
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
-            data["_nguon"]["deleted"].append({"id": entry_id(uid), "uid": uid,
-                                              "when": iso(when), "seq": seq})
+            data["_nguon"]["deleted"].append(
+                {"id": entry_id(uid), "uid": uid, "when": iso(when), "seq": seq}
+            )
         else:
             data["items"].append(json_item(document, seq, uid, snapshot))
     return data

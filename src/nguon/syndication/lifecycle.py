@@ -1,4 +1,5 @@
 """The push thread starts with the Zope process, beside the outbox worker."""
+
 from nguon.outbox.lifecycle import start_thread
 from nguon.syndication.pusher import Pusher
 

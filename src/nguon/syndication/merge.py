@@ -1,6 +1,7 @@
 """Feed subscriptions follow a unit merge: a subscription of the merged unit becomes one of
 its successor, and every subscription under it gets its new lineage, so pushes keep
 reaching the same commune websites with what their unit now reads."""
+
 from nguon.publication.store import storage
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
@@ -15,7 +16,11 @@ def follow_merge(event):
             continue
         if subscription.unit_code == source:
             subscription.unit_code = target.code
-            subscription.unit = {"code": target.code, "title": target.Title(), "level": target.level}
+            subscription.unit = {
+                "code": target.code,
+                "title": target.Title(),
+                "level": target.level,
+            }
         unit = find_unit(subscription.unit_code)
         if unit is not None:
             subscription.lineage = tuple(code for code, _level in lineage(unit))

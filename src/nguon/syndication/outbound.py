@@ -7,6 +7,7 @@ DNS lookup for a rebinding name to answer differently. Redirects are never follo
 more of an answer is read than the caller asks for: a subscriber's answer never travels
 further than its status (and, for intent checks, the few bytes of the echoed challenge).
 """
+
 from dataclasses import dataclass
 from http import HTTPStatus
 from nguon.syndication import addresses
@@ -39,19 +40,36 @@ def call(method, url, allowed=(), body=None, headers=None, timeout=10, read=0):
     address and ``CallFailed`` when no answer came."""
     parts, port, found = addresses.checked(url, allowed)
     address = str(found[0])
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False,
-               "maxsize": 1}
+    options = {
+        "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+        "retries": False,
+        "maxsize": 1,
+    }
     if parts.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
-            address, port, server_hostname=parts.hostname, assert_hostname=parts.hostname,
-            cert_reqs="CERT_REQUIRED", ca_certs=requests.certs.where(), **options)
+            address,
+            port,
+            server_hostname=parts.hostname,
+            assert_hostname=parts.hostname,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=requests.certs.where(),
+            **options,
+        )
     else:
         pool = urllib3.HTTPConnectionPool(address, port, **options)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"Host": parts.netloc, "User-Agent": "nguon-hub", **(headers or {})}
     try:
-        response = pool.urlopen(method, target, body=body, headers=headers, redirect=False,
-                                retries=False, preload_content=False, assert_same_host=False)
+        response = pool.urlopen(
+            method,
+            target,
+            body=body,
+            headers=headers,
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
         try:
             return Answer(response.status, response.read(read) if read else b"")
         finally:

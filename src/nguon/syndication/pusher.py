@@ -18,19 +18,20 @@ A subscriber whose cursor fell behind the compacted log (``store.CursorExpired``
 *resync* delivery: no items, ``_nguon.resync`` naming the full feed to read again, and the
 cursor the pushes go on from once it is acknowledged.
 """
+
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from nguon.errors import UserError
 from nguon.outbox.thread import DeliveryThread
+from nguon.publication.feeds import UnitFeed
+from nguon.publication.store import CursorExpired
+from nguon.publication.store import storage
 from nguon.syndication import compaction
 from nguon.syndication import formats
 from nguon.syndication import outbound
 from nguon.syndication import signing
-from nguon.publication.feeds import UnitFeed
-from nguon.publication.store import CursorExpired
-from nguon.publication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 from nguon.syndication.subscriptions import allowed_networks
-from nguon.errors import UserError
 from ZODB.POSException import ConflictError
 from zope.i18n import translate
 
@@ -41,8 +42,8 @@ import time
 
 
 logger = logging.getLogger("nguon.syndication")
-PUSH_SIZE = 100       # events per delivery
-TIMEOUT = 10          # seconds a subscriber has to acknowledge
+PUSH_SIZE = 100  # events per delivery
+TIMEOUT = 10  # seconds a subscriber has to acknowledge
 THREADS = 64
 WAKE = threading.Event()  # set when the change log grew
 
@@ -73,8 +74,14 @@ def build(store, subscription, delivery, now):
     try:
         page = feed.changes(delivery.cursor, PUSH_SIZE)
     except CursorExpired:
-        return _push(subscription, f"resync-{version}", version, [], changed,
-                     resync=subscription.topic)
+        return _push(
+            subscription,
+            f"resync-{version}",
+            version,
+            [],
+            changed,
+            resync=subscription.topic,
+        )
     if not page.entries:
         if page.cursor > delivery.cursor:
             delivery.cursor = page.cursor
@@ -87,9 +94,17 @@ def build(store, subscription, delivery, now):
 def _push(subscription, span, cursor, entries, changed, resync=None):
     """The signed JSON Feed change document of ``entries`` for one subscriber."""
     document = formats.Document(
-        title=subscription.unit["title"], unit=subscription.unit, site_url=subscription.site_url,
-        self_url=subscription.topic, links={}, updated=changed, cursor=cursor,
-        items=entries, changes=True, resync=resync)
+        title=subscription.unit["title"],
+        unit=subscription.unit,
+        site_url=subscription.site_url,
+        self_url=subscription.topic,
+        links={},
+        updated=changed,
+        cursor=cursor,
+        items=entries,
+        changes=True,
+        resync=resync,
+    )
     data = formats.json_feed_data(document)
     delivery_id = f"{subscription.id}:{span}"
     data["_nguon"]["delivery"] = {"id": delivery_id, "sent": formats.iso(time.time())}
@@ -100,15 +115,26 @@ def _push(subscription, span, cursor, entries, changed, resync=None):
         "Link": f'<{subscription.topic}>; rel="self"',
         "X-Nguon-Delivery": delivery_id,
     }
-    return Push(subscription.id, subscription.callback, body, headers, cursor, len(entries),
-                delivery_id)
+    return Push(
+        subscription.id,
+        subscription.callback,
+        body,
+        headers,
+        cursor,
+        len(entries),
+        delivery_id,
+    )
 
 
 def due(store, now):
     for sid, subscription in store.subscriptions.items():
         delivery = store.deliveries.get(sid)
-        if (delivery is None or delivery.state != ACTIVE or subscription.expired(now)
-                or delivery.next_attempt > now):
+        if (
+            delivery is None
+            or delivery.state != ACTIVE
+            or subscription.expired(now)
+            or delivery.next_attempt > now
+        ):
             continue
         push = build(store, subscription, delivery, now)
         if push is not None:
@@ -120,8 +146,14 @@ def send(push, allowed=()):
     ``push``: the status and our own words for it, never the answer's body or reason."""
     started = time.monotonic()
     try:
-        answer = outbound.call("POST", push.callback, allowed, body=push.body,
-                               headers=push.headers, timeout=TIMEOUT)
+        answer = outbound.call(
+            "POST",
+            push.callback,
+            allowed,
+            body=push.body,
+            headers=push.headers,
+            timeout=TIMEOUT,
+        )
         push.code = answer.status
         push.ok = answer.status // 100 == 2
         if not push.ok:
@@ -157,9 +189,16 @@ def push_round(portal, executor=None, now=None, base_delay=1.0):
         if push.ok:
             delivery.succeeded(push.cursor, push.events, push.code, push.ms)
         else:
-            delivery.failed(push.message, push.code, push.events, push.ms, base_delay=base_delay)
-            logger.warning("push %s to %s failed: %s %s", push.delivery_id, push.callback,
-                           push.code, push.message)
+            delivery.failed(
+                push.message, push.code, push.events, push.ms, base_delay=base_delay
+            )
+            logger.warning(
+                "push %s to %s failed: %s %s",
+                push.delivery_id,
+                push.callback,
+                push.code,
+                push.message,
+            )
     return done
 
 
@@ -177,7 +216,9 @@ class Pusher(DeliveryThread):
 
     def __init__(self, db, poll_seconds=1.0):
         super().__init__(db, poll_seconds)
-        self.executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="nguon-push")
+        self.executor = ThreadPoolExecutor(
+            max_workers=THREADS, thread_name_prefix="nguon-push"
+        )
 
     def stop(self, timeout=5):
         super().stop(timeout)

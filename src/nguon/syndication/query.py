@@ -1,4 +1,5 @@
 """The query string of a feed: cursor, page, size and filters, checked with clear errors."""
+
 from dataclasses import dataclass
 from nguon import _
 from nguon.content.vocabularies import CATEGORIES
@@ -11,7 +12,7 @@ from nguon.publication.feeds import Filters
 MAX_SIZE = 200
 DEFAULT_SIZE = 50
 MAX_DEPTH = 10_000  # items a page of the current feed may reach down to (page × size)
-MAX_CURSOR = 2 ** 62
+MAX_CURSOR = 2**62
 ALLOWED = {
     "channel": tuple(value for value, _title in CHANNELS),
     "category": tuple(value for value, _title in CATEGORIES),
@@ -22,15 +23,26 @@ ALLOWED = {
 def _values(form, name):
     raw = form.get(name) or ()
     raw = [raw] if isinstance(raw, str) else raw
-    if not isinstance(raw, (list, tuple)) or not all(isinstance(part, str) for part in raw):
+    if not isinstance(raw, (list, tuple)) or not all(
+        isinstance(part, str) for part in raw
+    ):
         raw = ["?"]  # a record, a number, nested lists: not a value of this filter
-    values = tuple(sorted({v.strip() for part in raw for v in part.split(",") if v.strip()}))
+    values = tuple(
+        sorted({v.strip() for part in raw for v in part.split(",") if v.strip()})
+    )
     unknown = [v for v in values if v not in ALLOWED[name]]
     if unknown:
-        raise UserError(_("feed_error_filter",
-                          default="Giá trị «${value}» không hợp lệ cho «${name}»; được phép: ${allowed}.",
-                          mapping={"value": unknown[0][:40], "name": name,
-                                   "allowed": ", ".join(ALLOWED[name])}))
+        raise UserError(
+            _(
+                "feed_error_filter",
+                default="Giá trị «${value}» không hợp lệ cho «${name}»; được phép: ${allowed}.",
+                mapping={
+                    "value": unknown[0][:40],
+                    "name": name,
+                    "allowed": ", ".join(ALLOWED[name]),
+                },
+            )
+        )
     return values
 
 
@@ -43,9 +55,13 @@ def _number(form, name, default, low, high):
     # a thousand-digit number for ``int`` to chew on.
     value = int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
     if value is None or not low <= value <= high:
-        raise UserError(_("feed_error_number",
-                          default="«${name}» phải là số nguyên từ ${low} đến ${high}.",
-                          mapping={"name": name, "low": low, "high": high}))
+        raise UserError(
+            _(
+                "feed_error_number",
+                default="«${name}» phải là số nguyên từ ${low} đến ${high}.",
+                mapping={"name": name, "low": low, "high": high},
+            )
+        )
     return value
 
 
@@ -60,19 +76,31 @@ class FeedQuery:
     def from_form(cls, form, fixed=None):
         """``fixed``: filters imposed by the view (the emergency feed), over the form's."""
         form = dict(form, **(fixed or {}))
-        filters = Filters(_values(form, "channel"), _values(form, "category"),
-                          _values(form, "priority"))
+        filters = Filters(
+            _values(form, "channel"),
+            _values(form, "category"),
+            _values(form, "priority"),
+        )
         since = _number(form, "since", None, 0, MAX_CURSOR)
         size = _number(form, "size", DEFAULT_SIZE, 1, MAX_SIZE)
-        return cls(filters=filters, since=since, size=size,
-                   page=_number(form, "page", 1, 1, MAX_DEPTH // size))
+        return cls(
+            filters=filters,
+            since=since,
+            size=size,
+            page=_number(form, "page", 1, 1, MAX_DEPTH // size),
+        )
 
     def params(self, **changes):
         """The query string parameters of this query with ``changes``."""
-        params = {"channel": ",".join(self.filters.channels),
-                  "category": ",".join(self.filters.categories),
-                  "priority": ",".join(self.filters.priorities),
-                  "since": self.since, "page": self.page if self.page != 1 else None,
-                  "size": self.size if self.size != DEFAULT_SIZE else None}
+        params = {
+            "channel": ",".join(self.filters.channels),
+            "category": ",".join(self.filters.categories),
+            "priority": ",".join(self.filters.priorities),
+            "since": self.since,
+            "page": self.page if self.page != 1 else None,
+            "size": self.size if self.size != DEFAULT_SIZE else None,
+        }
         params.update(changes)
-        return {name: value for name, value in params.items() if value not in (None, "")}
+        return {
+            name: value for name, value in params.items() if value not in (None, "")
+        }

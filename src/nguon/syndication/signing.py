@@ -3,6 +3,7 @@
 Pure Python with no Zope import: the reference consumer (``nguon-sync``) verifies with the
 same functions the hub signs with.
 """
+
 import hashlib
 import hmac
 

@@ -6,6 +6,7 @@ ZODB under the class path ``nguon.syndication.store.Syndication`` (and its recor
 An object written again is stored under its new path. Remove this module only once every
 database has been packed after an upgrade that rewrote the change log.
 """
+
 from nguon.publication.store import Anchor  # noqa: F401
 from nguon.publication.store import ChangeLog as Syndication  # noqa: F401
 from nguon.publication.store import Record  # noqa: F401

@@ -6,6 +6,7 @@ the change log up to which the subscriber acknowledged, consecutive failures, wh
 again, and the delivery log. They are separate objects so that an admin's change and a
 delivery never conflict.
 """
+
 from nguon import _
 from nguon.errors import UserError
 from nguon.outbox.backoff import doubling
@@ -37,7 +38,9 @@ class Subscription(Persistent):
     def __init__(self, id, unit, lineage, callback, secret, filters, topic, site_url):
         self.id = id
         self.unit_code = unit["code"]
-        self.unit = dict(unit)  # code, title, level: what pushed documents say of the unit
+        self.unit = dict(
+            unit
+        )  # code, title, level: what pushed documents say of the unit
         self.lineage = tuple(lineage)
         self.callback = callback
         self.secret = secret
@@ -96,8 +99,12 @@ def registry(portal):
     """``(subscriptions, deliveries)`` BTrees of the site, made with the change log."""
     store = storage(portal)
     if store is None:
-        raise UserError(_("subscription_error_no_store",
-                          default="Trang này chưa được cài đặt phần phát hành tin."))
+        raise UserError(
+            _(
+                "subscription_error_no_store",
+                default="Trang này chưa được cài đặt phần phát hành tin.",
+            )
+        )
     return store.subscriptions, store.deliveries
 
 
@@ -107,21 +114,43 @@ def subscription_id(unit_code, callback):
 
 
 def allowed_networks():
-    return api.portal.get_registry_record("nguon.syndication.allowed_networks", default=None) or ()
+    return (
+        api.portal.get_registry_record(
+            "nguon.syndication.allowed_networks", default=None
+        )
+        or ()
+    )
 
 
-def subscribe(unit, lineage, callback, secret, filters=Filters(), lease_seconds=None,
-              topic=None, site_url=None, verify=True):
+def subscribe(
+    unit,
+    lineage,
+    callback,
+    secret,
+    filters=Filters(),
+    lease_seconds=None,
+    topic=None,
+    site_url=None,
+    verify=True,
+):
     """Create or renew the subscription of ``callback`` to ``unit``'s feed; intent is
     verified first. Returns it."""
     if not secret or len(secret) < 16 or len(secret) > 200:
-        raise UserError(_("subscription_error_secret",
-                          default="Khóa bí mật (secret) phải dài từ 16 đến 200 ký tự."))
+        raise UserError(
+            _(
+                "subscription_error_secret",
+                default="Khóa bí mật (secret) phải dài từ 16 đến 200 ký tự.",
+            )
+        )
     lease = int(lease_seconds or DEFAULT_LEASE)
     if not MIN_LEASE <= lease <= MAX_LEASE:
-        raise UserError(_("subscription_error_lease",
-                          default="Thời hạn đăng ký phải từ ${low} đến ${high} giây.",
-                          mapping={"low": MIN_LEASE, "high": MAX_LEASE}))
+        raise UserError(
+            _(
+                "subscription_error_lease",
+                default="Thời hạn đăng ký phải từ ${low} đến ${high} giây.",
+                mapping={"low": MIN_LEASE, "high": MAX_LEASE},
+            )
+        )
     allowed = allowed_networks()
     addresses.check_callback(callback, allowed)
     if verify:
@@ -132,11 +161,16 @@ def subscribe(unit, lineage, callback, secret, filters=Filters(), lease_seconds=
     if subscription is None:
         info = {"code": unit.code, "title": unit.Title(), "level": unit.level}
         subscription = subscriptions[sid] = Subscription(
-            sid, info, lineage, callback, secret, filters, topic, site_url)
+            sid, info, lineage, callback, secret, filters, topic, site_url
+        )
         subscription.creator = api.user.get_current().getId()
         deliveries[sid] = Delivery(storage(api.portal.get()).sequence)
     else:
-        subscription.secret, subscription.filters, subscription.lineage = secret, filters, tuple(lineage)
+        subscription.secret, subscription.filters, subscription.lineage = (
+            secret,
+            filters,
+            tuple(lineage),
+        )
         subscription.topic, subscription.site_url = topic, site_url
     subscription.lease_seconds = lease
     subscription.expires_at = time.time() + lease
@@ -174,17 +208,30 @@ def subscribe_unit(unit, values):
     ``priority``. The one way in for the Classic UI form and the REST service, so both check
     the same things (filters, format, secret, lease, the callback's address against SSRF, the
     subscriber's intent) and refuse with the same messages (``UserError``)."""
-    query = FeedQuery.from_form({name: values.get(name) or "" for name in
-                                 ("channel", "category", "priority")})
+    query = FeedQuery.from_form(
+        {name: values.get(name) or "" for name in ("channel", "category", "priority")}
+    )
     feed = values.get("format") or "json"
     if feed not in FORMATS:
-        raise UserError(_("subscription_error_format", default="«format» phải là json, atom hoặc rss."))
+        raise UserError(
+            _(
+                "subscription_error_format",
+                default="«format» phải là json, atom hoặc rss.",
+            )
+        )
     topic = f"{unit.absolute_url()}/feed.{feed}"
     if query.params():
         topic = f"{topic}?{urlencode(query.params())}"
-    return subscribe(unit, [code for code, _level in lineage(unit)], callback=_text(values.get("callback")),
-                     secret=_text(values.get("secret")), filters=query.filters,
-                     lease_seconds=_lease(values), topic=topic, site_url=api.portal.get().absolute_url())
+    return subscribe(
+        unit,
+        [code for code, _level in lineage(unit)],
+        callback=_text(values.get("callback")),
+        secret=_text(values.get("secret")),
+        filters=query.filters,
+        lease_seconds=_lease(values),
+        topic=topic,
+        site_url=api.portal.get().absolute_url(),
+    )
 
 
 def unsubscribe(sid):

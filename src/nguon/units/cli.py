@@ -7,13 +7,14 @@
 It opens the instance's database directly (run it from the project folder, with the site
 stopped); while the site runs, use the "Đơn vị hành chính" control panel instead.
 """
+
 from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
 from nguon.units import official
-from nguon.units.tree import find_unit
 from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
 from nguon.units.merge import MergeError
+from nguon.units.tree import find_unit
 from zope.i18n import translate
 
 import argparse
@@ -21,11 +22,17 @@ import transaction
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="nguon-units", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="nguon-units", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    sync = commands.add_parser("sync", help="tạo hoặc cập nhật đơn vị theo danh mục chính thức")
+    sync = commands.add_parser(
+        "sync", help="tạo hoặc cập nhật đơn vị theo danh mục chính thức"
+    )
     which = sync.add_mutually_exclusive_group(required=True)
-    which.add_argument("--province", action="append", metavar="MÃ", help="mã tỉnh, thành phố")
+    which.add_argument(
+        "--province", action="append", metavar="MÃ", help="mã tỉnh, thành phố"
+    )
     which.add_argument("--all", action="store_true", help="cả 34 tỉnh, thành phố")
     merge = commands.add_parser("merge", help="sáp nhập đơn vị NGUỒN vào đơn vị ĐÍCH")
     merge.add_argument("source", metavar="NGUỒN")
@@ -33,7 +40,9 @@ def _parser():
     return parser
 
 
-WHILE_RUNNING = "dừng site, hoặc dùng trang quản trị «Đơn vị hành chính» (@@units-controlpanel)"
+WHILE_RUNNING = (
+    "dừng site, hoặc dùng trang quản trị «Đơn vị hành chính» (@@units-controlpanel)"
+)
 
 
 def _sync(site, arguments):
@@ -45,9 +54,13 @@ def _sync(site, arguments):
         counts = sync_provinces(site, [code])
         transaction.commit()
         total = {key: total[key] + counts[key] for key in total}
-        print(f"nguon: {code} {official.province(code).title}: {dict(counts)}", flush=True)
-    print(f"nguon: tổng cộng: tạo mới {total['created']}, cập nhật {total['updated']}, "
-          f"giữ nguyên {total['unchanged']}")
+        print(
+            f"nguon: {code} {official.province(code).title}: {dict(counts)}", flush=True
+        )
+    print(
+        f"nguon: tổng cộng: tạo mới {total['created']}, cập nhật {total['updated']}, "
+        f"giữ nguyên {total['unchanged']}"
+    )
 
 
 def _merge(site, arguments):
@@ -59,13 +72,22 @@ def _merge(site, arguments):
     try:
         moved = merge_units(source, target)
     except MergeError as error:
-        raise ConfigurationError(translate(error.message, target_language="vi")) from None
+        raise ConfigurationError(
+            translate(error.message, target_language="vi")
+        ) from None
     transaction.commit()
-    print(f"nguon: đã sáp nhập «{title}» vào «{target.Title()}» ({moved} mục chuyển sang)")
+    print(
+        f"nguon: đã sáp nhập «{title}» vào «{target.Title()}» ({moved} mục chuyển sang)"
+    )
 
 
 def main(argv=None):
     arguments = _parser().parse_args(argv)
     job = _sync if arguments.command == "sync" else _merge
-    return run_command(job, arguments, refusals=(KeyError,), while_running=WHILE_RUNNING,
-                       log_as="nguon-units")
+    return run_command(
+        job,
+        arguments,
+        refusals=(KeyError,),
+        while_running=WHILE_RUNNING,
+        log_as="nguon-units",
+    )

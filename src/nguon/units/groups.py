@@ -7,6 +7,7 @@ it, and manage the membership of its groups through the UnitAdmin role). A provi
 editors therefore cannot edit a commune's drafts, while its approvers see what commune items
 wait for them.
 """
+
 from nguon import _
 from nguon.units.tree import ancestor_units
 from nguon.units.tree import group_id

@@ -3,6 +3,7 @@
 Running it again changes nothing that is already right: a unit is found by code wherever it
 is, renamed if the official name changed, and created only if missing.
 """
+
 from collections import Counter
 from nguon.units import official
 from nguon.units.groups import ensure_unit_groups
@@ -26,7 +27,9 @@ def sync_unit(container, official, counts):
         )
         counts["created"] += 1
     elif (unit.title, unit.level, unit.division_type) != (
-        official.title, official.level, official.division_type
+        official.title,
+        official.level,
+        official.division_type,
     ):
         unit.title = official.title
         unit.level = official.level

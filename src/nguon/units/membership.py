@@ -1,9 +1,10 @@
 """Membership of a unit's groups, managed by the unit admins of that unit or of a unit above
 (permission "nguon: Manage unit members", held through the UnitAdmin role)."""
+
 from nguon import _
 from nguon.errors import UserError
-from nguon.units.tree import group_id
 from nguon.units.groups import OWN_ROLES
+from nguon.units.tree import group_id
 from plone import api
 
 
@@ -16,20 +17,25 @@ class MembershipError(UserError):
 
 def _check_kind(kind):
     if kind not in KINDS:
-        raise MembershipError(_(
-            "error_unknown_group_kind",
-            default="Nhóm «${kind}» không có; dùng một trong: editors, approvers, admins.",
-            mapping={"kind": kind},
-        ))
+        raise MembershipError(
+            _(
+                "error_unknown_group_kind",
+                default="Nhóm «${kind}» không có; dùng một trong: editors, approvers, admins.",
+                mapping={"kind": kind},
+            )
+        )
 
 
 def _user(userid):
     user = api.user.get(userid=userid) if userid else None
     if user is None:
-        raise MembershipError(_(
-            "error_unknown_user", default="Không có người dùng «${user}».",
-            mapping={"user": userid or ""},
-        ))
+        raise MembershipError(
+            _(
+                "error_unknown_user",
+                default="Không có người dùng «${user}».",
+                mapping={"user": userid or ""},
+            )
+        )
     return user
 
 
@@ -40,8 +46,14 @@ def members(unit):
         group = api.group.get(groupname=group_id(unit.code, kind))
         users = group.getGroupMembers() if group is not None else []
         result[kind] = sorted(
-            ({"id": user.getId(), "fullname": user.getProperty("fullname", ""),
-              "email": user.getProperty("email", "")} for user in users),
+            (
+                {
+                    "id": user.getId(),
+                    "fullname": user.getProperty("fullname", ""),
+                    "email": user.getProperty("email", ""),
+                }
+                for user in users
+            ),
             key=lambda entry: entry["id"],
         )
     return result
@@ -57,8 +69,11 @@ def remove_member(unit, kind, userid):
     user = _user(userid)
     groupname = group_id(unit.code, kind)
     if groupname not in user.getGroups():
-        raise MembershipError(_(
-            "error_not_a_member", default="«${user}» không thuộc nhóm này.",
-            mapping={"user": userid},
-        ))
+        raise MembershipError(
+            _(
+                "error_not_a_member",
+                default="«${user}» không thuộc nhóm này.",
+                mapping={"user": userid},
+            )
+        )
     api.group.remove_user(groupname=groupname, user=user)

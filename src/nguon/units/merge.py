@@ -4,13 +4,16 @@ history; old addresses redirect; the merged unit and its groups are removed.
 
 Whatever else names units by code (approval chains, targets, feed subscriptions) lives in the
 layers above; each repairs its own records when it hears :class:`UnitsMerged`."""
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
 from datetime import datetime
 from nguon import _
-from nguon.errors import UserError
 from nguon.content.unit import IAdministrativeUnit
+from nguon.errors import UserError
 from nguon.units.groups import ensure_unit_groups
-from nguon.units.tree import group_id
 from nguon.units.groups import OWN_ROLES
+from nguon.units.tree import group_id
 from persistent.list import PersistentList
 from plone import api
 from plone.app.redirector.interfaces import IRedirectionStorage
@@ -19,9 +22,6 @@ from zope.component import getUtility
 from zope.event import notify
 from zope.interface import implementer
 from zope.interface import Interface
-
-from Acquisition import aq_chain
-from Acquisition import aq_inner
 
 
 MERGES_KEY = "nguon.units.merged_from"
@@ -38,10 +38,16 @@ def merged_from(unit):
 
 def _check(source, target):
     if source == target:
-        raise MergeError(_("error_merge_same", default="Không thể sáp nhập một đơn vị vào chính nó."))
+        raise MergeError(
+            _("error_merge_same", default="Không thể sáp nhập một đơn vị vào chính nó.")
+        )
     if source in aq_chain(aq_inner(target)):
-        raise MergeError(_("error_merge_into_descendant",
-                           default="Không thể sáp nhập một đơn vị vào đơn vị trực thuộc của nó."))
+        raise MergeError(
+            _(
+                "error_merge_into_descendant",
+                default="Không thể sáp nhập một đơn vị vào đơn vị trực thuộc của nó.",
+            )
+        )
 
 
 def _sub_units(unit):
@@ -87,9 +93,13 @@ def merge_units(source, target):
     """Merge ``source`` into ``target``; returns how many objects moved."""
     _check(source, target)
     source_path, source_code = "/".join(source.getPhysicalPath()), source.code
-    record = {"code": source_code, "title": source.Title(), "path": source_path,
-              "date": datetime.now().isoformat(timespec="seconds"),
-              "by": api.user.get_current().getId()}
+    record = {
+        "code": source_code,
+        "title": source.Title(),
+        "path": source_path,
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "by": api.user.get_current().getId(),
+    }
     moved = 0
     for child in list(source.objectValues()):
         moved_child = api.content.move(source=child, target=target, safe_id=True)

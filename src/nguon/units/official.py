@@ -4,6 +4,7 @@ Since 1 July 2025 the list has two tiers: 34 provinces and 3,321 communes, wards
 zones. Codes are the official ones, zero-padded as the national catalogue writes them
 (two digits for a province, five for a commune).
 """
+
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import replace
@@ -27,7 +28,7 @@ KIND_PREFIXES = ("Tỉnh ", "Thành phố ")
 
 
 def _province_title(name, division_type):
-    """"Cao Bằng" of kind "tỉnh" -> "Tỉnh Cao Bằng"; "Thành phố Huế" already says its kind."""
+    """ "Cao Bằng" of kind "tỉnh" -> "Tỉnh Cao Bằng"; "Thành phố Huế" already says its kind."""
     if name.startswith(KIND_PREFIXES):
         return name
     return f"{division_type.capitalize()} {name}"
@@ -51,8 +52,12 @@ def _unique_slugs(communes):
     """Names that differ only by diacritics (Xã Văn Lăng, Xã Văn Lang) share a codename:
     those communes get their official code appended, so every id in a province is unique."""
     seen = Counter(commune.slug for commune in communes)
-    return tuple(replace(commune, slug=f"{commune.slug}-{commune.code}")
-                 if seen[commune.slug] > 1 else commune for commune in communes)
+    return tuple(
+        replace(commune, slug=f"{commune.slug}-{commune.code}")
+        if seen[commune.slug] > 1
+        else commune
+        for commune in communes
+    )
 
 
 def _province(raw):
@@ -80,8 +85,10 @@ def province(code):
     try:
         return provinces()[key]
     except KeyError:
-        raise KeyError(f"không có tỉnh, thành phố mã {key} trong danh mục vietnam-provinces "
-                       f"{vietnam_provinces.__version__}") from None
+        raise KeyError(
+            f"không có tỉnh, thành phố mã {key} trong danh mục vietnam-provinces "
+            f"{vietnam_provinces.__version__}"
+        ) from None
 
 
 def data_version():

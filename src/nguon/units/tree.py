@@ -9,6 +9,7 @@
 Everything here only reads; creating units and their groups is ``nguon.units.importer`` and
 ``nguon.units.groups``. This module imports nothing of nguon but the unit type's schema.
 """
+
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from nguon.content.unit import IAdministrativeUnit
@@ -37,7 +38,9 @@ def item_unit(obj):
 
 def ancestor_units(unit):
     """The units above ``unit``, nearest first."""
-    return [u for u in aq_chain(aq_inner(unit))[1:] if IAdministrativeUnit.providedBy(u)]
+    return [
+        u for u in aq_chain(aq_inner(unit))[1:] if IAdministrativeUnit.providedBy(u)
+    ]
 
 
 def lineage(unit):
@@ -49,7 +52,9 @@ def lineage(unit):
 def group_id(unit_code, kind):
     """The id of one of a unit's groups, e.g. ``unit-19786-editors``."""
     if kind not in GROUP_KINDS:
-        raise ValueError(f"unknown unit group kind {kind!r}; expected one of {sorted(GROUP_KINDS)}")
+        raise ValueError(
+            f"unknown unit group kind {kind!r}; expected one of {sorted(GROUP_KINDS)}"
+        )
     return f"{_GROUP_PREFIX}{unit_code}-{kind}"
 
 
@@ -59,7 +64,7 @@ def group_unit_code(groupid, kind):
     suffix = f"-{kind}"
     if not (groupid.startswith(_GROUP_PREFIX) and groupid.endswith(suffix)):
         return None
-    return groupid[len(_GROUP_PREFIX):-len(suffix)] or None
+    return groupid[len(_GROUP_PREFIX) : -len(suffix)] or None
 
 
 def is_unit_group(principal):

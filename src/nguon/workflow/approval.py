@@ -4,6 +4,7 @@ The chain is computed from the policy when the item is submitted and kept on the
 the approvals given so far; ``awaiting_unit`` is the code of the unit whose approvers must act
 next. Users are approvers of a unit through its ``approvers`` group.
 """
+
 from datetime import datetime
 from nguon.units.tree import find_unit
 from nguon.units.tree import group_unit_code
@@ -16,8 +17,8 @@ from nguon.workflow.scope import reach_pairs
 from nguon.workflow.state import review_state
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
-from types import MappingProxyType
 from plone import api
+from types import MappingProxyType
 from zope.annotation.interfaces import IAnnotations
 
 
@@ -43,23 +44,38 @@ def approval_chain_for(facts, own_lineage, target_codes):
     """The chain the policy asks for an item with ``facts`` (type, priority, category,
     target_scope) in the unit of ``own_lineage``, targeting the units ``target_codes``."""
     rule = active_policy().rule_for(facts)
-    targets = [lineage(unit) for unit in map(find_unit, target_codes or ()) if unit is not None]
+    targets = [
+        lineage(unit) for unit in map(find_unit, target_codes or ()) if unit is not None
+    ]
     return approval_chain(rule, own_lineage, targets or [own_lineage])
 
 
 def compute_chain(item):
     item_facts, unit = facts(item), item_unit(item)
-    pairs = reach_pairs(item_facts["target_scope"], unit.code, getattr(item, "target_units", None))
-    chain = approval_chain_for(item_facts, lineage(unit), [code for code, _below in pairs])
+    pairs = reach_pairs(
+        item_facts["target_scope"], unit.code, getattr(item, "target_units", None)
+    )
+    chain = approval_chain_for(
+        item_facts, lineage(unit), [code for code, _below in pairs]
+    )
     return chain, active_policy().rule_for(item_facts).name
 
 
 class ApprovalState:
     """The approval record kept on an item (in an annotation)."""
 
-    EMPTY = MappingProxyType({"chain": (), "step": 0, "rule": "", "approvals": (),
-                              "skipped": (), "emergency": False, "digests": {},
-                              "previous_digests": {}})
+    EMPTY = MappingProxyType(
+        {
+            "chain": (),
+            "step": 0,
+            "rule": "",
+            "approvals": (),
+            "skipped": (),
+            "emergency": False,
+            "digests": {},
+            "previous_digests": {},
+        }
+    )
 
     def __init__(self, item):
         self.item = item
@@ -70,7 +86,8 @@ class ApprovalState:
         """The stored record, created if the item has none yet."""
         if self.data is self.EMPTY:
             self.data = IAnnotations(self.item)[ANNOTATION_KEY] = PersistentMapping(
-                dict(self.EMPTY), approvals=PersistentList())
+                dict(self.EMPTY), approvals=PersistentList()
+            )
         return self.data
 
     @property
@@ -119,9 +136,16 @@ class ApprovalState:
         """A new approval round for what the item says now; approvals so far are voided."""
         chain, rule = compute_chain(self.item)
         previous = self.digests if self.approvals else self.previous_digests
-        self.for_update().update(chain=chain, step=0, rule=rule, skipped=(), emergency=False,
-                                approvals=PersistentList(), digests=digests(self.item),
-                                previous_digests=previous)
+        self.for_update().update(
+            chain=chain,
+            step=0,
+            rule=rule,
+            skipped=(),
+            emergency=False,
+            approvals=PersistentList(),
+            digests=digests(self.item),
+            previous_digests=previous,
+        )
 
     def record_approval(self, userid):
         """Called after the approving transition: the step not yet advanced is the one done."""
@@ -132,11 +156,12 @@ class ApprovalState:
         self.data["step"] = self.step + 1
 
     def record_emergency(self, userid, acting_unit):
-        remaining = self.chain[self.step:] if self.chain else ()
-        self.for_update().update(emergency=True, skipped=tuple(c for c in remaining if c != acting_unit))
+        remaining = self.chain[self.step :] if self.chain else ()
+        self.for_update().update(
+            emergency=True, skipped=tuple(c for c in remaining if c != acting_unit)
+        )
         self.data["approvals"].append(
-            {"unit": acting_unit, "user": userid, "time": _now(),
-             "emergency": True}
+            {"unit": acting_unit, "user": userid, "time": _now(), "emergency": True}
         )
 
 
@@ -169,4 +194,3 @@ def approving_unit_in_area(item, user=None):
         if code in mine:
             return code
     return None
-

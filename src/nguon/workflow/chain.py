@@ -24,14 +24,20 @@ def approval_chain(rule, lineage, target_lineages=()):
     simply not in the lineage, so nothing special is needed for them.
     """
     if not lineage:
-        raise ValueError("an item outside every administrative unit has no approval chain")
+        raise ValueError(
+            "an item outside every administrative unit has no approval chain"
+        )
     top = len(lineage) - 1  # index, in lineage, of the highest approving unit
     if rule.approve == "up-to-target":
         for target in target_lineages:
             top = min(top, common_ancestor_depth(lineage, target) - 1)
         top = max(top, 0)
     if rule.at_least:
-        at_level = [index for index, (_code, level) in enumerate(lineage) if level == rule.at_least]
+        at_level = [
+            index
+            for index, (_code, level) in enumerate(lineage)
+            if level == rule.at_least
+        ]
         if at_level:
             top = min(top, at_level[-1])
     return tuple(code for code, _level in reversed(lineage[top:]))

@@ -6,23 +6,38 @@ note, ...): a new field of a type is covered by default. An item keeps the diges
 was submitted; an edit that changes any of them is a new approval
 (``nguon.workflow.events.reapprove_on_change``).
 """
+
 from hashlib import sha256
 from plone.dexterity.utils import iterSchemata
 from plone.namedfile.interfaces import INamedFile
 
 
-BOOKKEEPING = frozenset({
-    "id", "effective", "expires", "subjects", "language", "creators", "contributors",
-    "rights", "exclude_from_nav", "changeNote", "versioning_enabled", "allow_discussion",
-    "table_of_contents",
-})
+BOOKKEEPING = frozenset(
+    {
+        "id",
+        "effective",
+        "expires",
+        "subjects",
+        "language",
+        "creators",
+        "contributors",
+        "rights",
+        "exclude_from_nav",
+        "changeNote",
+        "versioning_enabled",
+        "allow_discussion",
+        "table_of_contents",
+    }
+)
 CHUNK = 1 << 16
 
 
 def _value_digest(value):
     digest = sha256()
     if INamedFile.providedBy(value):
-        digest.update(f"{value.filename}|{value.contentType}|{value.getSize()}|".encode())
+        digest.update(
+            f"{value.filename}|{value.contentType}|{value.getSize()}|".encode()
+        )
         if hasattr(value, "open"):  # a blob: read it in chunks
             with value.open() as stream:
                 for chunk in iter(lambda: stream.read(CHUNK), b""):
@@ -48,9 +63,13 @@ def approved_fields(item):
 
 def digests(item):
     """``{field name: digest}`` of what ``item`` says now."""
-    return {name: _value_digest(getattr(item, name, None)) for name in approved_fields(item)}
+    return {
+        name: _value_digest(getattr(item, name, None)) for name in approved_fields(item)
+    }
 
 
 def changed_fields(before, after):
     """Names of the fields whose digests differ between two ``digests`` results."""
-    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    return sorted(
+        name for name in set(before) | set(after) if before.get(name) != after.get(name)
+    )

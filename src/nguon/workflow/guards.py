@@ -14,13 +14,14 @@ Each takes the item and answers for the current user. The workflow definition ca
   archives (a commune cannot withdraw what its province published for the province);
 - Managers and Site Administrators may do everything but approve their own items.
 """
+
 from AccessControl import ModuleSecurityInfo
+from nguon.units.tree import item_unit
+from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import approver_units
 from nguon.workflow.approval import approving_unit_in_area
-from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import is_author
 from nguon.workflow.approval import is_manager
-from nguon.units.tree import item_unit
 from nguon.workflow.reach import approved_area_lineage
 from nguon.workflow.reach import covers
 from plone import api
@@ -85,6 +86,13 @@ can_revise = can_withdraw
 
 
 ModuleSecurityInfo("nguon.workflow.guards").declarePublic(
-    "can_submit", "can_approve", "can_publish", "can_reject", "can_withdraw",
-    "can_emergency_publish", "can_retract", "can_archive", "can_revise",
+    "can_submit",
+    "can_approve",
+    "can_publish",
+    "can_reject",
+    "can_withdraw",
+    "can_emergency_publish",
+    "can_retract",
+    "can_archive",
+    "can_revise",
 )

@@ -1,16 +1,21 @@
 """Catalog indexers for the approval queue."""
-from nguon.workflow.approval import ApprovalState
+
 from nguon.units.tree import item_unit
-from nguon.workflow.state import review_state
+from nguon.workflow.approval import ApprovalState
 from nguon.workflow.approval import WAITING_STATES
 from nguon.workflow.events import WORKFLOW_ID
+from nguon.workflow.state import review_state
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
 
 
 @indexer(IDexterityContent)
 def awaiting_unit(item):
-    unit = ApprovalState(item).awaiting_unit if item.portal_type != "AdministrativeUnit" else None
+    unit = (
+        ApprovalState(item).awaiting_unit
+        if item.portal_type != "AdministrativeUnit"
+        else None
+    )
     if unit is None:
         raise AttributeError("awaiting_unit")
     return unit

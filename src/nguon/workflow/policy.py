@@ -3,6 +3,7 @@
 A broken file refuses to load with a :class:`PolicyError` naming the file, the line and the
 problem, so that an operator who edits the policy sees at once what to fix.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from functools import lru_cache
@@ -16,7 +17,9 @@ from pathlib import Path
 import yaml
 
 
-POLICY_FILE = (Path(__file__).resolve().parent.parent / "policies" / "approval.yaml").resolve()
+POLICY_FILE = (
+    Path(__file__).resolve().parent.parent / "policies" / "approval.yaml"
+).resolve()
 
 APPROVE_MODES = ("own", "up-to-target")
 CONDITIONS = {
@@ -72,7 +75,10 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode) or node.value == "":
             self.fail(node, f"{what} phải là một giá trị đơn")
         if allowed is not None and node.value not in allowed:
-            self.fail(node, f"{what} «{node.value}» không hợp lệ; dùng một trong: {', '.join(allowed)}")
+            self.fail(
+                node,
+                f"{what} «{node.value}» không hợp lệ; dùng một trong: {', '.join(allowed)}",
+            )
         return node.value
 
     def values(self, node, what, allowed):
@@ -86,21 +92,35 @@ class _Reader:
         seen = {}
         for key, key_node, value in entries:
             if key not in RULE_KEYS:
-                self.fail(key_node, f"khóa «{key}» không được biết trong quy tắc; dùng: {', '.join(RULE_KEYS)}")
+                self.fail(
+                    key_node,
+                    f"khóa «{key}» không được biết trong quy tắc; dùng: {', '.join(RULE_KEYS)}",
+                )
             seen[key] = (key_node, value)
         if "approve" not in seen:
-            self.fail(node, f"quy tắc thứ {index} thiếu khóa «approve» ({' hoặc '.join(APPROVE_MODES)})")
+            self.fail(
+                node,
+                f"quy tắc thứ {index} thiếu khóa «approve» ({' hoặc '.join(APPROVE_MODES)})",
+            )
         when = {}
         if "when" in seen:
             for key, key_node, value in self.mapping(seen["when"][1], "«when»"):
                 if key not in CONDITIONS:
-                    self.fail(key_node, f"điều kiện «{key}» không được biết; dùng: {', '.join(CONDITIONS)}")
+                    self.fail(
+                        key_node,
+                        f"điều kiện «{key}» không được biết; dùng: {', '.join(CONDITIONS)}",
+                    )
                 when[key] = self.values(value, f"{key}", CONDITIONS[key])
         return Rule(
-            name=self.scalar(seen["name"][1], "name") if "name" in seen else f"quy tắc {index}",
+            name=self.scalar(seen["name"][1], "name")
+            if "name" in seen
+            else f"quy tắc {index}",
             approve=self.scalar(seen["approve"][1], "approve", APPROVE_MODES),
-            at_least=(self.scalar(seen["at_least"][1], "at_least", configured_levels())
-                      if "at_least" in seen else None),
+            at_least=(
+                self.scalar(seen["at_least"][1], "at_least", configured_levels())
+                if "at_least" in seen
+                else None
+            ),
             when=when,
         )
 
@@ -110,19 +130,39 @@ class _Reader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
-            raise PolicyError(f"{self.path}:{line}: YAML không hợp lệ: {error.problem}") from None
+            raise PolicyError(
+                f"{self.path}:{line}: YAML không hợp lệ: {error.problem}"
+            ) from None
         if root is None:
             raise PolicyError(f"{self.path}:1: tệp chính sách trống; cần khóa «rules»")
-        top = dict((key, (key_node, value)) for key, key_node, value in self.mapping(root, "tệp chính sách"))
+        top = dict(
+            (key, (key_node, value))
+            for key, key_node, value in self.mapping(root, "tệp chính sách")
+        )
         for key, (key_node, _value) in top.items():
             if key != "rules":
-                self.fail(key_node, f"khóa «{key}» không được biết; tệp chính sách chỉ có «rules»")
-        if "rules" not in top or not isinstance(top["rules"][1], yaml.SequenceNode) or not top["rules"][1].value:
-            self.fail(top.get("rules", (root, root))[1], "«rules» phải là một danh sách quy tắc, không trống")
+                self.fail(
+                    key_node,
+                    f"khóa «{key}» không được biết; tệp chính sách chỉ có «rules»",
+                )
+        if (
+            "rules" not in top
+            or not isinstance(top["rules"][1], yaml.SequenceNode)
+            or not top["rules"][1].value
+        ):
+            self.fail(
+                top.get("rules", (root, root))[1],
+                "«rules» phải là một danh sách quy tắc, không trống",
+            )
         nodes = top["rules"][1].value
-        rules = tuple(self.rule(node, index) for index, node in enumerate(nodes, start=1))
+        rules = tuple(
+            self.rule(node, index) for index, node in enumerate(nodes, start=1)
+        )
         if rules[-1].when:
-            self.fail(nodes[-1], "quy tắc cuối cùng phải là mặc định (không có «when») để mọi mục đều có quy tắc")
+            self.fail(
+                nodes[-1],
+                "quy tắc cuối cùng phải là mặc định (không có «when») để mọi mục đều có quy tắc",
+            )
         return Policy(rules)
 
 
@@ -132,7 +172,9 @@ def load(path=POLICY_FILE):
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise PolicyError(f"{path}:1: không đọc được tệp chính sách ({error.strerror})") from None
+        raise PolicyError(
+            f"{path}:1: không đọc được tệp chính sách ({error.strerror})"
+        ) from None
     return _Reader(path).policy(text)
 
 

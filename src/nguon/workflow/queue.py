@@ -1,4 +1,5 @@
 """The approval queue: what waits for a user, across every unit they approve for."""
+
 from collections import Counter
 from dataclasses import dataclass
 from nguon.units.tree import find_unit

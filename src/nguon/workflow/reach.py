@@ -15,13 +15,14 @@ chain, or the unit whose approver used the emergency procedure. Every path goes 
   nothing at all for an item whose targets are not all inside its approved area, so feeds,
   push, radio and boards never carry it, whoever changed it and however.
 """
+
 from nguon import _
 from nguon.errors import UserError
 from nguon.units.tree import find_unit
-from nguon.workflow.approval import approval_chain_for
-from nguon.workflow.approval import ApprovalState
 from nguon.units.tree import item_unit
 from nguon.units.tree import lineage
+from nguon.workflow.approval import approval_chain_for
+from nguon.workflow.approval import ApprovalState
 from nguon.workflow.scope import reach_pairs
 
 
@@ -34,8 +35,11 @@ def declared_reach(item):
     unit = item_unit(item)
     if unit is None:
         return ()
-    return reach_pairs(getattr(item, "target_scope", None) or "unit", unit.code,
-                       getattr(item, "target_units", None))
+    return reach_pairs(
+        getattr(item, "target_scope", None) or "unit",
+        unit.code,
+        getattr(item, "target_units", None),
+    )
 
 
 def unknown_units(pairs):
@@ -93,12 +97,16 @@ def _titles(codes):
 
 # Why targets are refused, by who refuses them: the policy's chain, or the emergency procedure.
 OUTSIDE_MESSAGES = {
-    "chain": ("error_reach_outside_chain",
-              "Tin này được duyệt đến ${area}, nên chỉ gửi được trong địa bàn đó; "
-              "các đơn vị sau nằm ngoài: ${units}."),
-    "emergency": ("error_reach_emergency",
-                  "Quy trình khẩn cấp chỉ phát hành trong địa bàn của đơn vị bạn duyệt "
-                  "(${area}); các đơn vị sau nằm ngoài: ${units}."),
+    "chain": (
+        "error_reach_outside_chain",
+        "Tin này được duyệt đến ${area}, nên chỉ gửi được trong địa bàn đó; "
+        "các đơn vị sau nằm ngoài: ${units}.",
+    ),
+    "emergency": (
+        "error_reach_emergency",
+        "Quy trình khẩn cấp chỉ phát hành trong địa bàn của đơn vị bạn duyệt "
+        "(${area}); các đơn vị sau nằm ngoài: ${units}.",
+    ),
 }
 
 
@@ -107,8 +115,13 @@ def refuse_outside(area_code, pairs, why="chain"):
     outside = outside_area(area_code, pairs)
     if outside:
         message_id, default = OUTSIDE_MESSAGES[why]
-        raise ReachError(_(message_id, default=default, mapping={
-            "area": _titles([area_code]), "units": _titles(outside)}))
+        raise ReachError(
+            _(
+                message_id,
+                default=default,
+                mapping={"area": _titles([area_code]), "units": _titles(outside)},
+            )
+        )
 
 
 def check_proposal(portal_type, facts, unit):
@@ -120,20 +133,31 @@ def check_proposal(portal_type, facts, unit):
     pairs = reach_pairs(scope, unit.code, facts.get("target_units"))
     unknown = unknown_units(pairs)
     if unknown:
-        raise ReachError(_("error_reach_unknown_units",
-                           default="Không có đơn vị nào mang mã ${codes}.",
-                           mapping={"codes": ", ".join(unknown)}))
-    chain = approval_chain_for({**facts, "type": portal_type, "target_scope": scope},
-                               lineage(unit), [code for code, _below in pairs])
+        raise ReachError(
+            _(
+                "error_reach_unknown_units",
+                default="Không có đơn vị nào mang mã ${codes}.",
+                mapping={"codes": ", ".join(unknown)},
+            )
+        )
+    chain = approval_chain_for(
+        {**facts, "type": portal_type, "target_scope": scope},
+        lineage(unit),
+        [code for code, _below in pairs],
+    )
     refuse_outside(chain[-1], pairs)
     return chain
 
 
 def check_item(item):
     """:func:`check_proposal` for a stored item."""
-    return check_proposal(item.portal_type, {
-        "priority": getattr(item, "priority", None) or "normal",
-        "category": getattr(item, "category", None),
-        "target_scope": getattr(item, "target_scope", None),
-        "target_units": getattr(item, "target_units", None),
-    }, item_unit(item))
+    return check_proposal(
+        item.portal_type,
+        {
+            "priority": getattr(item, "priority", None) or "normal",
+            "category": getattr(item, "category", None),
+            "target_scope": getattr(item, "target_scope", None),
+            "target_units": getattr(item, "target_units", None),
+        },
+        item_unit(item),
+    )

@@ -1,5 +1,6 @@
 """An item's workflow state, for every layer that asks whether an item is published,
 pending or retracted (capabilities read it from here, not from the approval chain)."""
+
 from Products.CMFCore.utils import getToolByName
 
 

@@ -2,6 +2,9 @@
 plone.restapi alike: both check each schema's invariants through the ``IManagerValidator``
 adapter, and this one adds the reach rule (``nguon.workflow.reach.check_proposal``) for the
 schemas of distributed items, so an editor learns at once which units they cannot reach."""
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
 from nguon.content.distribution import IDistributed
 from nguon.content.unit import IAdministrativeUnit
 from nguon.interfaces import INguonLayer
@@ -17,17 +20,20 @@ from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface.interfaces import IInterface
 
-from Acquisition import aq_chain
-from Acquisition import aq_inner
-
 
 FACTS = ("priority", "category", "target_scope", "target_units")
 
 
 def nearest_unit(context):
     """The unit ``context`` is (an add form's container) or is in."""
-    return next((obj for obj in aq_chain(aq_inner(context))
-                 if IAdministrativeUnit.providedBy(obj)), None)
+    return next(
+        (
+            obj
+            for obj in aq_chain(aq_inner(context))
+            if IAdministrativeUnit.providedBy(obj)
+        ),
+        None,
+    )
 
 
 @implementer(IManagerValidator)
@@ -38,7 +44,11 @@ class ReachValidator(InvariantsValidator):
         if not self.schema.isOrExtends(IDistributed):
             return errors
         # Add forms validate without a content object: the form's context is the container.
-        context = self.context if self.context is not None else getattr(self.view, "context", None)
+        context = (
+            self.context
+            if self.context is not None
+            else getattr(self.view, "context", None)
+        )
         unit = nearest_unit(context) if context is not None else None
         try:
             facts = {name: getattr(data, name) for name in FACTS}

@@ -1,4 +1,5 @@
 """Serialize an item's approval summary (dates as ISO 8601)."""
+
 from DateTime import DateTime
 from nguon import _
 from nguon.errors import client_error
@@ -25,8 +26,15 @@ class ApprovalGet(Service):
         if not in_approval_workflow(self.context):
             raise NotFound("@approval")
         if not may_see_approval(self.context):
-            raise client_error(Unauthorized, _(
-                "approval_error_not_staff", default="Chỉ cán bộ của đơn vị xem được quá trình duyệt."),
-                self.request)
-        return {"@id": f"{self.context.absolute_url()}/@approval",
-                **_json_ready(approval_summary(self.context))}
+            raise client_error(
+                Unauthorized,
+                _(
+                    "approval_error_not_staff",
+                    default="Chỉ cán bộ của đơn vị xem được quá trình duyệt.",
+                ),
+                self.request,
+            )
+        return {
+            "@id": f"{self.context.absolute_url()}/@approval",
+            **_json_ready(approval_summary(self.context)),
+        }

@@ -16,6 +16,7 @@ On the board itself, for its unit's admins: ``POST @board-credentials`` (a new t
 one, every session and pairing stop), ``POST @board-pairing`` (a one-time pairing address for
 the kiosk browser), ``GET @board-proof`` (its proof of play, newest first, in batches).
 """
+
 from datetime import datetime
 from datetime import UTC
 from nguon import _
@@ -62,10 +63,15 @@ class PlaylistGet(BoardService):
 class ProofPost(BoardService):
     def reply(self):
         board = self.device()
-        body = self.posted(_("asrun_error_json", default="Nội dung không phải JSON hợp lệ."))
+        body = self.posted(
+            _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
+        )
         try:
-            stored = proof.report(api.portal.get(), board.UID(),
-                                  body.get("records") if isinstance(body, dict) else None)
+            stored = proof.report(
+                api.portal.get(),
+                board.UID(),
+                body.get("records") if isinstance(body, dict) else None,
+            )
         except UserError as error:
             self.refuse(BadRequest, error.message)
         return {"stored": stored}
@@ -76,24 +82,41 @@ class KioskSessionPost(BoardService):
     (``X-Board-Token``) or of the current session (renewal)."""
 
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)  # equipment; the cookie is SameSite=Strict
+        alsoProvides(
+            self.request, IDisableCSRFProtection
+        )  # equipment; the cookie is SameSite=Strict
         code = self.request.getHeader(credentials.PAIRING_HEADER)
         if code:
             board = paired_device(code, credentials.PORTAL_TYPE)
             if board is None:
-                self.refuse(Unauthorized, _("board_error_pairing",
-                                            default="Mã ghép bảng tin sai, đã dùng hoặc đã hết hạn: "
-                                                    "xin mã ghép mới."))
+                self.refuse(
+                    Unauthorized,
+                    _(
+                        "board_error_pairing",
+                        default="Mã ghép bảng tin sai, đã dùng hoặc đã hết hạn: "
+                        "xin mã ghép mới.",
+                    ),
+                )
         else:
             board = self.device()
         token, expires = sessions.session_token(board)
         self.request.response.setCookie(
-            sessions.COOKIE, token, quoted=False, path=api.portal.get().absolute_url_path() or "/",
-            max_age=int(sessions.SESSION.total_seconds()), http_only=True, same_site="Strict",
-            secure=self.request.get("SERVER_URL", "").startswith("https:"))
+            sessions.COOKIE,
+            token,
+            quoted=False,
+            path=api.portal.get().absolute_url_path() or "/",
+            max_age=int(sessions.SESSION.total_seconds()),
+            http_only=True,
+            same_site="Strict",
+            secure=self.request.get("SERVER_URL", "").startswith("https:"),
+        )
         self.request.response.setHeader("Cache-Control", "no-store")
-        return {"board": board.UID(), "expires": datetime.fromtimestamp(
-            expires, UTC).isoformat(timespec="seconds")}
+        return {
+            "board": board.UID(),
+            "expires": datetime.fromtimestamp(expires, UTC).isoformat(
+                timespec="seconds"
+            ),
+        }
 
 
 class CredentialsPost(devices.CredentialsPost):
@@ -107,11 +130,16 @@ class PairingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         code, until = sessions.pairing_code(self.context)
-        note = _("board_pairing_note",
-                 default="Mở địa chỉ này trên màn hình của bảng tin trong 15 phút; mã chỉ dùng được một lần.")
-        return {"board": self.context.UID(), "url": f"{api.portal.get().absolute_url()}/@@kiosk#pair={code}",
-                "expires": datetime.fromtimestamp(until, UTC).isoformat(timespec="seconds"),
-                "note": translate(note, context=self.request)}
+        note = _(
+            "board_pairing_note",
+            default="Mở địa chỉ này trên màn hình của bảng tin trong 15 phút; mã chỉ dùng được một lần.",
+        )
+        return {
+            "board": self.context.UID(),
+            "url": f"{api.portal.get().absolute_url()}/@@kiosk#pair={code}",
+            "expires": datetime.fromtimestamp(until, UTC).isoformat(timespec="seconds"),
+            "note": translate(note, context=self.request),
+        }
 
 
 class ProofGet(devices.ReportsGet):

@@ -7,6 +7,7 @@ with the address). It answers for requests marked ``INguonAPIRequest``: REST req
 site where nguon is installed, marked after traversal (an error during traversal is plone.rest's
 own answer, the same two top-level fields).
 """
+
 from nguon.interfaces import INguonLayer
 from plone.rest.errors import ErrorHandling
 from plone.rest.interfaces import IAPIRequest
@@ -30,7 +31,9 @@ class NguonErrorHandling(ErrorHandling):
         result = super().render_exception(exception)
         if result is None:  # plone.rest redirected
             return result
-        if isinstance(exception, NotFound) and getattr(exception, "nguon_message", False):
+        if isinstance(exception, NotFound) and getattr(
+            exception, "nguon_message", False
+        ):
             result["message"] = str(exception)
         result["error"] = {"type": result["type"], "message": result["message"]}
         return result

@@ -1,6 +1,7 @@
 """``GET @faceted-search``: the archive search commune websites call, with the same answer the
 citizen page shows: hits with highlighted snippets, facet counts, paging. Only what the caller
 may see is ever returned (anonymous: published, in effect, not expired)."""
+
 from nguon.errors import client_error
 from nguon.search import citizen
 from nguon.search.query import SearchInputError
@@ -24,8 +25,15 @@ class FacetedSearchGet(Service):
             "b_size": search_request.rows,
             "items": [self.item(hit) for hit in results.hits],
             "facets": {
-                name: [{"value": value.value, "title": value.title, "count": value.count,
-                        "selected": value.selected} for value in values]
+                name: [
+                    {
+                        "value": value.value,
+                        "title": value.title,
+                        "count": value.count,
+                        "selected": value.selected,
+                    }
+                    for value in values
+                ]
                 for name, values in results.facets.items()
             },
         }

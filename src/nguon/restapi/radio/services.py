@@ -13,6 +13,7 @@ On the station itself (its unit's admins): ``POST @station-credentials`` issues 
 (the old one stops working), ``GET @station-asrun`` reads its as-run log (newest first, in
 plone.restapi batches: ``b_size`` up to 100, ``b_start``).
 """
+
 from nguon import _
 from nguon.devices.services import DeviceService
 from nguon.errors import UserError
@@ -36,7 +37,10 @@ class StationService(DeviceService):
 
     portal_type = credentials.PORTAL_TYPE
     header = credentials.HEADER
-    refused = _("station_error_token", default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token).")
+    refused = _(
+        "station_error_token",
+        default="Thiếu hoặc sai mã xác thực của đài (X-Station-Token).",
+    )
 
     def audio_url(self, uid):
         return f"{api.portal.get().absolute_url()}/@@station-audio/{uid}"
@@ -48,8 +52,12 @@ class SigningKeyGet(Service):
 
     def reply(self):
         published = keys.published(api.portal.get())
-        return {"algorithm": "Ed25519", "key_id": published[0]["key_id"],
-                "public_key": published[0]["public_key"], "keys": published}
+        return {
+            "algorithm": "Ed25519",
+            "key_id": published[0]["key_id"],
+            "public_key": published[0]["public_key"],
+            "keys": published,
+        }
 
 
 class ScheduleGet(StationService):
@@ -57,8 +65,12 @@ class ScheduleGet(StationService):
         station = self.device()
         envelope = schedule.signed(api.portal.get(), station, self.audio_url)
         if self.request.form.get("format") == "m3u":
-            self.request.response.setHeader("Content-Type", "audio/x-mpegurl; charset=utf-8")
-            self.request.response.setBody(schedule.m3u(envelope["schedule"]).encode("utf-8"))
+            self.request.response.setHeader(
+                "Content-Type", "audio/x-mpegurl; charset=utf-8"
+            )
+            self.request.response.setBody(
+                schedule.m3u(envelope["schedule"]).encode("utf-8")
+            )
             return None
         return envelope
 
@@ -67,12 +79,16 @@ class EventsGet(StationService):
     def reply(self):
         station = self.device()
         emergencies = schedule.emergencies(api.portal.get(), station, self.audio_url)
-        etag = '"%s"' % ",".join(f"{e['uid']}:{e['audio']['sha256'][:12]}" for e in emergencies)
+        etag = '"%s"' % ",".join(
+            f"{e['uid']}:{e['audio']['sha256'][:12]}" for e in emergencies
+        )
         self.request.response.setHeader("ETag", etag)
         if self.request.getHeader("If-None-Match") == etag:
             self.request.response.setStatus(304)
             return None
-        return schedule.signed_emergencies(api.portal.get(), station, self.audio_url, emergencies)
+        return schedule.signed_emergencies(
+            api.portal.get(), station, self.audio_url, emergencies
+        )
 
 
 class AsRunPost(StationService):
@@ -80,10 +96,16 @@ class AsRunPost(StationService):
 
     def reply(self):
         station = self.device()
-        body = self.posted(_("asrun_error_json", default="Nội dung không phải JSON hợp lệ."))
+        body = self.posted(
+            _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
+        )
         try:
-            stored = asrun.report(api.portal.get(), station.UID(), item_unit(station).code,
-                                  body.get("records") if isinstance(body, dict) else None)
+            stored = asrun.report(
+                api.portal.get(),
+                station.UID(),
+                item_unit(station).code,
+                body.get("records") if isinstance(body, dict) else None,
+            )
         except UserError as error:
             self.refuse(BadRequest, error.message)
         return {"stored": stored}
@@ -107,12 +129,25 @@ class PlaylistGet(Service):
         portal = api.portal.get()
         doc = schedule.document(portal, self.context, lambda uid: None)
         found, _waiting = schedule.candidates(portal, self.context)
-        return {"station": self.context.UID(), "slots": doc["slots"],
-                "emergencies": doc["emergencies"], "never_fits": doc["never_fits"],
-                "waiting_for_audio": doc["waiting_for_audio"],
-                "candidates": [{"uid": c.uid, "title": c.title, "priority": c.priority,
-                                "duration": c.duration, "pinned": c.pinned, "dropped": c.dropped,
-                                "order": c.order} for c in found]}
+        return {
+            "station": self.context.UID(),
+            "slots": doc["slots"],
+            "emergencies": doc["emergencies"],
+            "never_fits": doc["never_fits"],
+            "waiting_for_audio": doc["waiting_for_audio"],
+            "candidates": [
+                {
+                    "uid": c.uid,
+                    "title": c.title,
+                    "priority": c.priority,
+                    "duration": c.duration,
+                    "pinned": c.pinned,
+                    "dropped": c.dropped,
+                    "order": c.order,
+                }
+                for c in found
+            ],
+        }
 
 
 class PlaylistPost(Service):
@@ -126,20 +161,44 @@ class PlaylistPost(Service):
         candidate = next((c for c in found if c.uid == body.get("item")), None)
         try:
             if candidate is None:
-                raise UserError(_("playlist_error_item",
-                                  default="Tin này không có trong danh sách phát của đài."))
+                raise UserError(
+                    _(
+                        "playlist_error_item",
+                        default="Tin này không có trong danh sách phát của đài.",
+                    )
+                )
             if candidate.priority != "normal":
-                raise UserError(_("playlist_error_priority",
-                                  default="Chỉ sắp xếp, ghim hoặc bỏ được tin thường; tin ưu tiên và khẩn cấp luôn được phát."))
+                raise UserError(
+                    _(
+                        "playlist_error_priority",
+                        default="Chỉ sắp xếp, ghim hoặc bỏ được tin thường; tin ưu tiên và khẩn cấp luôn được phát.",
+                    )
+                )
             order = body.get("order")
-            if order is not None and (not isinstance(order, int) or not 0 <= order <= 10000):
-                raise UserError(_("playlist_error_order", default="«order» phải là số nguyên từ 0 đến 10000."))
+            if order is not None and (
+                not isinstance(order, int) or not 0 <= order <= 10000
+            ):
+                raise UserError(
+                    _(
+                        "playlist_error_order",
+                        default="«order» phải là số nguyên từ 0 đến 10000.",
+                    )
+                )
         except UserError as error:
             self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": error.translated(self.request)}}
-        choice = overrides.choose(self.context, candidate.uid,
-                                  pinned=_flag(body.get("pinned")), dropped=_flag(body.get("dropped")),
-                                  order=order)
+            return {
+                "error": {
+                    "type": "BadRequest",
+                    "message": error.translated(self.request),
+                }
+            }
+        choice = overrides.choose(
+            self.context,
+            candidate.uid,
+            pinned=_flag(body.get("pinned")),
+            dropped=_flag(body.get("dropped")),
+            order=order,
+        )
         return {"item": candidate.uid, **choice}
 
 

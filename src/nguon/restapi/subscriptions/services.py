@@ -7,6 +7,7 @@
   ``POST @subscriptions/<id>/resume``: deliver again to a dead-lettered subscription.
 - ``DELETE @subscriptions/<id>``: unsubscribe.
 """
+
 from nguon import _
 from nguon.errors import client_error
 from nguon.errors import UserError
@@ -41,22 +42,33 @@ class _Base(Service):
         if not self.params:
             return None
         store = storage(api.portal.get())
-        subscription = store.subscriptions.get(self.params[0]) if store is not None else None
+        subscription = (
+            store.subscriptions.get(self.params[0]) if store is not None else None
+        )
         if subscription is None or subscription.unit_code != self.context.code:
             return None
         return subscription, store.deliveries[subscription.id]
 
     def not_found(self):
-        return self.error(NotFound, UserError(_("subscription_error_not_found",
-                                             default="Không có đăng ký này ở đơn vị này.")))
+        return self.error(
+            NotFound,
+            UserError(
+                _(
+                    "subscription_error_not_found",
+                    default="Không có đăng ký này ở đơn vị này.",
+                )
+            ),
+        )
 
     def listing(self):
         store = storage(api.portal.get())
         return {
             "@id": f"{self.context.absolute_url()}/@subscriptions",
             "unit": {"code": self.context.code, "title": self.context.Title()},
-            "items": [subscriptions.describe(s, store.deliveries[s.id])
-                      for s in subscriptions.of_unit(self.context.code)],
+            "items": [
+                subscriptions.describe(s, store.deliveries[s.id])
+                for s in subscriptions.of_unit(self.context.code)
+            ],
         }
 
 
@@ -78,7 +90,9 @@ class SubscriptionsPost(_Base):
             return self.resume()
         body = json_body(self.request)
         try:
-            subscription = subscriptions.subscribe_unit(self.context, body if isinstance(body, dict) else {})
+            subscription = subscriptions.subscribe_unit(
+                self.context, body if isinstance(body, dict) else {}
+            )
         except UserError as error:
             return self.error(BadRequest, error)
         store = storage(api.portal.get())

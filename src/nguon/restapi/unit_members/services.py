@@ -1,8 +1,9 @@
 """The three verbs of ``@unit-members``. Bodies: ``{"kind": "approvers", "user": "x"}``."""
+
 from nguon.errors import client_error
 from nguon.units import membership
-from plone.restapi.deserializer import json_body
 from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zope.interface import alsoProvides

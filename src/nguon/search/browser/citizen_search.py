@@ -1,5 +1,6 @@
 """The public search page (``@@tra-cuu``): a search box, filters by unit and dates, facets to
 narrow down, highlighted snippets and links to each item and its file."""
+
 from nguon import _
 from nguon.search import citizen
 from nguon.search.query import SearchInputError
@@ -20,8 +21,20 @@ FACET_TITLES = {
     "issuing_body": _("facet_issuing_body", default="Cơ quan ban hành"),
     "year": _("facet_year", default="Năm"),
 }
-PARAMETERS = ("q", "unit", "unit_level", "portal_type", "category", "document_type",
-              "issuing_body", "year", "from", "to", "sort", "b_size")
+PARAMETERS = (
+    "q",
+    "unit",
+    "unit_level",
+    "portal_type",
+    "category",
+    "document_type",
+    "issuing_body",
+    "year",
+    "from",
+    "to",
+    "sort",
+    "b_size",
+)
 
 
 class CitizenSearchView(BrowserView):
@@ -51,19 +64,30 @@ class CitizenSearchView(BrowserView):
         for name, values in (self.results.facets if self.results else {}).items():
             if not values:
                 continue
-            shown.append({
-                "name": name,
-                "title": FACET_TITLES[name],
-                "choices": [{"title": value.title, "count": value.count, "selected": value.selected,
-                            "url": self.url_toggling(name, value.value)} for value in values],
-            })
+            shown.append(
+                {
+                    "name": name,
+                    "title": FACET_TITLES[name],
+                    "choices": [
+                        {
+                            "title": value.title,
+                            "count": value.count,
+                            "selected": value.selected,
+                            "url": self.url_toggling(name, value.value),
+                        }
+                        for value in values
+                    ],
+                }
+            )
         return shown
 
     def url_toggling(self, name, value):
         """This search with ``value`` added to (or removed from) the ``name`` filter."""
         parameters = self._parameters()
         chosen = parameters.get(name, [])
-        parameters[name] = [v for v in chosen if v != value] if value in chosen else chosen + [value]
+        parameters[name] = (
+            [v for v in chosen if v != value] if value in chosen else chosen + [value]
+        )
         return self._url(parameters)
 
     def pages(self):
@@ -73,9 +97,15 @@ class CitizenSearchView(BrowserView):
         count = min(math.ceil(self.results.total / rows), 200)
         current = self.search_request.start // rows
         parameters = self._parameters()
-        return [{"number": page + 1, "current": page == current,
-                 "url": self._url({**parameters, "b_start": [str(page * rows)]})}
-                for page in range(count) if abs(page - current) <= 4 or page in (0, count - 1)]
+        return [
+            {
+                "number": page + 1,
+                "current": page == current,
+                "url": self._url({**parameters, "b_start": [str(page * rows)]}),
+            }
+            for page in range(count)
+            if abs(page - current) <= 4 or page in (0, count - 1)
+        ]
 
     def _parameters(self):
         form = self.request.form
@@ -84,7 +114,9 @@ class CitizenSearchView(BrowserView):
             value = form.get(name)
             if value in (None, "", []):
                 continue
-            parameters[name] = list(value) if isinstance(value, (list, tuple)) else [value]
+            parameters[name] = (
+                list(value) if isinstance(value, (list, tuple)) else [value]
+            )
         return parameters
 
     def _url(self, parameters):

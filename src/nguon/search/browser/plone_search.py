@@ -7,6 +7,7 @@ each was a 500. The form is cleaned before the page reads it: paging is a bounde
 wrong one answers 400 like ``@search``), the text is one string, invalid characters are
 replaced, ``created`` holds dates, and Solr's parameters (which the catalog guard drops anyway) are removed.
 """
+
 from collective.solr import browser as solr_browser
 from collective.solr.browser.facets import SearchView
 from nguon.search import guard
@@ -19,7 +20,8 @@ class GuardedSearch(SearchView):
     """collective.solr's search page (which replaces Plone's), with a clean form."""
 
     index = ViewPageTemplateFile(
-        os.path.join(os.path.dirname(solr_browser.__file__), "templates", "search.pt"))
+        os.path.join(os.path.dirname(solr_browser.__file__), "templates", "search.pt")
+    )
 
     def __call__(self):
         clean_form(self.request.form)
@@ -37,7 +39,9 @@ def clean_form(form):
         form["b_start"] = guard.bounded("b_start", form["b_start"], guard.MAX_START)
     created = form.get("created")
     if created is not None:
-        guard.check_dates("created", created.get("query") if hasattr(created, "get") else created)
+        guard.check_dates(
+            "created", created.get("query") if hasattr(created, "get") else created
+        )
     text = form.get("SearchableText")
     if isinstance(text, (list, tuple)):
         form["SearchableText"] = " ".join(str(part) for part in text)

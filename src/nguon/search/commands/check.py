@@ -1,4 +1,5 @@
 """``verify``: Solr compared with the catalog item by item; exit code 1 when they differ."""
+
 from nguon.outbox.storage import outbox
 from nguon.search import maintenance
 from nguon.search import verify
@@ -39,17 +40,23 @@ def show_differences(site, differences):
         shown = sorted(differences.mismatched)[:SHOWN]
         paths = catalog_paths(site, shown)
         for uid in shown:
-            fields = "; ".join(f"{name}: catalog {catalog!r}, Solr {solr!r}"
-                               for name, (catalog, solr) in
-                               sorted(differences.mismatched[uid].items()))
+            fields = "; ".join(
+                f"{name}: catalog {catalog!r}, Solr {solr!r}"
+                for name, (catalog, solr) in sorted(differences.mismatched[uid].items())
+            )
             say(f"  {uid} {paths.get(uid, '')}: {fields}")
         more(len(differences.mismatched))
 
 
 def _pending_note(site):
     box = outbox(site)
-    waiting = box.consumers[maintenance.CONSUMER].count() \
-        if box is not None and maintenance.CONSUMER in box.consumers else 0
+    waiting = (
+        box.consumers[maintenance.CONSUMER].count()
+        if box is not None and maintenance.CONSUMER in box.consumers
+        else 0
+    )
     if waiting:
-        say(f"{waiting} mục đang chờ gửi tới Solr trong outbox: nguon-search sync (hoặc khởi "
-            f"động site) sẽ gửi chúng")
+        say(
+            f"{waiting} mục đang chờ gửi tới Solr trong outbox: nguon-search sync (hoặc khởi "
+            f"động site) sẽ gửi chúng"
+        )

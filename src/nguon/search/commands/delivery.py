@@ -1,5 +1,6 @@
 """Deliver the Solr consumer's queued items now, batch by batch with a commit after each and a
 progress bar, and report what was delivered and what Solr refused for good."""
+
 from nguon.instance.settings import ConfigurationError
 from nguon.outbox.interfaces import IOutboxConsumer
 from nguon.outbox.worker import BATCH_SIZE
@@ -27,9 +28,9 @@ class Delivery:
     def __init__(self, total):
         self.total = total
         self.delivered = 0
-        self.refused = {}       # uid -> Solr's last message
-        self.dead = []          # uids that became dead letters during the run
-        self.left = 0           # still pending at the end
+        self.refused = {}  # uid -> Solr's last message
+        self.dead = []  # uids that became dead letters during the run
+        self.left = 0  # still pending at the end
         self.unavailable = None
         self.seconds = 0.0
 
@@ -48,7 +49,9 @@ def deliver(site, batch_size=BATCH_SIZE, stream=None):
         try:
             result = deliver_pending(site, maintenance.CONSUMER, consumer, batch_size)
             transaction.commit()
-        except ConflictError:  # another process (ZEO, RelStorage) took some items meanwhile
+        except (
+            ConflictError
+        ):  # another process (ZEO, RelStorage) took some items meanwhile
             transaction.abort()
             conflicts += 1
             if conflicts > CONFLICT_RETRIES:
@@ -77,12 +80,16 @@ def deliver(site, batch_size=BATCH_SIZE, stream=None):
 def report_delivery(site, run):
     """Say what ``run`` did; returns the exit code (1 when Solr refused items for good)."""
     rate = run.delivered / run.seconds if run.seconds else 0.0
-    say(f"đã gửi {run.delivered} mục tới Solr trong {run.seconds:.1f} giây "
-        f"({rate:.0f} mục/giây)")
+    say(
+        f"đã gửi {run.delivered} mục tới Solr trong {run.seconds:.1f} giây "
+        f"({rate:.0f} mục/giây)"
+    )
     refused = {uid: message for uid, message in run.refused.items() if uid in run.dead}
     if refused:
-        say(f"Solr từ chối hẳn {len(refused)} mục (sau nhiều lần thử), giữ lại làm mục hỏng "
-            f"(xem nguon-search status):")
+        say(
+            f"Solr từ chối hẳn {len(refused)} mục (sau nhiều lần thử), giữ lại làm mục hỏng "
+            f"(xem nguon-search status):"
+        )
         paths = catalog_paths(site, list(refused)[:SHOWN])
         for uid in list(refused)[:SHOWN]:
             say(f"  {uid} {paths.get(uid, '')}: {refused[uid]}")
@@ -90,5 +97,6 @@ def report_delivery(site, run):
     if run.unavailable:
         raise ConfigurationError(
             f"Solr ngừng trả lời giữa chừng ({run.unavailable}): {run.left} mục vẫn chờ trong "
-            f"outbox, được gửi khi chạy lại lệnh hoặc khi khởi động site")
+            f"outbox, được gửi khi chạy lại lệnh hoặc khi khởi động site"
+        )
     return 1 if run.dead else 0

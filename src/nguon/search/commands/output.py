@@ -1,5 +1,6 @@
 """The lines ``nguon-search`` writes: ``nguon: …`` on stdout, lists cut after SHOWN entries,
 items named by their path in the catalog or in Solr."""
+
 from nguon.search import client
 
 import sys
@@ -28,5 +29,9 @@ def solr_paths(uids):
     if not uids:
         return {}
     query = " OR ".join(f'"{uid}"' for uid in uids)
-    answer = client.get("select", q=f"UID:({query})", fl="UID,path_string", rows=len(uids))
-    return {doc["UID"]: doc.get("path_string", "") for doc in answer["response"]["docs"]}
+    answer = client.get(
+        "select", q=f"UID:({query})", fl="UID,path_string", rows=len(uids)
+    )
+    return {
+        doc["UID"]: doc.get("path_string", "") for doc in answer["response"]["docs"]
+    }

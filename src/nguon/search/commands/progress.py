@@ -3,6 +3,7 @@ left, in Vietnamese.
 
 On a terminal it redraws one line at most ten times a second; otherwise (a log, a pipe) it
 writes whole lines, at most one every ``every`` seconds, and always the last one."""
+
 from tqdm import tqdm
 
 import sys
@@ -15,13 +16,29 @@ LINE = "nguon: {desc} [{bar:%d}] {n}/{total} {speed:.0f} mục/giây, còn {left
 class Progress:
     """``update(done)`` with the count done so far; ``finish()`` draws the last line."""
 
-    def __init__(self, total, label="gửi tới Solr", stream=None, clock=time.monotonic,
-                 width=30, every=5.0):
+    def __init__(
+        self,
+        total,
+        label="gửi tới Solr",
+        stream=None,
+        clock=time.monotonic,
+        width=30,
+        every=5.0,
+    ):
         stream = stream or sys.stderr
         tty = getattr(stream, "isatty", lambda: False)()
-        self.bar = _Bar(total=total, desc=label, file=stream, clock=clock, tty=tty,
-                        bar_format=LINE % width, ascii="░█", mininterval=0.1 if tty else every,
-                        miniters=1, leave=False)
+        self.bar = _Bar(
+            total=total,
+            desc=label,
+            file=stream,
+            clock=clock,
+            tty=tty,
+            bar_format=LINE % width,
+            ascii="░█",
+            mininterval=0.1 if tty else every,
+            miniters=1,
+            leave=False,
+        )
 
     def line(self, done):
         return self.bar.line(done)

@@ -1,5 +1,6 @@
 """``sync``, ``clean`` and ``rebuild``: queue the items that differ, the items only Solr holds,
 or every item, then deliver them now (``delivery``)."""
+
 from nguon.search import maintenance
 from nguon.search.commands.delivery import deliver
 from nguon.search.commands.delivery import report_delivery
@@ -8,9 +9,11 @@ from nguon.search.commands.output import say
 
 def sync_command(site, arguments):
     differences = maintenance.sync(site)
-    say(f"catalog {differences.catalog_count} mục, Solr {differences.solr_count} mục: "
+    say(
+        f"catalog {differences.catalog_count} mục, Solr {differences.solr_count} mục: "
         f"thiếu {len(differences.missing)}, thừa {len(differences.extra)}, "
-        f"khác {len(differences.mismatched)}")
+        f"khác {len(differences.mismatched)}"
+    )
     return report_delivery(site, deliver(site, arguments.batch_size))
 
 

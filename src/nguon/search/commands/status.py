@@ -1,5 +1,6 @@
 """``status``: the outbox's search channel (waiting, dead letters, last delivery) and Solr
 against the catalog; still says what it can when Solr does not answer (then exit code 2)."""
+
 from nguon.instance.offline import start_solr
 from nguon.instance.settings import ConfigurationError
 from nguon.outbox.report import consumer_lines
@@ -31,7 +32,9 @@ def status_command(site, arguments, solr_error=None):
         say("site chưa có outbox: chạy các bước nâng cấp (upgrade install --proposed)")
     else:
         # The search command reports the search channel; nguon-outbox status reports them all.
-        for name, pending in box.consumers.items(min=maintenance.CONSUMER, max=maintenance.CONSUMER):
+        for name, pending in box.consumers.items(
+            min=maintenance.CONSUMER, max=maintenance.CONSUMER
+        ):
             for line in consumer_lines(name, pending, SHOWN):
                 say(line)
     catalog_count = len(verify.all_brains(site))
@@ -40,7 +43,10 @@ def status_command(site, arguments, solr_error=None):
         raise ConfigurationError(solr_error)
     solr_count = verify.count()
     say("Solr: trả lời (ping OK)")
-    gap = "" if solr_count == catalog_count else \
-        f" — chênh {abs(solr_count - catalog_count)}: nguon-search verify cho biết mục nào"
+    gap = (
+        ""
+        if solr_count == catalog_count
+        else f" — chênh {abs(solr_count - catalog_count)}: nguon-search verify cho biết mục nào"
+    )
     say(f"số mục: catalog {catalog_count}, Solr {solr_count}{gap}")
     return 0

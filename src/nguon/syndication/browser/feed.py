@@ -10,17 +10,18 @@ A ``since`` cursor older than the change log's horizon (old events are compacted
 header and in the JSON body's ``resync`` (also ``error.resync``): the client reads the current feed again from
 its first page (as after losing its state) and polls ``since=`` from that page's cursor.
 """
+
+from datetime import datetime
+from datetime import UTC
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime
-from datetime import timezone
 from nguon import _
 from nguon.errors import error_body
 from nguon.errors import UserError
-from nguon.syndication import formats
 from nguon.publication.feeds import UnitFeed
-from nguon.syndication.query import FeedQuery
 from nguon.publication.store import storage
+from nguon.syndication import formats
+from nguon.syndication.query import FeedQuery
 from nguon.units.tree import lineage
 from plone import api
 from Products.Five import BrowserView
@@ -41,7 +42,11 @@ class Feed(BrowserView):
         except UserError as error:
             return self._error(400, "BadRequest", error.translated(self.request))
         store = storage(api.portal.get())
-        if store is not None and query.since is not None and query.since < store.horizon:
+        if (
+            store is not None
+            and query.since is not None
+            and query.since < store.horizon
+        ):
             return self._gone(query, store.horizon)
         codes = [code for code, _level in lineage(self.context)]
         feed = UnitFeed(store, codes, query.filters) if store is not None else None
@@ -66,19 +71,28 @@ class Feed(BrowserView):
 
     def _gone(self, query, horizon):
         """The cursor fell behind the compacted log: say where to read everything again."""
-        resync = _url(f"{self.context.absolute_url()}/{self.__name__}",
-                      query.params(since=None, page=None))
+        resync = _url(
+            f"{self.context.absolute_url()}/{self.__name__}",
+            query.params(since=None, page=None),
+        )
         self.request.response.setHeader("Link", f'<{resync}>; rel="first"')
-        message = translate(_("feed_error_cursor_expired",
-                              default="Con trỏ ${since} đã quá cũ: các thay đổi đến số ${horizon} đã được dọn. Hãy đọc lại toàn bộ nguồn tin từ ${url} rồi theo dõi tiếp từ con trỏ của trang đó.",
-                              mapping={"since": query.since, "horizon": horizon, "url": resync}),
-                            context=self.request)
+        message = translate(
+            _(
+                "feed_error_cursor_expired",
+                default="Con trỏ ${since} đã quá cũ: các thay đổi đến số ${horizon} đã được dọn. Hãy đọc lại toàn bộ nguồn tin từ ${url} rồi theo dõi tiếp từ con trỏ của trang đó.",
+                mapping={"since": query.since, "horizon": horizon, "url": resync},
+            ),
+            context=self.request,
+        )
         return self._error(410, "Gone", message, resync=resync, horizon=horizon)
 
     def _not_modified(self, etag, changed):
         match = self.request.getHeader("If-None-Match")
         if match is not None:
-            return etag in [tag.strip().removeprefix("W/") for tag in match.split(",")] or match.strip() == "*"
+            return (
+                etag in [tag.strip().removeprefix("W/") for tag in match.split(",")]
+                or match.strip() == "*"
+            )
         since = self.request.getHeader("If-Modified-Since")
         if since:
             try:
@@ -90,29 +104,58 @@ class Feed(BrowserView):
     def document(self, feed, query):
         site_url = api.portal.get().absolute_url()
         base = f"{self.context.absolute_url()}/{self.__name__}"
-        unit = {"code": self.context.code, "title": self.context.Title(), "level": self.context.level}
+        unit = {
+            "code": self.context.code,
+            "title": self.context.Title(),
+            "level": self.context.level,
+        }
         links = {"alternate": self.context.absolute_url()}
         if feed is None:
             items, cursor, updated, changes = [], 0, 0.0, query.since is not None
         elif query.since is not None:
             page = feed.changes(query.since, query.size)
-            items, cursor, updated, changes = page.entries, page.cursor, page.changed, True
+            items, cursor, updated, changes = (
+                page.entries,
+                page.cursor,
+                page.changed,
+                True,
+            )
             if page.more:
                 links["next"] = _url(base, query.params(since=page.cursor))
         else:
             page = feed.current(query.page, query.size)
-            items, cursor, updated, changes = page.entries, page.cursor, page.changed, False
+            items, cursor, updated, changes = (
+                page.entries,
+                page.cursor,
+                page.changed,
+                False,
+            )
             links["first"] = _url(base, query.params(page=None))
             if query.page > 1:
-                links["previous"] = _url(base, query.params(page=query.page - 1 if query.page > 2 else None))
+                links["previous"] = _url(
+                    base, query.params(page=query.page - 1 if query.page > 2 else None)
+                )
             if page.more:
                 links["next"] = _url(base, query.params(page=query.page + 1))
-        title = translate(_("feed_title", default="Thông tin của ${unit}",
-                            mapping={"unit": self.context.Title()}), context=self.request)
+        title = translate(
+            _(
+                "feed_title",
+                default="Thông tin của ${unit}",
+                mapping={"unit": self.context.Title()},
+            ),
+            context=self.request,
+        )
         return formats.Document(
-            title=title, unit=unit, site_url=site_url,
-            self_url=_url(base, query.params()), links=links,
-            updated=updated or 0.0, cursor=cursor, items=items, changes=changes)
+            title=title,
+            unit=unit,
+            site_url=site_url,
+            self_url=_url(base, query.params()),
+            links=links,
+            updated=updated or 0.0,
+            cursor=cursor,
+            items=items,
+            changes=changes,
+        )
 
 
 def _url(base, params):
@@ -120,7 +163,7 @@ def _url(base, params):
 
 
 def _http_date(seconds):
-    return format_datetime(datetime.fromtimestamp(int(seconds), timezone.utc), usegmt=True)
+    return format_datetime(datetime.fromtimestamp(int(seconds), UTC), usegmt=True)
 
 
 class AtomFeed(Feed):

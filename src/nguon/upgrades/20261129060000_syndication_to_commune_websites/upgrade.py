@@ -1,7 +1,7 @@
 from ftw.upgrade import UpgradeStep
+from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.outbox.storage import outbox
 from nguon.syndication.install import install
-from nguon.content.channels import DISTRIBUTED_TYPES
 
 
 class SyndicationToCommuneWebsites(UpgradeStep):
@@ -17,5 +17,7 @@ class SyndicationToCommuneWebsites(UpgradeStep):
         self.install_upgrade_profile()
         install(self.portal)
         pending = outbox(self.portal).pending_set("syndication")
-        for brain in self.catalog_unrestricted_search({"portal_type": list(DISTRIBUTED_TYPES)}):
+        for brain in self.catalog_unrestricted_search(
+            {"portal_type": list(DISTRIBUTED_TYPES)}
+        ):
             pending.record(brain.UID, brain.getPath())

@@ -16,5 +16,7 @@ class RadioPlayout(UpgradeStep):
         self.install_upgrade_profile()
         install(self.portal)
         pending = outbox(self.portal).pending_set("radio-audio")
-        for brain in self.catalog_unrestricted_search({"portal_type": ["RadioItem", "Bulletin"]}):
+        for brain in self.catalog_unrestricted_search(
+            {"portal_type": ["RadioItem", "Bulletin"]}
+        ):
             pending.record(brain.UID, brain.getPath())

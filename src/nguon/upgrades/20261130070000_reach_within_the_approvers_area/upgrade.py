@@ -1,11 +1,11 @@
 from ftw.upgrade import UpgradeStep
 from nguon import _
-from nguon.workflow.state import review_state
-from nguon.workflow.events import require_reapproval
 from nguon.content.channels import DISTRIBUTED_TYPES
+from nguon.workflow.events import require_reapproval
 from nguon.workflow.reach import approved_area
 from nguon.workflow.reach import declared_reach
 from nguon.workflow.reach import outside_area
+from nguon.workflow.state import review_state
 
 import logging
 
@@ -33,18 +33,28 @@ class ReachWithinTheApproversArea(UpgradeStep):
 
     def __call__(self):
         found = 0
-        for obj in self.objects({"portal_type": list(DISTRIBUTED_TYPES)},
-                                "Items reaching beyond their approvers' area"):
+        for obj in self.objects(
+            {"portal_type": list(DISTRIBUTED_TYPES)},
+            "Items reaching beyond their approvers' area",
+        ):
             if review_state(obj) not in ("published", "pending", "approved_at_level"):
                 continue
             outside = beyond_area(obj)
             if not outside:
                 continue
             found += 1
-            logger.warning("withheld until approved again: %s (targets outside the approved "
-                           "area: %s)", obj.absolute_url(), ", ".join(outside))
-            require_reapproval(obj, _(
-                "history_reach_upgrade",
-                default="Phạm vi vượt địa bàn của đơn vị đã duyệt (${units}): cần duyệt lại.",
-                mapping={"units": ", ".join(outside)}))
+            logger.warning(
+                "withheld until approved again: %s (targets outside the approved "
+                "area: %s)",
+                obj.absolute_url(),
+                ", ".join(outside),
+            )
+            require_reapproval(
+                obj,
+                _(
+                    "history_reach_upgrade",
+                    default="Phạm vi vượt địa bàn của đơn vị đã duyệt (${units}): cần duyệt lại.",
+                    mapping={"units": ", ".join(outside)},
+                ),
+            )
         logger.info("%d item(s) reached beyond their approvers' area", found)

@@ -21,9 +21,17 @@ class DeviceCredentialsAndReportsInNguonDevices(UpgradeStep):
     """
 
     def __call__(self):
-        moved = sum(credentials.migrate(device) for device in self.objects(
-            {"portal_type": ["RadioStation", "PublicBoard"]}, "Device credentials"))
+        moved = sum(
+            credentials.migrate(device)
+            for device in self.objects(
+                {"portal_type": ["RadioStation", "PublicBoard"]}, "Device credentials"
+            )
+        )
         logger.info("%d device credential(s) moved to %s", moved, credentials.KEY)
         for kind in (ASRUN, PROOF):
-            logger.info("%d %s record(s) now in %s", reports.migrate(self.portal, kind), kind.name,
-                        reports.KEY)
+            logger.info(
+                "%d %s record(s) now in %s",
+                reports.migrate(self.portal, kind),
+                kind.name,
+                reports.KEY,
+            )

@@ -358,7 +358,12 @@ def test_the_operator_may_reorder_and_drop_normal_items_only(site):
     assert (
         editor.post(url, json={"item": "khong-co", "pinned": True}).status_code == 400
     )
-    assert editor.post(url, json={"item": local.UID(), "order": -1}).status_code == 400
+    refused = editor.post(url, json={"item": local.UID(), "order": -1})
+    assert refused.status_code == 400  # in the one error shape, with the reason
+    assert (
+        refused.json()["type"] == "BadRequest"
+        and "«order»" in refused.json()["message"]
+    )
     listing = editor.get(url).json()
     aired = {item["uid"] for slot in listing["slots"] for item in slot["items"]}
     assert wide.UID() not in aired and local.UID() in aired

@@ -14,9 +14,13 @@ station's audio, a board's slide) authenticate through ``credentials.from_reques
 same function.
 """
 
+from nguon import _
 from nguon.devices import credentials
+from nguon.devices import reports
 from nguon.errors import client_error
 from nguon.errors import error_body
+from nguon.errors import UserError
+from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.exceptions import DeserializationError
@@ -85,3 +89,32 @@ class DeviceService(Service):
             return self.request.response.body
         self.request.response.setHeader("Content-Type", self.content_type)
         return json.dumps(content, ensure_ascii=False)
+
+
+class ReportPost:
+    """``{"records": [...]}``: what a device played, into the one report log
+    (``nguon.devices.reports``) under ``kind``; mixed into a kind's ``DeviceService``, which
+    may add fields every record of the device carries (``fields``)."""
+
+    kind = None  # the report kind: as-run, proof of play
+
+    def fields(self, device):
+        return {}
+
+    def reply(self):
+        device = self.device()
+        body = self.posted(
+            _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
+        )
+        records = body.get("records") if isinstance(body, dict) else None
+        try:
+            stored = reports.report(
+                api.portal.get(),
+                self.kind,
+                device.UID(),
+                records,
+                **self.fields(device),
+            )
+        except UserError as error:
+            self.refuse(BadRequest, error.message)
+        return {"stored": stored}

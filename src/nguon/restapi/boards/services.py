@@ -26,12 +26,11 @@ from nguon.boards import proof
 from nguon.devices import sessions
 from nguon.devices.credentials import paired_device
 from nguon.devices.services import DeviceService
-from nguon.errors import UserError
+from nguon.devices.services import ReportPost
 from nguon.restapi.devices import services as devices
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zExceptions import BadRequest
 from zExceptions import Unauthorized
 from zope.i18n import translate
 from zope.interface import alsoProvides
@@ -60,21 +59,10 @@ class PlaylistGet(BoardService):
         return data
 
 
-class ProofPost(BoardService):
-    def reply(self):
-        board = self.device()
-        body = self.posted(
-            _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
-        )
-        try:
-            stored = proof.report(
-                api.portal.get(),
-                board.UID(),
-                body.get("records") if isinstance(body, dict) else None,
-            )
-        except UserError as error:
-            self.refuse(BadRequest, error.message)
-        return {"stored": stored}
+class ProofPost(ReportPost, BoardService):
+    """``{"records": [...]}``: what the board showed (``nguon.boards.proof``)."""
+
+    kind = proof.PROOF
 
 
 class KioskSessionPost(BoardService):

@@ -16,6 +16,8 @@ plone.restapi batches: ``b_size`` up to 100, ``b_start``).
 
 from nguon import _
 from nguon.devices.services import DeviceService
+from nguon.devices.services import ReportPost
+from nguon.errors import client_error
 from nguon.errors import UserError
 from nguon.radio import asrun
 from nguon.radio import credentials
@@ -91,24 +93,13 @@ class EventsGet(StationService):
         )
 
 
-class AsRunPost(StationService):
+class AsRunPost(ReportPost, StationService):
     """``{"records": [...]}``: what the station played (``nguon.radio.asrun``)."""
 
-    def reply(self):
-        station = self.device()
-        body = self.posted(
-            _("asrun_error_json", default="Nội dung không phải JSON hợp lệ.")
-        )
-        try:
-            stored = asrun.report(
-                api.portal.get(),
-                station.UID(),
-                item_unit(station).code,
-                body.get("records") if isinstance(body, dict) else None,
-            )
-        except UserError as error:
-            self.refuse(BadRequest, error.message)
-        return {"stored": stored}
+    kind = asrun.ASRUN
+
+    def fields(self, station):
+        return {"unit_code": item_unit(station).code}
 
 
 class CredentialsPost(devices.CredentialsPost):
@@ -185,13 +176,7 @@ class PlaylistPost(Service):
                     )
                 )
         except UserError as error:
-            self.request.response.setStatus(400)
-            return {
-                "error": {
-                    "type": "BadRequest",
-                    "message": error.translated(self.request),
-                }
-            }
+            raise client_error(BadRequest, error, self.request) from None
         choice = overrides.choose(
             self.context,
             candidate.uid,

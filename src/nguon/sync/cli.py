@@ -34,21 +34,28 @@ def _report(counts):
     return "%d cập nhật, %d xóa, %d bỏ qua" % counts
 
 
+def _catch_up(feed, mirror, say):
+    """Read the feed from the mirror's cursor; print what changed (``say(counts)``) or the
+    error. True when it worked."""
+    try:
+        counts = catch_up(feed, mirror)
+    except FeedError as error:
+        print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
+        return False
+    print(f"nguon-sync: {say(counts)}", flush=True)
+    return True
+
+
 def poll(args):
     mirror = Mirror(args.db, args.folder)
+
+    def say(counts):
+        return f"{_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin"
+
     while True:
-        try:
-            counts = catch_up(args.feed, mirror)
-            print(
-                f"nguon-sync: {_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin",
-                flush=True,
-            )
-        except FeedError as error:
-            print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
-            if args.once:
-                return 1
+        worked = _catch_up(args.feed, mirror, say)
         if args.once:
-            return 0
+            return 0 if worked else 1
         time.sleep(args.interval)
 
 
@@ -69,16 +76,13 @@ def serve(args):
         f"nguon-sync: nhận tin tại http://{host}:{server.server_address[1]}/",
         flush=True,
     )
+
+    def say(counts):
+        return f"đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin"
+
     while True:
-        try:
-            with receiver.lock:
-                counts = catch_up(args.feed, mirror)
-            print(
-                f"nguon-sync: đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin",
-                flush=True,
-            )
-        except FeedError as error:
-            print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
+        with receiver.lock:
+            _catch_up(args.feed, mirror, say)
         time.sleep(args.interval)
 
 

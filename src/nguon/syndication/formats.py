@@ -115,6 +115,20 @@ def _sub(parent, tag, text=None, **attributes):
     return element
 
 
+def _paging_unit_and_cursor(parent, document):
+    """What Atom and RSS say alike: the RFC 5005 links, the unit and the change cursor."""
+    for rel, href in document.links.items():
+        _sub(parent, "{%s}link" % ATOM, rel=rel, href=href)
+    _sub(
+        parent,
+        "{%s}unit" % NGUON,
+        document.unit["title"],
+        code=document.unit["code"],
+        level=document.unit["level"],
+    )
+    _sub(parent, "{%s}cursor" % NGUON, document.cursor)
+
+
 def atom(document):
     a = "{%s}" % ATOM
     n = "{%s}" % NGUON
@@ -133,16 +147,7 @@ def atom(document):
         href=document.self_url,
         type="application/atom+xml",
     )
-    for rel, href in document.links.items():
-        _sub(feed, a + "link", rel=rel, href=href)
-    _sub(
-        feed,
-        n + "unit",
-        document.unit["title"],
-        code=document.unit["code"],
-        level=document.unit["level"],
-    )
-    _sub(feed, n + "cursor", document.cursor)
+    _paging_unit_and_cursor(feed, document)
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
             deleted = _sub(
@@ -227,16 +232,7 @@ def rss(document):
         href=document.self_url,
         type="application/rss+xml",
     )
-    for rel, href in document.links.items():
-        _sub(channel, "{%s}link" % ATOM, rel=rel, href=href)
-    _sub(
-        channel,
-        n + "unit",
-        document.unit["title"],
-        code=document.unit["code"],
-        level=document.unit["level"],
-    )
-    _sub(channel, n + "cursor", document.cursor)
+    _paging_unit_and_cursor(channel, document)
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
             deleted = _sub(channel, n + "deleted", ref=entry_id(uid), when=iso(when))

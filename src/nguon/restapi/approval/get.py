@@ -1,24 +1,14 @@
-"""Serialize an item's approval summary (dates as ISO 8601)."""
+"""Serialize an item's approval summary (plone.restapi's converters: dates as ISO 8601)."""
 
-from DateTime import DateTime
 from nguon import _
 from nguon.errors import client_error
 from nguon.workflow.summary import approval_summary
 from nguon.workflow.summary import in_approval_workflow
 from nguon.workflow.summary import may_see_approval
+from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zExceptions import NotFound
 from zExceptions import Unauthorized
-
-
-def _json_ready(value):
-    if isinstance(value, DateTime):
-        return value.ISO8601()
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    return value
 
 
 class ApprovalGet(Service):
@@ -36,5 +26,5 @@ class ApprovalGet(Service):
             )
         return {
             "@id": f"{self.context.absolute_url()}/@approval",
-            **_json_ready(approval_summary(self.context)),
+            **json_compatible(approval_summary(self.context)),
         }

@@ -101,6 +101,25 @@ class Feed(BrowserView):
                 return False
         return False
 
+    @staticmethod
+    def paging(base, query, page):
+        """RFC 5005 links of a page: ``next`` for a change list that stopped early; ``first``,
+        ``previous`` and ``next`` for the paged current feed."""
+        if query.since is not None:
+            return (
+                {"next": _url(base, query.params(since=page.cursor))}
+                if page.more
+                else {}
+            )
+        links = {"first": _url(base, query.params(page=None))}
+        if query.page > 1:
+            links["previous"] = _url(
+                base, query.params(page=query.page - 1 if query.page > 2 else None)
+            )
+        if page.more:
+            links["next"] = _url(base, query.params(page=query.page + 1))
+        return links
+
     def document(self, feed, query):
         site_url = api.portal.get().absolute_url()
         base = f"{self.context.absolute_url()}/{self.__name__}"
@@ -110,33 +129,17 @@ class Feed(BrowserView):
             "level": self.context.level,
         }
         links = {"alternate": self.context.absolute_url()}
+        changes = query.since is not None
         if feed is None:
-            items, cursor, updated, changes = [], 0, 0.0, query.since is not None
-        elif query.since is not None:
-            page = feed.changes(query.since, query.size)
-            items, cursor, updated, changes = (
-                page.entries,
-                page.cursor,
-                page.changed,
-                True,
-            )
-            if page.more:
-                links["next"] = _url(base, query.params(since=page.cursor))
+            items, cursor, updated = [], 0, 0.0
         else:
-            page = feed.current(query.page, query.size)
-            items, cursor, updated, changes = (
-                page.entries,
-                page.cursor,
-                page.changed,
-                False,
+            page = (
+                feed.changes(query.since, query.size)
+                if changes
+                else feed.current(query.page, query.size)
             )
-            links["first"] = _url(base, query.params(page=None))
-            if query.page > 1:
-                links["previous"] = _url(
-                    base, query.params(page=query.page - 1 if query.page > 2 else None)
-                )
-            if page.more:
-                links["next"] = _url(base, query.params(page=query.page + 1))
+            items, cursor, updated = page.entries, page.cursor, page.changed
+            links.update(self.paging(base, query, page))
         title = translate(
             _(
                 "feed_title",

@@ -115,8 +115,10 @@ def _sub(parent, tag, text=None, **attributes):
     return element
 
 
-def _paging_unit_and_cursor(parent, document):
-    """What Atom and RSS say alike: the RFC 5005 links, the unit and the change cursor."""
+def _links_unit_and_cursor(parent, document, media_type):
+    """What Atom and RSS say alike: the self link (of ``media_type``), the RFC 5005 links,
+    the unit and the change cursor."""
+    _sub(parent, "{%s}link" % ATOM, rel="self", href=document.self_url, type=media_type)
     for rel, href in document.links.items():
         _sub(parent, "{%s}link" % ATOM, rel=rel, href=href)
     _sub(
@@ -140,14 +142,7 @@ def atom(document):
     _sub(feed, a + "updated", iso(document.updated))
     author = _sub(feed, a + "author")
     _sub(author, a + "name", document.unit["title"])
-    _sub(
-        feed,
-        a + "link",
-        rel="self",
-        href=document.self_url,
-        type="application/atom+xml",
-    )
-    _paging_unit_and_cursor(feed, document)
+    _links_unit_and_cursor(feed, document, "application/atom+xml")
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
             deleted = _sub(
@@ -225,14 +220,7 @@ def rss(document):
     _sub(channel, "description", document.title)
     _sub(channel, "language", "vi")
     _sub(channel, "lastBuildDate", rfc822(document.updated))
-    _sub(
-        channel,
-        "{%s}link" % ATOM,
-        rel="self",
-        href=document.self_url,
-        type="application/rss+xml",
-    )
-    _paging_unit_and_cursor(channel, document)
+    _links_unit_and_cursor(channel, document, "application/rss+xml")
     for kind, seq, uid, when, snapshot in document.rows():
         if kind == "delete":
             deleted = _sub(channel, n + "deleted", ref=entry_id(uid), when=iso(when))

@@ -14,8 +14,9 @@ TITLES = (
     "Public boards.",
     "An item reaches only inside the area of the units that approved it.",
     "Device credentials and reports in nguon.devices.",
+    "Every host name themed.",
 )
-LATEST = "20261130081300"  # the newest step's version
+LATEST = "20261130091000"  # the newest step's version
 
 
 def titles_from(first):

@@ -4,15 +4,28 @@ Messages are written ``_("msgid", default="Vietnamese text")`` in Python, as
 ``i18n:translate="msgid"`` elements (the text is the default) in page templates, and as the
 text of ``i18n:translate`` elements or ``i18n:attributes`` in the profiles' XML (GenericSetup
 uses the text as msgid).
-``nguon-compile-translations`` turns every ``locales/*/LC_MESSAGES/nguon.po`` into ``.mo``;
-a catalogue with a syntax error stops it with the file named. Catalogues are read, written
-and compiled with polib.
+``nguon-compile-translations`` turns every ``locales/*/LC_MESSAGES/*.po`` into ``.mo``: the
+``nguon`` domain and the Vietnamese messages of Plone's own domains that Plone's catalogues
+lack (``plone.po``, ...); a catalogue with a syntax error stops it with the file named.
+Catalogues are read, written and compiled with polib.
+
+``<nguon:registerTranslationsFirst directory="locales" />`` registers the catalogues as
+``i18n:registerTranslations`` does, and puts them before every other package's catalogue of
+the same domain: zope.i18n asks a domain's catalogues in the order they were registered and
+takes the first that has the message, so without it plone.app.locales' ``plone.po`` would
+answer before ours whatever order ZCML loads them in.
 """
 
 from pathlib import Path
+from zope.component import getUtilitiesFor
+from zope.configuration.fields import Path as PathField
+from zope.i18n.interfaces import ITranslationDomain
+from zope.i18n.zcml import registerTranslations
+from zope.interface import Interface
 
 import ast
 import json
+import os
 import polib
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -138,9 +151,9 @@ def catalogues():
 
 
 def compile_all():
-    """Compile every catalogue; returns the .mo paths written."""
+    """Compile every catalogue of every domain; returns the .mo paths written."""
     written = []
-    for po in catalogues():
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
         try:
             catalogue = polib.pofile(str(po))
         except OSError as error:  # polib's syntax errors, with the line
@@ -149,6 +162,33 @@ def compile_all():
         catalogue.save_as_mofile(str(mo))
         written.append(mo)
     return written
+
+
+class IRegisterTranslationsFirst(Interface):
+    directory = PathField(title="Directory holding <language>/LC_MESSAGES/*.mo")
+
+
+def register_translations_first(_context, directory):
+    """ZCML handler: ``i18n:registerTranslations``, then our catalogues first."""
+    registerTranslations(_context, directory)
+    _context.action(
+        discriminator=None,
+        callable=consult_first,
+        args=(os.path.normpath(directory),),
+    )
+
+
+def consult_first(directory):
+    """Put the catalogues read from ``directory`` first in every translation domain.
+
+    zope.i18n keeps each domain's catalogues per language as a list of identifiers (the
+    .mo file's path) in registration order (``TranslationDomain._catalogs``); a catalogue
+    registered later, by a package loaded after ours, is appended behind ours."""
+    prefix = directory + os.sep
+    for _name, domain in getUtilitiesFor(ITranslationDomain):
+        for names in getattr(domain, "_catalogs", {}).values():
+            ours = [name for name in names if str(name).startswith(prefix)]
+            names[:] = ours + [name for name in names if name not in ours]
 
 
 def compile_command():

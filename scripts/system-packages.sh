@@ -10,7 +10,6 @@ declare -A NEEDED=(
     [curl]=curl
     [chromium]=chromium
     [chromedriver]=chromium-driver
-    [npm]=npm
     [espeak-ng]=espeak-ng
     [ffmpeg]=ffmpeg
     [ffprobe]=ffmpeg

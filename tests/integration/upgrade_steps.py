@@ -15,8 +15,9 @@ TITLES = (
     "An item reaches only inside the area of the units that approved it.",
     "Device credentials and reports in nguon.devices.",
     "Every host name themed.",
+    "Citizen pages and navigation for thousands of units.",
 )
-LATEST = "20261130091000"  # the newest step's version
+LATEST = "20261130094500"  # the newest step's version
 
 
 def titles_from(first):

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test lint format install system-packages translations test-fast clean-instance
+.PHONY: start test lint format install system-packages translations axe test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
@@ -34,7 +34,7 @@ format: $(INSTALLED)
 test-fast: install
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
-install: system-packages $(INSTALLED) translations
+install: system-packages $(INSTALLED) translations axe
 
 system-packages:
 	@bash scripts/system-packages.sh
@@ -48,6 +48,14 @@ $(INSTALLED): setup.py constraints.txt
 
 translations: $(INSTALLED)
 	@$(BIN)/nguon-compile-translations >/dev/null
+
+## make axe: axe-core, the accessibility checker of the browser tests, pinned by
+## tests/browser/axe/package-lock.json and installed from the npm registry with `npm ci`.
+AXE := tests/browser/axe
+axe: $(AXE)/node_modules/.package-lock.json
+
+$(AXE)/node_modules/.package-lock.json: $(AXE)/package.json $(AXE)/package-lock.json
+	npm ci --prefix $(AXE) --no-audit --no-fund --silent
 
 ## Remove the generated instance configuration (never the data under var/).
 clean-instance:

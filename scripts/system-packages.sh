@@ -10,6 +10,7 @@ declare -A NEEDED=(
     [curl]=curl
     [chromium]=chromium
     [chromedriver]=chromium-driver
+    [npm]=npm
     [espeak-ng]=espeak-ng
     [ffmpeg]=ffmpeg
     [ffprobe]=ffmpeg

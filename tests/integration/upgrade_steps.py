@@ -15,6 +15,7 @@ TITLES = (
     "An item reaches only inside the area of the units that approved it.",
     "Device credentials and reports in nguon.devices.",
     "Every host name themed.",
+    "My work in the user menu.",
     "Citizen pages and navigation for thousands of units.",
 )
 LATEST = "20261130094500"  # the newest step's version

@@ -22,8 +22,9 @@ class Queue:
         return titles
 
 
-def approval_queue(user=None):
-    """Items waiting for ``user`` (default: the current user), oldest first.
+def waiting_for(user=None):
+    """What waits for ``user`` (default: the current user), oldest first, as lazy catalog
+    results: a page of them costs the same however long the queue is.
 
     An approver sees what waits at the units whose approvers group they belong to; a Manager
     or Site Administrator sees everything that waits anywhere.
@@ -32,7 +33,12 @@ def approval_queue(user=None):
     if not is_manager(user):
         codes = sorted(approver_units(user))
         if not codes:
-            return Queue(brains=[], counts={})
+            return []
         query["awaiting_unit"] = codes
-    brains = list(api.content.find(**query))
+    return api.content.find(**query)
+
+
+def approval_queue(user=None):
+    """Items waiting for ``user`` (:func:`waiting_for`), with the number waiting per unit."""
+    brains = list(waiting_for(user))
     return Queue(brains=brains, counts=dict(Counter(b.awaiting_unit for b in brains)))

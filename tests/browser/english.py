@@ -75,8 +75,9 @@ SKIPPED = (
     "select[name$='mimeType'] option",
 )
 # A page title is "<what the page shows> — <site title>"; each part is read on its own.
-SEPARATOR = " — "
-NOT_WORDS = re.compile(r"^(\w+:/+\S*|\S+@\S+|[\w.+-]+/[\w.+-]+)$")
+SEPARATOR = re.compile(r"\s*—\s*")
+# Addresses, e-mail addresses, MIME types and paths are no words.
+NOT_WORDS = re.compile(r"\w+:/+\S*|\S+@\S+|\S*\w/\S*")
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 BUTTON_TYPES = ("submit", "button", "reset")
 
@@ -115,7 +116,7 @@ def ui_strings(page, content=frozenset()):
             found.append(element.tail)
     strings = []
     for text in found:
-        for part in " ".join((text or "").split()).split(SEPARATOR):
+        for part in SEPARATOR.split(" ".join((text or "").split())):
             part = part.strip()
             if part and part not in content and part not in strings:
                 strings.append(part)
@@ -123,8 +124,7 @@ def ui_strings(page, content=frozenset()):
 
 
 def is_english(text):
-    if NOT_WORDS.match(text):  # an address, an e-mail, a MIME type or a path
-        return False
+    text = NOT_WORDS.sub(" ", text)
     words = [word.lower().strip("'-") for word in WORD.findall(text)]
     if any(word in ENGLISH_WORDS for word in words):
         return True

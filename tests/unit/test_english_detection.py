@@ -47,6 +47,7 @@ def test_english(text):
         "text/html",
         "30/11/2026",
         "19786",
+        "Loại tệp được phép: image/*.",
     ],
 )
 def test_not_english(text):

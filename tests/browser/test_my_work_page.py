@@ -88,6 +88,8 @@ def rows(browser, name):
 def test_an_editor_lands_on_her_work_and_reads_where_and_why(site, browser):
     log_in(browser, site, EDITOR)
     assert browser.find_element(By.CSS_SELECTOR, "h1").text == "Việc của tôi"  # only h1
+    welcome = browser.find_element(By.CSS_SELECTOR, ".portalMessage, .alert").text
+    assert "Bạn đã đăng nhập" in welcome and "Welcome" not in welcome
     assert rows(browser, "drafts")[0][0] == "Dự thảo lịch tiếp công dân tháng 12"
     [waiting] = rows(browser, "waiting")
     assert waiting[:2] == ["Kế hoạch tiêm chủng toàn thành phố", "Thành phố Huế"]

@@ -226,3 +226,21 @@ def test_the_upgrade_step_gives_an_older_site_the_citizen_pages(integration):
     assert types["AdministrativeUnit"].default_view == "trang-don-vi"
     assert "navigation" not in mapping
     assert api.portal.get_registry_record("plone.navigation_depth") == 1
+
+
+def test_a_province_page_also_warns_of_emergencies_in_its_communes(site):
+    published(
+        site["vn"]["46"]["19777"],
+        "Bulletin",
+        "19777-editors",
+        "19777-approvers",
+        title="Sạt lở bờ sông ở Vỹ Dạ",
+        priority="emergency",
+    )
+    settle(site)
+    province = page(f"{site.absolute_url()}/vn/46")
+    warnings = province[: province.index("nguon-latest")]
+    assert "Sạt lở bờ sông ở Vỹ Dạ" in warnings
+    assert "Cảnh báo lũ khẩn cấp toàn thành phố" in warnings
+    assert "Sạt lở bờ sông ở Vỹ Dạ" not in page(f"{site.absolute_url()}/vn/46/19786")
+    assert "Sạt lở bờ sông ở Vỹ Dạ" not in page(f"{site.absolute_url()}/vn/44")

@@ -181,12 +181,23 @@ class UnitPage(CitizenPage):
         )
 
     def warnings(self):
+        """The emergencies in force for the unit (its own and those from above), and for a
+        unit with units under it those reaching any of them, newest first."""
         feed = self.feed(EMERGENCY)
         if feed is None:
             return []
+        found = {entry["uid"]: entry for entry in feed.current(size=20).entries}
+        prefix = self.path() + "/"
+        below = {u.code for u in finder.index(self.portal) if u.path.startswith(prefix)}
+        if below:
+            for entry, reach in live_everywhere(self.store()):
+                if entry["priority"] == "emergency" and any(
+                    code in below for code, _below in reach
+                ):
+                    found.setdefault(entry["uid"], entry)
         return [
             self.item(entry)
-            for entry in feed.current(size=20).entries
+            for entry in sorted(found.values(), key=lambda e: -e["effective"])
             if in_force(entry, self.now)
         ]
 

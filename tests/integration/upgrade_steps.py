@@ -17,8 +17,9 @@ TITLES = (
     "Every host name themed.",
     "My work in the user menu.",
     "Citizen pages and navigation for thousands of units.",
+    "Product and province branding.",
 )
-LATEST = "20261130094500"  # the newest step's version
+LATEST = "20261130100000"  # the newest step's version
 
 
 def titles_from(first):

@@ -261,6 +261,16 @@ def test_rest_examples(site):
         province_approver,
     )
     assert published.status_code == 200, published.text
+    work = rec.call(
+        "The editor's work: what her unit published today and where it went",
+        "GET",
+        "/@my-work",
+        editor,
+        note="Her drafts, items waiting, items returned with the reason and what her "
+        "unit published today, ten of each with the total; `/@my-work/<list>` pages "
+        "through one list (docs/approval.md).",
+    )
+    assert work.json()["lists"]["published_today"]["items_total"] == 1, work.text
     chain = rec.call(
         "Where the item stands in its chain",
         "GET",

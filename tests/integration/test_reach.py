@@ -216,3 +216,18 @@ def test_the_upgrade_step_withholds_what_reached_beyond_its_approvers(tree):
     assert api.content.get_state(old) == "pending" and targeting.reach(old) == ()
     assert ApprovalState(old).chain == ("18880", "44")
     assert "44" in approval_summary(old)["history"][-1]["comment"]
+
+
+def test_what_the_system_fills_in_while_an_item_waits_is_not_a_change(tree):
+    with api.env.adopt_user(username=tree_user("19786", "editors")):
+        item = api.content.create(
+            container=find_unit("19786"),
+            type="RadioItem",
+            title="Bản tin phát thanh",
+            category="health",
+            script="Thông báo lịch tiêm chủng.",
+        )
+    _as(tree_user("19786", "editors"), "submit", item)
+    item.duration = 42  # what the radio-audio consumer measures while it waits
+    _as(tree_user("19786", "approvers"), "publish", item)
+    assert api.content.get_state(item) == "published"

@@ -27,6 +27,9 @@ BOOKKEEPING = frozenset(
         "versioning_enabled",
         "allow_discussion",
         "table_of_contents",
+        # Filled by the system, not by people: a radio item's duration, measured when its
+        # audio is prepared (``nguon.radio.consumer``), often while the item waits.
+        "duration",
     }
 )
 CHUNK = 1 << 16

@@ -185,6 +185,8 @@ def test_merging_units_keeps_chains_targets_and_subscriptions(tree):
         None,
         None,
     )
+    pending = _bulletin("46", target_scope="chosen", target_units=["19777"])
+    _as(tree_user("46", "editors"), "submit", pending)
     with api.env.adopt_roles(["Manager"]):
         merge_units(find_unit("19777"), find_unit("19786"))
     assert (
@@ -195,6 +197,11 @@ def test_merging_units_keeps_chains_targets_and_subscriptions(tree):
         ("19786", False),
     )
     assert store.subscriptions["s"].unit_code == "19786"
+    assert pending.target_units == ["19786"]
+    _as(
+        tree_user("46", "approvers"), "publish", pending
+    )  # a merge is no edit to approve
+    assert targeting.reach(pending) == (("19786", False),)
     assert store.subscriptions["s"].lineage == ("VN", "46", "19786")
 
 

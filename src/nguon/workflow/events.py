@@ -198,6 +198,8 @@ def repoint_after_merge(event):
             touched = True
         if source in (getattr(item, "target_units", None) or ()):
             item.target_units = replace_code(item.target_units, source, target)
+            if state.digests:  # a merge renames a target; it is not an edit to approve
+                state.for_update()["digests"] = digests(item)
             touched = True
         if touched:
             item.reindexObject()

@@ -238,3 +238,25 @@ def test_my_work_over_rest_in_bounded_batches(tree_functional):
     assert _rest(f"{url}/waiting", EDITOR, b_size=10**6).status_code == 400
     unknown = _rest(f"{url}/queue", EDITOR)  # an editor has no queue
     assert unknown.status_code == 404 and "drafts" in unknown.json()["message"]
+
+
+def test_a_manager_in_no_unit_sees_every_unit_and_citizens_see_nothing(page, tree):
+    from plone.app.testing import logout
+    from plone.app.testing import setRoles
+    from zExceptions import Unauthorized
+
+    _work(tree["portal"])
+    api.user.create(
+        email="vanhanh@nguon.invalid", username="vanhanh", password="x" * 12
+    )
+    setRoles(tree["portal"], "vanhanh", ["Manager"])
+    assert _titles("published_today", "vanhanh") == ["Lịch tiêm chủng mở rộng"]
+    assert set(_titles("queue", "vanhanh")) == {
+        "Thông báo cắt nước",
+        "Kế hoạch tiêm chủng toàn thành phố",
+    }
+    with api.env.adopt_user(username="vanhanh"):
+        assert lists.approves() and lists.is_staff()
+    logout()
+    with pytest.raises(Unauthorized):
+        api.content.get_view("viec-cua-toi", tree["portal"], tree["request"])()

@@ -260,3 +260,27 @@ def test_a_manager_in_no_unit_sees_every_unit_and_citizens_see_nothing(page, tre
     logout()
     with pytest.raises(Unauthorized):
         api.content.get_view("viec-cua-toi", tree["portal"], tree["request"])()
+
+
+def test_only_the_items_shown_are_opened(page, tree, monkeypatch):
+    """The lists are lazy catalog results: the page reads the rejection comment of the ten
+    returned items it shows, not of every returned item the editor has."""
+    from Products.ZCatalog.CatalogBrains import AbstractCatalogBrain
+
+    commune = tree["portal"]["vn"]["46"]["19786"]
+    for number in range(lists.SHOWN + 3):
+        item = _bulletin(commune, f"Tin bị trả lại số {number:02d}")
+        transition(EDITOR, "submit", item)
+        with api.env.adopt_user(username=APPROVER):
+            api.content.transition(obj=item, transition="reject", comment="Sai số.")
+    opened = []
+    original = AbstractCatalogBrain.getObject
+
+    def counting(brain, *args, **kwargs):
+        opened.append(brain.getPath())
+        return original(brain, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractCatalogBrain, "getObject", counting)
+    html = page(EDITOR)
+    assert html.count("Sai số.") == lists.SHOWN
+    assert len(opened) == lists.SHOWN

@@ -27,10 +27,11 @@ def test_every_catalogue_compiles():
         "vi/LC_MESSAGES/plone.mo",
         "vi/LC_MESSAGES/cmfeditions.mo",
         "vi/LC_MESSAGES/z3c.form.mo",
+        "vi/LC_MESSAGES/ftw.upgrade.mo",
     } <= compiled
 
 
-@pytest.mark.parametrize("domain", ["plone", "cmfeditions", "z3c.form"])
+@pytest.mark.parametrize("domain", ["plone", "cmfeditions", "z3c.form", "ftw.upgrade"])
 def test_our_catalogue_is_asked_first(integration, domain):
     names = getUtility(ITranslationDomain, domain)._catalogs["vi"]
     assert names[0] == str(LOCALES / "vi" / "LC_MESSAGES" / f"{domain}.mo")
@@ -42,6 +43,10 @@ def test_plone_messages_translate_to_vietnamese(integration):
         == "Tóm tắt"
     )
     assert translate("Save", domain="plone", target_language="vi") == "Lưu"
+    assert translate("Users", domain="plone", target_language="vi") == "Người dùng"
+    assert (
+        translate("Upgrades", domain="ftw.upgrade", target_language="vi") == "Nâng cấp"
+    )
     assert (
         translate(
             "Add ${name}",

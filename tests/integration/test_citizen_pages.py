@@ -244,3 +244,9 @@ def test_a_province_page_also_warns_of_emergencies_in_its_communes(site):
     assert "Cảnh báo lũ khẩn cấp toàn thành phố" in warnings
     assert "Sạt lở bờ sông ở Vỹ Dạ" not in page(f"{site.absolute_url()}/vn/46/19786")
     assert "Sạt lở bờ sông ở Vỹ Dạ" not in page(f"{site.absolute_url()}/vn/44")
+
+
+def test_the_macros_page_alone_shows_nothing(site):
+    response = requests.get(f"{site.absolute_url()}/@@nguon-citizen-macros", timeout=60)
+    assert response.status_code == 200
+    assert "nguon-find-q" not in response.text

@@ -2,6 +2,7 @@
 broadcast priority, and the area it targets (``nguon.workflow.approval`` reads them)."""
 
 from nguon import _
+from plone.autoform import directives
 from plone.supermodel import model
 from zope import schema
 
@@ -29,11 +30,15 @@ class IDistributed(model.Schema):
         required=True,
     )
 
+    # Edited with the target picker (a search by name); the value stays the list of codes.
+    directives.widget(target_units="nguon.browser.target_picker.TargetUnitsFieldWidget")
     target_units = schema.List(
         title=_("label_target_units", default="Đơn vị nhận"),
         description=_(
             "help_target_units",
-            default="Mã các đơn vị trực thuộc nhận tin khi phạm vi là «các đơn vị được chọn».",
+            default="Các đơn vị nhận tin khi phạm vi là «các đơn vị trực thuộc được "
+            "chọn» hoặc «toàn địa bàn»: tìm theo tên; chỉ những đơn vị tin này được "
+            "phép gửi tới mới hiện ra.",
         ),
         value_type=schema.ASCIILine(),
         required=False,

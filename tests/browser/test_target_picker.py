@@ -1,13 +1,15 @@
 """The target picker in a real headless Chromium: an editor of Phường Thuận Hóa writes a
 bulletin, finds Thành phố Huế by typing "hue" (no diacritics), reads that choosing it makes
 the approval climb to the city, picks it, saves, and reads on the item's page who will
-receive it, on which channels, and who must approve it. Screenshots in tests/artifacts/."""
+receive it, on which channels, and who must approve it; axe finds no serious violation in the
+picker or the summary. Screenshots in tests/artifacts/."""
 
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
+from tests.browser.accessibility import assert_accessible
 from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
 
@@ -76,6 +78,7 @@ def test_an_editor_picks_a_unit_by_typing_without_diacritics(tree_functional, br
     option = _wait(browser, ".nguon-picker-option", "Thành phố Huế", starts=True)
     assert "Tỉnh, thành phố" in option.text
     screenshot(browser, "target-picker-search")
+    assert_accessible(browser, "the target picker", include=".nguon-target-picker")
     assert "Phường Thuận Hóa → Thành phố Huế" in option.text, option.text
     option.click()
 
@@ -92,6 +95,9 @@ def test_an_editor_picks_a_unit_by_typing_without_diacritics(tree_functional, br
     assert "Trang thông tin điện tử" in summary.text
     assert "Phường Thuận Hóa → Thành phố Huế" in summary.text
     screenshot(browser, "target-picker-summary")
+    assert_accessible(
+        browser, "the summary before submission", include=".nguon-reach-preview"
+    )
 
     # The edit form shows the chosen unit by name, and removing it empties the field.
     item_url = f"{portal_url}/vn/46/19786/thong-bao-lich-tiem-chung-cho-ca-thanh-pho"

@@ -250,3 +250,29 @@ def test_the_macros_page_alone_shows_nothing(site):
     response = requests.get(f"{site.absolute_url()}/@@nguon-citizen-macros", timeout=60)
     assert response.status_code == 200
     assert "nguon-find-q" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("vn/@@don-vi-truc-thuoc", {"b_start": "-5"}),
+        ("vn/@@don-vi-truc-thuoc", {"b_start": "abc"}),
+        ("vn/@@don-vi-truc-thuoc", {"b_start": "99999999999999999999"}),
+        ("vn/@@don-vi-truc-thuoc", {"letter": "<script>alert(1)</script>"}),
+        ("@@tim-don-vi", {"q": "\x00\x0b{!xmlparser}*:*" * 40}),
+        ("@find-unit", {"q": "%ff\x00 *:*"}),
+        ("@find-unit", {"q": ["a", "b"]}),
+        ("@@tim-don-vi", {"q": ["thuan", "hoa"]}),
+    ],
+)
+def test_hostile_input_is_answered_without_a_server_error(site, path, params):
+    response = requests.get(
+        f"{site.absolute_url()}/{path}",
+        params=params,
+        headers={"Accept": "application/json"} if path.startswith("@") else {},
+        timeout=60,
+    )
+    assert response.status_code < 500, response.text[:300]
+    assert "<script>alert(1)</script>" not in response.text
+    for title in HIDDEN:
+        assert title not in response.text

@@ -143,3 +143,24 @@ def test_the_preview_says_who_receives_and_who_approves(ward):
     ]
     assert preview["problem"] is None
     assert _get(f"{item.absolute_url()}/@reach-preview", user=None).status_code == 401
+
+
+def test_the_items_page_shows_the_summary_only_before_submission(ward):
+    with api.env.adopt_user(username=EDITOR):
+        item = api.content.create(
+            container=ward,
+            type="LegalDocument",
+            title="Quyết định cho phường",
+            category="policy-law",
+        )
+    transaction.commit()
+    page = requests.get(item.absolute_url(), auth=(EDITOR, TREE_PASSWORD)).text
+    assert "nguon-reach-preview" in page
+    assert "Khi phát hành, tin sẽ đến:" in page
+    assert "Cần được duyệt lần lượt tại:" in page
+    with api.env.adopt_user(username=EDITOR):
+        api.content.transition(obj=item, transition="submit")
+    transaction.commit()
+    page = requests.get(item.absolute_url(), auth=(EDITOR, TREE_PASSWORD)).text
+    assert "nguon-reach-preview" not in page
+    assert "Đang chờ duyệt tại:" in page

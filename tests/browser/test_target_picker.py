@@ -7,6 +7,7 @@ picker or the summary. Screenshots in tests/artifacts/."""
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser.accessibility import assert_accessible
@@ -110,3 +111,11 @@ def test_an_editor_picks_a_unit_by_typing_without_diacritics(tree_functional, br
     chosen.find_element(By.CSS_SELECTOR, ".nguon-picker-remove").click()
     textarea = browser.find_element(By.ID, "form-widgets-target_units")
     assert textarea.get_attribute("value") == ""
+    # By keyboard: type, go down to the unit offered, pick it with Enter.
+    search = browser.find_element(By.CSS_SELECTOR, ".nguon-picker-search")
+    search.send_keys("vy da")
+    _wait(browser, ".nguon-picker-option", "Phường Vỹ Dạ", starts=True)
+    search.send_keys(Keys.ARROW_DOWN)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    _wait(browser, ".nguon-picker-chosen li", "Phường Vỹ Dạ")
+    assert textarea.get_attribute("value") == "19777"

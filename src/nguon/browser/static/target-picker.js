@@ -138,11 +138,30 @@
       timer = setTimeout(ask, 250);
     });
     search.addEventListener("keydown", function (event) {
-      // Enter picks the first unit offered instead of submitting the form.
+      var first = results.querySelector(".nguon-picker-option");
+      // Enter picks the first unit offered instead of submitting the form; the down arrow
+      // goes to the units offered.
       if (event.key === "Enter") {
         event.preventDefault();
-        var first = results.querySelector(".nguon-picker-option");
         if (first) first.click();
+      } else if (event.key === "ArrowDown" && first) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+    results.addEventListener("keydown", function (event) {
+      var options = Array.prototype.slice.call(results.querySelectorAll(".nguon-picker-option"));
+      var at = options.indexOf(document.activeElement);
+      if (at === -1) return;
+      if (event.key === "ArrowDown" && at < options.length - 1) {
+        event.preventDefault();
+        options[at + 1].focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (at > 0 ? options[at - 1] : search).focus();
+      } else if (event.key === "Escape") {
+        results.textContent = "";
+        search.focus();
       }
     });
   }

@@ -187,6 +187,10 @@ def test_navigation_does_not_list_every_unit(site):
     assert "portletNavigationTree" not in html
     assert api.portal.get_registry_record("plone.navigation_depth") == 1
     assert 'class="breadcrumb' in html or 'id="portal-breadcrumbs"' in html
+    # The site map stops at the provinces: each province's page lists its communes.
+    assert api.portal.get_registry_record("plone.sitemap_depth") == 2
+    sitemap = page(f"{site.absolute_url()}/sitemap")
+    assert "Thành phố Huế" in sitemap and "Phường Thuận Hóa" not in sitemap
 
 
 UPGRADE_TITLE = "Citizen pages and navigation for thousands of units."
@@ -208,6 +212,7 @@ def test_the_upgrade_step_gives_an_older_site_the_citizen_pages(integration):
     types["Plone Site"].default_view = "document_view"
     types["AdministrativeUnit"].default_view = "listing_view"
     api.portal.set_registry_record("plone.navigation_depth", 3)
+    api.portal.set_registry_record("plone.sitemap_depth", 3)
     from plone.app.portlets.portlets import navigation
 
     manager = getUtility(IPortletManager, name="plone.leftcolumn", context=portal)
@@ -226,6 +231,7 @@ def test_the_upgrade_step_gives_an_older_site_the_citizen_pages(integration):
     assert types["AdministrativeUnit"].default_view == "trang-don-vi"
     assert "navigation" not in mapping
     assert api.portal.get_registry_record("plone.navigation_depth") == 1
+    assert api.portal.get_registry_record("plone.sitemap_depth") == 2
 
 
 def test_a_province_page_also_warns_of_emergencies_in_its_communes(site):

@@ -28,10 +28,13 @@ def test_every_catalogue_compiles():
         "vi/LC_MESSAGES/cmfeditions.mo",
         "vi/LC_MESSAGES/z3c.form.mo",
         "vi/LC_MESSAGES/ftw.upgrade.mo",
+        "vi/LC_MESSAGES/widgets.mo",
     } <= compiled
 
 
-@pytest.mark.parametrize("domain", ["plone", "cmfeditions", "z3c.form", "ftw.upgrade"])
+@pytest.mark.parametrize(
+    "domain", ["plone", "cmfeditions", "z3c.form", "ftw.upgrade", "widgets"]
+)
 def test_our_catalogue_is_asked_first(integration, domain):
     names = getUtility(ITranslationDomain, domain)._catalogs["vi"]
     assert names[0] == str(LOCALES / "vi" / "LC_MESSAGES" / f"{domain}.mo")
@@ -114,6 +117,17 @@ def test_the_editors_add_form_is_vietnamese(demo_functional):
     for text in ("Thêm Tin, thông báo", "Tóm tắt", "Ảnh đại diện", "Lưu", "Hủy"):
         assert text in html, text
     assert portal.absolute_url() in html
+
+
+def test_plones_scripts_read_our_catalogue(demo_functional):
+    """The folder contents, upload and link dialogs translate in the browser with the
+    catalogue @@plonejsi18n sends, built from the domain's catalogues, ours first."""
+    url = demo_functional["portal"].absolute_url()
+    catalogue = requests.get(
+        f"{url}/@@plonejsi18n?domain=widgets&language=vi", timeout=60
+    ).json()
+    assert catalogue["Upload files"] == "Tải tệp lên"
+    assert catalogue["Select all items on this page"] == "Chọn mọi mục trên trang này"
 
 
 def test_feed_links_name_their_format_as_text(demo_functional):

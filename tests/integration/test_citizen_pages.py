@@ -282,3 +282,19 @@ def test_hostile_input_is_answered_without_a_server_error(site, path, params):
     assert "<script>alert(1)</script>" not in response.text
     for title in HIDDEN:
         assert title not in response.text
+
+
+def test_a_province_of_the_demo_lists_its_communes_in_pages(demo_functional):
+    from nguon.units.official import provinces
+    from nguon.units.tree import find_unit
+
+    province = find_unit("44")
+    communes = sorted(c.title for c in provinces()["44"].children)
+    assert len(communes) > 60
+    url = f"{province.absolute_url()}/@@don-vi-truc-thuoc"
+    first, second = page(url), page(url, b_start="60")
+    shown = [title for title in communes if f">{title}</a>" in first]
+    rest = [title for title in communes if f">{title}</a>" in second]
+    assert len(shown) == 60 and len(rest) == len(communes) - 60
+    assert not set(shown) & set(rest)
+    assert "b_start:int=60" in first or "b_start=60" in first

@@ -157,6 +157,7 @@ def test_find_unit_without_diacritics(site):
     body = answer.json()
     assert body["items"][0]["title"] == "Phường Thuận Hóa"
     assert body["items"][0]["parent_title"] == "Thành phố Huế"
+    assert body["items"][0]["level_title"] == "Xã, phường, đặc khu"
     assert body["items"][0]["@id"] == f"{site.absolute_url()}/vn/46/19786"
     assert body["items_total"] == 1
     by_code = requests.get(url, params={"q": "18880"}, headers=headers, timeout=60)

@@ -13,6 +13,7 @@ from nguon.units import finder
 from plone import api
 from plone.restapi.services import Service
 from zExceptions import BadRequest
+from zope.i18n import translate
 
 
 MAX_LIMIT = 50
@@ -56,7 +57,9 @@ class FindUnitGet(Service):
                     "code": unit.code,
                     "title": unit.title,
                     "level": unit.level,
-                    "level_title": levels.get(unit.level, unit.level),
+                    "level_title": translate(
+                        levels.get(unit.level, unit.level), context=self.request
+                    ),
                     "parent_title": unit.parent_title,
                 }
                 for unit in units

@@ -18,8 +18,9 @@ TITLES = (
     "My work in the user menu.",
     "Citizen pages and navigation for thousands of units.",
     "Product and province branding.",
+    "A plain rich text editor.",
 )
-LATEST = "20261130100000"  # the newest step's version
+LATEST = "20261130101500"  # the newest step's version
 
 
 def titles_from(first):

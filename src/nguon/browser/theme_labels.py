@@ -1,9 +1,10 @@
-"""Labels that Plone's Barceloneta theme writes in English in its own HTML (outside any
-template, so no catalogue reaches them), given in the reader's language after the theme is
-applied: the close button of the small screens' navigation panel (aria-label="Close"). And the
-icon beside a file's link, whose text alternative is the file type's English name from the
-MIME types registry (plone.formwidget.namedfile), made decorative (alt=""): the type is
-written, translated, right beside it.
+"""English that Plone writes where no catalogue reaches it (in Barceloneta's HTML, or in a
+template's attributes without i18n), given in the reader's language once the theme is applied:
+the close button of the small screens' navigation panel (aria-label="Close"), the item check
+boxes' "Select <title>" on the publishing process page. And the icon beside a file's link,
+whose text alternative is the file type's English name from the MIME types registry
+(plone.formwidget.namedfile), made decorative (alt=""): the type is written, translated,
+right beside it.
 
 A transform of plone.transformchain, ordered after plone.app.theming's (8850)."""
 
@@ -21,6 +22,9 @@ PLONE = MessageFactory("plone")  # messages of Plone's domain (locales/vi/plone.
 
 # (CSS selector, attribute, message): the theme's English attributes.
 LABELS = ((".offcanvas-header .btn-close", "aria-label", PLONE("Close")),)
+# Attributes Plone's templates write as "Select <title>" without a catalogue (the item
+# check boxes of the publishing process page): Plone's own message for them.
+SELECT = ("input[name='paths:list']", ("title", "alt"), "Select ")
 # Images whose text is written beside them.
 DECORATIVE = (".named-file-widget img",)
 
@@ -47,6 +51,17 @@ class ThemeLabels:
         for selector, attribute, message in LABELS:
             for element in root.cssselect(selector):
                 if element.get(attribute) == message:
+                    element.set(attribute, translate(message, context=self.request))
+        selector, attributes, prefix = SELECT
+        for element in root.cssselect(selector):
+            for attribute in attributes:
+                value = element.get(attribute) or ""
+                if value.startswith(prefix):
+                    message = PLONE(
+                        "checkbox_select_item",
+                        default="Select ${title}",
+                        mapping={"title": value[len(prefix) :]},
+                    )
                     element.set(attribute, translate(message, context=self.request))
         for selector in DECORATIVE:
             for element in root.cssselect(selector):

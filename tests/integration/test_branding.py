@@ -9,6 +9,7 @@ from nguon.demo.users import demo_password
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.formwidget.namedfile.converter import b64encode_file
 from plone.registry.interfaces import IRegistry
 from plone.testing.zope import Browser
 from tests.integration.upgrade_steps import PROFILE
@@ -141,3 +142,13 @@ def test_the_upgrade_step_adds_the_records_and_the_control_panel(integration):
     configlets = api.portal.get_tool("portal_controlpanel").listActions()
     assert "nguon-branding" in [action.id for action in configlets]
     assert api.portal.get_registry_record("plone.site_title") == "Trang cũ"
+
+
+def test_an_uploaded_logo_replaces_the_products_mark(functional):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'
+    api.portal.set_registry_record("plone.site_logo", b64encode_file("tinh.svg", svg))
+    transaction.commit()
+    url = functional["portal"].absolute_url()
+    header = _header(requests.get(url, timeout=60).text)
+    assert f"{url}/@@site-logo/tinh.svg" in header
+    assert "nguon-logo.svg" not in header

@@ -4,6 +4,8 @@ an administrator sets them all in the control panel "Nhận diện và chân tra
 
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.browser.branding import IBranding
+from nguon.browser.branding import LOGO
+from nguon.browser.branding import logo_as_upload
 from nguon.browser.branding import PREFIX
 from nguon.demo.users import demo_password
 from plone import api
@@ -24,6 +26,7 @@ import transaction
 
 
 TITLE = "Product and province branding."
+ICON_STEP = "The product's mark as the browser tab's icon."
 DEMO_OPERATOR = "Sở Văn hóa và Thể thao thành phố Huế (đơn vị vận hành mẫu)"
 
 
@@ -152,3 +155,33 @@ def test_an_uploaded_logo_replaces_the_products_mark(functional):
     header = _header(requests.get(url, timeout=60).text)
     assert f"{url}/@@site-logo/tinh.svg" in header
     assert "nguon-logo.svg" not in header
+
+
+def test_the_browser_tab_shows_the_products_mark(functional):
+    assert api.portal.get_registry_record("plone.site_favicon") == logo_as_upload()
+    url = functional["portal"].absolute_url()
+    page = requests.get(url, timeout=60).text
+    assert re.search(r'<link[^>]*href="[^"]*/favicon\.ico\?name=nguon-logo\.svg"', page)
+    icon = requests.get(f"{url}/favicon.ico", timeout=60)
+    assert icon.headers["Content-Type"].startswith("image/svg+xml")
+    assert icon.content == LOGO.read_bytes()
+
+
+def test_the_icon_step_keeps_an_uploaded_icon(integration):
+    setup_tool = api.portal.get_tool("portal_setup")
+    recorder = getMultiAdapter((api.portal.get(), PROFILE), IUpgradeStepRecorder)
+
+    def run_the_step():
+        recorder.clear()
+        for step in proposed(setup_tool):
+            if step["title"] != ICON_STEP:
+                recorder.mark_as_installed(step["dest"][0])
+        run_next(setup_tool)
+
+    getUtility(IRegistry)["plone.site_favicon"] = None  # a site made before
+    run_the_step()
+    assert api.portal.get_registry_record("plone.site_favicon") == logo_as_upload()
+    own = b64encode_file("tinh.ico", b"\x00\x00\x01\x00")
+    api.portal.set_registry_record("plone.site_favicon", own)
+    run_the_step()
+    assert api.portal.get_registry_record("plone.site_favicon") == own

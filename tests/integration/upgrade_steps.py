@@ -19,8 +19,9 @@ TITLES = (
     "Citizen pages and navigation for thousands of units.",
     "Product and province branding.",
     "A plain rich text editor.",
+    "The product's mark as the browser tab's icon.",
 )
-LATEST = "20261130101500"  # the newest step's version
+LATEST = "20261130103000"  # the newest step's version
 
 
 def titles_from(first):

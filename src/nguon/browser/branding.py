@@ -8,10 +8,12 @@ product's name and the operating unit's contact, are the ``nguon.branding.*`` re
 ``IBranding``. ``@@branding-controlpanel`` edits all of them in one form."""
 
 from nguon import _
+from pathlib import Path
 from plone.app.layout.viewlets.common import LogoViewlet
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.base.interfaces import ISiteSchema
+from plone.formwidget.namedfile.converter import b64encode_file
 from plone.formwidget.namedfile.widget import NamedImageFieldWidget
 from plone.registry.interfaces import IRegistry
 from Products.Five.browser import BrowserView
@@ -22,6 +24,13 @@ from zope.interface import Interface
 
 
 PREFIX = "nguon.branding"
+LOGO = Path(__file__).parent / "static" / "nguon-logo.svg"
+
+
+def logo_as_upload():
+    """The product's mark as Plone's site control panel stores an uploaded image (the
+    value of ``plone.site_favicon`` / ``plone.site_logo``)."""
+    return b64encode_file(LOGO.name, LOGO.read_bytes())
 
 
 class IBranding(Interface):

@@ -1,12 +1,14 @@
-"""English that Plone writes where no catalogue reaches it (in Barceloneta's HTML, or in a
-template's attributes without i18n), given in the reader's language once the theme is applied:
-the close button of the small screens' navigation panel (aria-label="Close"), the item check
-boxes' "Select <title>" on the publishing process page. And the icon beside a file's link,
-whose text alternative is the file type's English name from the MIME types registry
-(plone.formwidget.namedfile), made decorative (alt=""): the type is written, translated,
-right beside it.
+"""What Plone writes where no catalogue or template of nguon reaches it, put right once the
+theme is applied (a transform of plone.transformchain, after plone.app.theming's at 8850):
 
-A transform of plone.transformchain, ordered after plone.app.theming's (8850)."""
+- English in the reader's language: the close button of the small screens' navigation panel
+  (aria-label="Close", in Barceloneta's HTML), the publishing process page's item check boxes
+  ("Select <title>", an attribute without i18n);
+- what axe finds in the editor's form: the toolbar's pin and unpin links (no address) are
+  buttons, a lead image's file input is named by its field's label (which points at the
+  widget's id, not the input's);
+- the icon beside a file's link is decorative (alt=""): its text alternative was the MIME
+  type's English name, and the translated type is written right beside it."""
 
 from nguon.interfaces import INguonLayer
 from plone.transformchain.interfaces import ITransform
@@ -27,6 +29,18 @@ LABELS = ((".offcanvas-header .btn-close", "aria-label", PLONE("Close")),)
 SELECT = ("input[name='paths:list']", ("title", "alt"), "Select ")
 # Images whose text is written beside them.
 DECORATIVE = (".named-file-widget img",)
+# Links without an address that act as buttons (the toolbar's pin and unpin): their
+# aria-label needs the role (axe: aria-prohibited-attr).
+BUTTONS = (
+    ".toolbar-header a.toolbar-collapse:not([href])",
+    ".toolbar-header a.toolbar-expand:not([href])",
+)
+# File inputs whose label points at their widget's id instead of theirs (a lead image's
+# upload): named by that label's text.
+FILE_INPUTS = (
+    ".named-file-widget input[type='file']",
+    ".named-image-widget input[type='file']",
+)
 
 
 @implementer(ITransform)
@@ -66,4 +80,23 @@ class ThemeLabels:
         for selector in DECORATIVE:
             for element in root.cssselect(selector):
                 element.set("alt", "")
+        for selector in BUTTONS:
+            for element in root.cssselect(selector):
+                element.set("role", "button")
+        for selector in FILE_INPUTS:
+            for element in root.cssselect(selector):
+                self.label_file_input(root, element)
         return result
+
+    @staticmethod
+    def label_file_input(root, element):
+        widget_id = (element.get("id") or "").removesuffix("-input")
+        if not widget_id or element.get("aria-label"):
+            return
+        if root.cssselect(f"label[for='{element.get('id')}']"):
+            return
+        for label in root.cssselect(f"label[for='{widget_id}']"):
+            text = " ".join(label.text_content().split())
+            if text:
+                element.set("aria-label", text)
+                return

@@ -22,11 +22,6 @@ TOMBSTONE = "{http://purl.org/atompub/tombstones/1.0}deleted-entry"
 
 
 @pytest.fixture
-def layer(tree_functional):
-    return tree_functional
-
-
-@pytest.fixture
 def portal(layer):
     return layer["portal"]
 

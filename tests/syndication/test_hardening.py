@@ -5,7 +5,6 @@ from lxml import etree
 from nguon.publication.store import storage
 from nguon.sync.poller import catch_up
 from nguon.syndication import compaction
-from plone import api
 from plone.app.textfield.value import RichTextValue
 from tests.syndication.helpers import COMMUNE_APPROVER
 from tests.syndication.helpers import COMMUNE_EDITOR
@@ -36,21 +35,6 @@ FEEDS = (
     "emergency.json",
 )
 YEAR = 365 * 24 * 3600
-
-
-@pytest.fixture
-def layer(tree_functional):
-    return tree_functional
-
-
-@pytest.fixture
-def portal(layer):
-    portal = layer["portal"]
-    api.portal.set_registry_record(
-        "nguon.syndication.allowed_networks", ["127.0.0.0/8"]
-    )
-    transaction.commit()
-    return portal
 
 
 def province_bulletin(portal, title, **fields):

@@ -26,21 +26,6 @@ COMMUNES = {"thuan-hoa": "46/19786", "vy-da": "46/19777", "dong-hoi": "44/18880"
 
 
 @pytest.fixture
-def layer(tree_functional):
-    return tree_functional
-
-
-@pytest.fixture
-def portal(layer):
-    portal = layer["portal"]
-    api.portal.set_registry_record(
-        "nguon.syndication.allowed_networks", ["127.0.0.0/8"]
-    )
-    transaction.commit()
-    return portal
-
-
-@pytest.fixture
 def sites(layer, portal, tmp_path):
     made = {}
     for name, path in COMMUNES.items():

@@ -3,15 +3,13 @@ Quảng Trị without demo items of its own, given an admin, an editor and an ap
 plone.restapi as a site administrator would."""
 
 from nguon.demo.users import demo_password
+from tests.rest import json_session
 
 import requests
 
 
 def session(user, password=None):
-    session = requests.Session()
-    session.auth = (user, password or demo_password())
-    session.headers["Accept"] = "application/json"
-    return session
+    return json_session(user, password or demo_password())
 
 
 def unit_url(instance, code):

@@ -5,11 +5,10 @@ then waits for the province approver (the province has no district); a sibling c
 approver cannot publish it; the province approver publishes; citizens can read it.
 """
 
-from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
+from tests.rest import json_session
 
 import pytest
-import requests
 
 
 @pytest.fixture
@@ -17,12 +16,7 @@ def api_url(tree_functional):
     return tree_functional["portal"].absolute_url()
 
 
-def _session(userid=None):
-    session = requests.Session()
-    session.headers["Accept"] = "application/json"
-    if userid:
-        session.auth = (userid, TREE_PASSWORD)
-    return session
+_session = json_session
 
 
 def _transition(userid, url, transition, **body):

@@ -12,7 +12,6 @@ from datetime import date
 from datetime import timedelta
 from io import BytesIO
 from nguon.interfaces import INguonLayer
-from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
@@ -20,12 +19,12 @@ from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
 from tests.fixtures import samples
+from tests.rest import json_session
 from zope.i18n import translate
 from zope.interface import alsoProvides
 from ZPublisher.HTTPRequest import FileUpload
 
 import pytest
-import requests
 
 
 EDITOR = tree_user("19786", "editors")
@@ -271,10 +270,7 @@ def commune_url(tree_functional):
 
 def _session():
     """The commune editor's REST session."""
-    session = requests.Session()
-    session.headers["Accept"] = "application/json"
-    session.auth = (EDITOR, TREE_PASSWORD)
-    return session
+    return json_session(EDITOR)
 
 
 def _post(url, body):

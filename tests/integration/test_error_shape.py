@@ -5,8 +5,8 @@ refuse a caller, that find nothing, a workflow transition the workflow refuses (
 own endpoint answers that in a shape of its own), and the feeds (views that are not REST
 services)."""
 
-from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
+from tests.rest import json_session
 
 import pytest
 import requests
@@ -17,12 +17,7 @@ def site_url(tree_functional):
     return tree_functional["portal"].absolute_url()
 
 
-def _as(userid=None):
-    session = requests.Session()
-    session.headers["Accept"] = "application/json"
-    if userid:
-        session.auth = (userid, TREE_PASSWORD)
-    return session
+_as = json_session
 
 
 def _shape(response, status, kind, words):

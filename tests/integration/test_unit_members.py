@@ -4,9 +4,9 @@ and Plone's UI; nobody else can."""
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from plone import api
+from tests.rest import json_session
 
 import pytest
-import requests
 
 
 @pytest.fixture
@@ -23,11 +23,7 @@ def units_url(tree_functional):
     return tree_functional["portal"].absolute_url() + "/vn"
 
 
-def _as(userid):
-    session = requests.Session()
-    session.headers["Accept"] = "application/json"
-    session.auth = (userid, TREE_PASSWORD)
-    return session
+_as = json_session
 
 
 def test_commune_admin_adds_and_removes_an_approver(units_url):

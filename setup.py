@@ -63,6 +63,7 @@ setup(
             "plone.recipe.zope2instance",
             "selenium",
             "hypothesis",
+            "aiosmtpd",
         ],
     },
     entry_points={

@@ -36,6 +36,8 @@ setup(
         "fontpkg-be-vietnam-pro",
         "pypdf",
         "python-docx",
+        "openpyxl",
+        "reportlab",
         "PyYAML",
         "requests",
         "tqdm",

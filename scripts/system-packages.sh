@@ -17,6 +17,7 @@ declare -A NEEDED=(
     [sox]=sox
     [liquidsoap]=liquidsoap
     [icecast2]=icecast2
+    [pdftotext]=poppler-utils
 )
 
 missing=()

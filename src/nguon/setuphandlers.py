@@ -1,7 +1,10 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
 
 from nguon.boards.install import install as install_boards
+from nguon.devices.install import install as install_devices
+from nguon.ledger.store import install as install_ledger
 from nguon.radio.install import install as install_radio
+from nguon.reports.install import install as install_reports
 from nguon.search.install import install as install_search
 from nguon.syndication.install import install as install_syndication
 from Products.CMFPlone.interfaces import INonInstallable
@@ -17,7 +20,15 @@ class HiddenProfiles:
 
 # Every capability that keeps something in the site says so in its ``install(portal)``
 # (idempotent), which its upgrade step calls too. A new capability adds its own here.
-INSTALLS = (install_search, install_syndication, install_radio, install_boards)
+INSTALLS = (
+    install_search,
+    install_syndication,
+    install_radio,
+    install_boards,
+    install_devices,
+    install_ledger,
+    install_reports,
+)
 
 
 def post_install(context):

@@ -20,8 +20,12 @@ TITLES = (
     "Product and province branding.",
     "A plain rich text editor.",
     "The product's mark as the browser tab's icon.",
+    "The delivery ledger.",
+    "Essential information.",
+    "Device health.",
+    "Reports upward.",
 )
-LATEST = "20261130103000"  # the newest step's version
+LATEST = "20261130112000"  # the newest step's version
 
 
 def titles_from(first):

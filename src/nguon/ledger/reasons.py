@@ -1,0 +1,34 @@
+"""Why a unit has no proof yet on a channel served by equipment (radio stations, boards).
+
+``DeviceReasons(portal_type, …)`` is the ``IChannelReasons`` a capability registers for its
+channel: no such device in the unit means the item cannot arrive (failed); every device of
+the unit offline means it cannot arrive until one returns (failed, offline since when, from
+``nguon.devices.health``); otherwise it has not been played yet (pending).
+"""
+
+from nguon.devices import health
+from nguon.ledger.coverage import FAILED
+from nguon.ledger.coverage import PENDING
+from nguon.ledger.interfaces import IChannelReasons
+from nguon.units.tree import find_unit
+from zope.interface import implementer
+
+
+@implementer(IChannelReasons)
+class DeviceReasons:
+    def __init__(self, portal_type, no_device, offline, waiting):
+        self.portal_type = portal_type
+        self.no_device = no_device  # i18n messages
+        self.offline = offline  # with ${since}
+        self.waiting = waiting
+
+    def reason(self, portal, unit_code, obligation, now):
+        unit = find_unit(unit_code)
+        devices = health.devices_of(unit, self.portal_type) if unit is not None else []
+        if not devices:
+            return FAILED, self.no_device, None
+        offline = [health.offline_since(device, now) for device in devices]
+        if all(since is not None for since in offline):
+            since = min(offline)
+            return FAILED, self.offline(since), since.isoformat()
+        return PENDING, self.waiting, None

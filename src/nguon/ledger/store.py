@@ -1,0 +1,74 @@
+"""Where the ledger lives: one ``Ledger`` in the site's annotations (``KEY``).
+
+The store was chosen by measuring it beside PostgreSQL and a Solr core on the same records
+(``tests/bench/bench_ledger.py``, docs/benchmarks.md, docs/ledger.md). Its trees are shaped so
+that the writers that run at once (devices reporting, pushes acknowledged) touch different
+keys, which BTrees' conflict resolution merges, and so that every read is a few key lookups
+or one range scan, whatever the number of records:
+
+- ``records``: ``(item, unit, channel, at, device, kind) -> detail``. Insert-only: nothing
+  in the product removes or rewrites a record (retraction, deletion and merges leave them).
+- ``obligations``: item UID -> ``Obligation``, what an essential item must reach.
+- ``by_area``: ``(area code, published, item)`` for every unit of every target's lineage:
+  an area's essential items in time order (its gaps, its page).
+- ``counters``: ``(unit code, figure, dimension, period) -> int``: figures kept per receiving
+  unit only (never per ancestor, so a province's hot keys are not shared by its communes'
+  writers), per day (``d2026-11-30``) and per month (``m2026-11``); an area's figure is the
+  sum over its units (``nguon.ledger.figures``).
+- ``published``: item UID -> when it was first published, so that a republished item is
+  counted once.
+- ``aliases``: a merged unit's code -> the code it was merged into (its records and figures
+  stay under the old code and count for the new unit).
+"""
+
+from BTrees.OIBTree import OIBTree
+from BTrees.OOBTree import OOBTree
+from nguon.annotations import site_state
+from persistent import Persistent
+
+
+KEY = "nguon.ledger"
+
+
+class Ledger(Persistent):
+    def __init__(self):
+        self.records = OOBTree()
+        self.obligations = OOBTree()
+        self.by_area = OOBTree()
+        self.counters = OIBTree()
+        self.aliases = OOBTree()
+        self.published = OOBTree()  # item UID -> when it was first published (UTC ISO)
+
+
+class Obligation(Persistent):
+    """What one essential item must reach: ``required`` ``(unit code, channel)`` pairs, fixed
+    when the item is first published, and the first proof of each (``proofs``, a BTree so
+    that devices of different units proving at once do not conflict) and the last failure
+    reported (``failures``)."""
+
+    def __init__(self, item_uid, facts, required, lineages, titles):
+        self.item = item_uid
+        self.facts = dict(facts)  # title, path, unit, type, priority, published, why
+        self.required = tuple(required)
+        self.lineages = dict(lineages)  # unit code -> codes from the top down to it
+        self.titles = dict(titles)  # unit code -> title when the obligation was made
+        self.proofs = OOBTree()  # (unit, channel) -> (at, kind, device)
+        self.failures = OOBTree()  # (unit, channel) -> (at, kind, device, message)
+
+    @property
+    def emergency(self):
+        return self.facts.get("priority") == "emergency"
+
+    @property
+    def published(self):
+        return self.facts["published"]
+
+
+def install(portal):
+    """Create the ledger of the site (setup and upgrade steps); idempotent."""
+    return site_state(portal, KEY, Ledger, create=True)
+
+
+def ledger(portal):
+    """The site's ``Ledger``, or None before it is installed (requests never create it)."""
+    return site_state(portal, KEY, Ledger)

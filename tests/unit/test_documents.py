@@ -7,6 +7,7 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from decimal import Decimal
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -252,6 +253,7 @@ def test_xlsx_aware_datetimes_keep_their_wall_clock_time():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(), min_size=1, max_size=3))
+@example(["_x0041_ (an Excel escape)", " lề trái", "lề phải ", "中文 😀 \u2028"])
 def test_xlsx_carries_any_text(texts):
     columns = [Column(f"c{i}", f"Cột {i}") for i in range(len(texts))]
     table = Table("Bất kỳ", columns, [texts])
@@ -347,6 +349,28 @@ def test_pdf_very_long_cells_are_cut_not_a_crash():
     text = pdf_text(to_pdf(report(sections=[Section("Dài", [table])])), "long-cells")
     assert "…" in text
     assert "ngắn" in text
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=300))
+def test_pdf_takes_any_text(text):
+    table = Table(
+        text,
+        [Column("a", text), Column("b", text, "count")],
+        [[text, 1], [text, None]],
+        chart=Chart("line", "a", ["b"], text),
+        note=text,
+    )
+    document = report(
+        title=text,
+        unit=text,
+        sections=[Section(text, [table], (text,))],
+        notes=(text,),
+        signed_by=text,
+        signer_title=text,
+        place=text,
+    )
+    assert to_pdf(document).startswith(b"%PDF-")
 
 
 def test_pdf_other_labels_replace_the_vietnamese_ones():

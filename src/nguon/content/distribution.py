@@ -1,5 +1,6 @@
 """The fields the approval policy reads on every information item: its field (lĩnh vực), its
-broadcast priority, and the area it targets (``nguon.workflow.approval`` reads them)."""
+broadcast priority, and the area it targets (``nguon.workflow.approval`` reads them); and its
+author's mark that it is essential information (``nguon.ledger.essential`` reads it)."""
 
 from nguon import _
 from plone.autoform import directives
@@ -8,7 +9,7 @@ from zope import schema
 
 
 class IDistributed(model.Schema):
-    """Field, priority and target area of an item."""
+    """Field, priority, essential information and target area of an item."""
 
     category = schema.Choice(
         title=_("label_category", default="Lĩnh vực"),
@@ -21,6 +22,19 @@ class IDistributed(model.Schema):
         vocabulary="nguon.vocabularies.priorities",
         default="normal",
         required=True,
+    )
+
+    # Policy and emergencies make an item essential too: this is only the author's own say.
+    essential = schema.Bool(
+        title=_("label_essential", default="Thông tin thiết yếu"),
+        description=_(
+            "help_essential",
+            default="Chọn khi tin phải đến được mọi đơn vị nhận, có bằng chứng trên sổ phát "
+            "hành. Tin khẩn cấp và tin mà chính sách thông tin thiết yếu quy định luôn là "
+            "thông tin thiết yếu, dù ô này không được chọn.",
+        ),
+        default=False,
+        required=False,
     )
 
     target_scope = schema.Choice(

@@ -130,7 +130,7 @@ def gaps(portal, area_code, start=None, end=None, now=None, limit=100):
     ``Coverage`` restricted to the area's units, without their delivered pairs."""
     found = []
     for obligation in obligations_in(portal, area_code, start, end):
-        if len(obligation.proofs) == len(obligation.required):
+        if obligation.complete:
             continue
         cover = coverage_of(portal, obligation, now, area=area_code)
         missing = [p for p in cover.pairs if p.status != DELIVERED]

@@ -92,7 +92,7 @@ def emergencies(portal, unit, start, end):
 
 
 def _delivered_in(obligation, area):
-    if len(obligation.proofs) == len(obligation.required):
+    if obligation.complete:
         return True
     return all(
         pair in obligation.proofs

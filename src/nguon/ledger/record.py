@@ -90,6 +90,7 @@ def _fulfil(store, obligation, proof, unit_code, at, at_iso, device, cleaned):
     if pair in obligation.proofs:
         return
     obligation.proofs[pair] = (at_iso, proof.name, device or "")
+    obligation.delivered.change(1)
     published = datetime.fromisoformat(obligation.published)
     day = local_day(published)
     latency = max(0, int((at - published).total_seconds()))

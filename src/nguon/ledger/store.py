@@ -21,6 +21,7 @@ or one range scan, whatever the number of records:
   stay under the old code and count for the new unit).
 """
 
+from BTrees.Length import Length
 from BTrees.OIBTree import OIBTree
 from BTrees.OOBTree import OOBTree
 from nguon.annotations import site_state
@@ -43,8 +44,8 @@ class Ledger(Persistent):
 class Obligation(Persistent):
     """What one essential item must reach: ``required`` ``(unit code, channel)`` pairs, fixed
     when the item is first published, and the first proof of each (``proofs``, a BTree so
-    that devices of different units proving at once do not conflict) and the last failure
-    reported (``failures``)."""
+    that devices of different units proving at once do not conflict; ``delivered`` counts
+    them in a conflict-resolving ``Length``) and the last failure reported (``failures``)."""
 
     def __init__(self, item_uid, facts, required, lineages, titles):
         self.item = item_uid
@@ -54,6 +55,14 @@ class Obligation(Persistent):
         self.titles = dict(titles)  # unit code -> title when the obligation was made
         self.proofs = OOBTree()  # (unit, channel) -> (at, kind, device)
         self.failures = OOBTree()  # (unit, channel) -> (at, kind, device, message)
+        self.delivered = (
+            Length()
+        )  # how many pairs have a proof (merges concurrent adds)
+
+    @property
+    def complete(self):
+        """Every required pair has a proof."""
+        return self.delivered() >= len(self.required)
 
     @property
     def emergency(self):

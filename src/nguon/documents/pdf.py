@@ -25,7 +25,6 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -79,7 +78,6 @@ class Styles:
         self.caption = style("caption", 10.5, bold=True, spaceBefore=8, spaceAfter=4)
         self.note = style("note", 9, italic=True, spaceBefore=3)
         self.cell = style("cell", CELL_SIZE, align=TA_LEFT, leading=CELL_LEADING)
-        self.figure = style("figure", CELL_SIZE, align=TA_RIGHT, leading=CELL_LEADING)
         self.header = style(
             "header", CELL_SIZE, bold=True, align=TA_CENTER, leading=CELL_LEADING
         )
@@ -159,10 +157,7 @@ def table_flowables(table, labels, styles):
     for values in table.rows:
         rows.append(
             [
-                Paragraph(
-                    markup(fit(formatted(value, column.kind), width)),
-                    styles.figure if column.numeric else styles.cell,
-                )
+                body_cell(value, column, width, styles)
                 for column, value, width in zip(
                     table.columns, values, widths, strict=True
                 )
@@ -170,12 +165,19 @@ def table_flowables(table, labels, styles):
         )
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), face()),
+        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ]
+    commands += [
+        ("ALIGN", (index, 1), (index, -1), "RIGHT")
+        for index, column in enumerate(table.columns)
+        if column.numeric
     ]
     if not table.rows:
         rows.append(
@@ -197,6 +199,15 @@ def table_flowables(table, labels, styles):
         if drawing is not None:
             story += [Spacer(1, 6), drawing]
     return story
+
+
+def body_cell(value, column, width, styles):
+    """A figure as a plain string (it never wraps, and a province's table has tens of
+    thousands of them), any other value as a paragraph that wraps."""
+    text = formatted(value, column.kind)
+    if column.numeric:
+        return text
+    return Paragraph(markup(fit(text, width)), styles.cell)
 
 
 def column_widths(table):

@@ -24,7 +24,11 @@ class DeviceReasons:
 
     def reason(self, portal, unit_code, obligation, now):
         unit = find_unit(unit_code)
-        devices = health.devices_of(unit, self.portal_type) if unit is not None else []
+        devices = (
+            health.devices_of(unit, self.portal_type, area=False)
+            if unit is not None
+            else []
+        )
         if not devices:
             return FAILED, self.no_device, None
         offline = [health.offline_since(device, now) for device in devices]

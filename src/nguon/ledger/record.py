@@ -6,7 +6,8 @@ keeps the first. A proving record also counts the unit's ``deliveries`` (and ``s
 aired or shown); when it is the first proof of an essential item's required pair, the pair
 is marked delivered (``delivered``, and the time from publication in ``latency_s`` /
 ``latency_n``, ``emergency_latency_*`` for emergencies). A failing record (audio refused)
-is kept as the pair's last failure, which coverage shows as the reason.
+is kept as the pair's last failure, which coverage shows as the reason; a note (a broadcast
+that started) is only kept.
 
 Writes touch only keys of the receiving unit and of one item, so devices of different units
 reporting at once do not conflict (docs/ledger.md); the benchmark measures what it adds to
@@ -82,6 +83,8 @@ def record(portal, kind_name, item_uid, unit_code, device="", at=None, detail=No
 def _fulfil(store, obligation, proof, unit_code, at, at_iso, device, cleaned):
     pair = (unit_code, proof.channel)
     if pair not in obligation.required:
+        return
+    if proof.note:
         return
     if not proof.proves:
         message = dict(cleaned).get("message", "")

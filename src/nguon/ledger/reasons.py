@@ -4,14 +4,25 @@
 channel: no such device in the unit means the item cannot arrive (failed); every device of
 the unit offline means it cannot arrive until one returns (failed, offline since when, from
 ``nguon.devices.health``); otherwise it has not been played yet (pending).
+
+A unit's devices are those kept in the unit itself (``health.devices_of(unit, type,
+area=False)``): a device records its deliveries for the unit it belongs to, so the stations
+of the communes under a district never prove anything for the district.
 """
 
+from nguon.content.timezone import LOCAL_ZONE
 from nguon.devices import health
 from nguon.ledger.coverage import FAILED
 from nguon.ledger.coverage import PENDING
 from nguon.ledger.interfaces import IChannelReasons
 from nguon.units.tree import find_unit
+from zope.i18nmessageid import Message
 from zope.interface import implementer
+
+
+def local_time(moment):
+    """``moment`` (aware) as Vietnam reads it: ``08:15 30/11/2026``."""
+    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
 
 
 @implementer(IChannelReasons)
@@ -19,7 +30,7 @@ class DeviceReasons:
     def __init__(self, portal_type, no_device, offline, waiting):
         self.portal_type = portal_type
         self.no_device = no_device  # i18n messages
-        self.offline = offline  # with ${since}
+        self.offline = offline  # with ${since}: when the last device went silent
         self.waiting = waiting
 
     def reason(self, portal, unit_code, obligation, now):
@@ -33,6 +44,7 @@ class DeviceReasons:
             return FAILED, self.no_device, None
         offline = [health.offline_since(device, now) for device in devices]
         if all(since is not None for since in offline):
-            since = min(offline)
-            return FAILED, self.offline(since), since.isoformat()
+            since = max(offline)  # offline as a whole since the last one went silent
+            message = Message(self.offline, mapping={"since": local_time(since)})
+            return FAILED, message, since.isoformat()
         return PENDING, self.waiting, None

@@ -56,15 +56,42 @@ class Policy:
         return next(rule for rule in self.rules if rule.matches(facts))
 
 
-class _Reader:
-    """Turns the YAML node tree into a Policy, checking every value against what it may be."""
+class Reader:
+    """Turns the YAML node tree into a Policy, checking every value against what it may be.
+
+    Other rule files (``nguon.reports.forms``, ``nguon.ledger.essential``) reuse its
+    line-numbered checks,
+    with their own ``error`` class and their own top-level method."""
+
+    error = PolicyError
 
     def __init__(self, path):
         self.path = path
 
     def fail(self, node, problem):
         line = node.start_mark.line + 1 if node is not None else 1
-        raise PolicyError(f"{self.path}:{line}: {problem}")
+        raise self.error(f"{self.path}:{line}: {problem}")
+
+    def read(self):
+        """The file's text; a file that cannot be read fails as line 1."""
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise self.error(
+                f"{self.path}:1: không đọc được tệp chính sách ({error.strerror})"
+            ) from None
+
+    def compose(self, text):
+        """The YAML node tree of ``text`` (None when it is empty); invalid YAML fails with
+        its line."""
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else 1
+            raise self.error(
+                f"{self.path}:{line}: YAML không hợp lệ: {error.problem}"
+            ) from None
 
     def mapping(self, node, what):
         if not isinstance(node, yaml.MappingNode):
@@ -125,14 +152,7 @@ class _Reader:
         )
 
     def policy(self, text):
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = mark.line + 1 if mark else 1
-            raise PolicyError(
-                f"{self.path}:{line}: YAML không hợp lệ: {error.problem}"
-            ) from None
+        root = self.compose(text)
         if root is None:
             raise PolicyError(f"{self.path}:1: tệp chính sách trống; cần khóa «rules»")
         top = dict(
@@ -168,14 +188,8 @@ class _Reader:
 
 def load(path=POLICY_FILE):
     """The policy in ``path``; raises PolicyError when the file is broken."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PolicyError(
-            f"{path}:1: không đọc được tệp chính sách ({error.strerror})"
-        ) from None
-    return _Reader(path).policy(text)
+    reader = Reader(Path(path))
+    return reader.policy(reader.read())
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,120 @@
+"""A report as people read it, one dict for the pages, the REST service and the exports:
+figures with their label, value, where the value came from and the remark, the units below
+with their state, and the history, every word translated for the request."""
+
+from nguon import _
+from nguon.reports import lifecycle
+from nguon.reports.store import AGGREGATED
+from nguon.reports.store import DRAFT
+from nguon.reports.store import ENTERED
+from nguon.reports.store import SIGNED
+from nguon.reports.store import SUBMITTED
+from nguon.reports.store import SYSTEM
+from zope.i18n import translate
+
+
+SOURCES = {
+    SYSTEM: _("reports_source_system", default="Hệ thống"),
+    ENTERED: _("reports_source_entered", default="Đơn vị nhập"),
+    AGGREGATED: _("reports_source_aggregated", default="Tổng hợp cấp dưới"),
+}
+STATES = {
+    DRAFT: _("reports_state_draft", default="Đang soạn"),
+    SUBMITTED: _("reports_state_submitted", default="Đã nộp, chờ ký duyệt"),
+    SIGNED: _("reports_state_signed", default="Đã ký duyệt"),
+    lifecycle.MISSING: _("reports_state_missing", default="Chưa lập"),
+}
+UNITS = {
+    "count": "",
+    "percent": "%",
+    "hours": _("reports_unit_hours", default="giờ"),
+    "minutes": _("reports_unit_minutes", default="phút"),
+    "text": "",
+}
+ACTIONS = {
+    "create": _("reports_action_create", default="Lập báo cáo"),
+    "refresh": _("reports_action_refresh", default="Làm mới số liệu hệ thống"),
+    "fill": _("reports_action_fill", default="Cập nhật số liệu"),
+    "submit": _("reports_action_submit", default="Nộp báo cáo"),
+    "sign": _("reports_action_sign", default="Ký duyệt"),
+    "reject": _("reports_action_reject", default="Trả lại"),
+}
+
+
+def _t(message, request):
+    return translate(message, context=request) if message else ""
+
+
+def state_title(state, request):
+    return _t(STATES[state], request)
+
+
+def child_rows(rows, request):
+    """The units below as the province reads them: code, name, state, late, signed."""
+    return [
+        {
+            "code": row["code"],
+            "title": row["title"],
+            "state": row["state"],
+            "state_title": state_title(row["state"], request),
+            "late": row["late"],
+            "signed": row["signed"],
+        }
+        for row in rows
+    ]
+
+
+def describe(portal, unit, report, request):
+    form, period = lifecycle.form_and_period(unit, report.form, report.period)
+    summary = lifecycle.summary_of(portal, unit, report)
+    children = (summary or {}).get("values", {})
+    figures = []
+    for figure in form.figures_for(unit.level):
+        entry = report.values.get(figure.key, {})
+        figures.append(
+            {
+                "key": figure.key,
+                "label": figure.label,
+                "unit": figure.unit,
+                "unit_title": _t(UNITS[figure.unit], request),
+                "manual": figure.manual,
+                "aggregate": figure.aggregate,
+                "value": entry.get("value"),
+                "source": entry.get("source"),
+                "source_title": _t(SOURCES.get(entry.get("source")), request),
+                "remark": entry.get("remark", ""),
+                "children": children.get(figure.key),
+            }
+        )
+    deadline = form.deadline(period)
+    return {
+        "unit": unit.code,
+        "unit_title": unit.Title(),
+        "form": form.key,
+        "form_title": form.title,
+        "period": period.id,
+        "start": period.start,
+        "end": period.end,
+        "deadline": deadline,
+        "late": report.state != SIGNED and lifecycle.now() >= deadline,
+        "state": report.state,
+        "state_title": state_title(report.state, request),
+        "comment": report.comment,
+        "created": report.created,
+        "creator": report.creator,
+        "signed": report.signed,
+        "figures": figures,
+        "children": (
+            None
+            if summary is None
+            else {
+                "included": summary["included"],
+                "missing": summary["missing"],
+                "late": summary["late"],
+            }
+        ),
+        "history": [
+            {**step, "title": _t(ACTIONS[step["action"]], request)}
+            for step in report.history
+        ],
+    }

@@ -8,6 +8,7 @@ under ``OLD_KEY`` (``nguon.radio.credentials``, radio came first); the upgrade s
 "Device credentials under their own key" moves them (``migrate``).
 """
 
+from nguon.devices import health
 from nguon.devices import sessions
 from persistent.mapping import PersistentMapping
 from zope.annotation.interfaces import IAnnotations
@@ -102,9 +103,14 @@ def paired_device(code, portal_type):
 
 def from_request(request, portal_type, header, cookie=None):
     """The device of ``portal_type`` the request proves to be: a valid token in ``header``,
-    else (when ``cookie`` names one) a valid session in that cookie; None otherwise."""
+    else (when ``cookie`` names one) a valid session in that cookie; None otherwise. The
+    device found is recorded as seen (``nguon.devices.health``)."""
     token = request.getHeader(header)
     if token:
-        return authenticated(token, portal_type)
-    session = request.cookies.get(cookie) if cookie else None
-    return session_device(session, portal_type) if session else None
+        device = authenticated(token, portal_type)
+    else:
+        session = request.cookies.get(cookie) if cookie else None
+        device = session_device(session, portal_type) if session else None
+    if device is not None:
+        health.seen(device)
+    return device

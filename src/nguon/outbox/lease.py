@@ -1,0 +1,53 @@
+"""A lease: which one of several Zope processes does a background job that must run once.
+
+Several processes may share one database (ZEO, RelStorage). A job that must run in one of them
+at a time (the device-health round) keeps a ``Lease`` in the ZODB: who holds it and until
+when. A holder ``claim``\\ s it before each round: it takes a free or expired lease, renews its
+own (writing only once less than half of the term is left, so a holder's rounds do not write
+every time) and is refused while another holder's term runs. Two processes that claim a free
+lease at once both write the same object, so the ZODB lets one commit and raises
+``ConflictError`` in the other: a claim counts only once its transaction has committed.
+
+Holders are named by ``holder_id()`` (host, process, a random part), so a restarted process is
+a new holder that waits for its predecessor's term to end.
+"""
+
+from persistent import Persistent
+
+import os
+import socket
+import time
+import uuid
+
+
+class Lease(Persistent):
+    """Who holds a job (``holder``) and until when (``expires``, seconds since the epoch)."""
+
+    holder = None
+    expires = 0.0
+
+    def held_by(self, holder, now=None):
+        """True when ``holder`` holds the lease at ``now``."""
+        now = time.time() if now is None else now
+        return self.holder == holder and self.expires > now
+
+    def claim(self, holder, seconds, now=None):
+        """Take, keep or renew the lease for ``seconds`` from ``now``; False while another
+        holder's term runs. Writes only when taking it over or when less than half of the
+        term is left."""
+        now = time.time() if now is None else now
+        if self.holder != holder and self.expires > now:
+            return False
+        if self.holder != holder or self.expires - now < seconds / 2:
+            self.holder, self.expires = holder, now + seconds
+        return True
+
+    def release(self, holder):
+        """Give the lease up (a holder that stops); nothing when ``holder`` does not hold it."""
+        if self.holder == holder:
+            self.holder, self.expires = None, 0.0
+
+
+def holder_id():
+    """A name for a new holder: ``host:pid:random``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

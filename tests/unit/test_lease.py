@@ -1,0 +1,80 @@
+"""The lease of a background job (``nguon.outbox.lease``): one holder at a time, taken over
+once expired, renewed without a write every round, and decided by the ZODB when two
+processes claim it at once."""
+
+from nguon.outbox.lease import holder_id
+from nguon.outbox.lease import Lease
+from ZODB.POSException import ConflictError
+
+import pytest
+import transaction
+import ZODB
+
+
+def test_a_free_lease_goes_to_the_first_holder_and_is_refused_to_a_second():
+    lease = Lease()
+    assert lease.claim("a", 60, now=1000)
+    assert not lease.claim("b", 60, now=1001)
+    assert lease.held_by("a", now=1001) and not lease.held_by("b", now=1001)
+
+
+def test_an_expired_lease_goes_to_the_next_holder():
+    lease = Lease()
+    lease.claim("a", 60, now=1000)
+    assert not lease.claim("b", 60, now=1059.9)
+    assert lease.claim("b", 60, now=1060)
+    assert lease.held_by("b", now=1060) and not lease.held_by("a", now=1060)
+    assert not lease.claim("a", 60, now=1061)
+
+
+def test_the_holder_renews_once_half_its_term_is_gone():
+    lease = Lease()
+    lease.claim("a", 60, now=1000)
+    assert lease.claim("a", 60, now=1020)
+    assert lease.expires == 1060  # more than half left: nothing written
+    assert lease.claim("a", 60, now=1040)
+    assert lease.expires == 1100  # renewed
+    assert not lease.claim("b", 60, now=1090)
+
+
+def test_a_released_lease_is_free_and_only_its_holder_releases_it():
+    lease = Lease()
+    lease.claim("a", 60, now=1000)
+    lease.release("b")
+    assert lease.held_by("a", now=1001)
+    lease.release("a")
+    assert lease.claim("b", 60, now=1001)
+
+
+def test_holder_ids_differ():
+    assert holder_id() != holder_id()
+
+
+@pytest.fixture
+def db():
+    database = ZODB.DB(None)  # an in-memory MappingStorage
+    with database.transaction() as connection:
+        connection.root()["lease"] = Lease()
+    yield database
+    database.close()
+
+
+def test_two_processes_claiming_at_once_only_one_commits(db):
+    """Two connections (two processes) see the lease free and both claim it: the ZODB lets
+    the first commit and refuses the second, which then finds the lease taken."""
+    first_tm, second_tm = (
+        transaction.TransactionManager(),
+        transaction.TransactionManager(),
+    )
+    first = db.open(transaction_manager=first_tm)
+    second = db.open(transaction_manager=second_tm)
+    assert first.root()["lease"].claim("a", 60, now=1000)
+    assert second.root()["lease"].claim("b", 60, now=1000)
+    first_tm.commit()
+    with pytest.raises(ConflictError):
+        second_tm.commit()
+    second_tm.abort()
+    assert not second.root()["lease"].claim("b", 60, now=1001)
+    assert second.root()["lease"].held_by("a", now=1001)
+    first.close()
+    second.close()

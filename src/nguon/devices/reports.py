@@ -7,6 +7,12 @@ a key (an as-run record's ``status``) and ``clean(raw, device_uid, **context)``,
 one raw JSON object into a record or raises ``UserError``. Radio and boards declare theirs
 (``nguon.radio.asrun.ASRUN``, ``nguon.boards.proof.PROOF``); everything else is here.
 
+A kind may say what follows a stored report: ``then(portal, log, device_uid, records,
+**context)``, ``log`` being the kind's ``ReportLog`` (radio and boards enter the deliveries
+the report proves in the delivery ledger). It runs in the same transaction, after the
+records are stored; if it fails, the failure is logged and the report is kept all the same:
+the device's word is never lost to it.
+
 Storage: one ``ReportLog`` per kind, held in the site's annotations under ``KEY`` (a mapping
 kind name -> log). A log keeps two insert-only BTrees, so many devices reporting at once do
 not conflict: by device ``(device, time, item, …)`` and by item ``(item, time, device, …)``.
@@ -38,10 +44,13 @@ from nguon.content.timezone import LOCAL_ZONE
 from nguon.errors import UserError
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
+from ZODB.POSException import ConflictError
 
+import logging
 import os
 
 
+logger = logging.getLogger("nguon.devices")
 KEY = "nguon.devices.reports"
 DEFAULT_DAYS = 90
 AHEAD = timedelta(days=1)  # a device's clock may be this far ahead
@@ -62,6 +71,7 @@ class Kind:
     detail: tuple = ()
     old_key: str = None  # where the log lived before issue 13
     old_tree: str = None  # its by-device tree's name there
+    then: Callable = None  # what follows a stored report (see the module)
 
     def device_key(self, record):
         return (
@@ -217,7 +227,22 @@ def report(portal, kind, device_uid, records, **context):
         store.by_device[kind.device_key(record)] = record
         store.by_item[kind.item_key(record)] = record
     prune(store.by_device, store.by_item, device_uid, kind.item_key)
+    if kind.then is not None:
+        _follow(kind, portal, store, device_uid, clean, context)
     return len(clean)
+
+
+def _follow(kind, portal, store, device_uid, records, context):
+    """Run ``kind.then``; a failure there is logged, never the report's (a conflict is left
+    to the transaction's retry, which stores the report again)."""
+    try:
+        kind.then(portal, store, device_uid, records, **context)
+    except ConflictError:
+        raise
+    except Exception:
+        logger.exception(
+            "report of %s by %s stored; what follows it failed", kind.name, device_uid
+        )
 
 
 def prune_log(portal, kind, now=None):

@@ -3,6 +3,7 @@
 
 A record is ``{station, unit, item, status, at, clusters, message, received}``; ``status`` is
 ``started``, ``finished``, ``interrupted`` or ``failed``; ``at`` is kept in UTC.
+Once stored, a report's records enter the delivery ledger (``nguon.radio.delivery``).
 ``AsRunLog`` is the pre-issue-13 class, kept at this path so stored logs load until the
 upgrade step moves them.
 """
@@ -13,6 +14,7 @@ from nguon.devices.reports import (
     AsRunLog,  # noqa: F401  (old pickles: nguon.radio.asrun.AsRunLog)
 )
 from nguon.errors import UserError
+from nguon.radio import delivery
 
 import time
 
@@ -72,6 +74,7 @@ ASRUN = reports.Kind(
     clean=_record,
     old_key="nguon.radio.asrun",
     old_tree="by_station",
+    then=delivery.enter,
 )
 
 

@@ -1,8 +1,10 @@
 """Proof of play: what each board reports it showed, when and for how long, a kind of the one
-report log (``nguon.devices.reports``). ``ProofLog`` is the pre-issue-13 class, kept at this
-path so stored logs load until the upgrade step moves them."""
+report log (``nguon.devices.reports``); once stored, the records enter the delivery ledger
+(``nguon.boards.delivery``) under the board's unit. ``ProofLog`` is the pre-issue-13 class,
+kept at this path so stored logs load until the upgrade step moves them."""
 
 from nguon import _
+from nguon.boards import delivery
 from nguon.devices import reports
 from nguon.devices.reports import (
     ProofLog,  # noqa: F401  (old pickles: nguon.boards.proof.ProofLog)
@@ -21,7 +23,7 @@ def _refused():
     )
 
 
-def _record(raw, board_uid):
+def _record(raw, board_uid, unit_code=""):
     try:
         item = str(raw["item"])[:64]
         shown = reports.moment(raw["shown_at"])
@@ -32,6 +34,7 @@ def _record(raw, board_uid):
         raise _refused()
     return {
         "board": board_uid,
+        "unit": unit_code,
         "item": item,
         "shown_at": shown,
         "seconds": round(seconds, 3),
@@ -46,6 +49,7 @@ PROOF = reports.Kind(
     clean=_record,
     old_key="nguon.boards.proof",
     old_tree="by_board",
+    then=delivery.enter,
 )
 
 
@@ -54,9 +58,9 @@ def install(portal):
     reports.install(portal, PROOF)
 
 
-def report(portal, board_uid, records):
+def report(portal, board_uid, unit_code, records):
     """Store a board's report (all or nothing); returns how many records were stored."""
-    return reports.report(portal, PROOF, board_uid, records)
+    return reports.report(portal, PROOF, board_uid, records, unit_code=unit_code)
 
 
 def of_board(portal, board_uid):

@@ -28,6 +28,7 @@ from nguon.devices.credentials import paired_device
 from nguon.devices.services import DeviceService
 from nguon.devices.services import ReportPost
 from nguon.restapi.devices import services as devices
+from nguon.units.tree import item_unit
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
@@ -63,6 +64,9 @@ class ProofPost(ReportPost, BoardService):
     """``{"records": [...]}``: what the board showed (``nguon.boards.proof``)."""
 
     kind = proof.PROOF
+
+    def fields(self, board):
+        return {"unit_code": item_unit(board).code}
 
 
 class KioskSessionPost(BoardService):

@@ -11,6 +11,7 @@ Every step goes through ``nguon.reports.lifecycle``; a refusal is shown as a mes
 answered 401 for someone who may not see the unit's reports at all.
 """
 
+from datetime import timedelta
 from nguon import _
 from nguon.documents import to_csv
 from nguon.documents import to_pdf
@@ -92,7 +93,9 @@ class UnitReports(BrowserView):
                 "key": form.key,
                 "title": form.title,
                 "period": period.id,
-                "deadline": form.deadline(period).strftime("%d/%m/%Y"),
+                "last_day": (form.deadline(period) - timedelta(days=1)).strftime(
+                    "%d/%m/%Y"
+                ),
                 "state": own.state if own else lifecycle.MISSING,
                 "state_title": present.state_title(
                     own.state if own else lifecycle.MISSING, self.request
@@ -215,6 +218,8 @@ class ReportPage(_OneReport):
         return self.request.response.redirect(
             report_url(self.context, report.form, report.period)
         )
+
+    when = staticmethod(present.when)
 
     def figures(self):
         form, _period = lifecycle.form_and_period(

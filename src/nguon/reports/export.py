@@ -8,6 +8,7 @@ was signed, and whether it is late. A report not yet signed is marked as a draft
 
 from datetime import timedelta
 from nguon import _
+from nguon.content.timezone import LOCAL_ZONE
 from nguon.documents import Chart
 from nguon.documents import Column
 from nguon.documents import Document
@@ -37,6 +38,11 @@ FORMATS = ("xlsx", "pdf", "csv")
 def _person(userid):
     user = get_user(userid=userid) if userid else None
     return (user.getProperty("fullname") or userid) if user is not None else userid
+
+
+def _local(moment):
+    """A stored moment (UTC) at Vietnam's wall-clock time, as the documents show it."""
+    return moment.astimezone(LOCAL_ZONE) if moment else None
 
 
 def _value(figure):
@@ -102,7 +108,7 @@ def _children_table(t, portal, unit, report):
                 "code": row["code"],
                 "title": row["title"],
                 "state": present.state_title(row["state"], t.request),
-                "signed": row["signed"]["at"] if row["signed"] else None,
+                "signed": _local(row["signed"]["at"]) if row["signed"] else None,
                 "late": t(_("reports_late", default="Trễ hạn")) if row["late"] else "",
             }
             for row in rows
@@ -158,7 +164,7 @@ def document(portal, unit, report, request):
         period=described["period"],
         sections=[Section(described["form_title"], tables)],
         signed_by=_person(signed.get("by")),
-        signed_at=signed.get("at"),
+        signed_at=_local(signed.get("at")),
         notes=((report.comment,) if report.comment else ()),
         place=unit.Title(),
     )

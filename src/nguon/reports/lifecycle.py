@@ -12,6 +12,7 @@ figures are pre-filled from that sum until it types its own.
 """
 
 from datetime import datetime
+from datetime import UTC
 from nguon import _
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.errors import UserError
@@ -45,7 +46,7 @@ class Refused(UserError):
         self.kind = kind
 
     def __str__(self):
-        return translate(self.message)  # the default text, for logs and tests
+        return translate(self.message, target_language="vi")  # for logs and tests
 
 
 def _forbidden():
@@ -59,7 +60,8 @@ def _forbidden():
 
 
 def now():
-    return datetime.now(LOCAL_ZONE)
+    """Now, in UTC: what reports store (a ZoneInfo does not pickle in the ZODB)."""
+    return datetime.now(UTC)
 
 
 def form_and_period(unit, form_key, period_id):
@@ -198,7 +200,7 @@ def create(portal, unit, form_key, period_id, user, at=None):
     form, period = form_and_period(unit, form_key, period_id)
     if not access.may_fill(user, unit):
         raise _forbidden()
-    if period.start > at.date():
+    if period.start > at.astimezone(LOCAL_ZONE).date():
         raise Refused(
             "invalid",
             _(

@@ -3,6 +3,7 @@ figures with their label, value, where the value came from and the remark, the u
 with their state, and the history, every word translated for the request."""
 
 from nguon import _
+from nguon.content.timezone import LOCAL_ZONE
 from nguon.reports import lifecycle
 from nguon.reports.store import AGGREGATED
 from nguon.reports.store import DRAFT
@@ -39,6 +40,11 @@ ACTIONS = {
     "sign": _("reports_action_sign", default="Ký duyệt"),
     "reject": _("reports_action_reject", default="Trả lại"),
 }
+
+
+def when(moment):
+    """A stored moment (UTC) at Vietnam's wall-clock time, as a reader writes it."""
+    return moment.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 def _t(message, request):

@@ -7,7 +7,9 @@ with the subscriber's secret. A 2xx answer moves the cursor; anything else count
 and waits (exponential back-off) before the same events are sent again; after
 ``MAX_FAILURES`` failures in a row the subscription is dead-lettered until an admin resumes
 it. Nothing is lost on a restart: the cursor only moves on an acknowledgement, and each
-delivery has an id (``<subscription>:<first>-<last>``) so a repeated one is harmless.
+delivery has an id (``<subscription>:<first>-<last>``) so a repeated one is harmless. An
+acknowledged push enters its items in the delivery ledger (``nguon.syndication.delivery``),
+in the transaction that moves the cursor.
 
 Requests go out in parallel (one thread pool per process), outside any lock, to the address
 that was checked (``outbound``); outcomes are written in one transaction per round. The
@@ -26,10 +28,12 @@ from nguon.outbox.thread import DeliveryThread
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import CursorExpired
 from nguon.publication.store import storage
+from nguon.publication.store import UPSERT
 from nguon.syndication import compaction
 from nguon.syndication import formats
 from nguon.syndication import outbound
 from nguon.syndication import signing
+from nguon.syndication.delivery import acknowledged
 from nguon.syndication.subscriptions import ACTIVE
 from nguon.syndication.subscriptions import allowed_networks
 from ZODB.POSException import ConflictError
@@ -57,6 +61,7 @@ class Push:
     cursor: int
     events: int
     delivery_id: str
+    items: tuple = ()  # UIDs of the items it carries (not its tombstones)
     # filled by ``send``
     ok: bool = False
     code: int = None
@@ -123,6 +128,7 @@ def _push(subscription, span, cursor, entries, changed, resync=None):
         cursor,
         len(entries),
         delivery_id,
+        tuple(entry.uid for entry in entries if entry.kind == UPSERT),
     )
 
 
@@ -188,6 +194,7 @@ def push_round(portal, executor=None, now=None, base_delay=1.0):
             continue
         if push.ok:
             delivery.succeeded(push.cursor, push.events, push.code, push.ms)
+            acknowledged(portal, store.subscriptions[push.sid], push, now)
         else:
             delivery.failed(
                 push.message, push.code, push.events, push.ms, base_delay=base_delay

@@ -20,6 +20,7 @@ import html
 import pytest
 import re
 import requests
+import transaction
 
 
 EDITOR = tree_user("19786", "editors")
@@ -159,3 +160,28 @@ def test_the_editor_ticks_the_mark_in_the_add_form(tree_functional):
         timeout=60,
     ).json()
     assert [item["title"] for item in found["items"]] == ["Lịch cắt nước"]
+
+
+def test_the_items_page_tells_its_staff_why_it_is_essential(tree_functional):
+    with api.env.adopt_user(username=EDITOR):
+        storm = api.content.create(
+            container=find_unit("19786"),
+            type="Bulletin",
+            title="Tin bão số 3",
+            category="disaster",
+        )
+        ordinary = api.content.create(
+            container=find_unit("19786"),
+            type="Bulletin",
+            title="Lễ hội",
+            category="culture-society",
+        )
+    transaction.commit()
+    editor = requests.Session()
+    editor.auth = (EDITOR, TREE_PASSWORD)
+    page = html.unescape(editor.get(storm.absolute_url(), timeout=60).text)
+    assert (
+        "Thông tin thiết yếu theo chính sách: Phòng chống thiên tai, dịch bệnh." in page
+    )
+    page = html.unescape(editor.get(ordinary.absolute_url(), timeout=60).text)
+    assert "nguon-essential" not in page and "Thông tin thiết yếu theo" not in page

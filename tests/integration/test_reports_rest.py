@@ -89,6 +89,7 @@ def test_a_quarterly_report_over_rest(tree_functional):
     [quarter] = listing["forms"]
     states = {row["code"]: row["state"] for row in quarter["children"]}
     assert states == {"19786": "signed", "19777": "missing"}
+    assert quarter["children"][1]["@id"] == one
     assert province.get(one).json()["state"] == "signed"
     assert json_session(tree_user("44", "approvers")).get(one).status_code == 401
     late = province.get(
@@ -157,6 +158,17 @@ def test_the_pages_fill_and_sign_with_csrf_protection(tree_functional):
         },
     )
     assert "Đã ký duyệt" in signed.text
+
+    # The province's page lists the late communes of a past quarter.
+    province = requests.Session()
+    province.auth = (tree_user("46", "admins"), TREE_PASSWORD)
+    past = province.get(
+        f"{_unit_url(portal, '46')}/@@bao-cao",
+        params={"form": "quy", "period": "2026-Q3"},
+    )
+    assert "Đơn vị trễ hạn: Phường Vỹ Dạ, Phường Thuận Hóa" in " ".join(
+        re.sub(r"<[^>]+>", " ", past.text).split()
+    )
 
     # Anonymous and another province never see the pages.
     assert requests.get(f"{unit}/@@bao-cao", allow_redirects=False).status_code in (

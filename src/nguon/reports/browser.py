@@ -11,7 +11,6 @@ Every step goes through ``nguon.reports.lifecycle``; a refusal is shown as a mes
 answered 401 for someone who may not see the unit's reports at all.
 """
 
-from datetime import timedelta
 from nguon import _
 from nguon.documents import to_csv
 from nguon.documents import to_pdf
@@ -23,7 +22,6 @@ from nguon.reports.access import current_user
 from nguon.reports.access import may_fill
 from nguon.reports.access import may_read_list
 from nguon.reports.access import may_sign
-from nguon.reports.forms import active_forms
 from nguon.reports.store import DRAFT
 from nguon.reports.store import SUBMITTED
 from plone import api
@@ -71,47 +69,29 @@ class UnitReports(BrowserView):
         return f"{self.context.absolute_url()}/@@bao-cao"
 
     def forms(self):
-        portal = api.portal.get()
-        asked = self.request.form.get("form")
-        reports = lifecycle.unit_reports(portal, self.context, self.user)
-        for form in active_forms().for_level(self.context.level):
-            period = form.due_period()
-            if asked == form.key and self.request.form.get("period"):
-                try:
-                    period = form.period(self.request.form["period"])
-                except ValueError:
-                    raise BadRequest("period") from None
-            own = next(
-                (r for r in reports if (r.form, r.period) == (form.key, period.id)),
-                None,
-            )
-            children = present.child_rows(
-                lifecycle.children_status(portal, self.context, form, period),
+        try:
+            forms = present.overview(
+                api.portal.get(),
+                self.context,
+                self.user,
                 self.request,
+                self.request.form.get("form"),
+                self.request.form.get("period"),
             )
-            yield {
-                "key": form.key,
-                "title": form.title,
-                "period": period.id,
-                "last_day": (form.deadline(period) - timedelta(days=1)).strftime(
-                    "%d/%m/%Y"
-                ),
-                "state": own.state if own else lifecycle.MISSING,
-                "state_title": present.state_title(
-                    own.state if own else lifecycle.MISSING, self.request
-                ),
-                "url": report_url(self.context, form.key, period.id),
-                "can_create": own is None and may_fill(self.user, self.context),
-                "children": [
-                    {**row, "url": report_url(row_unit, form.key, period.id)}
-                    for row, row_unit in zip(
-                        children,
-                        lifecycle.child_units(self.context, form),
-                        strict=True,
-                    )
-                ],
-                "late": [row for row in children if row["late"]],
-            }
+        except lifecycle.Refused as refused:
+            raise BadRequest(translate(refused.message, context=self.request)) from None
+        for form in forms:
+            form["last_day"] = form["last_day"].strftime("%d/%m/%Y")
+            form["url"] = report_url(self.context, form["form"], form["period"])
+            form["can_create"] = form["state"] == lifecycle.MISSING and may_fill(
+                self.user, self.context
+            )
+            for row in form["children"]:
+                row["url"] = f"{row['url']}/@@bao-cao-xem?" + urlencode(
+                    {"form": form["form"], "period": form["period"]}
+                )
+            form["late_titles"] = [r["title"] for r in form["children"] if r["late"]]
+        return forms
 
     def reports(self):
         portal = api.portal.get()

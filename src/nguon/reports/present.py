@@ -2,9 +2,11 @@
 figures with their label, value, where the value came from and the remark, the units below
 with their state, and the history, every word translated for the request."""
 
+from datetime import timedelta
 from nguon import _
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.reports import lifecycle
+from nguon.reports.forms import active_forms
 from nguon.reports.store import AGGREGATED
 from nguon.reports.store import DRAFT
 from nguon.reports.store import ENTERED
@@ -56,11 +58,13 @@ def state_title(state, request):
 
 
 def child_rows(rows, request):
-    """The units below as the province reads them: code, name, state, late, signed."""
+    """The units below as the province reads them: code, name, address, state, late,
+    signed."""
     return [
         {
             "code": row["code"],
             "title": row["title"],
+            "url": row["unit"].absolute_url(),
             "state": row["state"],
             "state_title": state_title(row["state"], request),
             "late": row["late"],
@@ -68,6 +72,44 @@ def child_rows(rows, request):
         }
         for row in rows
     ]
+
+
+def overview(portal, unit, user, request, form_key=None, period_id=None):
+    """Per form the unit reports (only ``form_key`` when given): the period due (or
+    ``period_id``), its deadline, the unit's own state and its units' states, late ones
+    listed; what ``@@bao-cao`` and ``GET @reports`` show. Refused as ``lifecycle`` refuses."""
+    reports = lifecycle.unit_reports(portal, unit, user)
+    states = {(r.form, r.period): r.state for r in reports}
+    forms = []
+    for form in active_forms().for_level(unit.level):
+        if form_key and form.key != form_key:
+            continue
+        period = (
+            lifecycle.form_and_period(unit, form.key, period_id)[1]
+            if form_key and period_id
+            else form.due_period()
+        )
+        state = states.get((form.key, period.id), lifecycle.MISSING)
+        children = child_rows(
+            lifecycle.children_status(portal, unit, form, period), request
+        )
+        forms.append(
+            {
+                "form": form.key,
+                "title": form.title,
+                "period_kind": form.period_kind,
+                "period": period.id,
+                "start": period.start,
+                "end": period.end,
+                "deadline": form.deadline(period),
+                "last_day": form.deadline(period).date() - timedelta(days=1),
+                "state": state,
+                "state_title": state_title(state, request),
+                "children": children,
+                "late": [row["code"] for row in children if row["late"]],
+            }
+        )
+    return forms
 
 
 def describe(portal, unit, report, request):

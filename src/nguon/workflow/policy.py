@@ -60,8 +60,7 @@ class Reader:
     """Turns the YAML node tree into a Policy, checking every value against what it may be.
 
     Other rule files (``nguon.reports.forms``, ``nguon.ledger.essential``) reuse its
-    line-numbered checks,
-    with their own ``error`` class and their own top-level method."""
+    line-numbered checks with their own ``error`` class and their own top-level method."""
 
     error = PolicyError
 

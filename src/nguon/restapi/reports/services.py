@@ -16,7 +16,6 @@ from nguon.errors import client_error
 from nguon.reports import lifecycle
 from nguon.reports import present
 from nguon.reports.access import current_user
-from nguon.reports.forms import active_forms
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
@@ -95,41 +94,20 @@ class ReportsGet(ReportsService):
 
     def listing(self, user):
         portal = api.portal.get()
+        forms = present.overview(
+            portal,
+            self.context,
+            user,
+            self.request,
+            self.request.form.get("form"),
+            self.request.form.get("period"),
+        )
+        for form in forms:
+            for row in form["children"]:
+                row["@id"] = (
+                    f"{row.pop('url')}/@reports/{form['form']}/{form['period']}"
+                )
         reports = lifecycle.unit_reports(portal, self.context, user)
-        asked = self.request.form.get("form")
-        forms = []
-        for form in active_forms().for_level(self.context.level):
-            if asked and form.key != asked:
-                continue
-            period = (
-                lifecycle.form_and_period(
-                    self.context, form.key, self.request.form["period"]
-                )[1]
-                if asked and self.request.form.get("period")
-                else form.due_period()
-            )
-            own = next(
-                (r for r in reports if (r.form, r.period) == (form.key, period.id)),
-                None,
-            )
-            rows = present.child_rows(
-                lifecycle.children_status(portal, self.context, form, period),
-                self.request,
-            )
-            forms.append(
-                {
-                    "form": form.key,
-                    "title": form.title,
-                    "period_kind": form.period_kind,
-                    "period": period.id,
-                    "start": period.start,
-                    "end": period.end,
-                    "deadline": form.deadline(period),
-                    "state": own.state if own else lifecycle.MISSING,
-                    "children": rows,
-                    "late": [row["code"] for row in rows if row["late"]],
-                }
-            )
         return json_compatible(
             {
                 "@id": self.base,

@@ -11,6 +11,7 @@ from email.header import make_header
 from nguon.devices import alarms
 from nguon.devices import health
 from nguon.devices import watcher
+from nguon.testing import TREE_PASSWORD
 from plone.app.testing import login
 from plone.keyring.interfaces import IKeyManager
 from plone.protect.auto import ProtectTransform
@@ -193,3 +194,15 @@ def test_the_lease_keeps_a_second_process_out(site, smtp):
     round_of(first)
     assert len(smtp.messages) == 2
     assert "Bảng LED chợ Đông Ba" in subject(smtp.messages[1])
+
+
+def test_the_units_boards_page_shows_each_boards_health(site):
+    admin = requests.Session()
+    admin.auth = ("19786-admins", TREE_PASSWORD)
+    page = f"{site['commune'].absolute_url()}/@@bang-tin"
+    assert "Chưa từng kết nối với hệ thống." in admin.get(page, timeout=60).text
+    poll_board(site)
+    assert "Đang hoạt động, kết nối lần cuối lúc" in admin.get(page, timeout=60).text
+    silence(site["board"], 20)
+    since = health.local_time(health.last_seen(site["board"]))
+    assert f"Mất kết nối từ {since}." in admin.get(page, timeout=60).text

@@ -18,6 +18,7 @@ from nguon.boards import render
 from nguon.boards.credentials import authenticated_board
 from nguon.boards.credentials import REFUSED
 from nguon.boards.credentials import URL_TOKEN
+from nguon.devices import health
 from nguon.devices.services import view_error
 from nguon.traversal import OneName
 from pathlib import Path
@@ -168,7 +169,7 @@ class BoardPreview(BrowserView):
 
 class UnitBoards(BrowserView):
     """Every board of a unit (and of the units under it) the user may see, with what each
-    shows now."""
+    shows now and its health (``nguon.devices.health``)."""
 
     def boards(self):
         now = datetime.now(UTC)
@@ -182,6 +183,8 @@ class UnitBoards(BrowserView):
                     "board": board,
                     "url": board.absolute_url(),
                     "playlist": playlist.build(api.portal.get(), board, now),
+                    "offline": health.is_offline(board, now),
+                    "health": health.describe(board, now),
                 }
             )
         return found

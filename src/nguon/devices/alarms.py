@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import UTC
 from nguon import _
-from nguon.content.timezone import LOCAL_ZONE
 from nguon.devices import health
 from nguon.units.tree import group_id
 from nguon.units.tree import item_unit
@@ -105,10 +104,6 @@ def _utc(seconds):
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _local(moment):
-    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
-
-
 def _facts(device):
     portal_type = api.portal.get_tool("portal_types")[device.portal_type]
     unit = item_unit(device)
@@ -121,7 +116,7 @@ def _facts(device):
 
 
 def alarm_message(device, since):
-    facts = {**_facts(device), "since": _local(since)}
+    facts = {**_facts(device), "since": health.local_time(since)}
     subject = _(
         "health_alarm_subject",
         default="[Cảnh báo] ${kind} «${title}» mất kết nối",
@@ -140,7 +135,11 @@ def alarm_message(device, since):
 
 
 def back_message(device, start, end):
-    facts = {**_facts(device), "since": _local(start), "back": _local(end)}
+    facts = {
+        **_facts(device),
+        "since": health.local_time(start),
+        "back": health.local_time(end),
+    }
     subject = _(
         "health_back_subject",
         default="[Đã khôi phục] ${kind} «${title}» kết nối trở lại",

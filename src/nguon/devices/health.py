@@ -31,6 +31,8 @@ from BTrees.OOBTree import OOBTree
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon import _
+from nguon.content.timezone import LOCAL_ZONE
 from persistent import Persistent
 from plone import api
 from plone.protect.utils import safeWrite
@@ -198,6 +200,30 @@ def offline_since(device, now=None):
 
 def is_offline(device, now=None):
     return offline_since(device, now) is not None
+
+
+def local_time(moment):
+    """``moment`` (aware) as Vietnam reads it: ``08:15 30/11/2026``."""
+    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
+
+
+def describe(device, now=None):
+    """The device's health in one sentence for its unit's pages (an i18n message)."""
+    seen = last_seen(device)
+    if seen is None:
+        return _("health_never_seen", default="Chưa từng kết nối với hệ thống.")
+    since = offline_since(device, now)
+    if since is not None:
+        return _(
+            "health_offline_since",
+            default="Mất kết nối từ ${since}.",
+            mapping={"since": local_time(since)},
+        )
+    return _(
+        "health_online",
+        default="Đang hoạt động, kết nối lần cuối lúc ${seen}.",
+        mapping={"seen": local_time(seen)},
+    )
 
 
 def episodes(device, now=None):

@@ -78,7 +78,13 @@ def test_an_emergency_opens_an_obligation_for_every_commune_and_channel(tree, ki
         ("19786", "radio"),
     ]
     found = coverage.coverage(portal, item.UID())
-    assert found.counts == {"delivered": 0, "pending": 4, "failed": 0}
+    # The tree has no station nor board: every pair fails, and coverage says why (the
+    # channels' reasons, nguon.radio.delivery and nguon.boards.delivery).
+    assert found.counts == {"delivered": 0, "pending": 0, "failed": 4}
+    assert {p.reason.default for p in found.pairs} == {
+        "Đơn vị chưa có đài truyền thanh trên hệ thống.",
+        "Đơn vị chưa có bảng tin điện tử trên hệ thống.",
+    }
     assert not found.delivered
 
 
@@ -101,7 +107,7 @@ def test_proofs_fill_coverage_and_failures_say_why(tree, kinds):
     assert by_pair[("19777", "radio")].status == "failed"
     assert by_pair[("19777", "radio")].reason == "MP3 hỏng"
     assert by_pair[("19777", "board")].status == "delivered"
-    assert by_pair[("19786", "board")].status == "pending"
+    assert by_pair[("19786", "board")].status == "failed"  # no board there
     assert found.pairs[0].status == "failed"  # worst first
     assert found.percent == 50.0
 

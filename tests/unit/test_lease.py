@@ -37,15 +37,6 @@ def test_the_holder_renews_once_half_its_term_is_gone():
     assert not lease.claim("b", 60, now=1090)
 
 
-def test_a_released_lease_is_free_and_only_its_holder_releases_it():
-    lease = Lease()
-    lease.claim("a", 60, now=1000)
-    lease.release("b")
-    assert lease.held_by("a", now=1001)
-    lease.release("a")
-    assert lease.claim("b", 60, now=1001)
-
-
 def test_holder_ids_differ():
     assert holder_id() != holder_id()
 

@@ -9,7 +9,8 @@ lease at once both write the same object, so the ZODB lets one commit and raises
 ``ConflictError`` in the other: a claim counts only once its transaction has committed.
 
 Holders are named by ``holder_id()`` (host, process, a random part), so a restarted process is
-a new holder that waits for its predecessor's term to end.
+a new holder that waits for its predecessor's term to end: a lease is never given back, it
+runs out (a process may stop without a chance to write).
 """
 
 from persistent import Persistent
@@ -41,11 +42,6 @@ class Lease(Persistent):
         if self.holder != holder or self.expires - now < seconds / 2:
             self.holder, self.expires = holder, now + seconds
         return True
-
-    def release(self, holder):
-        """Give the lease up (a holder that stops); nothing when ``holder`` does not hold it."""
-        if self.holder == holder:
-            self.holder, self.expires = None, 0.0
 
 
 def holder_id():

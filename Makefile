@@ -95,3 +95,9 @@ bench-radio: install
 .PHONY: bench-boards
 bench-boards: install
 	$(BIN)/python tests/bench/bench_boards.py $(BENCH_ARGS)
+
+## make bench-ledger: the delivery ledger's store, ZODB BTrees beside PostgreSQL, at 10 million records (docs/benchmarks.md).
+.PHONY: bench-ledger
+bench-ledger: install
+	$(BIN)/python -m pip install -q -c constraints.txt --no-build-isolation -e '.[test,bench]'
+	nice $(BIN)/python tests/bench/bench_ledger.py --records 10000000 $(BENCH_ARGS)

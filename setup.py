@@ -67,6 +67,10 @@ setup(
             "hypothesis",
             "aiosmtpd",
         ],
+        # make bench-ledger: the PostgreSQL driver of tests/bench/bench_ledger.py only.
+        "bench": [
+            "psycopg[binary]",
+        ],
     },
     entry_points={
         "z3c.autoinclude.plugin": ["target = plone"],

@@ -5,6 +5,8 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon.devices import health
+from nguon.devices.health import seen
 from nguon.ledger import coverage
 from nguon.ledger.indicators import figures
 from nguon.ledger.indicators import indicator
@@ -185,3 +187,24 @@ def test_records_of_a_merged_unit_count_for_the_unit_it_was_merged_into(tree, ki
 def test_every_indicator_is_registered_once(tree):
     assert indicator("essential_coverage") is not None
     assert indicator("no-such-indicator") is None
+
+
+def test_equipment_figures_follow_device_health(tree):
+    portal = tree["portal"]
+    ward = find_unit("19786")
+    with api.env.adopt_roles(["Manager"]):
+        station = api.content.create(
+            container=ward, type="RadioStation", title="Đài truyền thanh phường"
+        )
+    today = datetime.now(UTC).date()
+    span = (today - timedelta(days=1), today + timedelta(days=1))
+    figures_now = figures(portal, find_unit("46"), *span)
+    assert figures_now["stations_total"] == 1
+    assert figures_now["boards_total"] == 0
+    assert figures_now["boards_units_equipped"] == 0.0
+    seen(station)
+    assert figures(portal, find_unit("46"), *span)["stations_working"] == 1
+    # One of the province's two communes has a working station.
+    assert figures(portal, find_unit("46"), *span)["stations_units_equipped"] == 50.0
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert health.is_offline(station, later)

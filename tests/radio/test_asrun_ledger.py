@@ -16,6 +16,7 @@ from nguon.outbox.worker import drain
 from nguon.radio import asrun
 from nguon.radio import prepared
 from plone import api
+from plone.namedfile.file import NamedBlobFile
 from tests.search.helpers import published
 
 import pytest
@@ -225,3 +226,28 @@ def test_garbage_is_refused_whole_and_an_unknown_item_is_kept(site):
     assert [(row[0], row[4]) for row in of_item(portal, unknown)] == [
         ("19786", "radio-aired")
     ]
+
+
+def test_refused_audio_is_the_reason_where_a_station_waits(site):
+    portal = site["portal"]
+    broken = published(
+        portal["vn"]["46"]["19786"],
+        "RadioItem",
+        "19786-editors",
+        "19786-approvers",
+        title="Bản tin có tệp âm thanh hỏng",
+        essential=True,
+        audio=NamedBlobFile(
+            b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff" * 3000,
+            filename="ban-tin.mp3",
+            contentType="audio/mpeg",
+        ),
+    )
+    transaction.commit()
+    drain(portal)  # the audio consumer refuses the file
+    transaction.commit()
+    found = coverage(portal, broken.UID())
+    (pair,) = found.pairs
+    assert (pair.unit, pair.status) == ("19786", "failed")
+    assert "Âm thanh của tin không dùng được" in pair.reason.default
+    assert pair.reason.mapping["error"] == prepared.failure(broken)

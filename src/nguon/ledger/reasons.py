@@ -10,7 +10,6 @@ area=False)``): a device records its deliveries for the unit it belongs to, so t
 of the communes under a district never prove anything for the district.
 """
 
-from nguon.content.timezone import LOCAL_ZONE
 from nguon.devices import health
 from nguon.ledger.coverage import FAILED
 from nguon.ledger.coverage import PENDING
@@ -18,11 +17,6 @@ from nguon.ledger.interfaces import IChannelReasons
 from nguon.units.tree import find_unit
 from zope.i18nmessageid import Message
 from zope.interface import implementer
-
-
-def local_time(moment):
-    """``moment`` (aware) as Vietnam reads it: ``08:15 30/11/2026``."""
-    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
 
 
 @implementer(IChannelReasons)
@@ -45,6 +39,6 @@ class DeviceReasons:
         offline = [health.offline_since(device, now) for device in devices]
         if all(since is not None for since in offline):
             since = max(offline)  # offline as a whole since the last one went silent
-            message = Message(self.offline, mapping={"since": local_time(since)})
+            message = Message(self.offline, mapping={"since": health.local_time(since)})
             return FAILED, message, since.isoformat()
         return PENDING, self.waiting, None

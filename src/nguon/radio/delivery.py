@@ -15,18 +15,22 @@ names. Its kind follows the status:
 
 The ledger ignores a record it already holds, so a station that sends its report again counts
 nothing twice. ``REASONS`` says why a unit has no proof: no station, every station offline,
-or waiting for the station to air it.
+or, where a station could air it, the item's audio that the site refused to prepare (the
+editor's to fix: every unit waits for it), else waiting for the station to air it.
 """
 
 from datetime import datetime
 from datetime import timedelta
 from nguon import _
+from nguon.ledger.coverage import FAILED
+from nguon.ledger.coverage import PENDING
 from nguon.ledger.kinds import ProofKind
 from nguon.ledger.reasons import DeviceReasons
 from nguon.ledger.record import record
 from nguon.radio import prepared
 from nguon.radio.audio import MAX_SECONDS
 from plone.app.uuid.utils import uuidToObject
+from zope.i18nmessageid import Message
 
 
 AIRED = ProofKind(
@@ -52,7 +56,36 @@ KINDS = {
     "started": STARTED,
 }
 
-REASONS = DeviceReasons(
+
+class RadioReasons(DeviceReasons):
+    """The stations' reasons, and the item's refused audio where a station waits for it. One
+    coverage asks every pair with the same ``now``: the item's refusal is read once per
+    ``now``."""
+
+    _refusal = (None, None, None)  # (item, now, message or None)
+
+    def refused(self, item_uid, now):
+        item, moment, message = self._refusal
+        if (item, moment) != (item_uid, now):
+            found = uuidToObject(item_uid, unrestricted=True)
+            message = prepared.failure(found) if found is not None else None
+            self._refusal = (item_uid, now, message)
+        return message
+
+    def reason(self, portal, unit_code, obligation, now):
+        status, message, since = super().reason(portal, unit_code, obligation, now)
+        if status == PENDING:
+            refused = self.refused(obligation.item, now)
+            if refused:
+                return FAILED, Message(AUDIO_REFUSED, mapping={"error": refused}), None
+        return status, message, since
+
+
+AUDIO_REFUSED = _(
+    "radio_reason_audio_refused",
+    default="Âm thanh của tin không dùng được nên đài chưa thể phát: ${error}",
+)
+REASONS = RadioReasons(
     "RadioStation",
     no_device=_(
         "radio_reason_no_station",

@@ -84,20 +84,33 @@ def test_a_board_poll_records_last_seen(site):
 def test_the_last_seen_write_passes_plone_protect(site, tree_functional):
     """plone.protect aborts the writes of a GET by a logged-in person (a kiosk in a browser
     where an admin is logged in) unless they are marked safe: the first write (a new object
-    in the device's annotations) and the next ones are."""
+    in the device's annotations), the next ones, the return that closes an episode and the
+    one that records a silence no round saw are."""
     portal, board = site["portal"], site["board"]
     request = tree_functional["request"]
     request.environ["REQUEST_METHOD"] = "GET"
     request["PARENTS"] = [portal.aq_parent]
     login(portal, "19786-admins")
-    first = datetime.now(UTC)
-    for moment in (first, first + timedelta(minutes=2)):
+
+    def protected_seen(moment):
         assert health.seen(board, moment)
         transform = ProtectTransform(portal, request)
         transform.key_manager = getUtility(IKeyManager)
         assert transform._check()
         transaction.commit()
         assert health.last_seen(board) == moment
+
+    first = datetime.now(UTC)
+    protected_seen(first)
+    protected_seen(first + timedelta(minutes=2))
+    health.history(board, create=True).open(first.timestamp())  # the round's alarm
+    transaction.commit()
+    protected_seen(first + timedelta(minutes=30))  # back: closes the episode
+    protected_seen(first + timedelta(minutes=60))  # after a silence no round saw
+    assert health.episodes(board, first + timedelta(minutes=61)) == [
+        (first, first + timedelta(minutes=30)),
+        (first + timedelta(minutes=30), first + timedelta(minutes=60)),
+    ]
 
 
 def test_a_refused_token_records_nothing(site):

@@ -165,11 +165,11 @@ def seen(device, now=None):
     record = history(device)
     if record is not None and record.open_since is not None:
         record.close(now)
-        _safe(record)
+        _safe(record, record.closed)
     elif now - silent_since > threshold().total_seconds():
         record = history(device, create=True)
         record.closed[silent_since] = now
-        _safe(record)
+        _safe(record, record.closed)
     return True
 
 

@@ -19,6 +19,7 @@ such subscription is failing, the last error is the reason (failed, retries go o
 otherwise the site is waiting for an acknowledgement (pending).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import UTC
 from nguon import _
@@ -27,6 +28,7 @@ from nguon.ledger.coverage import PENDING
 from nguon.ledger.interfaces import IChannelReasons
 from nguon.ledger.kinds import ProofKind
 from nguon.ledger.record import record
+from nguon.publication.feeds import Filters
 from nguon.publication.store import storage
 from nguon.syndication.subscriptions import ACTIVE
 from urllib.parse import urlsplit
@@ -79,24 +81,40 @@ STOPPED = _(
 WAITING = _("web_reason_waiting", default="Đang chờ trang của đơn vị xác nhận đã nhận.")
 
 
-def _last_error(delivery):
-    """``(message, time)`` of the delivery's last failure noted in its log."""
-    for entry in reversed(delivery.log):
-        if entry.get("status") in ("failed", "dead"):
-            return entry.get("message") or "", entry.get("time")
-    return "", None
+@dataclass(frozen=True)
+class Subscriber:
+    """What the reasons need of one live subscription, as plain data (nothing persistent is
+    kept beyond the request)."""
 
+    filters: Filters
+    fine: bool  # active and not failing
+    stopped: bool  # dead-lettered
+    error: str  # its last failure's words
+    failed_at: float  # and when (seconds since the epoch), or None
 
-def _iso(seconds):
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
+    @classmethod
+    def of(cls, subscription, delivery):
+        error, at = "", None
+        for entry in reversed(delivery.log):
+            if entry.get("status") in ("failed", "dead"):
+                error, at = entry.get("message") or "", entry.get("time")
+                break
+        active = delivery.state == ACTIVE
+        return cls(
+            subscription.filters,
+            active and not delivery.failures,
+            not active,
+            error,
+            at,
+        )
 
 
 @implementer(IChannelReasons)
 class WebReasons:
     """The reasons of the web channel (see the module). One coverage asks for every pair with
-    the same ``now``: the subscriptions are grouped by unit once per ``now``."""
+    the same ``now``: the live subscriptions are grouped by unit once per ``now``."""
 
-    _grouped = (None, {})  # (now, {unit code: [(subscription, delivery)]})
+    _grouped = (None, {})  # (now, {unit code: [Subscriber]})
 
     def _by_unit(self, portal, now):
         moment, groups = self._grouped
@@ -107,7 +125,7 @@ class WebReasons:
                 delivery = store.deliveries.get(sid)
                 if delivery is not None and not subscription.expired(now.timestamp()):
                     groups.setdefault(subscription.unit_code, []).append(
-                        (subscription, delivery)
+                        Subscriber.of(subscription, delivery)
                     )
             self._grouped = (now, groups)
         return groups
@@ -116,18 +134,23 @@ class WebReasons:
         facts = obligation.facts
         wanted = (facts.get("channels", ()), facts.get("category"), facts["priority"])
         taking = [
-            delivery
-            for subscription, delivery in self._by_unit(portal, now).get(unit_code, ())
-            if subscription.filters.match(wanted)
+            subscriber
+            for subscriber in self._by_unit(portal, now).get(unit_code, ())
+            if subscriber.filters.match(wanted)
         ]
         if not taking:
             return FAILED, NO_SUBSCRIBER, None
-        if any(d.state == ACTIVE and not d.failures for d in taking):
+        if any(subscriber.fine for subscriber in taking):
             return PENDING, WAITING, None
-        active = [d for d in taking if d.state == ACTIVE]
-        error, at = _last_error(active[-1] if active else taking[-1])
-        message = Message(FAILING if active else STOPPED, mapping={"error": error})
-        return FAILED, message, _iso(at)
+        failing = [subscriber for subscriber in taking if not subscriber.stopped]
+        last = (failing or taking)[-1]
+        message = Message(
+            FAILING if failing else STOPPED, mapping={"error": last.error}
+        )
+        since = (
+            last.failed_at and datetime.fromtimestamp(last.failed_at, UTC).isoformat()
+        )
+        return FAILED, message, since or None
 
 
 REASONS = WebReasons()

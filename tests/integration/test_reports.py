@@ -2,6 +2,7 @@
 pre-filled from the ledger, completed, submitted, signed off and added into Thành phố Huế's;
 late communes are listed; every attack on who may read, fill and sign is refused."""
 
+from nguon.interfaces import INguonLayer
 from nguon.reports import lifecycle
 from nguon.reports.forms import active_forms
 from nguon.reports.forms import check_indicators
@@ -12,6 +13,7 @@ from nguon.reports.store import SYSTEM
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
+from zope.interface import alsoProvides
 
 import pytest
 
@@ -227,3 +229,19 @@ def test_a_report_exists_once_and_never_for_a_future_period(tree):
         lifecycle.create(portal, commune, "quy", "2027-Q1", user(EDITOR))
     with pytest.raises(lifecycle.Refused, match="không phải là một kỳ"):
         lifecycle.create(portal, commune, "quy", "2026-13", user(EDITOR))
+
+
+def test_the_units_action_shows_to_those_who_may_read_its_reports(tree):
+    commune = find_unit(COMMUNE)
+    alsoProvides(tree["request"], INguonLayer)
+    actions = api.portal.get_tool("portal_actions")
+
+    def shown(userid):
+        with api.env.adopt_user(username=userid):
+            found = actions.listFilteredActionsFor(commune)["object"]
+            return "unit-reports" in {action["id"] for action in found}
+
+    assert shown(EDITOR) and shown(APPROVER)
+    assert shown(tree_user(PROVINCE, "approvers"))
+    assert not shown(tree_user(SIBLING, "editors"))
+    assert not shown(tree_user(OTHER, "admins"))

@@ -97,6 +97,9 @@ def test_a_quarterly_report_over_rest(tree_functional):
         params={"form": "quy", "period": "2026-Q3"},
     ).json()
     assert late["forms"][0]["late"] == ["19777", "19786"]
+    unknown = province.get(f"{_unit_url(portal, '46')}/@reports", params={"form": "x"})
+    assert unknown.status_code == 404
+    assert "«x»" in unknown.json()["message"]
 
 
 def _token(html):

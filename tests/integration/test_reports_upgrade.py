@@ -1,5 +1,6 @@
 """The upgrade step "Reports upward." on a site made before it: the site has no reports'
-store; ftw.upgrade proposes the step, and after it the site has an empty store."""
+store nor the units' action; ftw.upgrade proposes the step, and after it the site has an
+empty store and the action «Báo cáo định kỳ»."""
 
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.reports.store import KEY
@@ -19,6 +20,7 @@ def _old_site():
     """The tree site as it was before the step: no store, every other step done."""
     portal = api.portal.get()
     del IAnnotations(portal)[KEY]
+    del api.portal.get_tool("portal_actions")["object"]["unit-reports"]
     setup_tool = api.portal.get_tool("portal_setup")
     recorder = getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder)
     recorder.clear()
@@ -37,4 +39,6 @@ def test_the_step_makes_the_reports_store(tree):
 
     store = storage(api.portal.get())
     assert store is not None and list(store.reports) == []
+    action = api.portal.get_tool("portal_actions")["object"]["unit-reports"]
+    assert action.url_expr == "string:${object_url}/@@bao-cao"
     assert proposed(setup_tool) == []

@@ -68,6 +68,11 @@ class UnitReports(BrowserView):
     def url(self):
         return f"{self.context.absolute_url()}/@@bao-cao"
 
+    def available(self):
+        """Whether the current user may see the page (the unit's action asks)."""
+        user = current_user()
+        return user is not None and may_read_list(user, self.context)
+
     def forms(self):
         try:
             forms = present.overview(

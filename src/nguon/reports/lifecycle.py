@@ -64,8 +64,8 @@ def now():
     return datetime.now(UTC)
 
 
-def form_and_period(unit, form_key, period_id):
-    """The form (reported at the unit's level) and the period; Refused when either is not."""
+def form_of(unit, form_key):
+    """The form ``form_key`` if the unit's level reports it; Refused otherwise."""
     form = active_forms().get(form_key)
     if form is None or unit.level not in form.levels:
         raise Refused(
@@ -76,6 +76,12 @@ def form_and_period(unit, form_key, period_id):
                 mapping={"form": form_key},
             ),
         )
+    return form
+
+
+def form_and_period(unit, form_key, period_id):
+    """The form (reported at the unit's level) and the period; Refused when either is not."""
+    form = form_of(unit, form_key)
     try:
         return form, form.period(period_id)
     except PeriodError:

@@ -81,9 +81,12 @@ def overview(portal, unit, user, request, form_key=None, period_id=None):
     reports = lifecycle.unit_reports(portal, unit, user)
     states = {(r.form, r.period): r.state for r in reports}
     forms = []
-    for form in active_forms().for_level(unit.level):
-        if form_key and form.key != form_key:
-            continue
+    chosen = (
+        [lifecycle.form_of(unit, form_key)]
+        if form_key
+        else active_forms().for_level(unit.level)
+    )
+    for form in chosen:
         period = (
             lifecycle.form_and_period(unit, form.key, period_id)[1]
             if form_key and period_id

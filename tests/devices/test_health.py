@@ -219,3 +219,16 @@ def test_the_units_boards_page_shows_each_boards_health(site):
     silence(site["board"], 20)
     since = health.local_time(health.last_seen(site["board"]))
     assert f"Mất kết nối từ {since}." in admin.get(page, timeout=60).text
+
+
+def test_a_station_page_shows_its_health(site):
+    admin = requests.Session()
+    admin.auth = ("19786-admins", TREE_PASSWORD)
+    page = site["station"].absolute_url()
+    assert "Chưa từng kết nối với hệ thống." in admin.get(page, timeout=60).text
+    poll_station(site)
+    seen = health.local_time(health.last_seen(site["station"]))
+    assert (
+        f"Đang hoạt động, kết nối lần cuối lúc {seen}."
+        in admin.get(page, timeout=60).text
+    )

@@ -20,6 +20,7 @@ from zope.component import getUtility
 
 import requests
 import threading
+import time
 import transaction
 
 
@@ -232,3 +233,22 @@ def test_a_station_page_shows_its_health(site):
         f"Đang hoạt động, kết nối lần cuối lúc {seen}."
         in admin.get(page, timeout=60).text
     )
+
+
+def test_the_watcher_thread_raises_the_alarm_by_itself(site, smtp):
+    """A watcher started as the Zope process starts it (woken every 0.2 s here) mails the
+    alarm of a silent station within its first rounds, and stops cleanly."""
+    poll_station(site), poll_board(site)
+    silence(site["station"], 20)
+    thread = watcher.Watcher(site["portal"]._p_jar.db(), poll_seconds=0.2)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        thread.stop()
+    assert not thread.is_alive()
+    assert [subject(message) for message in smtp.messages] == [
+        "[Cảnh báo] Đài truyền thanh «Đài truyền thanh phường Thuận Hóa» mất kết nối"
+    ]

@@ -162,7 +162,9 @@ def document(portal, unit, report, request):
         ),
         unit=unit.Title(),
         period=described["period"],
-        sections=[Section(described["form_title"], tables)],
+        sections=[
+            Section(t(_("reports_section_figures", default="Số liệu báo cáo")), tables)
+        ],
         signed_by=_person(signed.get("by")),
         signed_at=_local(signed.get("at")),
         notes=((report.comment,) if report.comment else ()),

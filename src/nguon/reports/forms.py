@@ -174,7 +174,7 @@ class _FormReader(Reader):
             self.fail(node, "year_ends không thể là 29 tháng 2")
         return (month, day)
 
-    def figure(self, node, form_levels, keys):
+    def figure(self, node, keys):
         found = self.keys(node, "chỉ tiêu", FIGURE_KEYS)
         key = self.scalar(self.required(found, node, "key", "chỉ tiêu"), "key")
         if key in keys:
@@ -209,7 +209,7 @@ class _FormReader(Reader):
             aggregate=aggregate,
             indicator=self.scalar(indicator, "indicator") if indicator else None,
             levels=(
-                self.levels(found["levels"], "levels", sorted(form_levels))
+                self.levels(found["levels"], "levels", configured_levels())
                 if "levels" in found
                 else None
             ),
@@ -250,8 +250,7 @@ class _FormReader(Reader):
             ),
             levels=tuple(level for level in configured_levels() if level in levels),
             figures=tuple(
-                self.figure(figure, levels, figure_keys)
-                for figure in figures_node.value
+                self.figure(figure, figure_keys) for figure in figures_node.value
             ),
             year_ends=self.year_ends(found["year_ends"])
             if "year_ends" in found

@@ -2,10 +2,13 @@
 pre-filled from the ledger, completed, submitted, signed off and added into Thành phố Huế's;
 late communes are listed; every attack on who may read, fill and sign is refused."""
 
+from nguon.instance.events import ISiteStarting
 from nguon.interfaces import INguonLayer
+from nguon.reports import forms
 from nguon.reports import lifecycle
 from nguon.reports.forms import active_forms
 from nguon.reports.forms import check_indicators
+from nguon.reports.forms import FORMS_FILE
 from nguon.reports.store import AGGREGATED
 from nguon.reports.store import ENTERED
 from nguon.reports.store import SIGNED
@@ -13,6 +16,7 @@ from nguon.reports.store import SYSTEM
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
+from zope.component import getSiteManager
 from zope.interface import alsoProvides
 
 import pytest
@@ -64,6 +68,23 @@ def _signed_report(portal, code, period=QUARTER, staff="3"):
 
 def test_the_shipped_forms_name_only_registered_indicators(tree):
     check_indicators(active_forms())
+
+
+def test_a_form_naming_an_unknown_indicator_stops_the_site_from_starting(
+    tree, tmp_path, monkeypatch
+):
+    broken = tmp_path / "reports.yaml"
+    broken.write_text(
+        FORMS_FILE.read_text(encoding="utf-8").replace(
+            "indicator: radio_hours", "indicator: radio_hour"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(forms, "active_forms", lambda: forms.load(broken))
+    handlers = getSiteManager().adapters.subscriptions([ISiteStarting], None)
+    assert forms.check_on_start in handlers
+    with pytest.raises(forms.FormError, match=r"reports.yaml:\d+: chỉ số «radio_hour»"):
+        forms.check_on_start(None)
 
 
 def test_a_communes_quarterly_report_from_pre_fill_to_the_provinces_sum(tree):

@@ -46,7 +46,10 @@ def site(tree_functional):
             obj=returned, transition="reject", comment="Thiếu địa điểm họp."
         )
     published = bulletin(
-        "Lịch tiêm chủng mở rộng", target_scope="subtree", channels={"web", "radio"}
+        "Lịch tiêm chủng mở rộng",
+        target_scope="subtree",
+        channels={"web", "radio"},
+        essential=True,
     )
     transition(EDITOR, "submit", published)
     transition(APPROVER, "publish", published)
@@ -99,8 +102,10 @@ def test_an_editor_lands_on_her_work_and_reads_where_and_why(site, browser):
     assert published[0] == "Lịch tiêm chủng mở rộng"
     assert "Phường Thuận Hóa và các đơn vị trực thuộc" in published[2]
     assert published[3] == "Truyền thanh, Trang tin"
-    ledger = browser.find_element(By.CSS_SELECTOR, ".nguon-work-ledger").text
-    assert "sổ ghi nhận phát hành" in ledger
+    # Essential: how many of its receiving units × channels have proof, linking to coverage.
+    assert published[4] == "0/2 nơi nhận (0%)"
+    coverage = browser.find_element(By.CSS_SELECTOR, ".nguon-work-coverage a")
+    assert coverage.get_attribute("href").endswith("/@@do-phu")
     assert not browser.find_elements(By.ID, "nguon-work-queue")
     # The user menu leads back here.
     assert browser.find_elements(By.CSS_SELECTOR, "a[href$='/@@viec-cua-toi']")

@@ -146,3 +146,16 @@ def gaps(portal, area_code, start=None, end=None, now=None, limit=100):
         )
     )
     return found[:limit]
+
+
+def summary(portal, item_uid):
+    """``{"delivered", "required", "percent"}`` of an essential item's pairs, without asking
+    any device why (what lists of many items show), or None when it has no obligation."""
+    store = ledger(portal)
+    obligation = store.obligations.get(item_uid) if store is not None else None
+    if obligation is None:
+        return None
+    delivered, required = obligation.delivered(), len(obligation.required)
+    percent = round(100.0 * delivered / required, 1) if required else 100.0
+    percent = int(percent) if percent.is_integer() else percent
+    return {"delivered": delivered, "required": required, "percent": percent}

@@ -15,6 +15,7 @@ from datetime import time
 from nguon.content.channels import channels
 from nguon.content.channels import DISTRIBUTED_TYPES
 from nguon.content.timezone import LOCAL_ZONE
+from nguon.ledger.coverage import summary as coverage_summary
 from nguon.publication.targeting import reach
 from nguon.units.tree import find_unit
 from nguon.units.tree import GROUP_KINDS
@@ -162,5 +163,6 @@ def describe(name, brain, titles):
                 for code, below in reach(item)
             ],
             channels=list(channels(item)),
+            coverage=coverage_summary(api.portal.get(), brain.UID),
         )
     return entry

@@ -11,7 +11,6 @@ from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zExceptions import NotFound
 from zExceptions import Unauthorized
-from zope.i18n import translate
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
@@ -74,16 +73,4 @@ class MyWorkGet(Service):
                 "items_total": len(results),
                 "items": [serialize(name, b, titles) for b in results[: lists.SHOWN]],
             }
-        # Where published items were actually received is the delivery ledger's, which does
-        # not exist yet: said plainly rather than counted from anything else.
-        answer["delivery_ledger"] = {
-            "available": False,
-            "message": translate(
-                _(
-                    "my_work_ledger_missing_short",
-                    default="Số nơi đã thực sự nhận tin (trang tin, truyền thanh, bảng tin) sẽ có khi sổ ghi nhận phát hành được xây dựng.",
-                ),
-                context=self.request,
-            ),
-        }
         return answer

@@ -52,6 +52,14 @@ def site(layer):
         "Bulletin",
         COMMUNE_EDITOR,
         COMMUNE_APPROVER,
+        title="Lịch cắt điện tuần tới",
+        essential=True,
+    )
+    published(
+        commune,
+        "Bulletin",
+        COMMUNE_EDITOR,
+        COMMUNE_APPROVER,
         title="Cảnh báo đã hết hạn",
         priority="emergency",
         effective_date=DateTime() - 3,
@@ -98,6 +106,12 @@ def test_the_home_shows_warnings_in_force_first_and_nothing_unpublished(site):
     for title in HIDDEN:
         assert title not in html
     assert f'action="{site.absolute_url()}/@@tra-cuu"' in html
+    # Essential information: the emergency and the item its author marked, not the others.
+    start = html.index('id="nguon-essential-heading"')
+    essential = html[start : html.index("</section>", start)]
+    assert "Cảnh báo lũ khẩn cấp toàn thành phố" in essential
+    assert "Lịch cắt điện tuần tới" in essential
+    assert "Lịch tiêm chủng tháng 12" not in essential
     assert "chưa có tọa độ" in html  # location search is honestly said to be missing
 
 

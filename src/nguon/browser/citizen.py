@@ -8,8 +8,9 @@ private configuration; their pages show only a public summary read with the syst
 their names, a board's location, the next broadcast slots and what a board shows now (titles
 of published items), never clusters, device ids, tokens or reports.
 
-There is no "essential information" flag yet: the latest essential information is the latest
-items whose priority is *priority* or *emergency* (docs/citizen.md).
+The latest essential information is the latest live items that the delivery ledger counts as
+essential (``nguon.ledger.essential``: the author's mark, the policy, every emergency), found
+with the catalog's ``is_essential`` index among the change log's live items (docs/citizen.md).
 """
 
 from datetime import datetime
@@ -34,7 +35,6 @@ import time
 
 SCAN = 5000  # live entries the home page examines at most, newest first
 EMERGENCY = Filters(priorities=("emergency",))
-ESSENTIAL = ("emergency", "priority")
 NATIONWIDE = "__nationwide__"
 UNITS_PER_PAGE = 60
 SLOTS_SHOWN = 3
@@ -158,10 +158,14 @@ class CitizenHome(CitizenPage):
         return NATIONWIDE
 
     def essential(self, size=8):
+        uids = [entry["uid"] for entry, _reach in self.live]
+        marked = (
+            {brain.UID for brain in api.content.find(UID=uids, is_essential=True)}
+            if uids
+            else set()
+        )
         return [
-            self.item(entry)
-            for entry, _reach in self.live
-            if entry["priority"] in ESSENTIAL
+            self.item(entry) for entry, _reach in self.live if entry["uid"] in marked
         ][:size]
 
     def latest(self, size=8):

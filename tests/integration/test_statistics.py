@@ -29,7 +29,9 @@ import transaction
 def _deliveries(portal):
     item = _publish("46", priority="emergency", title="Bão số 9 đổ bộ")
     at = datetime.now(UTC) + timedelta(minutes=7)
-    record(portal, "test-aired", item.UID(), "19786", "tram-19786", at, {"seconds": 900})
+    record(
+        portal, "test-aired", item.UID(), "19786", "tram-19786", at, {"seconds": 900}
+    )
     record(
         portal,
         "test-refused",

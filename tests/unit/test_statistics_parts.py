@@ -103,7 +103,11 @@ def test_a_unit_with_nothing_to_count_has_no_bar():
 
 
 def test_months_as_columns_and_as_a_line_broken_where_nothing_counts():
-    points = [("10/2026", 80.0, "80%"), ("11/2026", None, "—"), ("12/2026", 95.0, "95%")]
+    points = [
+        ("10/2026", 80.0, "80%"),
+        ("11/2026", None, "—"),
+        ("12/2026", 95.0, "95%"),
+    ]
     root, _title, _desc = _parsed(charts.line("Độ phủ theo tháng", points))
     assert len(list(root.iter(f"{SVG}circle"))) == 2
     assert not list(root.iter(f"{SVG}polyline"))  # two lone points: no segment

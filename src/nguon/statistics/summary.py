@@ -4,9 +4,10 @@ coverage of the units below, the months, and the gaps to act on. The page (``bro
 
 Indicators are grouped by their ``order`` (``nguon.ledger.indicators``): 10s coverage of
 essential information, 20s items published, 30s hours aired and shown, 40s time to air and to
-screen and emergencies, 50s approval per level, 60s devices; any other order falls under
-"other figures". A capability that registers indicators picks the group by their order and
-appears here without a change to this package.
+screen and emergencies, 50s approval per level, 60s and 70s devices (radio stations,
+public boards); any other order falls under "other figures". A capability that registers
+indicators picks their group by their order and appears here without a change to this
+package.
 """
 
 from dataclasses import dataclass
@@ -20,29 +21,43 @@ from nguon.statistics.gaps import area_gaps
 from nguon.statistics.gaps import LIMIT
 
 
-GROUPS = {
-    10: ("coverage", _("statistics_group_coverage", default="Độ phủ tin thiết yếu")),
-    20: ("published", _("statistics_group_published", default="Tin đã xuất bản")),
-    30: (
+GROUPS = (  # (first order, order after the last, key, title)
+    (
+        10,
+        20,
+        "coverage",
+        _("statistics_group_coverage", default="Độ phủ tin thiết yếu"),
+    ),
+    (20, 30, "published", _("statistics_group_published", default="Tin đã xuất bản")),
+    (
+        30,
+        40,
         "hours",
         _("statistics_group_hours", default="Thời lượng phát thanh và trình chiếu"),
     ),
-    40: (
+    (
+        40,
+        50,
         "timeliness",
         _("statistics_group_timeliness", default="Thời gian đưa tin, tin khẩn cấp"),
     ),
-    50: (
+    (
+        50,
+        60,
         "approval",
         _("statistics_group_approval", default="Thời gian duyệt theo cấp"),
     ),
-    60: ("devices", _("statistics_group_devices", default="Thiết bị")),
-}
+    (60, 80, "devices", _("statistics_group_devices", default="Thiết bị")),
+)
 OTHER = ("other", _("statistics_group_other", default="Chỉ số khác"))
 
 
 def group_of(found):
     """``(key, title)`` of the group an indicator stands in."""
-    return GROUPS.get(found.order // 10 * 10, OTHER)
+    return next(
+        ((key, title) for low, high, key, title in GROUPS if low <= found.order < high),
+        OTHER,
+    )
 
 
 def chosen(names=None):

@@ -230,6 +230,10 @@ def test_the_pages_and_their_csv(site):
     )
     assert sibling.status_code in (302, 401, 403)
     auth = (tree_user("46", "admins"), "tree-password-1")
+    # The units' action leads there, for those who may read the page only.
+    assert page in requests.get(_url(portal, "46"), auth=auth).text
+    commune = (tree_user("19786", "admins"), "tree-password-1")
+    assert page not in requests.get(_url(portal, "46"), auth=commune).text
     html = requests.get(page, auth=auth).text
     assert "Thống kê: Thành phố Huế" in html
     assert 'role="img"' in html and "Xem số liệu" in html

@@ -24,8 +24,9 @@ TITLES = (
     "Essential information.",
     "Device health.",
     "Reports upward.",
+    "Statistics pages.",
 )
-LATEST = "20261130112000"  # the newest step's version
+LATEST = "20261130113000"  # the newest step's version
 
 
 def titles_from(first):

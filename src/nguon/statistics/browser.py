@@ -60,8 +60,12 @@ class UnitStatistics(BrowserView):
 
     macros = MACROS
 
+    def available(self):
+        """Whether the current user may read this page (the units' action asks)."""
+        return may_read(current_user(), self.context)
+
     def __call__(self):
-        if not may_read(current_user(), self.context):
+        if not self.available():
             raise Unauthorized(STATISTICS_VIEW)
         self.error = None
         try:

@@ -7,6 +7,10 @@ Vỹ Dạ (19777), each a real loopback commune site (nguon.sync's receiver) whe
 
 from nguon.ledger.coverage import coverage
 from nguon.ledger.record import of_item
+from nguon.sync.mirror import Mirror
+from nguon.sync.poller import catch_up
+from nguon.sync.poller import Signer
+from nguon.syndication import signing
 from tests.syndication.helpers import published
 from tests.syndication.helpers import settle
 from tests.syndication.helpers import transition
@@ -16,6 +20,7 @@ from tests.syndication.test_push import push
 from tests.syndication.test_push import subscribe
 
 import pytest
+import requests
 import time
 import transaction
 
@@ -116,3 +121,45 @@ def test_a_retraction_delivered_proves_nothing_and_the_proof_stays(
     assert tombstone.ok and tombstone.items == () and site.titles() == []
     assert len(of_item(portal, item.UID())) == 1  # the tombstone is no delivery
     assert pairs(portal, item)["19786"].proof == proof  # what reached it, reached it
+
+
+def test_a_feed_read_by_its_signed_subscriber_delivers_and_nothing_else_does(
+    layer, portal, communes, tmp_path
+):
+    thuan_hoa, vy_da = communes["19786"], communes["19777"]
+    sid = subscribe(layer, COMMUNES["19786"], thuan_hoa).json()["id"]
+    other = subscribe(layer, COMMUNES["19777"], vy_da).json()["id"]
+    thuan_hoa.stop()  # from now on it only polls (behind a firewall, say)
+    item = essential(portal, "Thông báo lịch tiêm chủng mở rộng")
+    settle(portal)
+    # The attacks, each reading Thuận Hóa's feed: anonymous, signed with a wrong secret,
+    # signed by Vỹ Dạ's subscription (another unit's), a signature of another query.
+    feed = thuan_hoa.feed_url
+    for number, signer in enumerate(
+        (None, Signer(sid, "không phải khóa của xã"), Signer(other, vy_da.secret))
+    ):
+        mirror = Mirror(tmp_path / f"attack-{number}.sqlite")
+        assert catch_up(feed, mirror, signer=signer)[0] == 1  # served as to anyone
+    forged = Signer(sid, thuan_hoa.secret)(f"{feed}?since=0")
+    assert requests.get(feed, headers=forged, timeout=30).ok
+    assert of_item(portal, item.UID()) == []
+    assert pairs(portal, item)["19786"].status == "pending"
+    # Its own signed poll: delivered, for its unit, timed by the signature.
+    assert (
+        catch_up(feed, thuan_hoa.mirror, signer=Signer(sid, thuan_hoa.secret))[0] == 1
+    )
+    found = pairs(portal, item)["19786"]
+    assert found.status == "delivered" and found.proof["kind"] == "web-fetch"
+    assert found.proof["device"] == sid
+    # A signed request replayed counts once; one signed too far from the site's clock, never.
+    later = int(time.time()) + 2
+    replayed = signing.poll_headers(thuan_hoa.secret, sid, "since=0", later)
+    stale = signing.poll_headers(thuan_hoa.secret, sid, "since=0", later - 3600)
+    for headers in (replayed, replayed, stale):
+        assert requests.get(f"{feed}?since=0", headers=headers, timeout=30).ok
+    transaction.begin()
+    rows = of_item(portal, item.UID())
+    assert [(row[0], row[3], row[4]) for row in rows] == [
+        ("19786", sid, "web-fetch")
+    ] * 2
+    assert pairs(portal, item)["19777"].status == "pending"  # Vỹ Dạ read nothing itself

@@ -1,7 +1,9 @@
 """``nguon-sync``: mirror a unit's items from a Nguồn site, by polling or by push.
 
     nguon-sync poll      --feed URL --db FILE [--folder DIR] [--interval S | --once]
+                         [--subscription ID]
     nguon-sync serve     --feed URL --db FILE --listen HOST:PORT [--folder DIR]
+                         [--subscription ID]
     nguon-sync subscribe --feed URL --callback URL --user NAME
     nguon-sync status    --db FILE
 
@@ -9,13 +11,16 @@
 secret and the password are read from the environment (``NGUON_SYNC_SECRET``,
 ``NGUON_SYNC_PASSWORD``), never from the command line where other users could see them.
 ``serve`` first catches up from the feed cursor (what was missed while it was down), then
-takes pushes and polls again every ``--interval`` seconds as a safety net.
+takes pushes and polls again every ``--interval`` seconds as a safety net. With
+``--subscription`` (the id ``subscribe`` printed), every feed request is signed with the
+push secret, so the site counts what the feed served as delivered to the unit.
 """
 
 from nguon.environment import required
 from nguon.sync.mirror import Mirror
 from nguon.sync.poller import catch_up
 from nguon.sync.poller import FeedError
+from nguon.sync.poller import Signer
 from nguon.sync.receiver import make_server
 from nguon.sync.receiver import Receiver
 
@@ -34,11 +39,18 @@ def _report(counts):
     return "%d cập nhật, %d xóa, %d bỏ qua" % counts
 
 
-def _catch_up(feed, mirror, say):
+def _signer(args):
+    """The ``Signer`` of ``--subscription`` (with the push secret), or None."""
+    if not args.subscription:
+        return None
+    return Signer(args.subscription, _secret("NGUON_SYNC_SECRET"))
+
+
+def _catch_up(feed, mirror, say, signer=None):
     """Read the feed from the mirror's cursor; print what changed (``say(counts)``) or the
     error. True when it worked."""
     try:
-        counts = catch_up(feed, mirror)
+        counts = catch_up(feed, mirror, signer=signer)
     except FeedError as error:
         print(f"nguon-sync: LỖI: {error}", file=sys.stderr, flush=True)
         return False
@@ -47,20 +59,20 @@ def _catch_up(feed, mirror, say):
 
 
 def poll(args):
-    mirror = Mirror(args.db, args.folder)
+    mirror, signer = Mirror(args.db, args.folder), _signer(args)
 
     def say(counts):
         return f"{_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin"
 
     while True:
-        worked = _catch_up(args.feed, mirror, say)
+        worked = _catch_up(args.feed, mirror, say, signer)
         if args.once:
             return 0 if worked else 1
         time.sleep(args.interval)
 
 
 def serve(args):
-    mirror = Mirror(args.db, args.folder)
+    mirror, signer = Mirror(args.db, args.folder), _signer(args)
     host, _colon, port = args.listen.rpartition(":")
     receiver = Receiver(
         mirror,
@@ -82,7 +94,7 @@ def serve(args):
 
     while True:
         with receiver.lock:
-            _catch_up(args.feed, mirror, say)
+            _catch_up(args.feed, mirror, say, signer)
         time.sleep(args.interval)
 
 
@@ -144,6 +156,7 @@ def main(argv=None):
     p.add_argument("--folder")
     p.add_argument("--interval", type=float, default=60)
     p.add_argument("--once", action="store_true")
+    p.add_argument("--subscription", help="mã đăng ký: ký các yêu cầu đọc nguồn tin")
     p.set_defaults(run=poll)
     s = commands.add_parser("serve", help="nhận tin đẩy (và đọc nguồn tin dự phòng)")
     s.add_argument("--feed", required=True)
@@ -151,6 +164,7 @@ def main(argv=None):
     s.add_argument("--listen", required=True)
     s.add_argument("--folder")
     s.add_argument("--interval", type=float, default=300)
+    s.add_argument("--subscription", help="mã đăng ký: ký các yêu cầu đọc nguồn tin")
     s.set_defaults(run=serve)
     u = commands.add_parser("subscribe", help="đăng ký nhận tin đẩy")
     u.add_argument("--feed", required=True)

@@ -9,9 +9,13 @@ round recorded it)``, with the answer's status and the subscriber's host. Tombst
 in the transaction that moves the subscription's cursor, so they stand or fall with it; a
 failure to record is logged and never stops the cursor (the subscriber has the items).
 
-**Not recorded.** A feed read over HTTP is not a delivery the site can prove: ``nguon-sync``
-polls anonymously (no subscription id, no signature), as any reader may, so a fetch cannot
-be told apart from a stranger's and counts for nobody (docs/syndication.md).
+A feed read by a subscriber proves the same, when the subscriber signed its request with
+its secret (``signing.poll_headers``: ``nguon-sync`` does with ``--subscription``): one record
+of kind ``web-fetch`` per item the answer carried, for the subscription's unit, timed by the
+signed time (a request replayed counts once). The subscription must be the one of the unit
+whose feed is read, the time within ``FRESH`` of the site's clock and the signature right;
+otherwise the feed is served as to anyone and nothing is recorded. An anonymous fetch counts
+for nobody: it cannot be told apart from a stranger's (docs/syndication.md).
 
 **Reasons** (``REASONS``, the ``IChannelReasons`` of ``web``): no live subscription of the
 unit's feed that takes the item (its filters) means it cannot arrive (failed); when every
@@ -30,13 +34,17 @@ from nguon.ledger.kinds import ProofKind
 from nguon.ledger.record import record
 from nguon.publication.feeds import Filters
 from nguon.publication.store import storage
+from nguon.syndication import signing
 from nguon.syndication.subscriptions import ACTIVE
+from plone.protect.interfaces import IDisableCSRFProtection
 from urllib.parse import urlsplit
 from ZODB.POSException import ConflictError
 from zope.i18nmessageid import Message
+from zope.interface import alsoProvides
 from zope.interface import implementer
 
 import logging
+import time
 
 
 logger = logging.getLogger("nguon.syndication")
@@ -46,6 +54,28 @@ PUSHED = ProofKind(
     "web",
     _("proof_kind_web_push", default="Trang của đơn vị xác nhận đã nhận tin"),
 )
+FETCHED = ProofKind(
+    "web-fetch",
+    "web",
+    _("proof_kind_web_fetch", default="Trang của đơn vị đã đọc tin từ nguồn tin"),
+)
+FRESH = 300  # seconds a signed feed request's time may differ from the site's clock
+
+
+def _enter(portal, kind, uids, unit_code, subscription_id, at, detail):
+    """One record of ``kind`` per item; returns how many were new. A failure is logged and
+    never the delivery's: the subscriber has the items, its cursor moves, the feed is
+    answered."""
+    try:
+        return sum(
+            record(portal, kind.name, uid, unit_code, subscription_id, at, detail)
+            for uid in uids
+        )
+    except ConflictError:
+        raise
+    except Exception:
+        logger.exception("%s to %s: recording it failed", kind.name, subscription_id)
+        return 0
 
 
 def acknowledged(portal, subscription, push, now=None):
@@ -53,18 +83,51 @@ def acknowledged(portal, subscription, push, now=None):
     unit; returns how many records were new."""
     at = datetime.fromtimestamp(now, UTC) if now else datetime.now(UTC)
     detail = {"status": push.code, "subscriber": urlsplit(push.callback).hostname}
+    return _enter(
+        portal, PUSHED, push.items, subscription.unit_code, push.sid, at, detail
+    )
+
+
+def _subscriber_of(portal, request, unit_code):
+    """The subscription that signed ``request`` for the feed of ``unit_code`` and the time
+    it signed, or ``(None, None)``."""
+    sid = request.getHeader(signing.SUBSCRIPTION)
+    store = storage(portal) if sid else None
+    subscription = store.subscriptions.get(sid) if store is not None else None
+    if (
+        subscription is None
+        or subscription.unit_code != unit_code
+        or subscription.expired()
+    ):
+        return None, None
     try:
-        return sum(
-            record(
-                portal, PUSHED.name, uid, subscription.unit_code, push.sid, at, detail
-            )
-            for uid in push.items
-        )
-    except ConflictError:
-        raise
-    except Exception:
-        logger.exception("push %s acknowledged; recording it failed", push.delivery_id)
+        moment = int(request.getHeader(signing.TIME) or "")
+    except ValueError:
+        return None, None
+    if abs(time.time() - moment) > FRESH or not signing.verify_poll(
+        subscription.secret,
+        sid,
+        request.get("QUERY_STRING", ""),
+        moment,
+        request.getHeader(signing.HEADER),
+    ):
+        return None, None
+    return subscription, moment
+
+
+def served(portal, request, unit_code, document):
+    """Enter the items of ``document`` (``formats.Document``), the feed of ``unit_code``
+    answered to ``request``, when a subscriber of that feed signed the request; returns how
+    many records were new."""
+    subscription, moment = _subscriber_of(portal, request, unit_code)
+    if subscription is None:
         return 0
+    alsoProvides(request, IDisableCSRFProtection)  # signed by the secret, not a cookie
+    at = datetime.fromtimestamp(moment, UTC)
+    detail = {"subscriber": urlsplit(subscription.callback).hostname}
+    return _enter(
+        portal, FETCHED, document.delivered(), unit_code, subscription.id, at, detail
+    )
 
 
 NO_SUBSCRIBER = _(

@@ -93,16 +93,28 @@ class Document:
         self.changes = changes
         self.items = items
 
+    def delivered(self):
+        """UIDs of the items the document carries (not its tombstones): what it delivers."""
+        return tuple(
+            uid
+            for kind, _seq, uid, _when, _snapshot in self._rows()
+            if kind == "upsert"
+        )
+
     def url(self, path):
         return f"{self.site_url}/{path}"
 
-    def rows(self):
-        """``(kind, seq, uid, time, snapshot)`` in order, snapshots cleaned for XML."""
+    def _rows(self):
         for item in self.items:
             if self.changes:
-                yield item.kind, item.seq, item.uid, item.time, clean(item.entry)
+                yield item.kind, item.seq, item.uid, item.time, item.entry
             else:
-                yield "upsert", None, item["uid"], item["modified"], clean(item)
+                yield "upsert", None, item["uid"], item["modified"], item
+
+    def rows(self):
+        """``(kind, seq, uid, time, snapshot)`` in order, snapshots cleaned for XML."""
+        for kind, seq, uid, when, snapshot in self._rows():
+            yield kind, seq, uid, when, clean(snapshot)
 
 
 # -- Atom ------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from nguon.outbox.thread import DeliveryThread
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import CursorExpired
 from nguon.publication.store import storage
-from nguon.publication.store import UPSERT
 from nguon.syndication import compaction
 from nguon.syndication import formats
 from nguon.syndication import outbound
@@ -128,7 +127,7 @@ def _push(subscription, span, cursor, entries, changed, resync=None):
         cursor,
         len(entries),
         delivery_id,
-        tuple(entry.uid for entry in entries if entry.kind == UPSERT),
+        document.delivered(),
     )
 
 

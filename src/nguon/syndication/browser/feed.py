@@ -5,6 +5,9 @@ change that may concern it) is the ``ETag`` and its time the ``Last-Modified``, 
 a handful of BTree nodes. Only the change log is read, never the content: nothing but
 published, effective items can come out of a feed, whatever the parameters.
 
+A request a subscriber signed (``nguon.syndication.signing.poll_headers``) enters the items
+it was served in the delivery ledger (``nguon.syndication.delivery.served``).
+
 A ``since`` cursor older than the change log's horizon (old events are compacted) is answered
 ``410 Gone`` with the address of the full current feed, in a ``Link: <…>; rel="first"``
 header and in the JSON body's ``resync`` (also ``error.resync``): the client reads the current feed again from
@@ -21,6 +24,7 @@ from nguon.errors import UserError
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import storage
 from nguon.syndication import formats
+from nguon.syndication.delivery import served
 from nguon.syndication.query import FeedQuery
 from nguon.units.tree import lineage
 from plone import api
@@ -60,7 +64,9 @@ class Feed(BrowserView):
             response.setStatus(304)
             return b""
         response.setHeader("Content-Type", formats.MEDIA_TYPES[self.format])
-        return formats.RENDERERS[self.format](self.document(feed, query))
+        document = self.document(feed, query)
+        served(api.portal.get(), self.request, self.context.code, document)
+        return formats.RENDERERS[self.format](document)
 
     def _error(self, status, kind, message, **extra):
         response = self.request.response

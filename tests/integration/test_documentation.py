@@ -144,6 +144,9 @@ DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 CALLBACK = re.compile(r"127\.0\.0\.1:\d+")
 EPOCH = re.compile(r"(?<![\d.])1[6-9]\d{8}(?:\.\d+)?(?![\d.])")
 SHORT_ID = re.compile(r'(?<="id": ")[0-9a-f]{16}(?=")')
+# The statistics' month follows the clock: as a key and as its Vietnamese label.
+MONTH = re.compile(r'(?<="month": ")\d{4}-\d{2}(?=")')
+MONTH_LABEL = re.compile(r"Tháng \d{2}/\d{4}")
 
 
 def normalise(text, base, secrets):
@@ -172,6 +175,8 @@ def normalise(text, base, secrets):
         text,
     )
     text = WHEN.sub("2026-01-15T09:30:00", text)
+    text = MONTH.sub("2026-01", text)
+    text = MONTH_LABEL.sub("Tháng 01/2026", text)
     text = EPOCH.sub("1768444200.0", text)
     # the year facet follows the clock
     text = text.replace(f'"{datetime.date.today().year}"', '"2026"')
@@ -296,6 +301,44 @@ def test_rest_examples(site):
         params={"SearchableText": "tiem chung"},
     )
     assert found.status_code == 200 and found.json()["items_total"] == 1, found.text
+
+    rec.section(
+        "Statistics and coverage",
+        "What reached whom (docs/statistics.md): the bulletin is essential information "
+        "(health, policies/essential.yaml), so each commune of the city must receive it on "
+        "each of its channels. Officials of a unit and of the units above read them.",
+    )
+    statistics = rec.call(
+        "The city's statistics for this month",
+        "GET",
+        "/vn/46/@statistics",
+        province_approver,
+        params={
+            "period": "month",
+            "indicators": "essential_items,essential_coverage,coverage_web,coverage_radio",
+        },
+        note="`period` is month, quarter, year or custom (with `start` and `end`, the "
+        "last day counted); `indicators` picks figures (all when omitted). The units "
+        "below come worst first, then the months and the gaps to act on.",
+    )
+    assert statistics.status_code == 200, statistics.text
+    assert statistics.json()["gaps"]["total"] == 1, statistics.text
+    coverage = rec.call(
+        "Where the bulletin reached, unit by unit and channel by channel",
+        "GET",
+        f"{item}/@coverage",
+        editor,
+        note="No commune has a website subscribed nor a radio station yet: every pair "
+        "says why it cannot arrive.",
+    )
+    assert coverage.status_code == 200, coverage.text
+    above = rec.call(
+        "A commune does not read its city's statistics",
+        "GET",
+        "/vn/46/@statistics",
+        editor,
+    )
+    assert above.status_code == 401, above.text
 
     rec.section(
         "Push subscriptions",

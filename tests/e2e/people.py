@@ -1,6 +1,6 @@
-"""People and places of the end-to-end tests: REST sessions, unit URLs, and a commune of
-Quảng Trị without demo items of its own, given an admin, an editor and an approver through
-plone.restapi as a site administrator would."""
+"""People and places of the end-to-end tests: REST sessions, unit URLs, communes of Quảng
+Trị without demo items of their own, and their members (admins, editors, approvers) made
+through plone.restapi as a site administrator would."""
 
 from nguon.demo.users import demo_password
 from tests.rest import json_session
@@ -22,41 +22,54 @@ def unit_url(instance, code):
     return found["items"][0]["@id"]
 
 
-def commune_with_users(instance):
-    """A commune of Quảng Trị without demo items of its own, with an admin, an editor and an
-    approver made through plone.restapi as a site administrator would."""
+def communes(instance, count=1, province="44"):
+    """The first ``count`` communes (by id) of a province, Quảng Trị by default, without
+    demo items of their own."""
     admin = session("admin", "admin")
-    province = unit_url(instance, "44")
     found = admin.get(
         f"{instance.url}/@search",
         params={
             "portal_type": "AdministrativeUnit",
             "unit_level": "commune",
-            "path.query": province.replace(instance.url, "/Plone"),
+            "path.query": unit_url(instance, province).replace(instance.url, "/Plone"),
             "path.depth": 1,
             "sort_on": "id",
-            "b_size": 5,
+            "b_size": count + 4,
         },
     ).json()["items"]
-    commune = next(
+    chosen = [
         unit["@id"] for unit in found if not unit["@id"].endswith(("dong-hoi", "18880"))
+    ][:count]
+    assert len(chosen) == count, found
+    return chosen
+
+
+def member(instance, unit, kind, userid):
+    """A new user ``userid`` (e-mail ``userid@nguon.invalid``) in the ``kind`` group of
+    ``unit`` (admins, editors, approvers), made through plone.restapi as a site
+    administrator would; their session."""
+    admin = session("admin", "admin")
+    password = f"mat-khau-{userid}-2026"
+    created = admin.post(
+        f"{instance.url}/@users",
+        json={
+            "username": userid,
+            "email": f"{userid}@nguon.invalid",
+            "password": password,
+        },
     )
-    users = {}
-    for kind in ("admins", "editors", "approvers"):
-        userid = f"xa.{kind}"
-        password = f"mat-khau-{kind}-2026"
-        created = admin.post(
-            f"{instance.url}/@users",
-            json={
-                "username": userid,
-                "email": f"{userid}@nguon.invalid",
-                "password": password,
-            },
-        )
-        assert created.status_code == 201, created.text
-        added = admin.post(
-            f"{commune}/@unit-members", json={"kind": kind, "user": userid}
-        )
-        assert added.status_code == 200, added.text
-        users[kind] = session(userid, password)
+    assert created.status_code == 201, created.text
+    added = admin.post(f"{unit}/@unit-members", json={"kind": kind, "user": userid})
+    assert added.status_code == 200, added.text
+    return session(userid, password)
+
+
+def commune_with_users(instance):
+    """A commune of Quảng Trị without demo items of its own, with an admin, an editor and an
+    approver made through plone.restapi as a site administrator would."""
+    [commune] = communes(instance)
+    users = {
+        kind: member(instance, commune, kind, f"xa.{kind}")
+        for kind in ("admins", "editors", "approvers")
+    }
     return commune, users

@@ -7,6 +7,7 @@ tests/artifacts/."""
 
 from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
+from tests.e2e.board_parts import shown
 from tests.e2e.instance import Instance
 from tests.e2e.instance import until
 from tests.e2e.people import commune_with_users
@@ -37,13 +38,6 @@ def _publish(editor, approver, container, **fields):
     assert editor.post(f"{url}/@workflow/submit").status_code == 200
     assert approver.post(f"{url}/@workflow/publish").status_code == 200
     return created.json()["UID"], url
-
-
-def _shown(driver):
-    return driver.execute_script(
-        "var i = document.getElementById('kiosk-slide');"
-        "return i && i.complete && i.naturalWidth > 0 ? i.getAttribute('data-uid') : null;"
-    )
 
 
 def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_server(
@@ -121,7 +115,7 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
             lambda: "#" not in driver.current_url, 10
         )  # the code leaves the address bar
         seen = set()
-        assert until(lambda: seen.add(_shown(driver)) or {first, second} <= seen, 30), (
+        assert until(lambda: seen.add(shown(driver)) or {first, second} <= seen, 30), (
             seen
         )
         screenshot(driver, "kiosk-rotation")
@@ -145,13 +139,13 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
             category="disaster",
         )
         approved = time.time()
-        assert until(lambda: _shown(driver) == alarm, 30)
+        assert until(lambda: shown(driver) == alarm, 30)
         delay = time.time() - approved
         print(f"emergency on screen {delay:.2f} s after its approval")
         assert delay <= TAKEOVER_BOUND
         screenshot(driver, "kiosk-emergency")
         assert until(
-            lambda: _shown(driver) == alarm, 5
+            lambda: shown(driver) == alarm, 5
         )  # it stays: nothing else is shown
 
         proofs = lambda: {
@@ -161,10 +155,10 @@ def test_the_kiosk_rotates_takes_over_for_an_emergency_reports_and_survives_the_
 
         # The emergency is retracted: the rotation comes back; then the server stops.
         assert approver.post(f"{alarm_url}/@workflow/retract").status_code == 200
-        assert until(lambda: _shown(driver) in (first, second), 30)
+        assert until(lambda: shown(driver) in (first, second), 30)
         instance.kill()
         seen = set()
-        assert until(lambda: seen.add(_shown(driver)) or {first, second} <= seen, 30), (
+        assert until(lambda: seen.add(shown(driver)) or {first, second} <= seen, 30), (
             seen
         )
         screenshot(driver, "kiosk-offline")

@@ -16,11 +16,13 @@ from nguon.statistics import periods
 from nguon.statistics.summary import gather
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
+from tests.browser.english import english_strings
 from tests.integration.test_ledger import _publish
 from tests.integration.test_ledger import kinds  # noqa: F401 (the fixture)
 from tests.rest import json_session
 from tests.unit.test_documents import read_csv
 
+import lxml.html
 import pytest
 import requests
 import transaction
@@ -217,6 +219,13 @@ def test_an_items_coverage_over_rest(site):
     assert "không phải tin thiết yếu" in none.json()["message"]
 
 
+def content_of(answer):
+    """The page's own part, without Plone's surroundings (the tree site's are English)."""
+    return lxml.html.tostring(
+        lxml.html.fromstring(answer.content).get_element_by_id("content")
+    )
+
+
 def test_the_pages_and_their_csv(site):
     portal, item, _ordinary = site
     page = _url(portal, "46", "@@thong-ke")
@@ -234,8 +243,13 @@ def test_the_pages_and_their_csv(site):
     assert page in requests.get(_url(portal, "46"), auth=auth).text
     commune = (tree_user("19786", "admins"), "tree-password-1")
     assert page not in requests.get(_url(portal, "46"), auth=commune).text
-    html = requests.get(page, auth=auth).text
+    answer = requests.get(page, auth=auth)
+    html = answer.text
     assert "Thống kê: Thành phố Huế" in html
+    written = frozenset(
+        ("Bão số 9 đổ bộ", "Lịch tiếp dân", "Tệp âm thanh hỏng", "tram-19786")
+    )
+    assert english_strings(content_of(answer), written) == []
     assert 'role="img"' in html and "Xem số liệu" in html
     assert "Bão số 9 đổ bộ" in html
     assert f"{item.absolute_url()}/@@do-phu" in html
@@ -253,8 +267,9 @@ def test_the_pages_and_their_csv(site):
     for table in ("chi-so", "theo-thang", "lo-hong"):
         answer = requests.get(page, params={"bang": table}, auth=auth)
         assert answer.status_code == 200 and len(read_csv(answer.content)) >= 2
-    cover = requests.get(f"{item.absolute_url()}/@@do-phu", auth=auth).text
-    assert "Tệp âm thanh hỏng" in cover and "tram-19786" in cover
+    cover = requests.get(f"{item.absolute_url()}/@@do-phu", auth=auth)
+    assert "Tệp âm thanh hỏng" in cover.text and "tram-19786" in cover.text
+    assert english_strings(content_of(cover), written) == []
     view = requests.get(item.absolute_url(), auth=auth).text
     assert "Xem độ phủ chi tiết" in view
     cover_csv = requests.get(

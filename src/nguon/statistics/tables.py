@@ -84,14 +84,12 @@ def indicators_table(stats, request):
         Column("group", _t(_("statistics_col_group", default="Nhóm"), request)),
         Column("title", _t(_("statistics_col_indicator", default="Chỉ số"), request)),
         Column("value", _t(_("statistics_col_value", default="Giá trị"), request)),
-        Column("name", _t(_("statistics_col_key", default="Mã chỉ số"), request)),
     ]
     rows = [
         {
             "group": _t(group.title, request),
             "title": _t(each.title, request),
             "value": shown(value, each.unit, request),
-            "name": each.name,
         }
         for group in stats.groups
         for each, value in group.figures

@@ -4,12 +4,14 @@ redirect that makes it the page staff land on after logging in.
 The page shows the first items of each list of ``nguon.work.lists`` with its total and a
 "xem tất cả" link; ``?danh-sach=<list>`` shows one whole list in pages (plone.batching)."""
 
+from nguon import _
 from nguon.work import lists
 from plone import api
 from plone.base.interfaces import IRedirectAfterLogin
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from zExceptions import Unauthorized
+from zope.i18n import translate
 from zope.interface import implementer
 
 
@@ -68,6 +70,16 @@ class MyWorkView(BrowserView):
         for key in ("modified", "waiting_since", "effective", "rejected_at"):
             if entry.get(key):
                 entry[key] = api.portal.get_localized_time(entry[key], long_format=True)
+        cover = entry.get("coverage")
+        if cover:
+            entry["coverage_text"] = translate(
+                _(
+                    "my_work_coverage",
+                    default="${delivered}/${required} nơi nhận (${percent}%)",
+                    mapping=cover,
+                ),
+                context=self.request,
+            )
         return entry
 
 

@@ -4,10 +4,6 @@ that Vỹ Dạ is worst, opens the numbers behind the chart, follows the gap to 
 coverage and reads why Vỹ Dạ's station did not air it. Screenshots in tests/artifacts/;
 axe-core finds no serious WCAG 2.1 AA violation in the pages' content."""
 
-from datetime import datetime
-from datetime import timedelta
-from datetime import UTC
-from nguon.ledger.record import record
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from selenium.webdriver.common.by import By
@@ -17,7 +13,7 @@ from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
 from tests.browser.login import log_in
 from tests.integration.test_ledger import _publish
-from tests.integration.test_ledger import kinds  # noqa: F401 (the fixture)
+from tests.integration.test_statistics import deliveries
 
 import pytest
 import transaction
@@ -27,22 +23,9 @@ ADMIN = tree_user("46", "admins")
 
 
 @pytest.fixture
-def site(tree_functional, kinds):  # noqa: F811
+def site(tree_functional):
     portal = tree_functional["portal"]
-    item = _publish("46", priority="emergency", title="Bão số 9 đổ bộ")
-    at = datetime.now(UTC) + timedelta(minutes=7)
-    record(
-        portal, "test-aired", item.UID(), "19786", "tram-19786", at, {"seconds": 900}
-    )
-    record(
-        portal,
-        "test-refused",
-        item.UID(),
-        "19777",
-        "tram-19777",
-        at,
-        {"message": "Tệp âm thanh hỏng"},
-    )
+    item = deliveries(portal)
     _publish("19786", title="Lịch tiếp dân", category="culture", target_scope="unit")
     transaction.commit()
     return portal, item
@@ -112,7 +95,10 @@ def test_the_province_reads_its_statistics_and_an_items_coverage(site, browser):
     aired = next(
         row for row in rows if row[0] == "Phường Thuận Hóa" and row[2] == "Đã đến"
     )
-    assert aired[1] == "Đài truyền thanh" and aired[5] == "tram-19786"
+    assert aired[1] == "Đài truyền thanh" and aired[5:] == [
+        "Đài đã phát xong",
+        "tram-19786",
+    ]
     refused = next(row for row in rows if row[3] == "Tệp âm thanh hỏng")
     assert refused[:3] == ["Phường Vỹ Dạ", "Đài truyền thanh", "Không đến được"]
     screenshot(browser, "statistics-item-coverage")

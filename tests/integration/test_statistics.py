@@ -18,7 +18,6 @@ from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from tests.browser.english import english_strings
 from tests.integration.test_ledger import _publish
-from tests.integration.test_ledger import kinds  # noqa: F401 (the fixture)
 from tests.rest import json_session
 from tests.unit.test_documents import read_csv
 
@@ -28,15 +27,16 @@ import requests
 import transaction
 
 
-def _deliveries(portal):
+def deliveries(portal):
+    """An emergency of Huế by radio and board, aired in Thuận Hóa, refused in Vỹ Dạ."""
     item = _publish("46", priority="emergency", title="Bão số 9 đổ bộ")
     at = datetime.now(UTC) + timedelta(minutes=7)
     record(
-        portal, "test-aired", item.UID(), "19786", "tram-19786", at, {"seconds": 900}
+        portal, "radio-aired", item.UID(), "19786", "tram-19786", at, {"seconds": 900}
     )
     record(
         portal,
-        "test-refused",
+        "radio-not-aired",
         item.UID(),
         "19777",
         "tram-19777",
@@ -50,9 +50,9 @@ def _this_month():
     return periods.current(periods.MONTH)
 
 
-def test_the_province_sees_its_communes_worst_first_and_the_gap(tree, kinds):  # noqa: F811
+def test_the_province_sees_its_communes_worst_first_and_the_gap(tree):
     portal = tree["portal"]
-    item = _deliveries(portal)
+    item = deliveries(portal)
     stats = gather(portal, find_unit("46"), _this_month())
     values = {each.name: value for each, value in stats.figures}
     assert values["essential_items"] == 1
@@ -94,9 +94,9 @@ def _url(portal, *path):
 
 
 @pytest.fixture
-def site(tree_functional, kinds):  # noqa: F811
+def site(tree_functional):
     portal = tree_functional["portal"]
-    item = _deliveries(portal)
+    item = deliveries(portal)
     ordinary = _publish(
         "19786", title="Lịch tiếp dân", category="culture", target_scope="unit"
     )

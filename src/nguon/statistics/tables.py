@@ -22,6 +22,7 @@ from nguon.documents.numbers import formatted
 from nguon.documents.numbers import number
 from nguon.ledger.coverage import FAILED
 from nguon.ledger.coverage import STATUSES
+from nguon.ledger.kinds import kind
 from zope.i18n import translate
 
 
@@ -277,6 +278,17 @@ def gaps_table(gaps, request, link):
     )
 
 
+def proof_title(proof, request):
+    """What kind of record proved a delivery (a station's as-run, a board's proof of play),
+    its name when the kind is no longer registered."""
+    if not proof:
+        return ""
+    try:
+        return _t(kind(proof["kind"]).title, request)
+    except LookupError:
+        return proof["kind"]
+
+
 def coverage_table(cover, request):
     """Every target unit × required channel of one item, worst first."""
     columns = [
@@ -285,6 +297,7 @@ def coverage_table(cover, request):
         Column("status", _t(_("statistics_col_status", default="Tình trạng"), request)),
         Column("reason", _t(_("statistics_col_reason", default="Lý do"), request)),
         Column("since", _t(_("statistics_col_since", default="Từ lúc"), request), DATE),
+        Column("proof", _t(_("statistics_col_proof", default="Bằng chứng"), request)),
         Column(
             "device",
             _t(_("statistics_col_device", default="Thiết bị ghi nhận"), request),
@@ -297,6 +310,7 @@ def coverage_table(cover, request):
             "status": _t(STATUSES[pair.status], request),
             "reason": _t(pair.reason, request) if pair.reason else "",
             "since": local(pair.since),
+            "proof": proof_title(pair.proof, request),
             "device": (pair.proof or {}).get("device", ""),
         }
         for pair in cover.pairs

@@ -225,11 +225,11 @@ def single_deliveries(workload, plan, uids, gaps, day, count):
     """``count`` deliveries after the last of ``day`` (from 21:30), each as the request that
     proves it would bring it: one in four proves a pair that had no proof yet."""
     rng = random.Random(SEED + day)
-    recent = [e for e in plan if e.day > day - ACTIVE_DAYS]
+    recent = [e for e in plan if day - ACTIVE_DAYS < e.day <= day]
     pending = sorted(
         (item, commune, channel)
         for item, commune, channel in gaps
-        if plan[item].day > day - 30
+        if day - 30 < plan[item].day <= day
     )
     rng.shuffle(pending)
     start = workload.day_start(day) + timedelta(hours=21, minutes=30)
@@ -291,8 +291,6 @@ class Zodb:
         return uids
 
     def _items(self, plan):
-        from nguon.ledger.obligations import enter
-        from nguon.ledger.store import ledger
         from nguon.units.tree import find_unit
         from nguon.workflow.approval import ApprovalState
         from plone import api
@@ -300,7 +298,6 @@ class Zodb:
         import transaction
 
         province = find_unit(PROVINCE)
-        store = ledger(self.site)
         uids = []
         for each in plan:
             item = api.content.create(
@@ -316,13 +313,27 @@ class Zodb:
             approval = ApprovalState(item)  # approved by the province, as published
             approval.start()
             approval.record_approval("admin")
-            enter(store, item, each.published)
             uids.append(item.UID())
             if len(uids) % 200 == 0:
                 transaction.commit()
                 say(f"ZODB: {len(uids)}/{len(plan)} essential items")
         transaction.commit()
         return uids
+
+    def publish(self, published):
+        """Enter the essential items published on a day (``Essential`` list) as the
+        publication subscriber does, at their publication time (not timed)."""
+        from nguon.ledger.obligations import enter
+        from nguon.ledger.store import ledger
+        from nguon.units.tree import find_unit
+
+        import transaction
+
+        province = find_unit(PROVINCE)
+        store = ledger(self.site)
+        for each in published:
+            enter(store, province[f"essential-{each.index:05d}"], each.published)
+        transaction.commit()
 
     def ingest(self, batch):
         from nguon.ledger.record import record
@@ -567,14 +578,19 @@ class Postgres:
         self.conn.commit()
         self.version = self.conn.info.server_version
 
-    def build(self, workload, plan, uids, lineage):
-        """The units and the same obligations as the ZODB's (every commune × channel)."""
+    def build(self, lineage):
         with self.conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO units VALUES (%s, %s, %s)",
                 [(code, parent, title) for code, parent, title in lineage],
             )
-            for each in plan:
+        self.conn.commit()
+
+    def publish(self, workload, published, uids):
+        """The same obligations as the ZODB's (every commune × channel) for the essential
+        items published on a day (not timed)."""
+        with self.conn.cursor() as cur:
+            for each in published:
                 uid = uids[each.index]
                 cur.execute(
                     "INSERT INTO obligations VALUES (%s, %s, %s, %s)",
@@ -754,12 +770,15 @@ def run(args):
         pg.prepare()
         results["pg_version"] = pg.version
         started = time.perf_counter()
-        pg.build(workload, plan, uids, lineage)
+        pg.build(lineage)
         results["pg_build_s"] = time.perf_counter() - started
         stops = {max(1, round(DAYS * share)) for share in args.checkpoints}
         spent = {"zodb": 0.0, "pg": 0.0}
         total = 0
         for day in range(DAYS):
+            published = [each for each in plan if each.day == day]
+            zodb.publish(published)
+            pg.publish(workload, published, uids)
             batch = deliveries(workload, plan, uids, gaps, day)
             total += len(batch)
             for name, store in (("zodb", zodb), ("pg", pg)):

@@ -27,9 +27,9 @@ from nguon.statistics import tables
 from nguon.statistics.access import current_user
 from nguon.statistics.access import may_read
 from nguon.statistics.access import may_read_coverage
-from nguon.statistics.gaps import item_urls
+from nguon.statistics.addresses import item_urls
+from nguon.statistics.addresses import unit_urls
 from nguon.statistics.summary import gather
-from nguon.units.finder import index
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser import BrowserView
@@ -83,13 +83,11 @@ class UnitStatistics(BrowserView):
         return self.index()
 
     def _tables(self):
-        period = self.period.query()
-        paths = {unit.code: unit.path for unit in index()}
-        portal_url = api.portal.get().absolute_url()
+        query = urlencode(self.period.query())
+        units = unit_urls(api.portal.get())
 
         def unit_link(code):
-            address = f"{portal_url}/{paths[code]}/@@{STATISTICS_VIEW}"
-            return f"{address}?{urlencode(period)}"
+            return f"{units[code]}/@@{STATISTICS_VIEW}?{query}"
 
         items = item_urls(cover.item for cover in self.stats.gaps.worst)
 

@@ -13,7 +13,6 @@ from nguon.ledger.coverage import coverage_of
 from nguon.ledger.coverage import DELIVERED
 from nguon.ledger.coverage import obligations_in
 from nguon.ledger.figures import utc_bounds
-from plone import api
 
 
 LIMIT = 50
@@ -57,10 +56,3 @@ def area_gaps(portal, area_code, start, end, limit=LIMIT, now=None):
         cover.pairs = [p for p in cover.pairs if p.status != DELIVERED]
         worst.append(cover)
     return Gaps(len(ranked), worst)
-
-
-def item_urls(uids):
-    """``{uid: address}`` of the items that still exist (a gap outlives its item)."""
-    uids = list(uids)
-    brains = api.content.find(UID=uids, unrestricted=True) if uids else []
-    return {brain.UID: brain.getURL() for brain in brains}

@@ -19,9 +19,9 @@ from nguon.statistics import periods
 from nguon.statistics.access import current_user
 from nguon.statistics.access import may_read
 from nguon.statistics.access import may_read_coverage
-from nguon.statistics.gaps import item_urls
+from nguon.statistics.addresses import item_urls
+from nguon.statistics.addresses import unit_urls
 from nguon.statistics.summary import gather
-from nguon.units.finder import index
 from plone import api
 from plone.restapi.services import Service
 from urllib.parse import urlencode
@@ -157,12 +157,11 @@ class StatisticsGet(Service):
         }
 
     def children(self, stats, period):
-        portal_url = api.portal.get().absolute_url()
-        paths = {unit.code: unit.path for unit in index()}
+        units = unit_urls(api.portal.get())
         query = urlencode(period.query())
         found = []
         for row in stats.children:
-            address = f"{portal_url}/{paths[row.code]}"
+            address = units[row.code]
             found.append(
                 {
                     "@id": address,

@@ -71,6 +71,7 @@ def test_the_province_reads_its_statistics_and_an_items_coverage(site, browser):
         By.CSS_SELECTOR, "[data-indicator=coverage_radio] dd"
     )
     assert coverage.text == "50,0%"
+    screenshot(browser, "statistics-province-top")
     # The numbers behind the chart, one click away.
     table = browser.find_element(By.ID, "nguon-stat-don-vi")
     assert not table.is_displayed()

@@ -104,8 +104,11 @@ def _retract(site_admin, instance, uids):
 
 
 def _slots(moment):
-    """One daily slot of three minutes at ``moment``'s hour and minute (local time)."""
-    return f"FREQ=DAILY;BYHOUR={moment.hour};BYMINUTE={moment.minute} | 3"
+    """One daily slot of three minutes at ``moment`` (local time, to the second)."""
+    return (
+        f"FREQ=DAILY;BYHOUR={moment.hour};BYMINUTE={moment.minute};"
+        f"BYSECOND={moment.second} | 3"
+    )
 
 
 def _station(admin, commune, title, slot):
@@ -416,10 +419,8 @@ def test_an_essential_bulletin_reaches_two_stations_and_a_board_and_says_why_not
                     json={"item": uid, "pinned": True, "order": 0},
                 )
                 assert pinned.status_code == 200, pinned.text
-            # The slot: the next whole minute at least 30 s away.
-            slot = (datetime.now(ZONE) + timedelta(seconds=90)).replace(
-                second=0, microsecond=0
-            )
+            # The slot, 30 s away: time for both agents to fetch it.
+            slot = (datetime.now(ZONE) + timedelta(seconds=30)).replace(microsecond=0)
             for x in (a, b):
                 changed = admin[x].patch(station[x][0], json={"slots": _slots(slot)})
                 assert changed.status_code == 204, changed.text
@@ -429,7 +430,7 @@ def test_an_essential_bulletin_reaches_two_stations_and_a_board_and_says_why_not
                 ),
                 30,
             )
-            phase(f"bulletin in both stations' slot at {slot:%H:%M}")
+            phase(f"bulletin in both stations' slot at {slot:%H:%M:%S}")
             record_from = time.time()
             recording = {
                 x: tmp_path / f"{name}.wav" for x, name in ((a, "a"), (b, "b"))

@@ -70,8 +70,11 @@ def test_the_province_sees_its_communes_worst_first_and_the_gap(tree):
     assert stats.gaps.total == 1
     [gap] = stats.gaps.worst
     assert gap.item == item.UID()
-    assert gap.pairs[0].status == "failed"  # worst pair first
-    assert {(p.unit, p.channel) for p in gap.pairs} == {
+    # The pair a device reported failing first; no device is read for the others.
+    assert gap.missing[0].unit == "19777" and gap.missing[0].channel == "radio"
+    assert gap.missing[0].failure[3] == "Tệp âm thanh hỏng"
+    assert gap.failed == 1
+    assert {(p.unit, p.channel) for p in gap.missing} == {
         ("19777", "radio"),
         ("19777", "board"),
         ("19786", "board"),
@@ -79,7 +82,7 @@ def test_the_province_sees_its_communes_worst_first_and_the_gap(tree):
     # A commune's page sees its own area only.
     commune = gather(portal, find_unit("19786"), _this_month())
     assert commune.children == []
-    assert [(p.unit, p.channel) for p in commune.gaps.worst[0].pairs] == [
+    assert [(p.unit, p.channel) for p in commune.gaps.worst[0].missing] == [
         ("19786", "board")
     ]
     # Asking for some indicators only.
@@ -185,9 +188,12 @@ def test_the_province_statistics_over_rest(site):
     assert gap["title"] == "Bão số 9 đổ bộ"
     assert gap["priority"] == "emergency"
     assert gap["coverage"] == f"{item.absolute_url()}/@coverage"
-    refused = next(p for p in gap["missing"] if p["channel"] == "radio")
-    assert refused["reason"] == "Tệp âm thanh hỏng"
-    assert refused["status_title"] == "Không đến được"
+    assert (gap["failed"], gap["missing_count"]) == (1, 3)
+    refused = gap["missing"][0]
+    assert (refused["unit"], refused["channel"]) == ("19777", "radio")
+    assert refused["failure"]["message"] == "Tệp âm thanh hỏng"
+    assert refused["failure"]["device"] == "tram-19777"
+    assert gap["missing"][1]["failure"] is None
     # Only some indicators.
     some = json_session(tree_user("46", "admins")).get(
         _url(portal, "46", "@statistics"),

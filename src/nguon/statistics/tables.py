@@ -20,7 +20,6 @@ from nguon.documents.model import HOURS
 from nguon.documents.model import PERCENT
 from nguon.documents.numbers import formatted
 from nguon.documents.numbers import number
-from nguon.ledger.coverage import FAILED
 from nguon.ledger.coverage import STATUSES
 from nguon.ledger.kinds import kind
 from zope.i18n import translate
@@ -34,6 +33,7 @@ UNIT_SUFFIX = {
     "count": "",
 }
 NO_VALUE = _("statistics_no_value", default="Chưa có số liệu")
+REFUSED = _("coverage_reason_refused", default="Thiết bị báo không phát được")
 MISSING_SHOWN = 5  # pairs named in a gap's row; the item's coverage page names them all
 
 
@@ -206,16 +206,19 @@ def month_label(month):
     return f"{month_number}/{year}"
 
 
-def _pair_text(pair, request):
-    channel = _t(CHANNEL_TITLES.get(pair.channel, pair.channel), request)
-    text = f"{pair.unit_title} – {channel}"
-    if pair.reason:
-        text += f": {_t(pair.reason, request)}"
+def _missing_text(missing, request):
+    """``Phường Vỹ Dạ – Đài truyền thanh: <what the device reported>``."""
+    channel = _t(CHANNEL_TITLES.get(missing.channel, missing.channel), request)
+    text = f"{missing.unit_title} – {channel}"
+    if missing.failure is not None:
+        message = missing.failure[3] or _t(REFUSED, request)
+        text += f": {message}"
     return text
 
 
 def gaps_table(gaps, request, link):
-    """The gaps, worst first; ``link(coverage)`` is the address of the item's coverage."""
+    """The gaps, worst first; ``link(gap)`` is the address of the item's coverage, where
+    each missing pair says why."""
     columns = [
         Column("item", _t(_("statistics_col_item", default="Tin thiết yếu"), request)),
         Column(
@@ -228,12 +231,12 @@ def gaps_table(gaps, request, link):
         ),
         Column(
             "failed",
-            _t(_("statistics_col_failed", default="Không đến được"), request),
+            _t(_("statistics_col_reported", default="Thiết bị báo lỗi"), request),
             COUNT,
         ),
         Column(
-            "pending",
-            _t(_("statistics_col_pending", default="Chưa đến"), request),
+            "missing_count",
+            _t(_("statistics_col_missing_count", default="Lượt chưa đến"), request),
             COUNT,
         ),
         Column(
@@ -246,27 +249,26 @@ def gaps_table(gaps, request, link):
     ]
     yes = _t(_("statistics_yes", default="Có"), request)
     rows = []
-    for cover in gaps.worst:
-        counts = cover.counts
-        named = [_pair_text(p, request) for p in cover.pairs[:MISSING_SHOWN]]
-        if len(cover.pairs) > MISSING_SHOWN:
+    for gap in gaps.worst:
+        named = [_missing_text(m, request) for m in gap.missing[:MISSING_SHOWN]]
+        if len(gap.missing) > MISSING_SHOWN:
             named.append(
                 _t(
                     _(
                         "statistics_more_pairs",
                         default="và ${count} nơi khác",
-                        mapping={"count": len(cover.pairs) - MISSING_SHOWN},
+                        mapping={"count": len(gap.missing) - MISSING_SHOWN},
                     ),
                     request,
                 )
             )
         rows.append(
             {
-                "item": cover.facts.get("title", cover.item),
-                "published": local(cover.facts.get("published")),
-                "emergency": yes if cover.facts.get("priority") == "emergency" else "",
-                "failed": counts[FAILED],
-                "pending": counts["pending"],
+                "item": gap.facts.get("title", gap.item),
+                "published": local(gap.facts.get("published")),
+                "emergency": yes if gap.emergency else "",
+                "failed": gap.failed,
+                "missing_count": len(gap.missing),
                 "missing": "; ".join(named),
             }
         )
@@ -274,7 +276,7 @@ def gaps_table(gaps, request, link):
     return Listed(
         "lo-hong",
         Table(_t(title, request), columns, rows),
-        [link(cover) for cover in gaps.worst],
+        [link(gap) for gap in gaps.worst],
     )
 
 

@@ -88,6 +88,20 @@ def pair(found, request):
     }
 
 
+def missing(each):
+    """A pair without proof in a gap, with what a device reported about it, if anything."""
+    failure = None
+    if each.failure is not None:
+        at, kind, device, message = each.failure
+        failure = {"at": at, "kind": kind, "device": device, "message": message}
+    return {
+        "unit": each.unit,
+        "unit_title": each.unit_title,
+        "channel": each.channel,
+        "failure": failure,
+    }
+
+
 def facts(cover):
     keep = ("title", "unit", "type", "priority", "category", "published", "channels")
     return {key: cover.facts.get(key) for key in keep if key in cover.facts} | {
@@ -174,20 +188,21 @@ class StatisticsGet(Service):
         return found
 
     def gaps(self, gaps):
-        urls = item_urls(cover.item for cover in gaps.worst)
+        urls = item_urls(gap.item for gap in gaps.worst)
         return {
             "total": gaps.total,
             "items": [
                 {
-                    "uid": cover.item,
-                    "coverage": f"{urls[cover.item]}/@coverage"
-                    if cover.item in urls
+                    "uid": gap.item,
+                    "coverage": f"{urls[gap.item]}/@coverage"
+                    if gap.item in urls
                     else None,
-                    **facts(cover),
-                    "counts": cover.counts,
-                    "missing": [pair(each, self.request) for each in cover.pairs],
+                    **facts(gap),
+                    "failed": gap.failed,
+                    "missing_count": len(gap.missing),
+                    "missing": [missing(each) for each in gap.missing],
                 }
-                for cover in gaps.worst
+                for gap in gaps.worst
             ],
         }
 

@@ -40,9 +40,9 @@ def browser():
         driver.quit()
 
 
-def click(browser, element):
-    """Click as a person does, once the element is in the middle of the window and nothing
-    covers it (Plone's scripts may still move the page while they start)."""
+def into_view(browser, element):
+    """Bring the element to the middle of the window and wait until it is there and nothing
+    covers it (the theme scrolls smoothly, and Plone's scripts may move the page)."""
 
     def reachable(driver):
         return driver.execute_script(
@@ -54,6 +54,11 @@ def click(browser, element):
         )
 
     WebDriverWait(browser, 30, poll_frequency=0.2).until(reachable)
+
+
+def click(browser, element):
+    """Click as a person does, on an element in view."""
+    into_view(browser, element)
     element.click()
 
 
@@ -82,7 +87,8 @@ def test_the_province_reads_its_statistics_and_an_items_coverage(site, browser):
     assert first.find_element(By.TAG_NAME, "th").text == "Phường Vỹ Dạ"
     gap = browser.find_element(By.CSS_SELECTOR, "#nguon-stat-lo-hong tbody tr")
     assert "Tệp âm thanh hỏng" in gap.text
-    screenshot(browser, "statistics-province")
+    into_view(browser, gap.find_element(By.TAG_NAME, "th"))
+    screenshot(browser, "statistics-province-gaps")
     assert_accessible(browser, "statistics-province", include="#content")
 
     click(browser, gap.find_element(By.LINK_TEXT, "Bão số 9 đổ bộ"))

@@ -46,6 +46,11 @@ COVERAGE_VIEW = "do-phu"
 STATISTICS_VIEW = "thong-ke"
 
 
+def figure(draw, title, points):
+    """A chart drawn by ``draw`` (``nguon.statistics.charts``) with its visible caption."""
+    return {"title": title, "svg": draw(title, points)}
+
+
 def csv_response(request, listed, filename):
     """Answer ``listed``'s table as a CSV download."""
     response = request.response
@@ -145,9 +150,9 @@ class UnitStatistics(BrowserView):
         return tables.shown(value, unit, self.request)
 
     def children_chart(self):
-        if not self.stats.children:
-            return None
-        return charts.bars(
+        """Bars of the units below, worst first."""
+        return figure(
+            charts.bars,
             self.t(
                 _(
                     "statistics_chart_children",
@@ -165,41 +170,45 @@ class UnitStatistics(BrowserView):
             ],
         )
 
-    def coverage_chart(self):
-        return charts.line(
-            self.t(
-                _(
-                    "statistics_chart_coverage_months",
-                    default="Độ phủ tin thiết yếu theo tháng",
-                )
+    def month_charts(self):
+        """Coverage per month (a line) and items published per month (columns)."""
+        months = self.stats.months
+        return [
+            figure(
+                charts.line,
+                self.t(
+                    _(
+                        "statistics_chart_coverage_months",
+                        default="Độ phủ tin thiết yếu theo tháng",
+                    )
+                ),
+                [
+                    (
+                        tables.month_label(month.month),
+                        month.overall.percent,
+                        self.shown(month.overall.percent, "percent"),
+                    )
+                    for month in months
+                ],
             ),
-            [
-                (
-                    tables.month_label(month.month),
-                    month.overall.percent,
-                    self.shown(month.overall.percent, "percent"),
-                )
-                for month in self.stats.months
-            ],
-        )
-
-    def published_chart(self):
-        return charts.columns(
-            self.t(
-                _(
-                    "statistics_chart_published_months",
-                    default="Tin xuất bản theo tháng",
-                )
+            figure(
+                charts.columns,
+                self.t(
+                    _(
+                        "statistics_chart_published_months",
+                        default="Tin xuất bản theo tháng",
+                    )
+                ),
+                [
+                    (
+                        tables.month_label(month.month),
+                        month.published,
+                        self.shown(month.published, "count"),
+                    )
+                    for month in months
+                ],
             ),
-            [
-                (
-                    tables.month_label(month.month),
-                    month.published,
-                    self.shown(month.published, "count"),
-                )
-                for month in self.stats.months
-            ],
-        )
+        ]
 
     def parent_link(self):
         """The page of the unit above, when the user may read it."""
@@ -282,7 +291,8 @@ class ItemCoverage(BrowserView):
                 tables.CHANNEL_TITLES.get(channel, channel), context=self.request
             )
             points.append((title, value, f"{done}/{total}"))
-        return charts.bars(
+        return figure(
+            charts.bars,
             translate(
                 _(
                     "statistics_chart_item",

@@ -286,3 +286,18 @@ def test_the_pages_and_their_csv(site):
         item.absolute_url(), auth=(tree_user("19786", "editors"), "tree-password-1")
     ).text
     assert "Xem độ phủ chi tiết" not in commune_view
+
+
+def test_the_worst_gaps_first_and_all_of_them_on_request(tree):
+    portal = tree["portal"]
+    deliveries(portal)
+    _publish("46", title="Lịch cắt điện", category="health", channels={"radio"})
+    area_gaps = gather(portal, find_unit("46"), _this_month(), gaps_limit=1).gaps
+    assert area_gaps.total == 2
+    [worst] = area_gaps.worst
+    assert worst.facts["title"] == "Bão số 9 đổ bộ"  # the emergency first
+    everything = gather(portal, find_unit("46"), _this_month(), gaps_limit=None).gaps
+    assert [gap.facts["title"] for gap in everything.worst] == [
+        "Bão số 9 đổ bộ",
+        "Lịch cắt điện",
+    ]

@@ -29,6 +29,7 @@ from nguon.statistics.access import may_read
 from nguon.statistics.access import may_read_coverage
 from nguon.statistics.addresses import item_urls
 from nguon.statistics.addresses import unit_urls
+from nguon.statistics.gaps import LIMIT
 from nguon.statistics.summary import gather
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
@@ -42,6 +43,7 @@ from zope.i18n import translate
 
 MACROS = ViewPageTemplateFile("templates/macros.pt")
 TABLE = "bang"  # the parameter that asks for a table as CSV
+GAPS_TABLE = "lo-hong"
 COVERAGE_VIEW = "do-phu"
 STATISTICS_VIEW = "thong-ke"
 
@@ -78,9 +80,13 @@ class UnitStatistics(BrowserView):
         except periods.PeriodError as error:
             self.error = error.translated(self.request)
             self.period = periods.current(periods.MONTH)
-        self.stats = gather(api.portal.get(), self.context, self.period)
-        self.tables = self._tables()
         asked = self.request.form.get(TABLE)
+        # The page lists the worst gaps; their CSV has them all.
+        limit = None if asked == GAPS_TABLE else LIMIT
+        self.stats = gather(
+            api.portal.get(), self.context, self.period, gaps_limit=limit
+        )
+        self.tables = self._tables()
         if asked:
             if asked not in self.tables:
                 raise NotFound(asked)
@@ -209,6 +215,19 @@ class UnitStatistics(BrowserView):
                 ],
             ),
         ]
+
+    def gaps_note(self):
+        """Said under the gaps when the page lists only the worst of them."""
+        gaps = self.stats.gaps
+        if gaps.total <= len(gaps.worst):
+            return None
+        return self.t(
+            _(
+                "statistics_gaps_more",
+                default="Trang liệt kê ${shown} tin nặng nhất trong ${total} tin; bảng CSV có đủ.",
+                mapping={"shown": len(gaps.worst), "total": gaps.total},
+            )
+        )
 
     def parent_link(self):
         """The page of the unit above, when the user may read it."""

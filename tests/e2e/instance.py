@@ -50,6 +50,9 @@ class Instance:
             "SOLR_URL": f"http://127.0.0.1:{self.solr_port}/solr/plone",
             "NGUON_SOLR_BUNDLED": "1",
             "NGUON_OUTBOX_WORKER": "1",  # the test session turns it off for its own layers
+            # The links the background threads write (alarm mails) point here, as they do
+            # where an operator sets the site's public address (docs/configuration.md).
+            "NGUON_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             **env,
         }
         self.process = None

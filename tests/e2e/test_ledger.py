@@ -346,11 +346,7 @@ def test_an_essential_bulletin_reaches_two_stations_and_a_board_and_says_why_not
 
         instance = Instance(
             tmp_path / "site", NGUON_DEVICE_OFFLINE_MINUTES=str(OFFLINE_MINUTES)
-        )
-        # Its public address, for the links the background threads write (the alarm's), as
-        # an operator sets it (docs/configuration.md).
-        instance.env["NGUON_PUBLIC_URL"] = f"http://127.0.0.1:{instance.port}"
-        instance.start()
+        ).start()
         phase("site started")
         icecast = driver = None
         processes = []

@@ -3,12 +3,11 @@
 A counter's key is ``(unit code, figure, dimension, period)``, the period ``d2026-11-30`` or
 ``m2026-11`` in Vietnam's calendar; ``bump`` adds to both. ``total`` sums a figure over a set
 of units and dates: whole months from the month keys, the days of partial months from the
-day keys, so a year of a province is a few thousand lookups whatever the records number.
+day keys, at most three range scans per unit whatever the period and the records number.
 """
 
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 from nguon.content.timezone import LOCAL_ZONE
 
 
@@ -31,30 +30,43 @@ def bump(store, code, figure, dimension, day, amount=1):
         counters[key] = counters.get(key, 0) + int(amount)
 
 
-def _spans(start, end):
-    """The period keys covering ``start`` (inclusive) to ``end`` (exclusive): months that lie
-    whole inside, days for the rest."""
-    keys = []
-    day = start
-    while day < end:
-        month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        if day.day == 1 and month_end <= end:
-            keys.append(f"m{day:%Y-%m}")
-            day = month_end
-        else:
-            keys.append(f"d{day.isoformat()}")
-            day += timedelta(days=1)
-    return keys
+def _next_month(day):
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _ranges(start, end):
+    """Key ranges ``(low, high)`` (high excluded) covering ``start`` to ``end`` (exclusive):
+    the months that lie whole inside from the month keys, the days before and after them
+    from the day keys. At most three ranges, whatever the length of the period."""
+    if start >= end:
+        return []
+    first = start if start.day == 1 else _next_month(start)
+    last = date(end.year, end.month, 1)
+    if first >= last:
+        return [(f"d{start.isoformat()}", f"d{end.isoformat()}")]
+    ranges = [(f"m{first:%Y-%m}", f"m{last:%Y-%m}")]
+    if start < first:
+        ranges.append((f"d{start.isoformat()}", f"d{first.isoformat()}"))
+    if last < end:
+        ranges.append((f"d{last.isoformat()}", f"d{end.isoformat()}"))
+    return ranges
 
 
 def total(store, codes, figure, dimension, start, end):
-    """The sum of a figure over units ``codes`` from ``start`` to ``end`` (dates)."""
+    """The sum of a figure over units ``codes`` from ``start`` to ``end`` (dates): one range
+    scan of the counters per unit and range (``_ranges``)."""
     counters = store.counters
-    spans = _spans(start, end)
+    ranges = _ranges(start, end)
     return sum(
-        counters.get((code, figure, dimension, span), 0)
+        sum(
+            counters.values(
+                min=(code, figure, dimension, low),
+                max=(code, figure, dimension, high),
+                excludemax=True,
+            )
+        )
         for code in codes
-        for span in spans
+        for low, high in ranges
     )
 
 

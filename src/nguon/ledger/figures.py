@@ -94,6 +94,8 @@ def emergencies(portal, unit, start, end):
 def _delivered_in(obligation, area):
     if obligation.complete:
         return True
+    if area in obligation.common:
+        return False
     return all(
         pair in obligation.proofs
         for pair in obligation.required

@@ -60,6 +60,13 @@ class Obligation(Persistent):
         )  # how many pairs have a proof (merges concurrent adds)
 
     @property
+    def common(self):
+        """The codes in the lineage of every receiving unit: the areas that hold the whole
+        obligation (what is complete there is complete everywhere)."""
+        lineages = list(self.lineages.values())
+        return set(lineages[0]).intersection(*lineages[1:]) if lineages else set()
+
+    @property
     def complete(self):
         """Every required pair has a proof."""
         return self.delivered() >= len(self.required)

@@ -1,5 +1,6 @@
 """The demo profile: the real unit tree of two provinces, users per level, realistic items."""
 
+from DateTime import DateTime
 from nguon.demo.items import DEMO_ITEMS
 from nguon.demo.users import DEMO_USERS
 from nguon.units.tree import find_unit
@@ -85,6 +86,14 @@ def test_anonymous_sees_published_items_only(demo_portal):
     visible = api.content.find(portal_type="Bulletin")
     assert len(visible) == published < everything
     assert {b.review_state for b in visible} == {"published"}
+
+
+def test_published_items_carry_their_dates_where_plone_keeps_them(demo_portal):
+    # An attribute «effective» would hide effective() and break plone.restapi's serializer.
+    for brain in api.content.find(review_state="published"):
+        item = brain.getObject()
+        assert callable(item.effective), brain.getPath()
+        assert item.effective() < DateTime(), brain.getPath()
 
 
 def test_items_are_vietnamese_and_classified(demo_portal):

@@ -20,6 +20,7 @@ TITLES = (
     "Product and province branding.",
     "A plain rich text editor.",
     "The product's mark as the browser tab's icon.",
+    "Publication dates of demo items.",
     "The delivery ledger.",
     "Essential information.",
     "Device health.",

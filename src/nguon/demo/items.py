@@ -380,14 +380,11 @@ def _bring_to(item, code, state):
 
 def _create(unit, portal_type, slug, state, age, **fields):
     code = unit.code
+    if state in ("published", "emergency"):
+        # The Dublin Core attribute: ``effective`` would hide the item's effective() method.
+        fields["effective_date"] = DEMO_DAY - age
     with api.env.adopt_user(username=_demo_user(code, "editors")):
-        item = api.content.create(
-            container=unit,
-            type=portal_type,
-            id=slug,
-            effective=DEMO_DAY - age if state in ("published", "emergency") else None,
-            **fields,
-        )
+        item = api.content.create(container=unit, type=portal_type, id=slug, **fields)
     _bring_to(item, code, state)
     return item
 

@@ -893,7 +893,8 @@ def section(results):
         "```sh",
         f"nice .venv/bin/python tests/bench/bench_ledger.py --records {args['records']} "
         f"--essential {args['essential']} --samples {args['samples']} "
-        f"--warmup {args['warmup']} --singles {args['singles']}",
+        f"--warmup {args['warmup']} --singles {args['singles']} --checkpoints "
+        + ",".join(f"{share:g}" for share in args["checkpoints"]),
         "```",
         "",
         f"Workload: one year of {results['province']} at a generous rate: "

@@ -243,7 +243,7 @@ def _same_time(one, other):
 
 def _at(iso):
     """A UTC ISO time as a reason says it: Vietnam's wall clock, to the minute."""
-    return datetime.fromisoformat(iso).astimezone(ZONE).strftime("%H:%M %d/%m/%Y")
+    return datetime.fromisoformat(iso).astimezone(ZONE).strftime("%d/%m/%Y %H:%M")
 
 
 def _wall_clock(iso):
@@ -317,7 +317,9 @@ def _the_page_says_the_same(editor, item_url, cover):
         )
         assert row["Lý do"] == (pair["reason"] or "")
         assert row["Từ lúc"] == (_wall_clock(pair["since"]) if pair["since"] else "")
-        assert row["Thiết bị ghi nhận"] == ((pair["proof"] or {}).get("device") or "")
+        assert row["Thiết bị ghi nhận"] == (
+            (pair["proof"] or {}).get("device_title") or ""
+        )
 
 
 def _the_stream_carried_it(recording, asrun, record_from):

@@ -112,6 +112,21 @@ def test_proofs_fill_coverage_and_failures_say_why(tree, kinds):
     assert by_pair[("19786", "board")].status == "failed"  # no board there
     assert found.pairs[0].status == "failed"  # worst first
     assert found.percent == 50.0
+    # A device the site does not know is named by its id.
+    assert by_pair[("19786", "radio")].proof["device_title"] == "station-1"
+
+
+def test_coverage_names_the_station_that_proved_it(tree, kinds):
+    portal = tree["portal"]
+    with api.env.adopt_roles(["Manager"]):
+        station = api.content.create(
+            container=find_unit("19786"), type="RadioStation", title="Đài phường"
+        )
+    item = _publish("46", priority="emergency")
+    record(portal, "test-aired", item.UID(), "19786", station.UID())
+    [aired] = [p for p in coverage.coverage(portal, item.UID()).pairs if p.proof]
+    assert aired.proof["device"] == station.UID()
+    assert aired.proof["device_title"] == "Đài phường"
 
 
 def test_figures_of_the_province_and_of_a_commune(tree, kinds):

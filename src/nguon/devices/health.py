@@ -203,8 +203,9 @@ def is_offline(device, now=None):
 
 
 def local_time(moment):
-    """``moment`` (aware) as Vietnam reads it: ``08:15 30/11/2026``."""
-    return moment.astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
+    """``moment`` (aware) as Vietnam reads it, as every page and export writes a time:
+    ``30/11/2026 08:15``."""
+    return moment.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
 
 
 def describe(device, now=None):

@@ -63,7 +63,17 @@ class Coverage:
         return 100.0 * self.counts[DELIVERED] / len(self.pairs) if self.pairs else 100.0
 
 
-def _pair(portal, obligation, unit_code, channel, now):
+def _device_name(portal, channel, device, names):
+    """The name of a device that proved a delivery, asked once per coverage; its id when
+    the channel cannot name it."""
+    if (channel, device) not in names:
+        reasons = queryUtility(IChannelReasons, name=channel)
+        name = getattr(reasons, "name", None)
+        names[(channel, device)] = (name(portal, device) if name else None) or device
+    return names[(channel, device)]
+
+
+def _pair(portal, obligation, unit_code, channel, now, names):
     title = obligation.titles.get(unit_code, unit_code)
     proof = obligation.proofs.get((unit_code, channel))
     if proof is not None:
@@ -75,7 +85,12 @@ def _pair(portal, obligation, unit_code, channel, now):
             DELIVERED,
             None,
             at,
-            {"at": at, "kind": kind, "device": device},
+            {
+                "at": at,
+                "kind": kind,
+                "device": device,
+                "device_title": _device_name(portal, channel, device, names),
+            },
         )
     failure = obligation.failures.get((unit_code, channel))
     if failure is not None:
@@ -95,8 +110,9 @@ def coverage_of(portal, obligation, now=None, area=None):
     """The ``Coverage`` of one obligation, worst pairs first (only the units of ``area``'s
     area when given)."""
     now = now or datetime.now(UTC)
+    names = {}
     pairs = [
-        _pair(portal, obligation, unit_code, channel, now)
+        _pair(portal, obligation, unit_code, channel, now, names)
         for unit_code, channel in obligation.required
         if area is None or area in obligation.lineages.get(unit_code, ())
     ]

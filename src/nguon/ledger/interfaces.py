@@ -26,6 +26,10 @@ class IChannelReasons(Interface):
         """``(status, message, since)`` for a unit without proof on this channel: status
         ``pending`` or ``failed``, an i18n message, and since when (or None)."""
 
+    def name(portal, device):
+        """What people call the device that proved a delivery on this channel (a station's
+        title, a commune site's address), or None when it cannot be said."""
+
 
 class IIndicator(Interface):
     name = Attribute("Key of the figure")

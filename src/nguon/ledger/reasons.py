@@ -15,6 +15,7 @@ from nguon.ledger.coverage import FAILED
 from nguon.ledger.coverage import PENDING
 from nguon.ledger.interfaces import IChannelReasons
 from nguon.units.tree import find_unit
+from plone import api
 from zope.i18nmessageid import Message
 from zope.interface import implementer
 
@@ -42,3 +43,11 @@ class DeviceReasons:
             message = Message(self.offline, mapping={"since": health.local_time(since)})
             return FAILED, message, since.isoformat()
         return PENDING, self.waiting, None
+
+    def name(self, portal, device):
+        """The station's or board's title (devices are private: found without the
+        caller's permissions), or None when it is gone."""
+        brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+            UID=device, portal_type=self.portal_type
+        )
+        return brains[0].Title if brains else None

@@ -21,6 +21,7 @@ or one range scan, whatever the number of records:
   stay under the old code and count for the new unit).
 """
 
+from Acquisition import aq_base
 from BTrees.Length import Length
 from BTrees.OIBTree import OIBTree
 from BTrees.OOBTree import OOBTree
@@ -82,9 +83,19 @@ class Obligation(Persistent):
 
 def install(portal):
     """Create the ledger of the site (setup and upgrade steps); idempotent."""
-    return site_state(portal, KEY, Ledger, create=True)
+    found = site_state(portal, KEY, Ledger, create=True)
+    aq_base(portal)._v_nguon_ledger = None  # ``ledger`` finds it again
+    return found
 
 
 def ledger(portal):
-    """The site's ``Ledger``, or None before it is installed (requests never create it)."""
-    return site_state(portal, KEY, Ledger)
+    """The site's ``Ledger``, or None before it is installed (requests never create it).
+    Kept on the site object for the life of its connection's copy (a volatile attribute):
+    every delivery asks, and the ledger, once made, is never replaced."""
+    site = aq_base(portal)
+    found = getattr(site, "_v_nguon_ledger", None)
+    if found is None or found._p_jar is not site._p_jar:
+        found = site_state(portal, KEY, Ledger)
+        if found is not None:
+            site._v_nguon_ledger = found
+    return found

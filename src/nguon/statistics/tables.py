@@ -313,7 +313,7 @@ def coverage_table(cover, request):
             "reason": _t(pair.reason, request) if pair.reason else "",
             "since": local(pair.since),
             "proof": proof_title(pair.proof, request),
-            "device": (pair.proof or {}).get("device", ""),
+            "device": (pair.proof or {}).get("device_title", ""),
         }
         for pair in cover.pairs
     ]

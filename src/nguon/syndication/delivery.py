@@ -215,5 +215,11 @@ class WebReasons:
         )
         return FAILED, message, since or None
 
+    def name(self, portal, device):
+        """The commune site that acknowledged or read the feed: its callback's host."""
+        store = storage(portal)
+        subscription = store.subscriptions.get(device) if store else None
+        return urlsplit(subscription.callback).netloc if subscription else None
+
 
 REASONS = WebReasons()

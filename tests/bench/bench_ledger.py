@@ -29,6 +29,12 @@ Usage::
 
     .venv/bin/python tests/bench/bench_ledger.py --records 10000000        # docs/benchmarks.md
     .venv/bin/python tests/bench/bench_ledger.py --records 200000 --essential 300 --samples 10
+    .venv/bin/python tests/bench/bench_ledger.py --records 10000000 --remeasure
+
+``--remeasure`` reopens the stores a full run kept in ``<db>/records-<records>`` (its
+FileStorage site and its stopped PostgreSQL cluster), ingests nothing, and measures the single
+deliveries and the province page again with the code of the checkout; ``results.json`` keeps
+both, and docs/benchmarks.md says which figure comes from which.
 """
 
 from collections import Counter
@@ -54,9 +60,11 @@ if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
     sys.path.insert(0, str(REPO))
 
 from tests.bench.bench_approval import code_version  # noqa: E402
+from tests.bench.bench_approval import instance_settings  # noqa: E402
 from tests.bench.bench_approval import machine  # noqa: E402
 from tests.bench.bench_approval import new_site  # noqa: E402
 from tests.bench.bench_approval import say  # noqa: E402
+from tests.bench.bench_approval import SITE_ID  # noqa: E402
 from tests.bench.bench_approval import stats  # noqa: E402
 from tests.bench.bench_search import ms  # noqa: E402
 from tests.bench.bench_search import replace_section  # noqa: E402
@@ -98,6 +106,15 @@ def kinds():
         ProofKind("bench-played", "board", "proof of play (bench)"),
         ProofKind(REFUSED, "radio", "audio refused (bench)", proves=False),
     )
+
+
+def register_kinds():
+    from nguon.ledger.interfaces import IProofKind
+    from zope.component import getGlobalSiteManager
+
+    registry = getGlobalSiteManager()
+    for each in kinds():
+        registry.registerUtility(each, IProofKind, name=each.name)
 
 
 # --- the workload ----------------------------------------------------------------------------
@@ -221,18 +238,21 @@ def _detail(channel, k):
     return {"subscriber": "feed"}
 
 
-def single_deliveries(workload, plan, uids, gaps, day, count):
-    """``count`` deliveries after the last of ``day`` (from 21:30), each as the request that
-    proves it would bring it: one in four proves a pair that had no proof yet."""
-    rng = random.Random(SEED + day)
+def single_deliveries(
+    workload, plan, uids, gaps, day, count, start=None, proven=(), draw=0
+):
+    """``count`` deliveries after the last of ``day`` (from 21:30, or from ``start``), each as
+    the request that proves it would bring it: one in four proves a pair that had no proof
+    yet (a gap pair not in ``proven``). Another ``draw`` chooses other ones."""
+    rng = random.Random(SEED + day + 1000 * draw)
     recent = [e for e in plan if day - ACTIVE_DAYS < e.day <= day]
     pending = sorted(
         (item, commune, channel)
         for item, commune, channel in gaps
-        if day - 30 < plan[item].day <= day
+        if day - 30 < plan[item].day <= day and (item, commune, channel) not in proven
     )
     rng.shuffle(pending)
-    start = workload.day_start(day) + timedelta(hours=21, minutes=30)
+    start = start or workload.day_start(day) + timedelta(hours=21, minutes=30)
     found = []
     for number in range(count):
         if number % 4 == 0 and pending:
@@ -267,19 +287,15 @@ class Zodb:
     def build(self, workload, plan):
         """A site with the province's tree and its essential items entered in the ledger;
         returns the items' UIDs in plan order."""
-        from nguon.ledger.interfaces import IProofKind
         from nguon.units.importer import sync_tree
         from nguon.units.importer import sync_unit
         from nguon.units.official import CENTRAL
         from nguon.units.official import provinces
         from plone import api
-        from zope.component import getGlobalSiteManager
 
         import transaction
 
-        registry = getGlobalSiteManager()
-        for each in kinds():
-            registry.registerUtility(each, IProofKind, name=each.name)
+        register_kinds()
         self.app, self.site, settings = new_site(self.root)
         self.data_fs = settings.var / "filestorage" / "Data.fs"
         transaction.commit()
@@ -289,6 +305,22 @@ class Zodb:
             transaction.commit()
             uids = self._items(plan)
         return uids
+
+    def open(self, plan):
+        """Reopen the site a full run built (``--remeasure``); returns the essential items'
+        UIDs in plan order."""
+        from nguon.instance.site import open_app
+        from nguon.units.tree import find_unit
+        from zope.component.hooks import setSite
+
+        register_kinds()
+        settings = instance_settings(self.root)
+        self.app = open_app(settings.zope_conf)
+        self.site = self.app[SITE_ID]
+        setSite(self.site)
+        self.data_fs = settings.var / "filestorage" / "Data.fs"
+        province = find_unit(PROVINCE)
+        return [province[f"essential-{each.index:05d}"].UID() for each in plan]
 
     def _items(self, plan):
         from nguon.units.tree import find_unit
@@ -546,10 +578,9 @@ class Postgres:
             stdout=subprocess.DEVNULL,
         )
 
-    def start(self):
-        """A new cluster in ``folder`` listening on its own socket only."""
-        import psycopg
-
+    def create(self):
+        """A new cluster in ``folder`` listening on its own socket only, started, with the
+        schema."""
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         if self.as_user:
@@ -567,15 +598,27 @@ class Postgres:
         }
         with (data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+        self.start()
+        with self.conn.cursor() as cur:
+            cur.execute(SCHEMA)
+        self.conn.commit()
+
+    def start(self):
+        """Start the cluster in ``folder`` (``create``, or kept by a full run) and connect."""
+        import psycopg
+
         self._run(
-            "pg_ctl", "-D", str(data), "-l", str(self.folder / "log"), "-w", "start"
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
         )
         self.conn = psycopg.connect(
             host=str(self.folder), user="bench", dbname="postgres"
         )
-        with self.conn.cursor() as cur:
-            cur.execute(SCHEMA)
-        self.conn.commit()
         self.version = self.conn.info.server_version
 
     def build(self, lineage):
@@ -710,6 +753,18 @@ class Postgres:
         self.conn.commit()
         return found
 
+    def state(self):
+        """What new single deliveries must avoid repeating (``--remeasure``): the time of
+        the last record, and the required pairs still without a proof, as
+        ``{(item, unit, channel)}``."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT max(at) FROM records")
+            (last,) = cur.fetchone()
+            cur.execute("SELECT item, unit, channel FROM pairs WHERE proof_at IS NULL")
+            missing = set(cur.fetchall())
+        self.conn.commit()
+        return last, missing
+
     def stop(self):
         if getattr(self, "conn", None) is not None:
             self.conn.close()
@@ -766,7 +821,7 @@ def run(args):
         started = time.perf_counter()
         uids = zodb.build(workload, plan)
         results["zodb_build_s"] = time.perf_counter() - started
-        pg.start()
+        pg.create()
         pg.prepare()
         results["pg_version"] = pg.version
         started = time.perf_counter()
@@ -811,6 +866,96 @@ def run(args):
     report(results, args.no_doc)
 
 
+# The passes of single deliveries of a remeasure: the first right after opening the stores
+# (nothing of them in the ZODB's cache), the second after it, as at a checkpoint of the full
+# run (the day's ingest had just gone through the cache).
+PASSES = ("cold", "warm")
+
+
+def remeasure(args):
+    """Measure again, with the code of this checkout, on the stores a full run kept in
+    ``<db>/records-<records>``: nothing is ingested; new single deliveries (after the last
+    record; the first proofs of pairs still without one) in each of ``PASSES``, then the
+    province page, as at a checkpoint. ``results.json`` gets them under ``remeasures``."""
+    from nguon.units.official import CENTRAL
+
+    folder = Path(args.db).resolve() / f"records-{args.records}"
+    out = folder / "results.json"
+    results = json.loads(out.read_text())
+    full = results["args"]
+    _lineage, communes, _title = province_lineage()
+    workload = Workload(
+        full["records"], communes, full["essential"], (CENTRAL.code, PROVINCE)
+    )
+    plan, gaps = workload.plan(), workload.gaps()
+    day = results["checkpoints"][-1]["day"] - 1
+    code = code_version()
+    point = {
+        "started": datetime.now().isoformat(timespec="seconds"),
+        "code": code["commit"]
+        + (
+            f" plus uncommitted changes to {code['changed']}" if code["changed"] else ""
+        ),
+        "args": {
+            "samples": args.samples,
+            "warmup": args.warmup,
+            "singles": args.singles,
+        },
+        "load": [os.getloadavg()[0]],
+    }
+    say(f"remeasuring {folder} with code {point['code']}")
+    zodb = Zodb(folder / "zodb")
+    pg = Postgres(folder / "pg")
+    uids = zodb.open(plan)
+    point["zodb_bytes"] = zodb.size()
+    try:
+        pg.start()
+        pg.prepare()
+        point["passes"] = {}
+        for draw, name in enumerate(PASSES, start=1):
+            last, missing = pg.state()
+            proven = {
+                (item, c, channel)
+                for item, c, channel in gaps
+                if (uids[item], communes[c], channel) not in missing
+            }
+            chosen = single_deliveries(
+                workload,
+                plan,
+                uids,
+                gaps,
+                day,
+                args.singles,
+                start=last + timedelta(minutes=1),
+                proven=proven,
+                draw=draw,
+            )
+            found = point["passes"][name] = {}
+            found["first_proofs"] = first_proofs(chosen, missing, pg.channels)
+            time_singles(zodb, pg, chosen, found)
+            point["load"].append(os.getloadavg()[0])
+        time_page(workload, zodb, pg, args, point)
+        point["load"].append(os.getloadavg()[0])
+    finally:
+        zodb.close()
+        pg.stop()
+    point["finished"] = datetime.now().isoformat(timespec="seconds")
+    results.setdefault("remeasures", []).append(point)
+    out.write_text(json.dumps(results, indent=1, default=str))
+    report(results, args.no_doc)
+
+
+def first_proofs(chosen, missing, channels):
+    """For each delivery of ``chosen``: whether it is the first proof of its pair."""
+    missing = set(missing)
+    found = []
+    for kind_name, item, unit, _device, _at, _detail in chosen:
+        pair = (item, unit, channels[kind_name])
+        found.append(pair in missing)
+        missing.discard(pair)
+    return found
+
+
 def report(results, no_doc=False):
     generated = section(results)
     print(generated)
@@ -829,18 +974,30 @@ def measure(workload, plan, uids, gaps, zodb, pg, args, day, point):
     point["zodb_bytes"], point["pg_bytes"] = zodb.size(), pg.size()
     point["pg_tables"] = pg.tables
     chosen = single_deliveries(workload, plan, uids, gaps, day, args.singles)
+    time_singles(zodb, pg, chosen, point)
+    point["zodb_bytes_each"] = (zodb.size() - point["zodb_bytes"]) / len(chosen)
+    point["pg_bytes_each"] = (pg.size() - point["pg_bytes"]) / len(chosen)
+    time_page(workload, zodb, pg, args, point)
+
+
+def time_singles(zodb, pg, chosen, point):
+    """Each delivery of ``chosen`` recorded in its own transaction, alternating between the
+    stores: ``point["singles"]`` gets (call, commit) seconds per store."""
     times = {"zodb": [], "pg": []}
     for delivery in chosen:  # alternating between the stores
         times["zodb"].append(zodb.single(delivery))
         times["pg"].append(pg.single(delivery))
     point["singles"] = times
-    point["zodb_bytes_each"] = (zodb.size() - point["zodb_bytes"]) / len(chosen)
-    point["pg_bytes_each"] = (pg.size() - point["pg_bytes"]) / len(chosen)
     say(
         "single deliveries p50: ZODB "
         f"{stats([a + b for a, b in times['zodb']])['p50']:.2f} ms, PostgreSQL "
         f"{stats([a + b for a, b in times['pg']])['p50']:.2f} ms"
     )
+
+
+def time_page(workload, zodb, pg, args, point):
+    """The province page, ``args.warmup`` then ``args.samples`` times, alternating between
+    the stores; ``point`` gets the seconds and the figures each store found."""
     pages = {"zodb": [], "pg": []}
     found = {}
     for number in range(args.samples + args.warmup):
@@ -882,7 +1039,7 @@ def section(results):
     pg_version = results["pg_version"]
     lines = [
         BEGIN,
-        f"Run {results['started'][:16].replace('T', ' ')} on {host['cpu']}, "
+        f"Full run {results['started'][:16].replace('T', ' ')} on {host['cpu']}, "
         f"{host['nproc']} cores, {host['ram_gib']} GiB RAM (shared with other work; load "
         f"average {min(results['load']):.2f} to {max(results['load']):.2f} over the run); "
         f"Python {host['python']}, Plone {host['plone']}, ZODB {host['zodb']} "
@@ -918,7 +1075,8 @@ def section(results):
             "",
         ]
     lines += [
-        f"At {n:,} records (day {last['day']}):",
+        f"At {n:,} records (day {last['day']}), the full run with code "
+        f"{results['code'].split()[0]}:",
         "",
         "| | ZODB BTrees (nguon.ledger) | PostgreSQL (records table, GROUP BY) |",
         "|---|--:|--:|",
@@ -941,7 +1099,7 @@ def section(results):
         f"{last['zodb_bytes_each'] / 1024:.1f} KiB | "
         f"{last['pg_bytes_each'] / 1024:.1f} KiB |",
         "",
-        "As the ledger grows (the same run, measured at each checkpoint):",
+        "As the ledger grows (the full run, measured at each checkpoint):",
         "",
         "| records | ZODB ingest /s | PostgreSQL ingest /s | ZODB call p50 µs | "
         "PostgreSQL call p50 µs | ZODB page p50 / p95 ms | PostgreSQL page p50 / p95 ms "
@@ -965,6 +1123,8 @@ def section(results):
             f"Packing the FileStorage afterwards took {results['zodb_pack_s'] / 60:.1f} "
             f"min and left {gib(results['zodb_packed_bytes'])}.",
         ]
+    if results.get("remeasures"):
+        lines += remeasured(results, results["remeasures"][-1])
     lines += [
         "",
         f"Single deliveries: {args['singles']} at each checkpoint, alternating between "
@@ -974,19 +1134,109 @@ def section(results):
         "`UPDATE` in the same statement on the other; then the commit of its own "
         "transaction (FileStorage and PostgreSQL both fsync). The request that proves a "
         "delivery commits anyway (the device's last-seen time), so what recording adds "
-        "to it is the call and its share of that commit.",
+        "to it is the call and its share of that commit. A remeasure records new ones, "
+        "after the last record the stores hold, the first proofs among pairs still "
+        "without one; a first proof is one whose pair had no proof before it.",
         "",
         f"Province page: {args['samples']} samples after {args['warmup']} warm-up ones at "
-        "each checkpoint, alternating; ZODB: `nguon.statistics.summary.gather` for the "
-        "year (every registered indicator, the coverage of each commune, the twelve "
-        "months, the gaps ranked and the worst 50 described); PostgreSQL: the same "
-        "figures from five queries (required pairs grouped by commune and channel and by "
-        "month, records grouped by month and channel, the items delivered everywhere, "
-        "the gaps ranked, their missing pairs). The figures agree: "
-        f"ZODB {figure_line(figures['zodb'])}; PostgreSQL {figure_line(figures['pg'])}.",
+        "each checkpoint of the full run, alternating; ZODB: "
+        "`nguon.statistics.summary.gather` for the year (every registered indicator, the "
+        "coverage of each commune, the twelve months, the gaps ranked and the worst 50 "
+        "described); PostgreSQL: the same figures from five queries (required pairs "
+        "grouped by commune and channel and by month, records grouped by month and "
+        "channel, the items delivered everywhere, the gaps ranked, their missing pairs)."
+        " At the last checkpoint the figures "
+        f"{agree(figures)}: ZODB {figure_line(figures['zodb'])}; PostgreSQL "
+        f"{figure_line(figures['pg'])}.",
         END,
     ]
     return "\n".join(lines) + "\n"
+
+
+def remeasured(results, point):
+    """The lines of the section on the last ``--remeasure``: what, when, its figures."""
+    args = point["args"]
+    z_page, p_page = stats(point["pages"]["zodb"]), stats(point["pages"]["pg"])
+    figures = point["page_figures"]
+    titles = {
+        "cold": f"the first {args['singles']} after opening the stores (ZODB cache cold)",
+        "warm": f"the next {args['singles']} (ZODB cache warm, as in the full run)",
+    }
+    rows = []
+    for name in PASSES:
+        rows += singles_rows(titles[name], point["passes"][name])
+    return [
+        "",
+        f"**Measured again** {point['started'][:16].replace('T', ' ')} with code "
+        f"{point['code']}, on the stores the full run kept (nothing ingested again; the "
+        f"FileStorage was {gib(point['zodb_bytes'])} when opened, the full run left "
+        f"{gib(results['checkpoints'][-1]['zodb_bytes'])}), the same machine, load "
+        f"average {min(point['load']):.2f} to {max(point['load']):.2f} over the "
+        "remeasure. For recording and the page these figures replace the full run's "
+        "(the warm pass is the one to set beside its single deliveries); ingest and "
+        "sizes above are the full run's:",
+        "",
+        "```sh",
+        f"nice .venv/bin/python tests/bench/bench_ledger.py --records "
+        f"{results['args']['records']} --remeasure --samples {args['samples']} "
+        f"--warmup {args['warmup']} --singles {args['singles']}",
+        "```",
+        "",
+        "| | ZODB BTrees (nguon.ledger) | PostgreSQL (records table, GROUP BY) |",
+        "|---|--:|--:|",
+        *rows,
+        f"| province page for the year, p50 / p95 ms ({args['samples']} samples after "
+        f"{args['warmup']} warm-up, alternating) | {ms(z_page['p50'])} / "
+        f"{ms(z_page['p95'])} | {ms(p_page['p50'])} / {ms(p_page['p95'])} |",
+        "| province page, first computation after opening the stores (after the single "
+        "deliveries), ms | "
+        f"{ms(point['zodb_page_first_s'] * 1000)} | "
+        f"{ms(point['pg_page_first_s'] * 1000)} |",
+        "",
+        f"The page's figures {agree(figures)} (they include the single deliveries "
+        f"recorded since the full run): ZODB {figure_line(figures['zodb'])}; "
+        f"PostgreSQL {figure_line(figures['pg'])}.",
+    ]
+
+
+def singles_rows(title, found):
+    """Rows of the remeasure's table for one pass of single deliveries: the recording call
+    of all, of the repeated deliveries, of the first proofs; then with the commit."""
+    first = found["first_proofs"]
+
+    def calls(name, keep):
+        chosen = [
+            call
+            for (call, _commit), is_first in zip(
+                found["singles"][name], first, strict=True
+            )
+            if keep(is_first)
+        ]
+        if len(chosen) < 2:  # a small workload may have no pair left to prove
+            return "–"
+        figures = stats(chosen)
+        return f"{figures['p50'] * 1000:.0f} / {figures['p95'] * 1000:.0f}"
+
+    def committed(name):
+        figures = stats([a + b for a, b in found["singles"][name]])
+        return f"{ms(figures['p50'])} / {ms(figures['p95'])}"
+
+    firsts = sum(first)
+    return [
+        f"| single deliveries, {title}: recording call alone, p50 / p95 µs, all | "
+        f"{calls('zodb', lambda _f: True)} | {calls('pg', lambda _f: True)} |",
+        f"| … repeated deliveries ({len(first) - firsts}) | "
+        f"{calls('zodb', lambda f: not f)} | {calls('pg', lambda f: not f)} |",
+        f"| … first proofs of a pair ({firsts}) | {calls('zodb', lambda f: f)} | "
+        f"{calls('pg', lambda f: f)} |",
+        f"| … with the commit of its own transaction, p50 / p95 ms | "
+        f"{committed('zodb')} | {committed('pg')} |",
+    ]
+
+
+def agree(figures):
+    same = figure_line(figures["zodb"]) == figure_line(figures["pg"])
+    return "agree" if same else "DO NOT agree"
 
 
 def figure_line(found):
@@ -1018,10 +1268,17 @@ def main(argv=None):
     parser.add_argument(
         "--report", help="write the section from a results.json (of a stopped run)"
     )
+    parser.add_argument(
+        "--remeasure",
+        action="store_true",
+        help="measure again on the stores a full run of --records kept, ingesting nothing",
+    )
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "ledger"))
     args = parser.parse_args(argv)
     if args.report:
         report(json.loads(Path(args.report).read_text()), args.no_doc)
+    elif args.remeasure:
+        remeasure(args)
     else:
         run(args)
 

@@ -171,7 +171,7 @@ def summary(portal, item_uid):
     obligation = store.obligations.get(item_uid) if store is not None else None
     if obligation is None:
         return None
-    delivered, required = obligation.delivered(), len(obligation.required)
+    delivered, required = obligation.delivered(), obligation.size
     percent = round(100.0 * delivered / required, 1) if required else 100.0
     percent = int(percent) if percent.is_integer() else percent
     return {"delivered": delivered, "required": required, "percent": percent}

@@ -120,7 +120,12 @@ def open_obligation(store, item, now):
         "channels": tuple(wanted),
     }
     obligation = store.obligations[uid] = Obligation(
-        uid, facts, required, lineages, {unit.code: unit.title for unit in units}
+        uid,
+        facts,
+        [unit.code for unit in units],
+        wanted,
+        lineages,
+        {unit.code: unit.title for unit in units},
     )
     day = local_day(now)
     published = facts["published"]

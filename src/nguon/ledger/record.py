@@ -82,7 +82,7 @@ def record(portal, kind_name, item_uid, unit_code, device="", at=None, detail=No
 
 def _fulfil(store, obligation, proof, unit_code, at, at_iso, device, cleaned):
     pair = (unit_code, proof.channel)
-    if pair not in obligation.required:
+    if not obligation.requires(pair):
         return
     if proof.note:
         return

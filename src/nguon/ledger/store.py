@@ -42,35 +42,81 @@ class Ledger(Persistent):
         self.published = OOBTree()  # item UID -> when it was first published (UTC ISO)
 
 
-class Obligation(Persistent):
-    """What one essential item must reach: ``required`` ``(unit code, channel)`` pairs, fixed
-    when the item is first published, and the first proof of each (``proofs``, a BTree so
-    that devices of different units proving at once do not conflict; ``delivered`` counts
-    them in a conflict-resolving ``Length``) and the last failure reported (``failures``)."""
+class ObligationDetail(Persistent):
+    """What only pages read of an obligation: each receiving unit's lineage and title when
+    the obligation was made. Kept apart so that recording a proof never loads it."""
 
-    def __init__(self, item_uid, facts, required, lineages, titles):
-        self.item = item_uid
-        self.facts = dict(facts)  # title, path, unit, type, priority, published, why
-        self.required = tuple(required)
+    def __init__(self, lineages, titles):
         self.lineages = dict(lineages)  # unit code -> codes from the top down to it
         self.titles = dict(titles)  # unit code -> title when the obligation was made
+
+
+class Obligation(Persistent):
+    """What one essential item must reach: every receiving unit (``units``, in tree order) on
+    every required channel (``channels``), fixed when the item is first published; the first
+    proof of each pair (``proofs``, a BTree so that devices of different units proving at
+    once do not conflict; ``delivered`` counts them in a conflict-resolving ``Length``) and
+    the last failure reported (``failures``). ``common`` holds the areas that contain every
+    receiving unit; the units' lineages and titles are in ``detail``."""
+
+    def __init__(self, item_uid, facts, units, channels, lineages, titles):
+        self.item = item_uid
+        self.facts = dict(
+            facts
+        )  # title, path, unit, type, priority, published, channels
+        self.units = tuple(units)
+        self.channels = tuple(channels)
+        found = [set(lineages[unit]) for unit in self.units]
+        self.common = frozenset(found[0].intersection(*found[1:]) if found else ())
+        self.detail = ObligationDetail(lineages, titles)
         self.proofs = OOBTree()  # (unit, channel) -> (at, kind, device)
         self.failures = OOBTree()  # (unit, channel) -> (at, kind, device, message)
-        self.delivered = (
-            Length()
-        )  # how many pairs have a proof (merges concurrent adds)
+        self.delivered = Length()  # how many pairs have a proof
+
+    def __setstate__(self, state):
+        # Obligations made before ``units``/``channels``/``detail`` kept their pairs whole.
+        if "required" in state:
+            required = state.pop("required")
+            state["units"] = tuple(dict.fromkeys(unit for unit, _c in required))
+            state["channels"] = tuple(dict.fromkeys(c for _unit, c in required))
+            lineages = state.pop("lineages")
+            found = [set(codes) for codes in lineages.values()]
+            state["common"] = frozenset(
+                found[0].intersection(*found[1:]) if found else ()
+            )
+            state["detail"] = ObligationDetail(lineages, state.pop("titles"))
+        super().__setstate__(state)
 
     @property
-    def common(self):
-        """The codes in the lineage of every receiving unit: the areas that hold the whole
-        obligation (what is complete there is complete everywhere)."""
-        lineages = list(self.lineages.values())
-        return set(lineages[0]).intersection(*lineages[1:]) if lineages else set()
+    def required(self):
+        """Every ``(unit code, channel)`` pair, unit by unit."""
+        return tuple(
+            (unit, channel) for unit in self.units for channel in self.channels
+        )
+
+    @property
+    def size(self):
+        return len(self.units) * len(self.channels)
+
+    def requires(self, pair):
+        """Whether ``(unit code, channel)`` is one of the pairs."""
+        units = getattr(self, "_v_units", None)
+        if units is None:
+            units = self._v_units = frozenset(self.units)
+        return pair[0] in units and pair[1] in self.channels
+
+    @property
+    def lineages(self):
+        return self.detail.lineages
+
+    @property
+    def titles(self):
+        return self.detail.titles
 
     @property
     def complete(self):
         """Every required pair has a proof."""
-        return self.delivered() >= len(self.required)
+        return self.delivered() >= self.size
 
     @property
     def emergency(self):

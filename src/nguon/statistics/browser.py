@@ -342,7 +342,7 @@ class CoverageViewlet(ViewletBase):
             default="Tin thiết yếu: đã có bằng chứng ở ${delivered} trên ${required} lượt phải đến (nơi nhận × kênh).",
             mapping={
                 "delivered": len(obligation.proofs),
-                "required": len(obligation.required),
+                "required": obligation.size,
             },
         )
         self.found = {

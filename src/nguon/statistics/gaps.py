@@ -56,14 +56,14 @@ def _weight(obligation, area):
     """``(pairs missing, failures reported)`` of the obligation in ``area``, None when it is
     delivered there; counted without listing the pairs when the whole obligation lies in the
     area (a province's own items on its page)."""
-    if len(obligation.proofs) == len(obligation.required):
+    if obligation.complete:
         return None
-    units = {unit for unit, lineage in obligation.lineages.items() if area in lineage}
     proofs, failures = obligation.proofs, obligation.failures
-    if len(units) == len(obligation.lineages):
-        missing = len(obligation.required) - len(proofs)
+    if area in obligation.common:
+        missing = obligation.size - obligation.delivered()
         failed = sum(pair not in proofs for pair in failures.keys())
     else:
+        units = {u for u, lineage in obligation.lineages.items() if area in lineage}
         pairs = [
             pair
             for pair in obligation.required

@@ -907,6 +907,7 @@ def remeasure(args):
     zodb = Zodb(folder / "zodb")
     pg = Postgres(folder / "pg")
     uids = zodb.open(plan)
+    point["rewritten_obligations"] = rewrite_obligations(zodb.site)
     point["zodb_bytes"] = zodb.size()
     try:
         pg.start()
@@ -943,6 +944,25 @@ def remeasure(args):
     results.setdefault("remeasures", []).append(point)
     out.write_text(json.dumps(results, indent=1, default=str))
     report(results, args.no_doc)
+
+
+def rewrite_obligations(site):
+    """Store again, in the current shape, the obligations a full run stored the earlier way
+    (what an upgrade would do: ``Obligation.__setstate__`` reads the old shape), so that
+    the remeasure times the current code on current data; returns how many."""
+    from nguon.ledger.store import ledger
+
+    import transaction
+
+    rewritten = 0
+    for obligation in ledger(site).obligations.values():
+        if obligation.detail._p_oid is None:  # made on load from the old shape
+            obligation._p_changed = True
+            rewritten += 1
+    if rewritten:
+        transaction.commit()
+        say(f"{rewritten} obligations stored in the current shape")
+    return rewritten
 
 
 def first_proofs(chosen, missing, channels):

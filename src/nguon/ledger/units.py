@@ -36,9 +36,18 @@ def forget_lineages(event=None):
             store.aliases[event.source_code] = event.target.code
 
 
+_BY_CODE = []  # [(the finder's index, {code: unit})]: built once per index
+
+
 def _by_code(portal=None):
+    """``({code: unit}, units)`` of the finder's index, the mapping made once per index
+    (a page asks for every indicator, an item's publication for every approval)."""
     units = index(portal)
-    return {unit.code: unit for unit in units}, units
+    entry = _BY_CODE[0] if _BY_CODE else None
+    if entry is None or entry[0] is not units:
+        entry = (units, {unit.code: unit for unit in units})
+        _BY_CODE[:] = [entry]  # one assignment: threads see the old entry or the new
+    return entry[1], units
 
 
 def receiving_units(pairs, portal=None):

@@ -7,10 +7,10 @@ schedule key exists and the item is offered for its audio to be prepared.
 """
 
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
+from nguon.devices.keys import KEY as SIGNING_KEY
+from nguon.devices.keys import public_key
 from nguon.devices.reports import KEY as REPORTS_KEY
 from nguon.outbox.storage import outbox
-from nguon.radio.keys import KEY as SIGNING_KEY
-from nguon.radio.keys import public_key
 from nguon.testing import NGUON_TREE_FIXTURE
 from plone import api
 from plone.app.testing import IntegrationTesting

@@ -5,9 +5,9 @@ from argparse import Namespace
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon.devices import keys
 from nguon.outbox.worker import drain
 from nguon.radio import cli as radio_keys
-from nguon.radio import keys
 from nguon.radio import prepared
 from nguon.radio import signing
 from nguon.station.acceptance import accept

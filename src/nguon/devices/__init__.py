@@ -6,6 +6,8 @@
   (a one-time pairing code, then a signed session cookie);
 - ``reports``: ONE report log for what devices say they did (a station's as-run, a board's
   proof of play), kept in UTC with a retention, read by device or by item;
+- ``keys``: the site's Ed25519 keys that sign what devices receive (station schedules,
+  broadcast alerts), rotated with ``nguon-radio-keys``;
 - ``services``: the one plone.restapi service style for equipment: a ``DeviceService``
   authenticates the calling device by its token header (or a paired kiosk's session) and
   refuses with plone.restapi's errors.

@@ -14,9 +14,9 @@ instance's database directly (run it from the project folder, with the site stop
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon.devices import keys
 from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
-from nguon.radio import keys
 
 import argparse
 import transaction

@@ -3,10 +3,10 @@ consumer's pending set, the key that signs station schedules and the as-run log 
 ``nguon.setuphandlers`` and the upgrade step call it), and the change log that schedules are
 read from (``nguon.publication.install``)."""
 
+from nguon.devices.keys import signing_key
 from nguon.outbox.install import install as install_outbox
 from nguon.publication.install import install as install_publication
 from nguon.radio import asrun
-from nguon.radio.keys import signing_key
 
 
 def install(portal):

@@ -17,10 +17,10 @@ from datetime import UTC
 from nguon.content.slots import occurrences
 from nguon.content.slots import ZONE
 from nguon.content.timezone import TIMEZONE
+from nguon.devices import keys
 from nguon.publication.feeds import Filters
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import storage
-from nguon.radio import keys
 from nguon.radio import overrides
 from nguon.radio import playlist
 from nguon.radio import prepared

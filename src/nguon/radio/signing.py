@@ -9,7 +9,7 @@ spaces, UTF-8): any change of any byte breaks the signature.
 
 The envelope is ``{"schedule": {...payload...}, "signatures": [{"key_id", "signature"}, ...]}``:
 one signature per key the site signs with. While a signing key is being rotated
-(``nguon.radio.keys``) the site signs with the new key and with the retiring one, so stations
+(``nguon.devices.keys``) the site signs with the new key and with the retiring one, so stations
 that still pin only the old key go on accepting until its stated end. A station accepts a
 document when one signature verifies under one of its **pinned** keys whose not-after time has
 not passed (``Pin``).

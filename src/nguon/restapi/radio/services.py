@@ -15,13 +15,13 @@ plone.restapi batches: ``b_size`` up to 100, ``b_start``).
 """
 
 from nguon import _
+from nguon.devices import keys
 from nguon.devices.services import DeviceService
 from nguon.devices.services import ReportPost
 from nguon.errors import client_error
 from nguon.errors import UserError
 from nguon.radio import asrun
 from nguon.radio import credentials
-from nguon.radio import keys
 from nguon.radio import overrides
 from nguon.radio import schedule
 from nguon.restapi.devices import services as devices

@@ -1,6 +1,9 @@
-"""The site's Ed25519 keys that sign what stations air, kept in the portal's annotations (the
-ZODB holds the site's other secrets too: password hashes, push secrets). Made on install;
-stations pin their public halves (``@radio-signing-key``).
+"""The site's Ed25519 device keys, kept in the portal's annotations (the ZODB holds the site's
+other secrets too: password hashes, push secrets). They sign what stations air (schedules,
+``nguon.radio.schedule``) and the alerts broadcast to every device through the messaging
+engine (``nguon.devices.broadcast``). Made on install; devices pin their public halves
+(``@radio-signing-key``). The annotation keys keep their first names (``nguon.radio.…``) so
+that existing sites keep their keys.
 
 **Rotation** (``nguon-radio-keys rotate``): a new key becomes the current key; the previous
 one is kept as *retiring* until a stated time (its ``not_after``). Until then the site signs

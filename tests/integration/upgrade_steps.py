@@ -26,8 +26,9 @@ TITLES = (
     "Device health.",
     "Reports upward.",
     "Statistics pages.",
+    "Warnings as CAP alerts.",
 )
-LATEST = "20261130113000"  # the newest step's version
+LATEST = "20261130120000"  # the newest step's version
 
 
 def titles_from(first):

@@ -6,6 +6,9 @@ a field; the other types always go to the same channels. Capabilities ask here (
 radio?") instead of testing type names themselves.
 """
 
+from nguon.content.alert import channels_of
+
+
 # Channels of the types that have no channel field of their own.
 TYPE_CHANNELS = {
     "LegalDocument": ("web", "board"),
@@ -13,7 +16,7 @@ TYPE_CHANNELS = {
     "BoardNotice": ("board",),
 }
 # The information item types: approved, then delivered on their channels.
-DISTRIBUTED_TYPES = ("Bulletin",) + tuple(TYPE_CHANNELS)
+DISTRIBUTED_TYPES = ("Bulletin", "Alert") + tuple(TYPE_CHANNELS)
 
 
 def is_distributed(obj):
@@ -25,6 +28,8 @@ def channels(item):
     """The channels an item is published on."""
     if item.portal_type in TYPE_CHANNELS:
         return TYPE_CHANNELS[item.portal_type]
+    if item.portal_type == "Alert":
+        return channels_of(item)
     return tuple(sorted(getattr(item, "channels", None) or ("web",)))
 
 

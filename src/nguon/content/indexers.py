@@ -1,5 +1,7 @@
 """Catalog indexers of the content types."""
 
+from nguon.content.alert import IAlert
+from nguon.content.alert import infos
 from nguon.content.board_notice import IBoardNotice
 from nguon.content.legal_document import ILegalDocument
 from nguon.content.radio_item import IRadioItem
@@ -44,3 +46,15 @@ def radio_item_text(item):
 @indexer(IBoardNotice)
 def board_notice_text(notice):
     return _joined(notice.title, notice.description, notice.text)
+
+
+@indexer(IAlert)
+def alert_text(alert):
+    """Every language's headline, event, description and instruction."""
+    return _joined(
+        *(
+            part
+            for info in infos(alert)
+            for part in (info.headline, info.event, info.description, info.instruction)
+        )
+    )

@@ -81,6 +81,19 @@ class IPublicBoard(Interface):
         required=True,
     )
 
+    receives_tests = schema.Bool(
+        title=_(
+            "label_receives_tests", default="Nhận tin cảnh báo thử nghiệm, diễn tập"
+        ),
+        description=_(
+            "help_receives_tests",
+            default="Chỉ chọn cho thiết bị dùng để thử: tin thử nghiệm và diễn tập chỉ đến "
+            "các thiết bị này.",
+        ),
+        default=False,
+        required=False,
+    )
+
     @invariant
     def led_is_small(data):
         if (

@@ -115,6 +115,19 @@ class IRadioStation(Interface):
         constraint=_valid(slot_rules.parse_holidays),
     )
 
+    receives_tests = schema.Bool(
+        title=_(
+            "label_receives_tests", default="Nhận tin cảnh báo thử nghiệm, diễn tập"
+        ),
+        description=_(
+            "help_receives_tests",
+            default="Chỉ chọn cho thiết bị dùng để thử: tin thử nghiệm và diễn tập chỉ đến "
+            "các thiết bị này.",
+        ),
+        default=False,
+        required=False,
+    )
+
     @invariant
     def quiet_hours_differ(data):
         if (data.quiet_start or "").strip() == (

@@ -5,6 +5,7 @@ the titles are what editors and citizens read.
 """
 
 from nguon import _
+from nguon.content import alert
 from plone.registry.interfaces import IRegistry
 from zope.component import queryUtility
 from zope.interface import provider
@@ -88,6 +89,16 @@ def _factory(pairs):
 
 
 PrioritiesVocabulary = _factory(PRIORITIES)
+CapStatusesVocabulary = _factory(alert.STATUSES)
+CapMsgTypesVocabulary = _factory(alert.MSG_TYPES)
+CapCategoriesVocabulary = _factory(alert.CAP_CATEGORIES)
+CapResponseTypesVocabulary = _factory(alert.RESPONSE_TYPES)
+CapUrgenciesVocabulary = _factory(alert.URGENCIES)
+CapSeveritiesVocabulary = _factory(alert.SEVERITIES)
+CapCertaintiesVocabulary = _factory(alert.CERTAINTIES)
+AlertLanguagesVocabulary = _factory(
+    [(tag, title) for tag, title, _spoken in alert.LANGUAGES]
+)
 ChannelsVocabulary = _factory(CHANNELS)
 TargetScopesVocabulary = _factory(TARGET_SCOPES)
 CategoriesVocabulary = _factory(CATEGORIES)

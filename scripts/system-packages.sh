@@ -18,6 +18,8 @@ declare -A NEEDED=(
     [liquidsoap]=liquidsoap
     [icecast2]=icecast2
     [pdftotext]=poppler-utils
+    [xmllint]=libxml2-utils
+    [xmlsec1]=xmlsec1
 )
 
 missing=()

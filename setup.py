@@ -30,6 +30,8 @@ setup(
         "collective.solr",
         "collective.monkeypatcher",
         "cryptography",
+        # nguon.cap: XML-DSig of CAP 1.2 alerts.
+        "signxml",
         "python-dateutil",
         "ftw.upgrade",
         "Pillow",

@@ -30,6 +30,8 @@ setup(
         "collective.solr",
         "collective.monkeypatcher",
         "cryptography",
+        # nguon.messaging: publish and receive broadcast alerts through Mosquitto (MQTT 5).
+        "paho-mqtt",
         # nguon.cap: XML-DSig of CAP 1.2 alerts.
         "signxml",
         "python-dateutil",

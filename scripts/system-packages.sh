@@ -18,6 +18,7 @@ declare -A NEEDED=(
     [liquidsoap]=liquidsoap
     [icecast2]=icecast2
     [pdftotext]=poppler-utils
+    [mosquitto_passwd]=mosquitto
     [xmllint]=libxml2-utils
     [xmlsec1]=xmlsec1
 )

@@ -41,3 +41,21 @@ def solr(tmp_path_factory):
     node = SolrNode(tmp_path_factory.mktemp("solr-data")).start()
     yield node
     node.stop()
+
+
+@pytest.fixture(scope="session")
+def mosquitto(tmp_path_factory):
+    """A real Mosquitto (tests/messaging.py) for the rest of the session; the site's
+    broadcast publishes through it while it runs."""
+    from tests.messaging import MosquittoNode
+
+    node = MosquittoNode(tmp_path_factory.mktemp("mosquitto")).start()
+    saved = {name: os.environ.get(name) for name in node.environ}
+    os.environ.update(node.environ)
+    yield node
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    node.stop()

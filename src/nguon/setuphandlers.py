@@ -1,5 +1,6 @@
 """Install-time steps of the nguon profiles, and what the add-ons control panel shows of them."""
 
+from nguon.alerts.install import install as install_alerts
 from nguon.boards.install import install as install_boards
 from nguon.devices.install import install as install_devices
 from nguon.ledger.store import install as install_ledger
@@ -28,6 +29,7 @@ INSTALLS = (
     install_devices,
     install_ledger,
     install_reports,
+    install_alerts,
 )
 
 

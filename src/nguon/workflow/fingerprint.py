@@ -30,6 +30,8 @@ BOOKKEEPING = frozenset(
         # Filled by the system, not by people: a radio item's duration, measured when its
         # audio is prepared (``nguon.radio.consumer``), often while the item waits.
         "duration",
+        # An alert's CAP ``sent``: set when it is first published (``nguon.alerts.events``).
+        "sent",
     }
 )
 CHUNK = 1 << 16

@@ -1,0 +1,235 @@
+"""The alerts' pages and addresses: the alert's page (``view``), its CAP message
+(``alert.cap``), the Atom index of current alerts (``alerts.atom`` on the site and on every
+unit, with a head link on unit pages), and the Update and Cancel buttons
+(``alert-follow-up``, a POST with Plone's CSRF token)."""
+
+from datetime import datetime
+from html import escape
+from nguon import _
+from nguon.alerts import chain
+from nguon.alerts.current import current
+from nguon.alerts.current import public
+from nguon.alerts.message import area
+from nguon.alerts.message import document
+from nguon.alerts.message import local
+from nguon.alerts.message import message
+from nguon.alerts.validation import problems
+from nguon.cap import atom
+from nguon.content import alert as alerts
+from nguon.content.timezone import LOCAL_ZONE
+from nguon.workflow.state import review_state
+from plone import api
+from plone.app.layout.viewlets import ViewletBase
+from plone.protect import CheckAuthenticator
+from plone.protect import PostOnly
+from Products.Five import BrowserView
+from zExceptions import BadRequest
+from zExceptions import Forbidden
+from zExceptions import NotFound
+from zope.i18n import translate
+
+
+CAP_TYPE = "application/cap+xml"
+ATOM_TYPE = "application/atom+xml"
+# Readers poll the index; an alert must reach them within a minute of its approval.
+CACHE = "public, max-age=60"
+# Severity to the colour band of the page (the boards' emergency pair is white on red).
+BANDS = {
+    "Extreme": "extreme",
+    "Severe": "severe",
+    "Moderate": "moderate",
+    "Minor": "minor",
+    "Unknown": "unknown",
+}
+
+
+def cap_url(alert):
+    return f"{alert.absolute_url()}/alert.cap"
+
+
+class AlertCap(BrowserView):
+    """The alert as signed CAP 1.2 XML, for anyone, while it is public."""
+
+    def __call__(self):
+        if not public(self.context):
+            raise NotFound(self.context.getId())
+        response = self.request.response
+        response.setHeader("Content-Type", f"{CAP_TYPE}; charset=utf-8")
+        response.setHeader("Cache-Control", CACHE)
+        return document(self.context)
+
+
+class AlertsAtom(BrowserView):
+    """The Atom index of the public alerts in force here, newest first (``cap.atom``)."""
+
+    def __call__(self):
+        found = current(self.context)
+        url = f"{self.context.absolute_url()}/alerts.atom"
+        title = _(
+            "alerts_atom_title",
+            default="Cảnh báo khẩn cấp: ${place}",
+            mapping={"place": self.context.Title()},
+        )
+        entries = [(cap_url(alert), message(alert, resources=False)) for alert in found]
+        updated = max(
+            (entry.sent for _url, entry in entries),
+            default=datetime.now(LOCAL_ZONE).replace(microsecond=0),
+        )
+        body = atom.index(
+            feed_id=url,
+            title=translate(title, context=self.request),
+            self_url=url,
+            updated=updated,
+            author=api.portal.get().Title(),
+            entries=entries,
+            language=alerts.VIETNAMESE,
+        )
+        response = self.request.response
+        response.setHeader("Content-Type", f"{ATOM_TYPE}; charset=utf-8")
+        response.setHeader("Cache-Control", CACHE)
+        return body
+
+
+class AlertsLink(ViewletBase):
+    """``<link rel="alternate">`` to the unit's Atom index of alerts, for aggregators."""
+
+    def render(self):
+        title = translate(
+            _("alerts_atom_link", default="Cảnh báo khẩn cấp (CAP)"),
+            context=self.request,
+        )
+        return (
+            f'<link rel="alternate" type="{ATOM_TYPE}" title="{escape(title)}" '
+            f'href="{escape(self.context.absolute_url())}/alerts.atom" />'
+        )
+
+
+def _paragraphs(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _when(moment):
+    return local(moment).strftime("%d/%m/%Y %H:%M") if moment else None
+
+
+def _title(vocabulary, value):
+    return dict(vocabulary).get(value, value)
+
+
+class AlertView(BrowserView):
+    """The alert's page: what to do first, then what happens, where and until when, in every
+    language; the CAP address; for its officials the Update and Cancel buttons and what still
+    keeps it from going out."""
+
+    def severity(self):
+        value = self.context.severity
+        return {
+            "band": BANDS.get(value, "unknown"),
+            "title": _title(alerts.SEVERITIES, value),
+        }
+
+    def facts(self):
+        context = self.context
+        return {
+            "status": context.cap_status,
+            "status_title": _title(alerts.STATUSES, context.cap_status),
+            "msg_type": context.msg_type,
+            "msg_type_title": _title(alerts.MSG_TYPES, context.msg_type),
+            "urgency": _title(alerts.URGENCIES, context.urgency),
+            "certainty": _title(alerts.CERTAINTIES, context.certainty),
+            "categories": [
+                title
+                for value, title in alerts.CAP_CATEGORIES
+                if value in (context.cap_categories or ())
+            ],
+            "responses": [
+                title
+                for value, title in alerts.RESPONSE_TYPES
+                if value in (context.response_types or ())
+            ],
+            "sent": _when(context.sent),
+            "onset": _when(context.onset),
+            "expires": _when(context.expires),
+            "expired": not alerts.in_force(context),
+            "area": area(context).description,
+            "web": context.web,
+            "contact": context.contact,
+            "image": (
+                f"{context.absolute_url()}/@@images/image/preview"
+                if getattr(context, "image", None)
+                else None
+            ),
+        }
+
+    def infos(self):
+        languages = {tag: title for tag, title, _spoken in alerts.LANGUAGES}
+        found = []
+        for info in alerts.infos(self.context):
+            found.append(
+                {
+                    "language": info.language,
+                    "lang": info.language.split("-")[0],
+                    "title": languages.get(info.language),
+                    "headline": info.headline,
+                    "event": info.event,
+                    "instruction": _paragraphs(info.instruction),
+                    "description": _paragraphs(info.description),
+                    "voice": info.voice is not None,
+                }
+            )
+        return found
+
+    def voice_url(self, info):
+        if info["language"] == alerts.VIETNAMESE:
+            owner = self.context
+        else:
+            owner = next(
+                child
+                for child in self.context.objectValues()
+                if getattr(child, "language", None) == info["language"]
+            )
+        return f"{owner.absolute_url()}/@@download/voice"
+
+    def translated(self, messages):
+        return [translate(message, context=self.request) for message in messages]
+
+    def cap_url(self):
+        return cap_url(self.context) if public(self.context) else None
+
+    def can_follow_up(self):
+        return chain.may_follow_up(self.context)
+
+    def problems(self):
+        """What keeps a draft from going out, for those who may edit it."""
+        if review_state(self.context) == "published" or not api.user.has_permission(
+            "Modify portal content", obj=self.context
+        ):
+            return []
+        return [
+            translate(p.message, context=self.request) for p in problems(self.context)
+        ]
+
+
+class FollowUp(BrowserView):
+    """Make the Update or Cancel of a published alert and open it for editing."""
+
+    def __call__(self):
+        PostOnly(self.request)
+        CheckAuthenticator(self.request)
+        msg_type = self.request.form.get("msg_type")
+        if msg_type not in chain.FOLLOW_UPS:
+            raise BadRequest(msg_type)
+        if not chain.may_follow_up(self.context):
+            raise Forbidden(
+                translate(
+                    _(
+                        "alert_follow_up_refused",
+                        default="Chỉ cập nhật hoặc hủy được cảnh báo đã phát hành, "
+                        "và chỉ người được soạn tin tại đơn vị của nó.",
+                    ),
+                    context=self.request,
+                )
+            )
+        new = chain.follow_up(self.context, msg_type)
+        self.request.response.redirect(f"{new.absolute_url()}/edit")
+        return ""

@@ -27,10 +27,10 @@ from nguon.cap.model import NAMESPACE
 from nguon.cap.xml import read_xml
 from signxml import CanonicalizationMethod
 from signxml import DigestAlgorithm
-from signxml import InvalidSignature
 from signxml import SignatureMethod
 from signxml import XMLSigner
 from signxml import XMLVerifier
+from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration
 
 import base64
@@ -159,7 +159,7 @@ def verify(xml_bytes, trusted_certs_pem):
             result = XMLVerifier().verify(
                 root, x509_cert=certificate, expect_config=ACCEPTED
             )
-        except InvalidSignature as error:
+        except (SignXMLException, ValueError, etree.LxmlError) as error:
             failure = str(error)
             continue
         if result.signed_xml.tag != f"{{{NAMESPACE}}}alert":

@@ -200,6 +200,7 @@ def read_xml(data):
         no_network=True,
         huge_tree=False,
         load_dtd=False,
+        remove_comments=True,
         remove_pis=True,
     )
     try:

@@ -93,10 +93,12 @@ def alert(**changes):
 def update(**changes):
     """An Update of the sample warning, referring to it."""
     first = alert()
+    sent = SENT + timedelta(hours=2)
     values = dict(
         msg_type="Update",
-        sent=SENT + timedelta(hours=2),
+        sent=sent,
         references=(first.reference(),),
+        infos=tuple(replace(info, effective=sent) for info in first.infos),
     )
     values.update(changes)
     return replace(first, **values)

@@ -45,7 +45,10 @@ class Instance:
         self.port = free_port()
         self.solr_port = free_port()
         self.env = {
-            **os.environ,
+            # its own bundled Mosquitto, never the test session's (tests/messaging.py)
+            **{k: v for k, v in os.environ.items() if not k.startswith("NGUON_MQTT_")},
+            "NGUON_MQTT_PORT": str(free_port()),
+            "NGUON_MQTT_WS_PORT": str(free_port()),
             "NGUON_PORT": str(self.port),
             "SOLR_URL": f"http://127.0.0.1:{self.solr_port}/solr/plone",
             "NGUON_SOLR_BUNDLED": "1",

@@ -27,8 +27,10 @@ TITLES = (
     "Reports upward.",
     "Statistics pages.",
     "Warnings as CAP alerts.",
+    "Device broadcast.",
+    "CAP alerts signed and served.",
 )
-LATEST = "20261130120000"  # the newest step's version
+LATEST = "20261130122000"  # the newest step's version
 
 
 def titles_from(first):

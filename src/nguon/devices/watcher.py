@@ -38,11 +38,16 @@ def lease(portal):
 
 def claim(portal, holder, tm, now=None):
     """True when ``holder`` holds the round of ``portal`` (claimed and committed)."""
-    found = lease(portal)
+    return hold(lease(portal), holder, tm, LEASE_SECONDS, now)
+
+
+def hold(found, holder, tm, seconds, now=None):
+    """True when ``holder`` holds the lease ``found`` (None: no lease) for ``seconds``,
+    claimed and committed; a claim that loses a conflict is abandoned."""
     if found is None:
         return False
     try:
-        if not found.claim(holder, LEASE_SECONDS, now):
+        if not found.claim(holder, seconds, now):
             tm.abort()
             return False
         tm.commit()

@@ -1,16 +1,20 @@
-"""``nguon-start``: check the configuration, start Solr, create the site on first run, and
-serve Plone in the foreground. Ctrl-C (or SIGTERM) stops every process it started."""
+"""``nguon-start``: check the configuration, start Solr and Mosquitto, create the site on first
+run, and serve Plone in the foreground. Ctrl-C (or SIGTERM) stops every process it started."""
 
 from nguon.demo.users import demo_password
 from nguon.demo.users import DEMO_USERS
 from nguon.instance import preflight
 from nguon.instance.files import write_instance
+from nguon.instance.mosquitto import broker_of
+from nguon.instance.mosquitto import require_external as require_broker
 from nguon.instance.settings import ConfigurationError
 from nguon.instance.settings import from_environment
 from nguon.instance.solr import BundledSolr
 from nguon.instance.solr import require_external
+from nguon.messaging.settings import CREDENTIALS
 from pathlib import Path
 
+import os
 import signal
 import subprocess
 import sys
@@ -54,7 +58,7 @@ def _banner(settings, created):
         _say(f"tài khoản mẫu (mật khẩu {demo_password()}):")
         for userid, fullname, unit_code, kind in DEMO_USERS:
             _say(f"  {userid:<18} {fullname} — đơn vị {unit_code}, nhóm {kind}")
-    _say("nhấn Ctrl-C để dừng Plone và Solr")
+    _say("nhấn Ctrl-C để dừng Plone, Solr và Mosquitto")
 
 
 def _serve(settings):
@@ -78,6 +82,7 @@ def start():
         preflight.check_data_folder(settings.var)
         preflight.check_port_free(settings.host, settings.port, "NGUON_PORT")
         write_instance(settings)
+        broker, mosquitto = broker_of(settings)
     except ConfigurationError as error:
         return _fail(error)
     solr = BundledSolr(settings) if settings.solr_bundled else None
@@ -91,6 +96,16 @@ def start():
         else:
             require_external(settings.solr_url)
         _say(f"Solr sẵn sàng tại {settings.solr_url}")
+        if mosquitto:
+            mosquitto.start()
+        else:
+            require_broker(broker)
+        # The server (and the site setup) publish the broadcast through it with this login.
+        os.environ[CREDENTIALS] = str(broker.credentials)
+        _say(
+            f"Mosquitto sẵn sàng tại {broker.address} (WebSockets cho bảng tin: "
+            f"{broker.ws_address})"
+        )
         created = _create_or_open_site(settings)
         _banner(settings, created)
         code = _serve(settings)
@@ -102,6 +117,8 @@ def start():
     finally:
         if solr:
             solr.stop()
+        if mosquitto:
+            mosquitto.stop()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ left running, or the system's service on these files) it is used as it is, and l
 
 from nguon.instance import preflight
 from nguon.instance.settings import ConfigurationError
+from nguon.messaging import settings as messaging_settings
 from nguon.messaging.publisher import BrokerUnavailable
 from nguon.messaging.publisher import Publisher
 from nguon.messaging.publisher import PublishRefused
@@ -131,6 +132,30 @@ def answers(broker, timeout=5.0):
     finally:
         publisher.close()
     return True
+
+
+def require_external(broker):
+    """An operator's own broker (``NGUON_MQTT_CREDENTIALS`` set) must take the login."""
+    if not answers(broker):
+        raise ConfigurationError(
+            f"Mosquitto không trả lời tại {broker.address}: kiểm tra NGUON_MQTT_HOST, "
+            f"NGUON_MQTT_PORT hoặc bỏ NGUON_MQTT_CREDENTIALS để dùng Mosquitto đi kèm"
+        )
+
+
+def broker_of(settings, env=None):
+    """The broker of the instance ``settings``: ``(broker, BundledMosquitto or None)``,
+    None when the operator runs their own (``NGUON_MQTT_CREDENTIALS`` set)."""
+    try:
+        broker = messaging_settings.from_environment(env, var=settings.var)
+    except messaging_settings.SettingsError as error:
+        raise ConfigurationError(str(error)) from None
+    if messaging_settings.configured(env):
+        return broker, None
+    bundled = BundledMosquitto(
+        broker, settings.var / "mosquitto", settings.var / "log" / "mosquitto.log"
+    )
+    return broker, bundled
 
 
 class BundledMosquitto:

@@ -34,7 +34,7 @@ def index(*, feed_id, title, self_url, updated, author, entries, language=None):
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM, "cap": NAMESPACE})
     _add(feed, ATOM, "id", feed_id)
     _add(feed, ATOM, "title", title)
-    _add(feed, ATOM, "updated", updated.isoformat(timespec="seconds"))
+    _add(feed, ATOM, "updated", _atom_time(updated))
     _add(etree.SubElement(feed, f"{{{ATOM}}}author"), ATOM, "name", author)
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url)
     for cap_url, alert in entries:
@@ -51,7 +51,7 @@ def _entry(entry, cap_url, alert, author, language):
     _add(entry, ATOM, "id", cap_url)
     headline = info and (info.headline or info.event)
     _add(entry, ATOM, "title", headline or f"{alert.msg_type} {alert.identifier}")
-    _add(entry, ATOM, "updated", alert.sent.isoformat(timespec="seconds"))
+    _add(entry, ATOM, "updated", _atom_time(alert.sent))
     _add(etree.SubElement(entry, f"{{{ATOM}}}author"), ATOM, "name", author)
     if info and info.description:
         _add(entry, ATOM, "summary", info.description[:SUMMARY])
@@ -82,6 +82,13 @@ def _info(alert, language):
         if language and info.language.lower() == language.lower():
             return info
     return alert.infos[0] if alert.infos else None
+
+
+def _atom_time(value):
+    """RFC 3339, as Atom wants it: the offset is required (ValueError without one)."""
+    if value.utcoffset() is None:
+        raise ValueError(f"an Atom time needs an explicit offset: {value!r}")
+    return value.isoformat(timespec="seconds")
 
 
 def _add(parent, namespace, name, text):

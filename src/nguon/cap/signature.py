@@ -60,11 +60,11 @@ ACCEPTED = SignatureConfiguration(
 def new_key(common_name, days=730):
     """(private key PEM, self-signed certificate PEM) of a new RSA signing key.
 
-    The certificate names ``common_name`` (the site, e.g. "Nguồn - Tỉnh Quảng Trị") and is
-    valid from now for ``days``.
+    The certificate names ``common_name`` (the site, e.g. "Nguồn - Tỉnh Quảng Trị"; X.509
+    allows 64 bytes of UTF-8, the rest is cut) and is valid from now for ``days``.
     """
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, _cut(common_name, 64))])
     now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -102,8 +102,15 @@ def new_key(common_name, days=730):
     return key_pem, certificate.public_bytes(serialization.Encoding.PEM)
 
 
+def _cut(text, size):
+    """``text`` cut to at most ``size`` bytes of UTF-8, between characters."""
+    return text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
+
+
 def fingerprint(cert_pem):
     """The SHA-256 fingerprint of a certificate, hex, as published beside it."""
+    if isinstance(cert_pem, str):
+        cert_pem = cert_pem.encode("ascii")
     return x509.load_pem_x509_certificate(cert_pem).fingerprint(hashes.SHA256()).hex()
 
 
@@ -129,7 +136,9 @@ def verify(xml_bytes, trusted_certs_pem):
 
     ``CapError`` with code "unsigned" (no signature), "untrusted" (signed with a
     certificate not in ``trusted_certs_pem``) or "bad-signature" (altered after signing,
-    a broken or partial signature, a weak algorithm).
+    a broken or partial signature, a weak algorithm). ``trusted_certs_pem`` holds PEM
+    texts (bytes or str, each with one certificate or more); an unreadable one is a
+    configuration error and raises ValueError.
     """
     root = read_xml(xml_bytes)
     signatures = root.findall(f"{{{DSIG}}}Signature")

@@ -5,6 +5,8 @@ pattern forbids fractions of a second.
 """
 
 from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
 
 import re
 
@@ -17,6 +19,9 @@ def format_time(value):
     offset = value.utcoffset()
     if offset is None:
         raise ValueError(f"a CAP time needs an explicit offset: {value!r}")
+    if offset.total_seconds() % 60:
+        # a zone's local mean time of old (Hanoi's +07:06:40): CAP offsets are in minutes
+        value, offset = value.astimezone(UTC), timedelta(0)
     text = value.replace(microsecond=0, tzinfo=None).isoformat()
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes <= 0 else "+"

@@ -127,3 +127,8 @@ def test_an_entity_attack_in_a_feed():
     with pytest.raises(CapError) as caught:
         parse_index(data)
     assert caught.value.code == "doctype"
+
+
+def test_a_naive_time_is_refused():
+    with pytest.raises(ValueError):
+        feed(updated=samples.SENT.replace(tzinfo=None))

@@ -95,3 +95,11 @@ def test_area_codes_are_the_unit_geocodes():
     area = samples.info().areas[0]
     assert area.codes() == ("46",)
     assert area.codes("SAME") == ()
+
+
+def test_an_offset_with_seconds_is_written_in_utc():
+    from zoneinfo import ZoneInfo
+
+    old = datetime(1900, 6, 1, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert old.utcoffset().total_seconds() % 60  # local mean time, +07:06:40
+    assert parse_time(format_time(old)) == old

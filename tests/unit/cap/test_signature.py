@@ -198,3 +198,10 @@ def test_a_garbled_certificate_in_keyinfo(signed, site):
     start = signed.index(b"<ds:X509Certificate>") + len(b"<ds:X509Certificate>")
     garbled = signed[:start] + b"AAAA" + signed[start + 4 :]
     assert refused(garbled, [site[1]]) == "bad-signature"
+
+
+def test_a_long_site_name_fits_the_certificate():
+    _, cert_pem = new_key("Ủy ban nhân dân " * 10)
+    name = x509.load_pem_x509_certificate(cert_pem).subject.rfc4514_string()
+    assert 60 < len(name.removeprefix("CN=").encode()) <= 64
+    assert fingerprint(cert_pem.decode()) == fingerprint(cert_pem)

@@ -70,6 +70,11 @@ class Reference:
     def __str__(self):
         return f"{self.sender},{self.identifier},{format_time(self.sent)}"
 
+    @property
+    def key(self):
+        """(sender, identifier, sent), as ``Alert.key`` of the message referred to."""
+        return (self.sender, self.identifier, self.sent)
+
     @classmethod
     def parse(cls, text):
         """A reference from its CAP form "sender,identifier,sent"; ValueError otherwise."""

@@ -8,7 +8,7 @@ The rules: the times of CAP 1.2 (``sent`` with an explicit offset; ``effective``
 ``onset`` and ``expires`` after ``sent``; ``expires`` after ``onset`` and ``effective``),
 one ``<info>`` per language, what the Google Public Alerts CAP profile requires of every
 ``<info>`` of an Alert or Update (``expires``, ``description``, at least one ``<area>``),
-references on an Update or Cancel, the characters CAP forbids in ``identifier`` and
+references on an Update or Cancel (to earlier messages), the characters CAP forbids in ``identifier`` and
 ``sender``, sane geometry, and the sizes below. A message whose ``expires`` is past is
 "expired": too late to send, and to accept.
 
@@ -142,7 +142,29 @@ def _references(alert):
                 ),
             )
         ]
-    return []
+    problems = []
+    for index, reference in enumerate(alert.references):
+        if reference.key == alert.key or _after(reference.sent, alert.sent):
+            problems.append(
+                Problem(
+                    f"references[{index}]",
+                    "reference-not-earlier",
+                    _(
+                        "cap_rule_reference_not_earlier",
+                        default="Bản tin dẫn chiếu (references) ${reference} không phải bản tin gửi"
+                        " trước bản tin này.",
+                        mapping={"reference": str(reference)},
+                    ),
+                )
+            )
+    return problems
+
+
+def _after(one, other):
+    """Whether ``one`` is after ``other``; False when either has no offset (said elsewhere)."""
+    if one.utcoffset() is None or other.utcoffset() is None:
+        return False
+    return one > other
 
 
 # (field, the field it follows, may they be equal, code): the order of CAP's times. A

@@ -104,7 +104,11 @@ def test_an_alert_without_info():
 
 
 def test_a_cancel_needs_no_description_but_references():
-    cancel = samples.alert(msg_type="Cancel", infos=(samples.info(description=None),))
+    cancel = samples.alert(
+        identifier="vn.nguon.46.2026-0043",
+        msg_type="Cancel",
+        infos=(samples.info(description=None),),
+    )
     assert problems(cancel) == [("references", "missing-references")]
     referred = replace(cancel, references=(samples.alert().reference(),))
     assert problems(referred) == []
@@ -199,3 +203,14 @@ def test_codes_are_stable_ascii_and_messages_vietnamese():
     for problem in check(bad, now=samples.DURING):
         assert problem.code.isascii() and problem.code == problem.code.lower()
         assert problem.message.default and render(problem.message) != problem.message
+
+
+def test_a_reference_to_itself_or_to_a_later_message():
+    update = samples.update()
+    later = replace(update.references[0], sent=update.sent + timedelta(minutes=1))
+    assert problems(replace(update, references=(later,))) == [
+        ("references[0]", "reference-not-earlier")
+    ]
+    assert problems(replace(update, references=(update.reference(),))) == [
+        ("references[0]", "reference-not-earlier")
+    ]

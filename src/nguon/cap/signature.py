@@ -115,7 +115,8 @@ def fingerprint(cert_pem):
 
 
 def sign(xml_bytes, key_pem, cert_pem):
-    """The CAP document signed (enveloped, RSA-SHA256, the certificate in KeyInfo).
+    """The CAP document signed (enveloped, RSA-SHA256, the certificate in KeyInfo); the
+    key and certificate are PEM, bytes or str.
 
     A signature already in the document is replaced: one message has one signer.
     """
@@ -127,7 +128,9 @@ def sign(xml_bytes, key_pem, cert_pem):
         digest_algorithm=DigestAlgorithm.SHA256,
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
-    signed = signer.sign(root, key=key_pem, cert=cert_pem.decode("ascii"))
+    if isinstance(cert_pem, bytes):
+        cert_pem = cert_pem.decode("ascii")
+    signed = signer.sign(root, key=key_pem, cert=cert_pem)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 

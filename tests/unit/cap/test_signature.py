@@ -205,3 +205,8 @@ def test_a_long_site_name_fits_the_certificate():
     name = x509.load_pem_x509_certificate(cert_pem).subject.rfc4514_string()
     assert 60 < len(name.removeprefix("CN=").encode()) <= 64
     assert fingerprint(cert_pem.decode()) == fingerprint(cert_pem)
+
+
+def test_pem_may_be_given_as_str(site):
+    signed = sign(to_xml(samples.alert()), site[0].decode(), site[1].decode())
+    assert parse(verify(signed, [site[1].decode()])) == samples.alert()

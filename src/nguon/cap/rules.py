@@ -4,13 +4,13 @@
 such as ``info[1].area[0].polygon[0]``), a stable ASCII code that the user interfaces map
 to their place, and a Vietnamese message. No problem means the message may go out.
 
-The rules: the times of CAP 1.2 (``sent`` with an explicit offset; ``effective``,
-``onset`` and ``expires`` after ``sent``; ``expires`` after ``onset`` and ``effective``),
+The rules: the times of CAP 1.2 (``sent`` with an explicit offset; ``effective`` and
+``onset`` not before ``sent``; ``expires`` after ``sent``, ``effective`` and ``onset``),
 one ``<info>`` per language, what the Google Public Alerts CAP profile requires of every
 ``<info>`` of an Alert or Update (``expires``, ``description``, at least one ``<area>``),
-references on an Update or Cancel (to earlier messages), the characters CAP forbids in ``identifier`` and
-``sender``, sane geometry, and the sizes below. A message whose ``expires`` is past is
-"expired": too late to send, and to accept.
+references on an Update or Cancel (to earlier messages), the characters CAP forbids in
+``identifier`` and ``sender``, sane geometry, and the sizes below. A message whose
+``expires`` is past is "expired": too late to send, and to accept.
 
 Sizes, and why: a headline is what a board shows in large type and what a phone's
 notification shows; Google's profile asks it to be short, and 160 characters (one SMS) is

@@ -38,9 +38,9 @@ import re
 MAX_SIZE = 2 * 1024 * 1024
 # What XML 1.0 does not allow in a document (its "Char" production), to be dropped.
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Where a DOCTYPE would be (the prolog), looked at before parsing: libxml2 would refuse an
-# entity expansion attack too, but with a less telling message. "<!DOCTYPE" cannot occur
-# there for another reason (text would escape the "<").
+# How much of the start of a document is searched for a DOCTYPE before parsing: libxml2
+# would refuse an entity expansion attack too, but with a less telling message. Nothing
+# else writes "<!DOCTYPE" there (text escapes its "<").
 PROLOG = 4096
 OTHER_CAP = re.compile(r"^urn:oasis:names:tc:emergency:cap:(?P<version>[\d.]+)$")
 
@@ -230,7 +230,7 @@ def _doctype():
 
 
 class _Reader:
-    """Reads the elements of one <alert>; CAP elements only, in any namespace-free sense."""
+    """Reads the children of one <alert> in the CAP namespace; others are not looked at."""
 
     def __init__(self, root):
         self.root = root

@@ -6,6 +6,7 @@ from DateTime import DateTime
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon.alerts import chain
 from nguon.devices import broadcast
 from nguon.devices import keys
 from nguon.devices.interfaces import IBroadcastChannel
@@ -14,7 +15,10 @@ from nguon.outbox.worker import drain
 from nguon.radio import signing
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
+from plone import api
 from plone.uuid.interfaces import IUUID
+from tests.alerts.alert_support import make_alert
+from tests.alerts.alert_support import publish
 from tests.e2e.instance import until
 from tests.search.helpers import published
 from tests.search.helpers import transition
@@ -92,7 +96,7 @@ def uids(device):
 
 def test_an_emergency_reaches_its_area_only_and_a_retraction_clears_it(site):
     portal, device = site
-    near, far = device("19786"), device("18880")  # Huế's commune; one of Quảng Bình's
+    near, far = device("19786"), device("18880")  # Huế's ward; one of Quảng Trị's
     item = alarm(portal)
     settle(portal)
     uid = IUUID(item)
@@ -169,3 +173,36 @@ def test_without_a_broker_the_changes_wait_in_the_outbox(site, monkeypatch):
     near = device("19786")
     settle(portal)  # the broker is back: what waited goes out
     assert until(lambda: len(near.items()) == 1, timeout=30)
+
+
+def test_an_update_replaces_a_cancel_clears_and_an_exercise_reaches_test_devices_only(
+    site,
+):
+    portal, device = site
+    public, tester = device("19786"), device("19786", tests=True)
+    exercise = publish(make_alert(cap_status="Exercise", title="Diễn tập sơ tán"))
+    alert = publish(make_alert())
+    settle(portal)
+    both = {IUUID(alert), IUUID(exercise)}
+    assert until(lambda: set(uids(tester)) == both, timeout=30)
+    assert until(lambda: uids(public) == [IUUID(alert)], timeout=30)
+    exercise_topic = topics.topic("test", "radio", "46", True)
+    listed = broadcast.state(portal).items[IUUID(exercise)]
+    assert exercise_topic in listed  # and the boards' one, when boards are registered
+    assert {topics.parse(name).audience for name in listed} == {"test"}
+    assert exercise_topic not in public.topics
+
+    with api.env.adopt_user(username=EDITOR):
+        update = chain.follow_up(alert, "Update")
+    update.instruction = "Sơ tán ngay khỏi vùng trũng."
+    publish(update)  # the alert it updates is retracted
+    settle(portal)
+    assert until(lambda: uids(public) == [IUUID(update)], timeout=30)
+
+    with api.env.adopt_user(username=EDITOR):
+        cancel = chain.follow_up(update, "Cancel")
+    publish(cancel)  # a Cancel is on the web only: the devices' lists are emptied
+    settle(portal)
+    area = topics.topic("public", "radio", "46", True)
+    assert until(lambda: public.lists[area]["items"] == [], timeout=30)
+    assert uids(tester) == [IUUID(exercise)]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test lint format install system-packages translations axe test-fast clean-instance
+.PHONY: start test lint format install system-packages translations axe kiosk-mqtt test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
@@ -34,7 +34,7 @@ format: $(INSTALLED)
 test-fast: install
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
-install: system-packages $(INSTALLED) translations axe
+install: system-packages $(INSTALLED) translations axe kiosk-mqtt
 
 system-packages:
 	@bash scripts/system-packages.sh
@@ -56,6 +56,18 @@ axe: $(AXE)/node_modules/.package-lock.json
 
 $(AXE)/node_modules/.package-lock.json: $(AXE)/package.json $(AXE)/package-lock.json
 	npm ci --prefix $(AXE) --no-audit --no-fund --silent
+
+## make kiosk-mqtt: mqtt.js, the kiosk player's MQTT client over WebSockets, pinned by
+## vendor/kiosk/package-lock.json, installed from the npm registry with `npm ci` and copied
+## beside kiosk.js (served as @@kiosk-mqtt.js; the copy is not in git). Nothing is fetched
+## once it is built.
+KIOSK_VENDOR := vendor/kiosk
+KIOSK_MQTT := src/nguon/boards/static/mqtt.min.js
+kiosk-mqtt: $(KIOSK_MQTT)
+
+$(KIOSK_MQTT): $(KIOSK_VENDOR)/package.json $(KIOSK_VENDOR)/package-lock.json
+	npm ci --prefix $(KIOSK_VENDOR) --no-audit --no-fund --silent
+	cp $(KIOSK_VENDOR)/node_modules/mqtt/dist/mqtt.min.js $@
 
 ## Remove the generated instance configuration (never the data under var/).
 clean-instance:

@@ -3,8 +3,10 @@
 For the board only (its ``X-Board-Token`` header or a paired kiosk's session cookie,
 ``nguon.boards.credentials``; ``?token=`` is refused):
 
-- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``), paired by ``#pair=<code>``;
-- ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG).
+- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``, ``@@kiosk-mqtt.js``), paired
+  by ``#pair=<code>``;
+- ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG); an
+  alert's takeover in one of its languages with ``?language=<tag>`` (its first without).
 
 And on the board itself, for its unit: ``@@board-preview``, what the board shows now.
 """
@@ -15,6 +17,7 @@ from functools import lru_cache
 from nguon import _
 from nguon.boards import playlist
 from nguon.boards import render
+from nguon.boards import takeover
 from nguon.boards.credentials import authenticated_board
 from nguon.boards.credentials import REFUSED
 from nguon.boards.credentials import URL_TOKEN
@@ -48,6 +51,33 @@ def _rendered(uid, modified, width, height, title, text, priority, image_path):
     )
 
 
+@lru_cache(maxsize=256)
+def _rendered_takeover(
+    uid, modified, width, height, band, headline, instruction, footer, palette
+):
+    return render.png(
+        render.takeover(
+            render.Board(width, height), band, headline, instruction, footer, palette
+        )
+    )
+
+
+def takeover_png(found, language, board):
+    """The PNG of an alert's takeover ``found`` in ``language`` at the board's size."""
+    chosen = takeover.language_of(found, language)
+    return _rendered_takeover(
+        found["uid"],
+        found["modified"],
+        board.width,
+        board.height,
+        takeover.band(found, chosen),
+        chosen["headline"],
+        chosen["instruction"],
+        takeover.footer(found),
+        takeover.palette(found),
+    )
+
+
 class BoardSlide(OneName, BrowserView):
     def __call__(self):
         if "token" in self.request.form:
@@ -66,12 +96,25 @@ class BoardSlide(OneName, BrowserView):
                 404,
                 _("board_error_slide", default="Nội dung này không có trên bảng tin."),
             )
+        if "alert" in found:
+            data = takeover_png(
+                found["alert"], self.request.form.get("language"), board
+            )
+        else:
+            data = self.notice_png(found, board)
+        response = self.request.response
+        response.setHeader("Content-Type", "image/png")
+        response.setHeader("Content-Length", str(len(data)))
+        response.setHeader("Cache-Control", "private, max-age=31536000, immutable")
+        return data
+
+    def notice_png(self, found, board):
         image_path = found["image"]
         if image_path:
             image_path = "/".join(
                 api.portal.get().getPhysicalPath()[1:] + (image_path,)
             )
-        data = _rendered(
+        return _rendered(
             found["uid"],
             found["modified"],
             board.width,
@@ -81,11 +124,6 @@ class BoardSlide(OneName, BrowserView):
             found["priority"],
             image_path,
         )
-        response = self.request.response
-        response.setHeader("Content-Type", "image/png")
-        response.setHeader("Content-Length", str(len(data)))
-        response.setHeader("Cache-Control", "private, max-age=31536000, immutable")
-        return data
 
 
 PAGE = """<!DOCTYPE html>
@@ -96,13 +134,24 @@ PAGE = """<!DOCTYPE html>
 html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; cursor: none; }}
 #kiosk {{ position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; }}
 #kiosk img {{ width: 100vw; height: 100vh; object-fit: contain; }}
+#kiosk-takeover {{ position: fixed; inset: 0; box-sizing: border-box; padding: 4vmin;
+  display: flex; flex-direction: column; justify-content: space-between; gap: .3em;
+  overflow: hidden; line-height: 1.28; font-family: "Be Vietnam Pro", "DejaVu Sans", sans-serif; }}
+#kiosk-takeover[hidden], #kiosk-takeover [hidden] {{ display: none; }}
+#kiosk-takeover .band {{ font-weight: 700; font-size: .72em; border-bottom: .08em solid currentColor; }}
+#kiosk-takeover .headline {{ font-weight: 700; font-size: .75em; }}
+#kiosk-takeover .instruction {{ font-weight: 700; padding: .3em; }}
+#kiosk-takeover .footer {{ font-size: .5em; }}
 #kiosk-status {{ position: fixed; bottom: 0; left: 0; color: #fff; background: rgba(0,0,0,.6);
   font: 14px sans-serif; padding: 2px 6px; }}
 #kiosk-status:empty {{ display: none; }}
 </style></head>
 <body><div id="kiosk" data-base="{base}" data-offline="{offline}" data-unpaired="{unpaired}">
 <img id="kiosk-slide" alt="" data-uid=""></div>
+<div id="kiosk-takeover" role="alert" data-uid="" hidden><div class="band"></div>
+<div class="headline"></div><div class="instruction"></div><div class="footer"></div></div>
 <div id="kiosk-status" role="status"></div>
+<script src="{base}/@@kiosk-mqtt.js"></script>
 <script src="{base}/@@kiosk.js"></script></body></html>"""
 
 
@@ -144,12 +193,16 @@ class _Script(BrowserView):
     name = None
 
     def __call__(self):
-        self.request.response.setHeader(
-            "Content-Type", "text/javascript; charset=utf-8"
-        )
-        self.request.response.setHeader("Cache-Control", "no-cache")
-        self.request.response.setHeader("Service-Worker-Allowed", "/")
-        return (STATIC / self.name).read_text(encoding="utf-8")
+        response = self.request.response
+        path = STATIC / self.name
+        if not path.is_file():  # mqtt.js not built (make install): the kiosk only polls
+            response.setStatus(404)
+            response.setHeader("Content-Type", "text/javascript; charset=utf-8")
+            return f"// {self.name} is not built: run make install\n"
+        response.setHeader("Content-Type", "text/javascript; charset=utf-8")
+        response.setHeader("Cache-Control", "no-cache")
+        response.setHeader("Service-Worker-Allowed", "/")
+        return path.read_text(encoding="utf-8")
 
 
 class KioskScript(_Script):
@@ -158,6 +211,12 @@ class KioskScript(_Script):
 
 class KioskWorker(_Script):
     name = "kiosk-sw.js"
+
+
+class KioskMqtt(_Script):
+    """mqtt.js (npm ``mqtt``, built by ``make install`` from vendor/kiosk)."""
+
+    name = "mqtt.min.js"
 
 
 class BoardPreview(BrowserView):

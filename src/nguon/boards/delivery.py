@@ -3,8 +3,11 @@ an item yet.
 
 Every proof of play a board reports becomes one ledger record of kind ``board-shown`` for
 ``(item, the board's unit, board, the board's UID, shown_at)``, with the seconds shown; the
-unit is the board's own, never one the report names. The ledger ignores a record it already
-holds, so a board that sends its report again counts nothing twice. ``REASONS`` says why a
+unit is the board's own, never one the report names. A receipt (status ``received``: the
+kiosk holds an emergency it got from the broadcast) becomes a record of kind
+``board-received``, a note that proves arrival, not showing: it counts nowhere, the coverage
+lists it. The ledger ignores a record it already holds, so a board that sends its report
+again counts nothing twice. ``REASONS`` says why a
 unit has no proof: no board, every board dark (offline) since when, or waiting to be shown.
 """
 
@@ -20,6 +23,16 @@ SHOWN = ProofKind(
     "board",
     _("proof_kind_board_shown", default="Bảng tin đã trình chiếu"),
 )
+
+RECEIVED = ProofKind(
+    "board-received",
+    "board",
+    _("proof_kind_board_received", default="Bảng tin đã nhận tin khẩn cấp"),
+    proves=False,
+    note=True,
+)
+SHOWN_STATUS = "shown"
+KINDS = {SHOWN_STATUS: SHOWN, "received": RECEIVED}  # a record's status -> its kind
 
 REASONS = DeviceReasons(
     "PublicBoard",
@@ -41,7 +54,7 @@ def enter(portal, log, board_uid, records, unit_code):
     for entry in records:
         record(
             portal,
-            SHOWN.name,
+            KINDS[entry.get("status", SHOWN_STATUS)].name,
             entry["item"],
             unit_code,
             board_uid,

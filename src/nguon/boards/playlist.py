@@ -6,9 +6,17 @@ model): while any is live, the playlist holds the emergencies only, opening hour
 Otherwise, within opening hours, the items whose dayparts (times of day, if they have any)
 include now are shown: priority items twice in a rotation (at its start and its middle),
 normal ones once, newest first; outside opening hours the board is dark. Date ranges are the
-items' own effective and expiry dates.
+items' own effective and expiry dates; an item past its expiry leaves at once, before the
+change log's worker removes it.
+
+An alert (``nguon.content.alert``) shows as its takeover (``nguon.boards.takeover``): one slide
+per language, Vietnamese first, each carrying the takeover's data (``alert``) and its
+``language``. A Test or Exercise alert is shown only on boards marked ``receives_tests``; an
+alert that another one in the list updates (its ``references``) gives way to it.
 """
 
+from nguon.boards import takeover
+from nguon.content.alert import is_public
 from nguon.content.slots import in_quiet_hours
 from nguon.content.slots import parse_time
 from nguon.publication.feeds import Filters
@@ -16,6 +24,10 @@ from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import storage
 from nguon.units.tree import item_unit
 from nguon.units.tree import lineage
+from plone.app.uuid.utils import uuidToObject
+
+import hashlib
+import json
 
 
 BOARD = Filters(channels=("board",))
@@ -44,6 +56,47 @@ def slide(entry, board):
     }
 
 
+def alert_slides(entry, board, now):
+    """The slides of an alert's entry on ``board``: one per language; none for a Test or
+    Exercise alert on a board not marked for tests, nor for an alert no longer in force."""
+    item = uuidToObject(entry["uid"], unrestricted=True)
+    if item is None or (not is_public(item) and not board.receives_tests):
+        return []
+    found = takeover.entry(item, now)
+    if found is None:
+        return []
+    return [
+        {
+            **slide(entry, board),
+            "title": language["headline"],
+            "text": language["instruction"],
+            "language": language["language"],
+            "alert": found,
+        }
+        for language in found["languages"]
+    ]
+
+
+def emergency_slides(entries, board, now):
+    """The takeover: every emergency of ``entries``, alerts as their takeover slides, less
+    the alerts an Update in the list replaces."""
+    slides = []
+    for entry in entries:
+        if entry["type"] == "Alert":
+            slides.extend(alert_slides(entry, board, now))
+        else:
+            slides.append(slide(entry, board))
+    replaced = takeover.superseded(
+        {s["uid"]: s["alert"] for s in slides if "alert" in s}.values()
+    )
+    return [s for s in slides if s["uid"] not in replaced]
+
+
+def in_force(entry, now):
+    expires = entry.get("expires")
+    return expires is None or now.timestamp() < expires
+
+
 def in_daypart(entry, now):
     """True when the item has no dayparts, or ``now`` (aware) falls in one of them."""
     parts = entry.get("dayparts") or []
@@ -61,9 +114,11 @@ def build(portal, board, now):
     if store is None or unit is None:
         return {"version": "0", "emergency": False, "open": False, "slides": []}
     feed = UnitFeed(store, [code for code, _level in lineage(unit)], BOARD)
-    entries = feed.current(size=100).entries
+    entries = [e for e in feed.current(size=100).entries if in_force(e, now)]
     version = feed.version()[0]
-    emergencies = [slide(e, board) for e in entries if e["priority"] == "emergency"]
+    emergencies = emergency_slides(
+        [e for e in entries if e["priority"] == "emergency"], board, now
+    )
     is_open = board.is_open(now)
     if emergencies:
         slides = emergencies
@@ -83,8 +138,16 @@ def build(portal, board, now):
         "board": board.UID(),
         "width": board.width,
         "height": board.height,
-        "version": f"{version}.{int(board.modified().timeTime())}.{int(is_open)}",
+        "version": f"{version}.{int(board.modified().timeTime())}.{int(is_open)}."
+        + _digest(slides),
         "emergency": bool(emergencies),
         "open": is_open,
         "slides": slides,
     }
+
+
+def _digest(slides):
+    """A short fingerprint of the slides: what time alone changes (an expiry, an alert that
+    leaves) changes the version even when the change log did not move."""
+    shown = [(s["uid"], s.get("language"), s["modified"]) for s in slides]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:12]

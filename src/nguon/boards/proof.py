@@ -1,6 +1,8 @@
 """Proof of play: what each board reports it showed, when and for how long, a kind of the one
 report log (``nguon.devices.reports``); once stored, the records enter the delivery ledger
-(``nguon.boards.delivery``) under the board's unit. ``ProofLog`` is the pre-issue-13 class,
+(``nguon.boards.delivery``) under the board's unit. A record with ``"status": "received"``
+is a receipt (the kiosk holds an emergency it got from the broadcast, shown or not yet);
+without a status it says the item was shown. ``ProofLog`` is the pre-issue-13 class,
 kept at this path so stored logs load until the upgrade step moves them."""
 
 from nguon import _
@@ -28,12 +30,15 @@ def _record(raw, board_uid, unit_code=""):
         item = str(raw["item"])[:64]
         shown = reports.moment(raw["shown_at"])
         seconds = float(raw["seconds"])
+        status = raw.get("status", delivery.SHOWN_STATUS)
+        known = status in delivery.KINDS
     except (KeyError, TypeError, ValueError) as error:
         raise _refused() from error
-    if not item or not 0 <= seconds <= 86400:
+    if not item or not 0 <= seconds <= 86400 or not known:
         raise _refused()
     return {
         "board": board_uid,
+        "status": status,
         "unit": unit_code,
         "item": item,
         "shown_at": shown,

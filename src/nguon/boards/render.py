@@ -7,9 +7,14 @@ fit is found by bisection; lines break between words only (a word too wide for t
 the smallest size ends the text with "…" before it rather than being cut). The line height
 leaves room for marks above and below. Colours are fixed pairs with a contrast ratio above
 7:1 (WCAG AAA), emergency slides in white on red.
+
+An alert takes the board over with ``takeover``: a band with its severity and event in the
+severity's colours (``SEVERITY_PALETTES``), the headline, the instruction set larger on a plate
+of the inverted colours, and a last line with the time it is in force until and its area.
 """
 
 from dataclasses import dataclass
+from dataclasses import replace
 from io import BytesIO
 from nguon import _
 from nguon.errors import UserError
@@ -41,6 +46,16 @@ PALETTES = {
     "emergency": ((176, 0, 0), (255, 255, 255), (255, 255, 255)),
 }
 EMERGENCY_LABEL = "KHẨN CẤP"
+
+# (background, text) per CAP severity of an alert's takeover, every pair above 7:1; the
+# instruction's plate swaps them. Dark red, orange, yellow, dark green, grey.
+SEVERITY_PALETTES = {
+    "Extreme": ((128, 0, 0), (255, 255, 255)),
+    "Severe": ((255, 140, 0), (20, 20, 20)),
+    "Moderate": ((255, 214, 0), (20, 20, 20)),
+    "Minor": ((0, 84, 45), (255, 255, 255)),
+    "Unknown": ((52, 58, 64), (255, 255, 255)),
+}
 
 
 class ImageRefused(UserError):
@@ -98,50 +113,82 @@ def _wrap(words, font, width, draw):
     return lines
 
 
-def _layout(draw, title, body, width, height, size):
-    """``(blocks, used height)`` at ``size`` or None when it does not fit."""
-    title_font, body_font = (
-        _font(BOLD, size),
-        _font(REGULAR, max(MIN_SIZE, round(size * 0.8))),
-    )
-    blocks = []
-    used = 0
-    for text, font in ((title, title_font), (body, body_font)):
-        if not text:
+@dataclass(frozen=True)
+class Block:
+    """A run of text in one font: ``scale`` of the layout's size; ``plate``: set on a plate
+    of the inverted colours (padding included in the layout)."""
+
+    text: str
+    path: Path
+    scale: float = 1.0
+    plate: bool = False
+
+
+def _plate_padding(font):
+    return max(1, round(font.size * 0.3))
+
+
+def _layout_blocks(draw, blocks, width, height, size):
+    """``(laid, used height)`` at ``size`` or None when it does not fit; ``laid`` holds
+    ``(lines, font, step, padding)`` per block with text."""
+    laid, used = [], 0
+    for block in blocks:
+        if not block.text:
             continue
-        lines = _wrap(text.split(), font, width, draw)
+        font = _font(block.path, max(MIN_SIZE, round(size * block.scale)))
+        padding = _plate_padding(font) if block.plate else 0
+        lines = _wrap(block.text.split(), font, width - 2 * padding, draw)
         if lines is None:
             return None
         step = round(font.size * LINE_SPACING)
-        blocks.append((lines, font, step))
-        used += step * len(lines) + (round(font.size * 0.4) if blocks[:-1] else 0)
-    return (blocks, used) if used <= height else None
+        used += (
+            step * len(lines) + 2 * padding + (round(font.size * 0.4) if laid else 0)
+        )
+        laid.append((lines, font, step, padding))
+    return (laid, used) if used <= height else None
 
 
-def fit(draw, title, body, width, height):
-    """The largest layout that fits (bisection on the title size); shortens the body by whole
-    words, ending in "…", when even the smallest size does not hold it all."""
+def fit_blocks(draw, blocks, width, height, shorten):
+    """The largest layout of ``blocks`` that fits (bisection on the size of scale 1) and the
+    blocks it holds; when even the smallest size does not hold them all, the blocks named by
+    index in ``shorten`` lose words from their end, in that order, ending in "…"."""
+    blocks = list(blocks)
+    best = _layout_blocks(draw, blocks, width, height, MIN_SIZE)
+    for index in shorten:
+        words = blocks[index].text.split()
+        while best is None and words:
+            words = words[:-1]
+            text = " ".join(words) + " …" if words else ""
+            blocks[index] = replace(blocks[index], text=text)
+            best = _layout_blocks(draw, blocks, width, height, MIN_SIZE)
+    if best is None:
+        return None, blocks
     low, high = MIN_SIZE, max(MIN_SIZE, height)
-    best = _layout(draw, title, body, width, height, low)
-    words = body.split()
-    while best is None and words:
-        words = words[:-1]
-        body = " ".join(words) + " …" if words else ""
-        best = _layout(draw, title, body, width, height, low)
-    if best is None:  # the title alone does not fit: shorten it the same way
-        title_words = title.split()
-        while best is None and title_words:
-            title_words = title_words[:-1]
-            title = " ".join(title_words) + " …"
-            best = _layout(draw, title, "", width, height, low)
-        return best, title, ""
     while low < high:
         middle = (low + high + 1) // 2
-        if _layout(draw, title, body, width, height, middle) is not None:
+        if _layout_blocks(draw, blocks, width, height, middle) is not None:
             low = middle
         else:
             high = middle - 1
-    return _layout(draw, title, body, width, height, low), title, body
+    return _layout_blocks(draw, blocks, width, height, low), blocks
+
+
+def fit(draw, title, body, width, height):
+    """The largest layout of a notice that fits: ``((blocks, used), title, body)`` with
+    ``(lines, font, step)`` per block; the body, then the title, lose words when even the
+    smallest size does not hold them."""
+    (laid, used), (title_block, body_block) = fit_blocks(
+        draw,
+        (Block(title, BOLD), Block(body, REGULAR, 0.8)),
+        width,
+        height,
+        shorten=(1, 0),
+    )
+    return (
+        ([(lines, font, step) for lines, font, step, _pad in laid], used),
+        title_block.text,
+        body_block.text,
+    )
 
 
 def open_image(data):
@@ -250,6 +297,91 @@ def render(board, title, text="", priority="normal", image=None):
                 fill=ink if number or priority != "priority" else accent,
             )
             y += step
+    return slide
+
+
+def _one_line(draw, text, path, size, width):
+    """``(text, font)``: ``text`` on one line within ``width``, shrunk down to ``MIN_SIZE``,
+    then losing words from its end ("…")."""
+    font = _font(path, max(MIN_SIZE, size))
+    while draw.textlength(text, font=font) > width and font.size > MIN_SIZE:
+        font = _font(path, font.size - 1)
+    words = text.split()
+    while draw.textlength(text, font=font) > width and len(words) > 1:
+        words = words[:-1]
+        text = " ".join(words) + " …"
+    return text, font
+
+
+def takeover(board, band, headline, instruction, footer, palette):
+    """An alert's slide of exactly ``board.width`` × ``board.height``: ``band`` (severity and
+    event) on top, the headline, the instruction larger on a plate of the inverted colours,
+    ``footer`` (until when, where) at the bottom. ``palette``: ``(background, text)``. When
+    the board is too small for everything, the headline gives up words before the
+    instruction does, and on the smallest boards the footer, then the band, make room for
+    the instruction; a board too small for one line of it shows the band alone."""
+    background, ink = palette
+    band, headline, instruction, footer = (
+        nfc(band),
+        nfc(headline),
+        nfc(instruction),
+        nfc(footer),
+    )
+    for parts in (
+        (band, footer, headline, instruction),
+        (band, "", headline, instruction),
+        ("", "", headline, instruction),
+    ):
+        slide = _takeover(board, *parts, background, ink)
+        if slide is not None:
+            return slide
+    return _takeover(board, band, "", "", "", background, ink)
+
+
+def _takeover(board, band, footer, headline, instruction, background, ink):
+    """The takeover with these parts, or None when the instruction finds no room."""
+    slide = Image.new("RGB", (board.width, board.height), background)
+    draw = ImageDraw.Draw(slide)
+    margin = max(2, round(min(board.width, board.height) * 0.04))
+    box = [margin, margin, board.width - margin, board.height - margin]
+    width = box[2] - box[0]
+    band_height = max(MIN_SIZE + 4, round(board.height * 0.13))
+    if band:
+        text, font = _one_line(draw, band, BOLD, round(band_height * 0.72), width)
+        draw.text((box[0], box[1]), text, font=font, fill=ink)
+        rule = box[1] + round(font.size * LINE_SPACING)
+        draw.line((box[0], rule, box[2], rule), fill=ink, width=max(1, margin // 3))
+        box[1] = rule + max(2, margin // 2)
+    if footer:
+        text, font = _one_line(draw, footer, REGULAR, round(band_height * 0.55), width)
+        top = box[3] - round(font.size * LINE_SPACING)
+        draw.text((box[0], top), text, font=font, fill=ink)
+        box[3] = top - max(2, margin // 2)
+    laid, blocks = fit_blocks(
+        draw,
+        (Block(headline, BOLD, 0.75), Block(instruction, BOLD, 1.0, plate=True)),
+        width,
+        box[3] - box[1],
+        shorten=(0, 1),
+    )
+    if laid is None or (instruction and not blocks[1].text):
+        return None
+    lines_of, used = laid
+    y = box[1] + max(0, (box[3] - box[1] - used) // 2)
+    for number, (lines, font, step, padding) in enumerate(lines_of):
+        if number:
+            y += round(font.size * 0.4)
+        fill = ink
+        if padding:
+            draw.rectangle(
+                (box[0], y, box[2], y + step * len(lines) + 2 * padding), fill=ink
+            )
+            fill = background
+        y += padding
+        for line in lines:
+            draw.text((box[0] + padding, y), line, font=font, fill=fill)
+            y += step
+        y += padding
     return slide
 
 

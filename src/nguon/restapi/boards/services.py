@@ -7,7 +7,8 @@ At the site root, for the board only (``X-Board-Token``, or a paired kiosk's ses
   poll a ``304``;
 - ``POST @board-proof``: ``{"records": [{"item", "shown_at", "seconds"}]}``, proof of play;
 - ``POST @kiosk-session``: a pairing code (``X-Board-Pairing``), the token, or a valid session
-  gives a new session cookie (HttpOnly, SameSite=Strict).
+  gives a new session cookie (HttpOnly, SameSite=Strict); the answer's ``broadcast`` tells
+  the kiosk how to receive emergencies from the messaging engine (``nguon.boards.broadcast``).
 
 The slides themselves are PNG, not JSON: ``@@board-slide/<uid>`` stays a browser view
 (``nguon.boards.browser``), authenticated the same way.
@@ -20,6 +21,7 @@ the kiosk browser), ``GET @board-proof`` (its proof of play, newest first, in ba
 from datetime import datetime
 from datetime import UTC
 from nguon import _
+from nguon.boards import broadcast
 from nguon.boards import credentials
 from nguon.boards import playlist
 from nguon.boards import proof
@@ -107,6 +109,9 @@ class KioskSessionPost(BoardService):
             "board": board.UID(),
             "expires": datetime.fromtimestamp(expires, UTC).isoformat(
                 timespec="seconds"
+            ),
+            "broadcast": broadcast.kiosk_settings(
+                api.portal.get(), board, self.request
             ),
         }
 

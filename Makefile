@@ -108,6 +108,11 @@ bench-radio: install
 bench-boards: install
 	$(BIN)/python tests/bench/bench_boards.py $(BENCH_ARGS)
 
+## make bench-alerts: an alert and its Cancel to 6,642 devices through Mosquitto, beside 2 s polling (docs/benchmarks.md).
+.PHONY: bench-alerts
+bench-alerts: install
+	$(BIN)/python tests/bench/bench_alerts.py $(BENCH_ARGS)
+
 ## make bench-ledger: the delivery ledger's store, ZODB BTrees beside PostgreSQL, at 10 million records (docs/benchmarks.md).
 .PHONY: bench-ledger
 bench-ledger: install

@@ -171,13 +171,15 @@ def publish(unit, title, scope, count):
 # --- measuring -------------------------------------------------------------------------------
 
 
-def start_server(run, port):
+def start_server(run, port, env=None):
+    """``runwsgi`` on the instance under ``run`` with the outbox worker; ``env``: more
+    settings for the server's environment."""
     settings = instance_settings(run, port)
     from nguon.instance.files import write_instance
 
     write_instance(settings)
     log = open(run / "server.log", "w")
-    env = {**os.environ, "NGUON_OUTBOX_WORKER": "1"}
+    env = {**os.environ, "NGUON_OUTBOX_WORKER": "1", **(env or {})}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("runwsgi")), str(settings.wsgi_ini)],
         cwd=run,

@@ -95,10 +95,11 @@ def scheduled(instance, token, start=None):
     return {item["uid"] for slot in slots for item in slot["items"]}
 
 
-def start_agent(instance, token, key, icecast, mount, folder):
+def start_agent(instance, token, key, icecast, mount, folder, broker=None):
     """``nguon-station run`` for the station of ``token``, airing on ``mount`` of
     ``icecast``, with its cache in ``folder`` and its output in ``folder/agent.log``;
-    polls its schedule every 5 s and its emergencies every second."""
+    polls its schedule every 5 s and its emergencies every second. With ``broker``
+    (``"HOST:PORT"`` of Mosquitto) it also subscribes to its unit's topics there."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -125,6 +126,8 @@ def start_agent(instance, token, key, icecast, mount, folder):
         "--events-interval",
         "1",
     ]
+    if broker:
+        command += ["--broker", broker]
     with open(folder / "agent.log", "w") as log:  # the agent writes to its own copy
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 

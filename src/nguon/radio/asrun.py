@@ -2,7 +2,8 @@
 (``nguon.devices.reports``).
 
 A record is ``{station, unit, item, status, at, clusters, message, received}``; ``status`` is
-``started``, ``finished``, ``interrupted`` or ``failed``; ``at`` is kept in UTC.
+``started``, ``finished``, ``interrupted`` or ``failed``, or ``received`` (the station holds a
+signed emergency it was sent: a receipt, not a broadcast); ``at`` is kept in UTC.
 Once stored, a report's records enter the delivery ledger (``nguon.radio.delivery``).
 ``AsRunLog`` is the pre-issue-13 class, kept at this path so stored logs load until the
 upgrade step moves them.
@@ -19,7 +20,7 @@ from nguon.radio import delivery
 import time
 
 
-STATUSES = ("started", "finished", "interrupted", "failed")
+STATUSES = ("started", "finished", "interrupted", "failed", "received")
 
 
 def _record(raw, station_uid, unit_code):

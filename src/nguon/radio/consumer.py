@@ -2,21 +2,27 @@
 
 Radio items and bulletins published on the radio channel get their audio made once per
 change of what it is made from: the uploaded recording, checked and loudness-normalised, or
-the script (a bulletin's title, summary and text) read by the speech engine first. Items are
+the script (a bulletin's title, summary and text) read by the speech engine first. An alert's
+audio is the attention tone followed by the warning in every language
+(``nguon.radio.alert_audio``). Items are
 prepared from the moment they are written, so the approvers can listen to what will air and
 the editor learns at once that a recording is corrupt (the failure is kept on the item with
 its message, and stays until the item changes).
 """
 
 from Acquisition import aq_base
+from nguon.content.alert import is_alert
 from nguon.content.channels import on_radio
 from nguon.content.rich_text import plain_text
 from nguon.errors import UserError
 from nguon.outbox.interfaces import IOutboxConsumer
+from nguon.radio import alert_audio
 from nguon.radio import audio
+from nguon.radio import broadcast
 from nguon.radio import prepared
 from nguon.radio import tts
 from pathlib import Path
+from plone import api
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.i18n import translate
 from zope.interface import implementer
@@ -49,10 +55,26 @@ def recording_of(obj):
 
 
 def source_digest(obj):
+    if is_alert(obj):
+        return alert_audio.source_digest(obj)
     recording = recording_of(obj)
     if recording is not None:
         return "audio:" + hashlib.sha256(recording.data).hexdigest()
     return "script:" + hashlib.sha256(script_of(obj).encode("utf-8")).hexdigest()
+
+
+def source_of(obj, folder):
+    """Write what the item's delivery audio is made from into ``folder``; its path."""
+    if is_alert(obj):
+        return alert_audio.compose(obj, folder)
+    recording = recording_of(obj)
+    if recording is not None:
+        source = folder / "recording"  # never the uploaded name: the content decides
+        source.write_bytes(recording.data)
+    else:
+        source = folder / "speech.wav"
+        tts.speak(script_of(obj), source)
+    return source
 
 
 def prepare_item(obj):
@@ -63,16 +85,7 @@ def prepare_item(obj):
     with tempfile.TemporaryDirectory(prefix="nguon-audio-") as folder:
         folder = Path(folder)
         try:
-            recording = recording_of(obj)
-            if recording is not None:
-                source = (
-                    folder / "recording"
-                )  # never the uploaded name: the content decides
-                source.write_bytes(recording.data)
-            else:
-                source = folder / "speech.wav"
-                tts.speak(script_of(obj), source)
-            made = audio.prepare(source, folder / "delivery.mp3")
+            made = audio.prepare(source_of(obj, folder), folder / "delivery.mp3")
         except UserError as error:
             message = translate(error.message, target_language="vi")
             prepared.store_failure(obj, message, digest)
@@ -83,6 +96,7 @@ def prepare_item(obj):
             )
             return None
         prepared.store(obj, made, digest)
+    broadcast.audio_ready(api.portal.get(), obj)
     if obj.portal_type == "RadioItem":
         obj.duration = max(1, round(made.duration))
     return prepared.prepared(obj)

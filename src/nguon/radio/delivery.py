@@ -11,7 +11,10 @@ names. Its kind follows the status:
   item is still there;
 - ``failed`` and ``interrupted`` report a failure (``radio-not-aired``): the station's message
   becomes the pair's reason until a proof comes;
-- ``started`` is a note (``radio-started``): kept, counted nowhere.
+- ``started`` is a note (``radio-started``): kept, counted nowhere;
+- ``received`` is a receipt (``radio-received``, a note too): the station holds the signed
+  emergency (an alert it got through the messaging engine or its poll); it proves arrival,
+  not airing, so coverage still waits for ``finished``.
 
 The ledger ignores a record it already holds, so a station that sends its report again counts
 nothing twice. ``REASONS`` says why a unit has no proof: no station, every station offline,
@@ -49,11 +52,19 @@ STARTED = ProofKind(
     proves=False,
     note=True,
 )
+RECEIVED = ProofKind(
+    "radio-received",
+    "radio",
+    _("proof_kind_radio_received", default="Đài đã nhận tin khẩn cấp"),
+    proves=False,
+    note=True,
+)
 KINDS = {
     "finished": AIRED,
     "failed": NOT_AIRED,
     "interrupted": NOT_AIRED,
     "started": STARTED,
+    "received": RECEIVED,
 }
 
 

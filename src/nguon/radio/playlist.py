@@ -27,6 +27,9 @@ class Candidate:
     pinned: bool = False
     dropped: bool = False
     order: int = None
+    repeat: dict = (
+        None  # an alert's {"times", "minutes"}; None: any other item (airs once)
+    )
 
 
 @dataclass

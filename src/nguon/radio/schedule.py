@@ -3,8 +3,12 @@ and the emergencies it must air at once.
 
 Candidates are the radio-channel items the syndication change log holds as live for the
 station's unit (its own and those of the units above targeted at it), so radio shows exactly
-what was approved and is in effect, by the same targeting as every other channel. Each item
-needs its prepared delivery audio; one still being prepared waits for the next fetch.
+what was approved and is in effect, by the same targeting as every other channel; an alert
+that is not ``Actual`` (Test, Exercise) only for a station marked ``receives_tests``
+(``audible``). Each item needs its prepared delivery audio; one still being prepared waits
+for the next fetch. An emergency's entry says how often it airs (``repeat``: an alert's
+``repeat_times`` and ``repeat_minutes``, once for any other); the same entry goes to stations
+through the messaging engine (``nguon.radio.broadcast``).
 
 The document carries its issue time, its validity window and a sequence number (the issue
 instant in milliseconds: every document is newer than the one before it); stations refuse a
@@ -14,6 +18,8 @@ document that is tampered with, expired, or not newer than the last one they acc
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from nguon.content.alert import is_alert
+from nguon.content.alert import is_public
 from nguon.content.slots import occurrences
 from nguon.content.slots import ZONE
 from nguon.content.timezone import TIMEZONE
@@ -36,8 +42,41 @@ VALIDITY = timedelta(hours=24)
 EMERGENCY_WINDOW = timedelta(
     hours=6
 )  # an emergency older than this is not interrupted for
+ONCE = {"times": 1, "minutes": 0}
 RADIO = Filters(channels=("radio",))
 RADIO_EMERGENCIES = Filters(channels=("radio",), priorities=("emergency",))
+
+
+def audible(item, station):
+    """Whether ``station`` airs ``item``: a Test or Exercise alert only on a test station."""
+    return is_public(item) or bool(getattr(station, "receives_tests", False))
+
+
+def repeat_of(item):
+    """An alert's ``{"times", "minutes"}``; None for any other item (it airs once)."""
+    if not is_alert(item):
+        return None
+    return {
+        "times": int(item.repeat_times or 1),
+        "minutes": int(item.repeat_minutes or 0),
+    }
+
+
+def candidate(item, record, title, effective, choice=None):
+    """The ``Candidate`` of ``item`` whose prepared audio is ``record``."""
+    choice = choice or {}
+    return playlist.Candidate(
+        uid=item.UID(),
+        title=title,
+        priority=getattr(item, "priority", None) or "normal",
+        effective=effective,
+        duration=record["duration"],
+        audio={"sha256": record["sha256"], "size": record["size"]},
+        pinned=bool(choice.get("pinned")),
+        dropped=bool(choice.get("dropped")),
+        order=choice.get("order"),
+        repeat=repeat_of(item),
+    )
 
 
 def candidates(portal, station, filters=RADIO):
@@ -58,26 +97,20 @@ def candidates(portal, station, filters=RADIO):
     found, waiting = [], []
     for entry in entries:
         brain = brains.get(entry["uid"])
-        record = (
-            prepared.prepared(brain._unrestrictedGetObject())
-            if brain is not None
-            else None
-        )
+        item = brain._unrestrictedGetObject() if brain is not None else None
+        if item is not None and not audible(item, station):
+            continue
+        record = prepared.prepared(item) if item is not None else None
         if record is None:
             waiting.append(entry["uid"])
             continue
-        choice = choices.get(entry["uid"], {})
         found.append(
-            playlist.Candidate(
-                uid=entry["uid"],
-                title=entry["title"],
-                priority=entry["priority"],
-                effective=entry["effective"],
-                duration=record["duration"],
-                audio={"sha256": record["sha256"], "size": record["size"]},
-                pinned=bool(choice.get("pinned")),
-                dropped=bool(choice.get("dropped")),
-                order=choice.get("order"),
+            candidate(
+                item,
+                record,
+                entry["title"],
+                entry["effective"],
+                choices.get(entry["uid"]),
             )
         )
     return found, waiting
@@ -97,17 +130,28 @@ def _item(candidate, audio_url):
     }
 
 
+def emergency(candidate, audio_url):
+    """An emergency as a station airs it (``@station-events``, the schedule, the broadcast):
+    its item, when it took effect and how often it airs."""
+    return dict(
+        _item(candidate, audio_url),
+        effective=candidate.effective,
+        repeat=candidate.repeat or ONCE,
+    )
+
+
 def emergencies(portal, station, audio_url, now=None, found=None):
     """The emergencies the station must air at once: in effect, with their audio ready, and
-    approved recently enough that interrupting still makes sense."""
+    approved recently enough that interrupting still makes sense (an alert: while it is in
+    force, as its own expiry says)."""
     now = now or datetime.now(UTC)
     if found is None:
         found, _waiting = candidates(portal, station, RADIO_EMERGENCIES)
     recent = now.timestamp() - EMERGENCY_WINDOW.total_seconds()
     return [
-        dict(_item(c, audio_url), effective=c.effective)
+        emergency(c, audio_url)
         for c in sorted(found, key=lambda c: c.effective)
-        if c.priority == "emergency" and c.effective >= recent
+        if c.priority == "emergency" and (c.repeat is not None or c.effective >= recent)
     ]
 
 
@@ -122,6 +166,9 @@ def document(portal, station, audio_url, now=None):
         "station": station.UID(),
         "station_title": station.Title(),
         "unit": item_unit(station).code,
+        # What the agent subscribes to on the messaging engine (``messaging.topics``).
+        "lineage": [code for code, _level in lineage(item_unit(station))],
+        "receives_tests": bool(getattr(station, "receives_tests", False)),
         "sequence": time.time_ns() // 1_000_000,
         "issued": _iso(now),
         "valid_from": _iso(now),

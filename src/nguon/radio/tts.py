@@ -3,6 +3,10 @@
 An engine is a named utility providing ``ISpeechEngine``; the registry record
 ``nguon.radio.tts_engine`` names the one in use (``espeak-ng`` unless a site installs a better
 one). Every engine gets text already normalised for reading (``nguon.radio.speech``).
+
+Alerts are read in other languages too (``speak(..., language=...)``): espeak-ng's voice of
+each language in ``VOICES`` reads the text as written (the reading normalisation is
+Vietnamese). A language without a voice here needs a recorded voice.
 """
 
 from nguon import _
@@ -19,6 +23,12 @@ MAX_SCRIPT_CHARACTERS = 50_000
 LIMITS = confined.Limits(
     memory_mb=512, cpu_seconds=600, wall_seconds=900, output_mb=200
 )
+
+
+VIETNAMESE = "vi-VN"
+# espeak-ng's voice for each language an alert may add (RFC 5646 tags, as
+# ``nguon.content.alert.LANGUAGES`` says which are spoken); Vietnamese is the configured engine.
+VOICES = {"en-US": "en-us", "fr-FR": "fr-fr", "zh-CN": "cmn"}
 
 
 class ISpeechEngine(Interface):
@@ -105,8 +115,17 @@ def _configured_engine():
         return "espeak-ng"
 
 
-def speak(script, wav_path, engine_name=None):
-    """Read ``script`` aloud into ``wav_path``; a script with nothing to read is refused."""
+def speak(script, wav_path, engine_name=None, language=VIETNAMESE):
+    """Read ``script`` (in ``language``) aloud into ``wav_path``; a script with nothing to
+    read is refused, and so is a language without a voice."""
+    if language != VIETNAMESE and language not in VOICES:
+        raise SpeechError(
+            _(
+                "tts_error_language",
+                default="Chưa có giọng đọc tổng hợp cho ngôn ngữ «${language}».",
+                mapping={"language": language},
+            )
+        )
     if len(script) > MAX_SCRIPT_CHARACTERS:
         raise SpeechError(
             _(
@@ -116,7 +135,7 @@ def speak(script, wav_path, engine_name=None):
                 mapping={"limit": MAX_SCRIPT_CHARACTERS},
             )
         )
-    text = speech.normalise(script)
+    text = speech.normalise(script) if language == VIETNAMESE else script
     if not speech.has_words(text):
         raise SpeechError(
             _(
@@ -124,5 +143,8 @@ def speak(script, wav_path, engine_name=None):
                 default="Kịch bản đọc không có chữ nào (chỉ có dấu câu hoặc khoảng trắng).",
             )
         )
-    engine(engine_name).synthesise(text, wav_path)
+    if language == VIETNAMESE:
+        engine(engine_name).synthesise(text, wav_path)
+    else:
+        EspeakEngine(voice=VOICES[language]).synthesise(text, wav_path)
     return text

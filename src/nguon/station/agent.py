@@ -1,25 +1,42 @@
 """The station agent's loops: the schedule (every minute), emergencies (every two seconds,
-a 304 when nothing is new), the slot clock (twice a second) and the as-run reporter.
+a 304 when nothing is new; every ``fallback_interval`` while the messaging engine is
+connected), the slot clock (twice a second), the emergency clock (repeats) and the as-run
+reporter.
 
 The agent only ever airs a schedule it accepted (``acceptance.accept``: signed by one of its
 pinned keys, for this station — the one its token names — and for the kind asked for) and
 audio whose checksum matches; when the server is unreachable it goes on with the last accepted
 schedule from its cache, within that schedule's validity.
+
+Emergencies come from the poll of ``@station-events`` and, with a broker, from the topics of
+the station's unit on the messaging engine (``nguon.messaging``: each list accepted only if
+signed by a pinned key for that very topic). Both go through ``hear`` and one code path airs
+them (``air_emergencies``): each in force airs its due round once (``emergencies.due_round``,
+the round in its aired key), whatever the hour (quiet hours and days off are the schedule's,
+never an emergency's); one that a newer list withdrew is cut if it plays and skipped if it
+waits. Each emergency the station newly holds is reported as ``received`` (a receipt in the
+delivery ledger).
 """
 
 from datetime import datetime
 from datetime import UTC
+from nguon.messaging.subscriber import Subscriber
+from nguon.messaging.topics import subscriptions
 from nguon.radio.signing import EMERGENCIES
 from nguon.radio.signing import Pin
 from nguon.radio.signing import SCHEDULE
 from nguon.station.acceptance import accept
 from nguon.station.acceptance import Refused
 from nguon.station.cache import EMERGENCY
+from nguon.station.cache import RECEIVED
+from nguon.station.emergencies import due_round
+from nguon.station.emergencies import InForce
 from pathlib import Path
 
 import logging
 import requests
 import threading
+import time
 
 
 logger = logging.getLogger("nguon.station")
@@ -44,6 +61,8 @@ class Agent:
         schedule_interval=60.0,
         events_interval=2.0,
         report_interval=5.0,
+        broker=None,
+        fallback_interval=30.0,
     ):
         self.site = site.rstrip("/")
         self.pins = pins  # the keys the station trusts (``signing.Pin``)
@@ -53,6 +72,12 @@ class Agent:
         self.schedule_interval = schedule_interval
         self.events_interval = events_interval
         self.report_interval = report_interval
+        self.broker = (
+            broker  # (host, port) of the messaging engine, or None: polling only
+        )
+        self.fallback_interval = (
+            fallback_interval  # the poll while the broker is connected
+        )
         self.session = requests.Session()
         self.session.headers.update(
             {"X-Station-Token": token, "Accept": "application/json"}
@@ -63,10 +88,18 @@ class Agent:
             None  # the last emergencies document accepted (for its sequence)
         )
         self.playing = None  # (uid, started, duration, urgent)
+        self.in_force = (
+            InForce()
+        )  # the emergencies held now, from the poll and the topics
+        self.subscriber = None
+        self.urgent_queue = []  # uids pushed to the urgent queue, not started yet
+        self.withdrawn = set()  # uids withdrawn while waiting: skipped when they start
         self.durations = {}
         self.stopping = threading.Event()
         self.events_wake = threading.Event()  # a push says: ask for emergencies now
+        self.air_wake = threading.Event()  # the broker brought a list: air it now
         self.lock = threading.Lock()
+        self.air_lock = threading.Lock()
         player.on_track = self.track_started
 
     # -- the schedule ---------------------------------------------------------------------
@@ -116,6 +149,58 @@ class Agent:
     def _learn(self, schedule):
         for item in self._items(schedule):
             self.durations[item["uid"]] = item["duration"]
+        self._subscribe(schedule)
+
+    # -- the messaging engine -------------------------------------------------------------
+
+    def _subscribe(self, schedule):
+        """Subscribe to the topics of the station's unit (its lineage, and the test audience
+        when it receives tests), as the accepted schedule names them."""
+        if self.broker is None:
+            return
+        wanted = subscriptions(
+            schedule.get("lineage") or [],
+            "radio",
+            tests=bool(schedule.get("receives_tests")),
+        )
+        current = self.subscriber.topics if self.subscriber else []
+        if wanted == current:
+            return
+        if self.subscriber is not None:
+            self.subscriber.stop()
+            for topic in current:
+                self.in_force.forget(topic)
+        host, port = self.broker
+        self.subscriber = (
+            Subscriber(
+                host,
+                port,
+                wanted,
+                self.pins,
+                on_list=self.on_broadcast,
+                on_refused=self._refused,
+            ).start()
+            if wanted
+            else None
+        )
+        logger.info("nhận tin khẩn cấp qua %s:%s: %s", host, port, ", ".join(wanted))
+
+    def on_broadcast(self, topic, doc):
+        """A list the subscriber accepted on ``topic``: held at once, aired by the
+        emergency clock's thread (woken now) so the broker's thread never waits for audio."""
+        self.hear(topic, doc, doc["items"])
+        self.air_wake.set()
+
+    def _refused(self, topic, reason):
+        logger.error("từ chối danh sách tin khẩn cấp trên %s: %s", topic, reason)
+
+    def broker_connected(self):
+        return self.subscriber is not None and self.subscriber.client.is_connected()
+
+    def _events_interval(self):
+        if self.broker_connected():
+            return self.fallback_interval
+        return self.events_interval
 
     def _download(self, item):
         if self.cache.has_audio(item):
@@ -127,7 +212,10 @@ class Agent:
     # -- emergencies ----------------------------------------------------------------------
 
     def poll_events(self):
-        headers = {"If-None-Match": self.events_etag} if self.events_etag else {}
+        """Ask ``@station-events``; air what is due. A fresh signed list is asked for (no
+        ``If-None-Match``) before the one held runs out, so the poll alone keeps an alert in
+        force for its repeats."""
+        headers = {"If-None-Match": self.events_etag} if self._events_fresh() else {}
         try:
             response = self.session.get(
                 f"{self.site}/@station-events", headers=headers, timeout=10
@@ -135,7 +223,7 @@ class Agent:
         except requests.RequestException:
             return []
         if response.status_code != 200:
-            return []
+            return self.air_emergencies() if response.status_code == 304 else []
         try:
             events = self._accept(response.json(), EMERGENCIES, last=self.last_events)
         except (Refused, ValueError) as error:
@@ -143,29 +231,86 @@ class Agent:
             return []
         self.events_etag = response.headers.get("ETag")
         self.last_events = events
-        aired = self.cache.aired()
+        self.hear("poll", events, events.get("emergencies", []))
+        return self.air_emergencies()
+
+    def _events_fresh(self, now=None):
+        if not self.events_etag or self.last_events is None:
+            return False
+        left = datetime.fromisoformat(self.last_events["valid_until"]) - (now or _now())
+        return left.total_seconds() > 2 * max(
+            self.events_interval, self.fallback_interval
+        )
+
+    def hear(self, source, doc, entries):
+        """Hold an accepted list of emergencies from ``source`` (``poll`` or a topic):
+        receipts for the new ones, withdrawal of those a newer list dropped."""
+        now = _now()
+        withdrawn = self.in_force.update(source, doc, entries, now)
+        self.receive(entries)
+        self.withdraw(withdrawn)
+
+    def air_emergencies(self, now=None):
+        """Air every emergency in force whose round is due and has not aired (the one code
+        path of the poll and the broker); returns the uids started."""
+        now = now or _now()
         started = []
-        for item in events.get("emergencies", []):
-            key = f"{EMERGENCY}{item['uid']}:{item['audio']['sha256'][:16]}"
+        with self.air_lock:
+            aired = self.cache.aired()
+            for item in self.in_force.items(now):
+                key = aired_key(item, due_round(item, now))
+                if key in aired:
+                    continue
+                try:
+                    path = self._download(item)
+                except (requests.RequestException, ValueError) as error:
+                    logger.error(
+                        "không tải được âm thanh khẩn cấp %s: %s", item["uid"], error
+                    )
+                    continue
+                self.durations[item["uid"]] = item["duration"]
+                with self.lock:
+                    self.urgent_queue.append(item["uid"])
+                    interrupted = self.playing is not None and not self.playing[3]
+                self.player.interrupt(path)
+                if interrupted:
+                    self.player.command("normal.skip")  # the cut item does not resume
+                self.cache.mark_aired(key)
+                started.append(item["uid"])
+                logger.warning("phát tin khẩn cấp %s (%s)", item["title"], key)
+        return started
+
+    def withdraw(self, uids):
+        """Emergencies withdrawn by a newer list: the one playing is cut now, a waiting one
+        is skipped as it starts (Liquidsoap's queue cannot drop one request)."""
+        if not uids:
+            return
+        with self.lock:
+            self.withdrawn |= {uid for uid in uids if uid in self.urgent_queue}
+            playing = self.playing
+        if playing is not None and playing[3] and playing[0] in uids:
+            self.player.command("urgent.skip")
+            logger.warning("dừng tin khẩn cấp đã bị rút: %s", playing[0])
+
+    def receive(self, entries):
+        """Report ``received`` once for every emergency (and audio) the station now holds."""
+        aired = self.cache.aired()
+        records = []
+        for item in entries:
+            key = f"{RECEIVED}{item['uid']}:{item['audio']['sha256'][:16]}"
             if key in aired:
                 continue
-            try:
-                path = self._download(item)
-            except (requests.RequestException, ValueError) as error:
-                logger.error(
-                    "không tải được âm thanh khẩn cấp %s: %s", item["uid"], error
-                )
-                continue
-            self.durations[item["uid"]] = item["duration"]
-            self.player.interrupt(path)
-            if self.playing and not self.playing[3]:
-                self.player.command(
-                    "normal.skip"
-                )  # the interrupted item does not resume
             self.cache.mark_aired(key)
-            started.append(item["uid"])
-            logger.warning("phát tin khẩn cấp %s", item["title"])
-        return started
+            records.append(
+                {
+                    "item": item["uid"],
+                    "status": "received",
+                    "at": _iso(time.time()),
+                    "clusters": self.clusters(),
+                }
+            )
+        if records:
+            self.cache.add_reports(records)
 
     # -- the slot clock -------------------------------------------------------------------
 
@@ -216,9 +361,15 @@ class Agent:
                         "clusters": self.clusters(),
                     }
                 )
+            cut = False
             if uid:
                 urgent = self._is_emergency(uid)
                 self.playing = (uid, at, self.durations.get(uid, 0.0), urgent)
+                if urgent and uid in self.urgent_queue:
+                    self.urgent_queue.remove(uid)
+                    cut = uid in self.withdrawn
+                    if uid not in self.urgent_queue:
+                        self.withdrawn.discard(uid)
                 records.append(
                     {
                         "item": uid,
@@ -231,6 +382,9 @@ class Agent:
                 self.playing = None
         if records:
             self.cache.add_reports(records)
+        if cut:
+            self.player.command("urgent.skip")
+            logger.warning("bỏ qua tin khẩn cấp đã bị rút: %s", uid)
 
     def _is_emergency(self, uid):
         schedule = self.schedule or {"emergencies": []}
@@ -269,13 +423,15 @@ class Agent:
     # -- running --------------------------------------------------------------------------
 
     def _every(self, seconds, work, wake=None):
+        """Run ``work`` every ``seconds`` (a number, or a function that says it each time),
+        or at once when ``wake`` is set."""
         wake = wake or self.stopping
         while not self.stopping.is_set():
             try:
                 work()
             except Exception:  # the station keeps airing whatever one loop hit
                 logger.exception("lỗi trong vòng lặp của đài")
-            wake.wait(seconds)
+            wake.wait(seconds() if callable(seconds) else seconds)
             if wake is not self.stopping:
                 wake.clear()
 
@@ -284,8 +440,9 @@ class Agent:
         self.fetch_schedule()
         loops = [
             (self.schedule_interval, self.fetch_schedule),
-            (self.events_interval, self.poll_events, self.events_wake),
+            (self._events_interval, self.poll_events, self.events_wake),
             (0.5, self.tick),
+            (1.0, self.air_emergencies, self.air_wake),
             (self.report_interval, self.report),
         ]
         threads = [
@@ -299,6 +456,16 @@ class Agent:
     def stop(self):
         self.stopping.set()
         self.events_wake.set()
+        self.air_wake.set()
+        if self.subscriber is not None:
+            self.subscriber.stop()
+
+
+def aired_key(item, round_number):
+    """What the cache remembers once ``item`` aired its round ``round_number``: the item and
+    its audio (an edited audio airs again), and the round past the first."""
+    key = f"{EMERGENCY}{item['uid']}:{item['audio']['sha256'][:16]}"
+    return f"{key}:{round_number}" if round_number else key
 
 
 class EmergencyDoorbell:

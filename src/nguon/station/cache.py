@@ -12,6 +12,9 @@ import threading
 
 AIRED_LIMIT = 5000  # keys remembered as aired
 EMERGENCY = "emergency:"  # the prefix of an emergency's aired key (``emergency:<uid>:<sha256>``)
+RECEIVED = (
+    "received:"  # an emergency reported as received (``received:<uid>:<sha256>``)
+)
 
 
 class Cache:

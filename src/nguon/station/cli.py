@@ -14,7 +14,10 @@ for another station, or of another kind, is refused.
 played; ``check`` fetches and verifies the schedule once and prints it. With ``--listen`` and
 ``--emergency-feed`` (and ``NGUON_STATION_PUSH_SECRET``, the secret of a subscription a unit
 admin made for that callback), a push of the unit's emergency feed makes the agent ask for
-emergencies at once, so it can poll rarely (``--events-interval 60``).
+emergencies at once, so it can poll rarely (``--events-interval 60``). With ``--broker
+HOST:PORT`` it subscribes to its unit's topics on the messaging engine (Mosquitto, MQTT 5;
+anonymous, read-only) and airs an emergency the moment the site publishes it; its poll then
+only runs every ``--fallback-interval`` seconds while the broker is connected.
 """
 
 from nguon.environment import required
@@ -59,6 +62,8 @@ def run(args):
         player,
         schedule_interval=args.schedule_interval,
         events_interval=args.events_interval,
+        broker=args.broker,
+        fallback_interval=args.fallback_interval,
     )
     if args.listen:
         listen(args, agent)
@@ -127,6 +132,13 @@ def _pin(text):
         raise argparse.ArgumentTypeError(f"khóa không hợp lệ: {error}") from None
 
 
+def _address(text):
+    host, _colon, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"cần HOST:PORT, không phải «{text}»")
+    return host, int(port)
+
+
 def main(argv=None):
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
@@ -161,6 +173,19 @@ def main(argv=None):
     r.add_argument("--telnet-port", type=int, default=1234)
     r.add_argument("--schedule-interval", type=float, default=60)
     r.add_argument("--events-interval", type=float, default=2)
+    r.add_argument(
+        "--broker",
+        type=_address,
+        metavar="HOST:PORT",
+        help="Mosquitto (MQTT) của site: nhận tin khẩn cấp ngay khi site gửi "
+        "(mặc định: không, chỉ hỏi định kỳ)",
+    )
+    r.add_argument(
+        "--fallback-interval",
+        type=float,
+        default=30,
+        help="số giây giữa hai lần hỏi tin khẩn cấp khi đã kết nối Mosquitto",
+    )
     r.add_argument(
         "--listen",
         help="HOST:PORT nhận tin khẩn cấp đẩy (WebSub) của nguồn tin khẩn cấp của đơn vị",

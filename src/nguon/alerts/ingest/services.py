@@ -1,6 +1,7 @@
 """``POST /@cap-ingest``: a pushed CAP message; ``GET /@cap-ingest``: what was refused.
 
-POST takes one CAP 1.2 message as the body (``Content-Type: application/cap+xml``), from
+POST takes one CAP 1.2 message as the body (``Content-Type: application/cap+xml``, and
+``Accept: application/json`` as every plone.restapi call), from
 anyone: the message's signature by a trusted source is the credential
 (``receive.receive``), so no login and no CSRF token are asked. A body over the size
 limit is refused unread (413), an address pushing more than ``limits.PER_MINUTE``

@@ -29,8 +29,9 @@ TITLES = (
     "Warnings as CAP alerts.",
     "Device broadcast.",
     "CAP alerts signed and served.",
+    "CAP alerts from other systems.",
 )
-LATEST = "20261130122000"  # the newest step's version
+LATEST = "20261130123000"  # the newest step's version
 
 
 def titles_from(first):

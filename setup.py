@@ -88,6 +88,7 @@ setup(
             "nguon-station = nguon.station.cli:main",
             "nguon-radio-keys = nguon.radio.cli:main",
             "nguon-outbox = nguon.outbox.cli:main",
+            "nguon-cap-ingest = nguon.alerts.ingest.cli:main",
         ],
     },
 )

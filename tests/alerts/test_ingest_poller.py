@@ -8,6 +8,7 @@ from datetime import UTC
 from functools import partial
 from http.server import SimpleHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from nguon.alerts.ingest import cli
 from nguon.alerts.ingest import poller
 from nguon.alerts.ingest import sources
 from nguon.alerts.ingest.record import ingest_log
@@ -157,3 +158,23 @@ def test_the_thread_claims_its_round_and_polls(tree_functional, polled, signing)
     transaction.begin()
     setSite(portal)
     assert poller.install(portal).holder == thread.holder
+
+
+def test_the_command_polls_once_and_receives_files(
+    tree_functional, polled, signing, tmp_path, capsys
+):
+    portal = tree_functional["portal"]
+    folder, base, _known = polled
+    first, update = current(
+        [VALID / f"vn-nchmf-storm-{name}.xml" for name in ("alert", "update")]
+    ).values()
+    serve(folder, base, {"storm.xml": signing.sign(first)})
+    files = tmp_path / "update.xml", tmp_path / "unsigned.xml"
+    files[0].write_bytes(signing.sign(update))
+    files[1].write_bytes(update)
+    arguments = cli._parser().parse_args(["--once", *map(str, files)])
+    assert cli.job(portal, arguments) == 1  # one refused
+    said = capsys.readouterr().out
+    assert "nhận 1 bản tin, từ chối 0" in said
+    assert "update.xml: 2 cảnh báo" in said
+    assert "unsigned.xml: TỪ CHỐI: Bản tin CAP không có chữ ký số." in said

@@ -2,6 +2,8 @@
 publisher writes retained, acknowledged lists; devices only read, over MQTT or WebSockets,
 and get the retained list when they connect, at any time."""
 
+from nguon.instance.mosquitto import BundledMosquitto
+from nguon.instance.settings import ConfigurationError
 from nguon.messaging import envelope
 from nguon.messaging import topics
 from nguon.messaging.publisher import BrokerUnavailable
@@ -14,6 +16,7 @@ from paho.mqtt.client import Client
 from paho.mqtt.enums import MQTTProtocolVersion
 from tests.e2e.instance import free_port
 from tests.e2e.instance import until
+from tests.messaging import MosquittoNode
 
 import json
 import pytest
@@ -101,3 +104,23 @@ def test_a_list_reaches_devices_over_mqtt_and_websockets_and_later_ones_too(
     finally:
         kiosk.stop()
         publisher.close()
+
+
+def test_starting_again_uses_the_running_broker_and_refuses_another_sites(tmp_path):
+    node = MosquittoNode(tmp_path / "site").start()
+    try:
+        login = node.broker.login()
+        again = BundledMosquitto(node.broker, node.folder, tmp_path / "again.log")
+        assert again.start() is False  # the running one answers the site's login
+        assert node.broker.login() == login  # the password is made once and kept
+        stranger = Broker(
+            node.broker.host,
+            node.broker.port,
+            node.broker.ws_port,
+            credentials=tmp_path / "other" / "publisher.json",
+        )
+        other = BundledMosquitto(stranger, tmp_path / "other", tmp_path / "other.log")
+        with pytest.raises(ConfigurationError, match="không phải Mosquitto của site"):
+            other.start()
+    finally:
+        node.stop()

@@ -55,6 +55,11 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
             and "thuanhoa.bientap" in log
             and instance.url in log
         )
+        mqtt = instance.env["NGUON_MQTT_PORT"]
+        assert f"Mosquitto sẵn sàng tại mqtt://127.0.0.1:{mqtt}" in log
+        assert (
+            tmp_path / "var" / "mosquitto" / "publisher.json"
+        ).stat().st_mode & 0o77 == 0
         _check_upgrade_command(tmp_path)
         assert "ftw.upgrade" in instance.get("/@@manage-upgrades", auth="admin:admin")
         english = instance.get("", headers={"Cookie": "I18N_LANGUAGE=en"})
@@ -64,6 +69,7 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
         raise
     assert instance.stop() == 0
     assert port_is_free(instance.port) and port_is_free(instance.solr_port)
+    assert port_is_free(int(instance.env["NGUON_MQTT_PORT"]))
 
     again = Instance(tmp_path)
     again.port, again.solr_port = instance.port, instance.solr_port

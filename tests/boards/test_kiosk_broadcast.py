@@ -240,3 +240,29 @@ def test_the_kiosk_takes_over_from_the_broker_and_refuses_what_is_not_the_sites(
         _screenshot(driver, "kiosk-alert-cleared")
     finally:
         driver.quit()
+
+
+def test_without_the_broker_the_kiosk_shows_the_takeover_from_its_playlist(
+    lcd, monkeypatch
+):
+    monkeypatch.delenv("NGUON_MQTT_CREDENTIALS")  # this site does not broadcast
+    item = alert(lcd, severity="Moderate")
+    driver = kiosk(lcd["admin"], lcd["board"].absolute_url(), 540, 960, broker=False)
+    try:
+        assert until(lambda: (takeover(driver) or {}).get("uid") == item.UID(), 30)
+        shown = takeover(driver)
+        assert shown["source"] == "playlist" and "CÓ THỂ GÂY HẠI" in shown["text"]
+        overflow = driver.execute_script(
+            "var t = document.getElementById('kiosk-takeover');"
+            "return t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1;"
+        )
+        assert not overflow
+        _screenshot(driver, "kiosk-alert-polled-portrait")
+        assert (
+            driver.execute_script(
+                "return document.getElementById('kiosk').getAttribute('data-broker');"
+            )
+            is None
+        )
+    finally:
+        driver.quit()

@@ -12,8 +12,11 @@ from tests.e2e.instance import until
 
 
 def shown(driver):
-    """The UID of the slide the kiosk shows, once its image has loaded; None otherwise."""
+    """The UID of what the kiosk shows: the slide once its image has loaded, or the
+    emergency that took the board over (``takeover``); None otherwise."""
     return driver.execute_script(
+        "var t = document.getElementById('kiosk-takeover');"
+        "if (t && !t.hidden && t.getAttribute('data-uid')) return t.getAttribute('data-uid');"
         "var i = document.getElementById('kiosk-slide');"
         "return i && i.complete && i.naturalWidth > 0 ? i.getAttribute('data-uid') : null;"
     )

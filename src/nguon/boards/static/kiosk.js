@@ -18,7 +18,8 @@
 // topic, newer than the last list of the topic and within its validity. What the lists hold
 // takes the board over at once, rendered here from the data (no request to the site); an item
 // a later list no longer holds leaves at once. The 2 s polling stays the fallback, every 30 s
-// while the broker is connected. Each emergency received is reported once ("received").
+// while the broker is connected; while it is out of reach, what the playlist no longer holds
+// leaves too. Each emergency received is reported once ("received").
 (function () {
   "use strict";
   var root = document.getElementById("kiosk");
@@ -37,6 +38,8 @@
   var lists = JSON.parse(localStorage.getItem("nguon-broadcast-lists") || "{}");  // topic -> doc
   var received = JSON.parse(localStorage.getItem("nguon-received") || "{}");  // uid -> modified
   var withdrawn = {};  // uid -> true: a list held it, a later one no longer does
+  var overruled = {};  // uid -> true: held by a list, but the playlist said it is over while
+                       // the broker was out of reach (a Cancel the player could not hear)
   var client = null, connected = false, poller = null, lastStamp = 0;
   var refused = [];  // [{topic, reason}], newest last (for the operator's console and tests)
 
@@ -175,7 +178,7 @@
       var doc = lists[topic];
       if (!settings || settings.topics.indexOf(topic) < 0 || now >= Date.parse(doc.valid_until)) return;
       doc.items.forEach(function (item) {
-        if (seen[item.uid] || (item.expires && now >= Date.parse(item.expires))) return;
+        if (seen[item.uid] || overruled[item.uid] || (item.expires && now >= Date.parse(item.expires))) return;
         seen[item.uid] = true;
         found.push(item);
       });
@@ -191,6 +194,8 @@
     });
   }
 
+  // Each emergency the player comes to hold (from a list, or the playlist) is reported once
+  // per version of it.
   function receipts(items) {
     items.forEach(function (item) {
       if (received[item.uid] === item.modified) return;
@@ -203,6 +208,7 @@
 
   function listed(topic, doc) {
     var before = held(Date.now()).map(function (item) { return item.uid; });
+    doc.items.forEach(function (item) { delete overruled[item.uid]; });
     lists[topic] = doc;
     keep("nguon-broadcast-lists", lists);
     var now = held(Date.now());
@@ -378,8 +384,18 @@
         Object.keys(withdrawn).forEach(function (uid) {
           if (uids.indexOf(uid) < 0) delete withdrawn[uid];  // the playlist caught up
         });
+        if (!connected) {
+          held(Date.now()).forEach(function (item) {
+            if (uids.indexOf(item.uid) < 0) overruled[item.uid] = true;
+          });
+        }
         playlist = fresh;
         keep("nguon-playlist", fresh);
+        if (fresh.emergency) {
+          receipts(fresh.slides.map(function (slide) {
+            return {uid: slide.uid, modified: slide.alert ? slide.alert.modified : Math.floor(slide.modified)};
+          }));
+        }
         if (JSON.stringify(slides()) !== before) show(0);
       })
       .catch(function () { status.textContent = root.getAttribute("data-offline"); });

@@ -18,6 +18,7 @@ from Acquisition import aq_parent
 from nguon import _
 from nguon.alerts.message import message
 from nguon.content.alert import IAlertInfo
+from nguon.content.alert import MSG_TYPES
 from nguon.content.alert import new_identifier
 from nguon.content.alert import sender_of
 from nguon.workflow.state import review_state
@@ -136,7 +137,7 @@ def supersede(alert):
         "alert_superseded",
         default="Tự động thu hồi: đã phát hành bản ${msg_type} «${title}» (${url}).",
         mapping={
-            "msg_type": alert.msg_type,
+            "msg_type": dict(MSG_TYPES)[alert.msg_type],
             "title": alert.Title(),
             "url": alert.absolute_url(),
         },

@@ -20,6 +20,7 @@ from nguon.content.alert import is_public
 from nguon.content.alert import new_identifier
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.workflow.state import review_state
+from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
 
 WORKFLOW_ID = "nguon_approval_workflow"
@@ -44,7 +45,8 @@ def keep_expiration(alert, event):
     wanted = DateTime(expires) if expires is not None else None
     if getattr(alert, "expiration_date", None) != wanted:
         alert.expiration_date = wanted
-        alert.reindexObject(idxs=["expires", "effectiveRange"])
+        if not IObjectAddedEvent.providedBy(event):  # an added item is indexed after
+            alert.reindexObject(idxs=["expires", "effectiveRange"])
 
 
 def hide_from_public(alert):
@@ -68,7 +70,8 @@ def after_transition(alert, event):
         return
     if event.transition.id in PUBLISHING:
         if getattr(alert, "sent", None) is None:
-            alert.sent = datetime.now(LOCAL_ZONE).replace(microsecond=0)
+            # Naive local time, as the forms keep an alert's times (``content.alert``).
+            alert.sent = datetime.now(LOCAL_ZONE).replace(tzinfo=None, microsecond=0)
         chain.supersede(alert)
     if review_state(alert) == "published" and not is_public(alert):
         hide_from_public(alert)

@@ -44,17 +44,20 @@ def sent_of(alert, now=None):
 def message(alert, now=None, resources=True):
     """The ``model.Alert`` of ``alert`` (without its ``<resource>`` elements when
     ``resources`` is false: what an index or a reference needs reads no file)."""
+    sent = sent_of(alert, now)
     return model.Alert(
         identifier=alert.identifier,
         sender=alerts.sender_of(alert),
-        sent=sent_of(alert, now),
+        sent=sent,
         status=alert.cap_status,
         msg_type=alert.msg_type,
         scope="Public",
         references=tuple(
             model.Reference.parse(text) for text in alert.references or ()
         ),
-        infos=tuple(_info(alert, info, resources) for info in alerts.infos(alert)),
+        infos=tuple(
+            _info(alert, info, sent, resources) for info in alerts.infos(alert)
+        ),
     )
 
 
@@ -70,12 +73,15 @@ def _ordered(chosen, values):
     return tuple(value for value in values if value in (chosen or ()))
 
 
-def _effective(alert):
+def _effective(alert, sent):
+    """Plone's publication date when it is later than ``sent`` (a scheduled alert); CAP's
+    ``effective`` is ``sent`` when absent, which is what an alert published at once means."""
     effective = getattr(aq_base(alert), "effective_date", None)
-    return local(effective.asdatetime()) if effective is not None else None
+    effective = local(effective.asdatetime()) if effective is not None else None
+    return effective if effective is not None and effective > sent else None
 
 
-def _info(alert, info, resources):
+def _info(alert, info, sent, resources):
     unit = item_unit(alert)
     return model.Info(
         language=info.language,
@@ -85,7 +91,7 @@ def _info(alert, info, resources):
         urgency=alert.urgency,
         severity=alert.severity,
         certainty=alert.certainty,
-        effective=_effective(alert),
+        effective=_effective(alert, sent),
         onset=local(alert.onset),
         expires=local(alert.expires),
         sender_name=unit.Title() if unit is not None else None,

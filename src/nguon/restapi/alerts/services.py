@@ -6,7 +6,8 @@
 - ``POST <alert>/@alert-update``, ``POST <alert>/@alert-cancel`` (who may add content in the
   alert's unit, on a published alert): the new draft Update or Cancel with every field and
   language copied and the chain in ``references`` (``nguon.alerts.chain``); answers 201 with
-  the new alert as plone.restapi serialises it.
+  its address (also in ``Location``), state and the CAP facts the forms do not show
+  (``msg_type``, ``identifier``, ``references``). Edit it then with ``PATCH``.
 """
 
 from nguon import _
@@ -14,10 +15,10 @@ from nguon.alerts import chain
 from nguon.alerts import keys
 from nguon.errors import client_error
 from plone import api
-from plone.restapi.interfaces import ISerializeToJson
+from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
 from zExceptions import Forbidden
-from zope.component import getMultiAdapter
+from zope.interface import alsoProvides
 
 
 class CapKeysGet(Service):
@@ -32,6 +33,9 @@ class FollowUpPost(Service):
     msg_type = None
 
     def reply(self):
+        # Token-less API calls authenticate every request, as plone.restapi's own writing
+        # services do; the CSRF token is for the buttons of the alert's page.
+        alsoProvides(self.request, IDisableCSRFProtection)
         if not chain.may_follow_up(self.context):
             raise client_error(
                 Forbidden,
@@ -45,7 +49,15 @@ class FollowUpPost(Service):
         new = chain.follow_up(self.context, self.msg_type)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", new.absolute_url())
-        return getMultiAdapter((new, self.request), ISerializeToJson)()
+        return {
+            "@id": new.absolute_url(),
+            "@type": new.portal_type,
+            "title": new.Title(),
+            "review_state": api.content.get_state(new),
+            "msg_type": new.msg_type,
+            "identifier": new.identifier,
+            "references": list(new.references),
+        }
 
 
 class UpdatePost(FollowUpPost):

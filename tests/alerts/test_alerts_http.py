@@ -1,0 +1,168 @@
+"""Alerts over HTTP on the tree site's WSGI server: written and published through
+plone.restapi, read by anyone at their CAP address and in the Atom indexes, verified against
+the certificates of ``@cap-keys``; Update and Cancel by the buttons (CSRF-protected) and by
+``@alert-update`` / ``@alert-cancel``; Test and Exercise alerts never shown to the public."""
+
+from datetime import datetime
+from datetime import timedelta
+from lxml import html
+from nguon.cap import schema
+from nguon.cap import signature
+from nguon.cap.atom import parse_index
+from nguon.cap.xml import parse
+from nguon.content.timezone import LOCAL_ZONE
+from nguon.outbox.worker import drain
+from nguon.testing import TREE_PASSWORD
+from plone import api
+from tests.alerts.alert_support import APPROVER
+from tests.alerts.alert_support import EDITOR
+from tests.alerts.alert_support import make_alert
+from tests.rest import json_session
+
+import pytest
+import requests
+import transaction
+
+
+@pytest.fixture
+def site(tree_functional):
+    return tree_functional["portal"].absolute_url()
+
+
+def _obj(url):
+    """The content at ``url`` as the server committed it (its fields that the forms and
+    plone.restapi do not show: msg_type, identifier, references)."""
+    transaction.begin()
+    portal = api.portal.get()
+    return portal.unrestrictedTraverse(url.removeprefix(portal.absolute_url() + "/"))
+
+
+def _alert(site, **fields):
+    """A draft alert of Huế for the whole province, made in the site and committed."""
+    alert = make_alert(**fields)
+    transaction.commit()
+    return alert.absolute_url()
+
+
+def _publish(url):
+    answer = json_session(APPROVER).post(f"{url}/@workflow/emergency_publish")
+    assert answer.status_code == 200, answer.text
+    return url
+
+
+def _refused(url):
+    """Anonymous gets no CAP message there (Plone sends it to the login form)."""
+    answer = requests.get(url, timeout=30, allow_redirects=False)
+    return answer.status_code in (302, 401, 404)
+
+
+def _index(url):
+    answer = requests.get(f"{url}/alerts.atom", timeout=30)
+    assert answer.status_code == 200
+    return [link for link, _updated in parse_index(answer.content)]
+
+
+def test_anyone_reads_the_signed_valid_message_and_the_indexes(site):
+    url = _publish(_alert(site))
+    answer = requests.get(f"{url}/alert.cap", timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("application/cap+xml")
+    schema.validate(answer.content)
+    certificates = [
+        key["certificate"]
+        for key in requests.get(
+            f"{site}/@cap-keys", headers={"Accept": "application/json"}, timeout=30
+        ).json()["keys"]
+    ]
+    message = parse(signature.verify(answer.content, certificates))
+    expires = message.infos[0].expires
+    assert expires.utcoffset() == timedelta(hours=7)
+    assert abs(expires - (datetime.now(LOCAL_ZONE) + timedelta(hours=6))) < timedelta(
+        minutes=5
+    )
+    assert _index(site) == [f"{url}/alert.cap"]
+    assert _index(f"{site}/vn/46/19786") == [f"{url}/alert.cap"]
+    assert _index(f"{site}/vn/44") == []
+    page = requests.get(f"{site}/vn/46/19786", timeout=30).text
+    assert f'href="{site}/vn/46/19786/alerts.atom"' in page
+
+
+def test_a_draft_has_no_cap_address(site):
+    url = _alert(site)
+    assert _refused(f"{url}/alert.cap")
+
+
+def test_the_buttons_refuse_a_forged_request(site):
+    url = _publish(_alert(site))
+    editor = requests.Session()
+    editor.auth = (EDITOR, TREE_PASSWORD)
+    # The attack first: a link (GET) and a form posted from elsewhere (no token).
+    forged = editor.get(f"{url}/@@alert-follow-up", params={"msg_type": "Update"})
+    assert forged.status_code == 403
+    forged = editor.post(
+        f"{url}/@@alert-follow-up", data={"msg_type": "Update"}, allow_redirects=False
+    )
+    assert forged.status_code == 403
+    assert _index(site) == [f"{url}/alert.cap"]
+    # The page's own form carries the token.
+    page = html.fromstring(editor.get(url).content)
+    [form] = page.xpath("//form[contains(@action, '@@alert-follow-up')]")
+    token = form.xpath(".//input[@name='_authenticator']/@value")[0]
+    made = editor.post(
+        form.get("action"),
+        data={"msg_type": "Cancel", "_authenticator": token},
+        allow_redirects=False,
+    )
+    assert made.status_code == 302
+    assert made.headers["Location"].endswith("/edit")
+    new = made.headers["Location"].removesuffix("/edit")
+    assert _obj(new).msg_type == "Cancel"
+    # Who may not add in the alert's unit sees no buttons.
+    ward = requests.Session()
+    ward.auth = ("19786-editors", TREE_PASSWORD)
+    assert "@@alert-follow-up" not in ward.get(url).text
+
+
+def test_rest_update_and_cancel(site):
+    url = _publish(_alert(site))
+    # Neither a ward's editor nor anyone else may add in the province (Zope answers 401).
+    assert json_session("19786-editors").post(f"{url}/@alert-update").status_code == 401
+    assert json_session().post(f"{url}/@alert-update").status_code == 401
+    made = json_session(EDITOR).post(f"{url}/@alert-update")
+    assert made.status_code == 201, made.text
+    update = made.json()
+    assert made.headers["Location"] == update["@id"]
+    assert (update["msg_type"], update["review_state"]) == ("Update", "draft")
+    assert _obj(update["@id"]).msg_type == "Update"
+    assert update["references"][0].split(",")[1] == _obj(url).identifier
+    _publish(update["@id"])
+    assert api.content.get_state(_obj(url)) == "retracted"
+    assert _index(site) == [f"{update['@id']}/alert.cap"]
+    draft = _alert(site)
+    refused = json_session(EDITOR).post(f"{draft}/@alert-cancel")
+    assert refused.status_code == 403
+    assert "đã phát hành" in refused.json()["message"]
+
+
+@pytest.mark.parametrize("status", ["Test", "Exercise"])
+def test_test_and_exercise_alerts_are_not_for_the_public(site, status):
+    url = _publish(_alert(site, cap_status=status))
+    assert api.content.get_state(_obj(url)) == "published"
+    assert _refused(url) and _refused(f"{url}/alert.cap")
+    assert _index(site) == [] and _index(f"{site}/vn/46") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the change log carries every published item to feeds, pushes and citizen "
+    "pages without asking whether the public may see it (reported to the lead: "
+    "/work/notes/D1-to-lead.md, item 3)",
+)
+def test_a_test_alert_is_in_no_feed_and_on_no_citizen_page(site):
+    url = _publish(_alert(site, cap_status="Exercise", title="Diễn tập lũ quét"))
+    transaction.begin()
+    drain(api.portal.get(), names=("syndication",))
+    transaction.commit()
+    assert "Diễn tập lũ quét" not in requests.get(f"{site}/vn/46/19786/feed.json").text
+    assert "Diễn tập lũ quét" not in requests.get(f"{site}/vn/46/19786").text
+    assert _refused(url)

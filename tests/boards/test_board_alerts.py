@@ -259,3 +259,30 @@ def test_a_receipt_is_a_note_in_the_ledger_and_a_bad_status_refused(site):
         for _unit, channel, _at, _dev, kind, _d in of_item(site["portal"], item.UID())
     ]
     assert kinds == ["board-received"]
+
+
+def test_the_units_people_preview_each_language_of_the_takeover(site):
+    from nguon.testing import TREE_PASSWORD
+
+    item = alert(site, languages=[("en-US", "Flash flood", "Move to high ground.")])
+    auth = ("19786-editors", TREE_PASSWORD)
+    board_url = site["board"].absolute_url()
+    preview = requests.get(f"{board_url}/@@board-preview", auth=auth, timeout=30)
+    assert preview.status_code == 200
+    assert f"{item.UID()}?language=en-US" in preview.text
+    unit = requests.get(
+        f"{site['commune'].absolute_url()}/@@bang-tin", auth=auth, timeout=30
+    )
+    assert f"{item.UID()}?language=vi-VN" in unit.text
+    pictures = [
+        requests.get(
+            f"{board_url}/@@board-preview-slide/{item.UID()}",
+            params={"language": language},
+            auth=auth,
+            timeout=30,
+        ).content
+        for language in ("vi-VN", "en-US")
+    ]
+    assert (
+        all(p.startswith(b"\x89PNG") for p in pictures) and pictures[0] != pictures[1]
+    )

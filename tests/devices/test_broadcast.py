@@ -27,6 +27,7 @@ from zope.component import queryUtility
 from zope.interface import implementer
 
 import pytest
+import threading
 import transaction
 
 
@@ -206,3 +207,40 @@ def test_an_update_replaces_a_cancel_clears_and_an_exercise_reaches_test_devices
     area = topics.topic("public", "radio", "46", True)
     assert until(lambda: public.lists[area]["items"] == [], timeout=30)
     assert uids(tester) == [IUUID(exercise)]
+
+
+def test_one_refresh_thread_of_two_processes_refreshes_under_the_lease(site):
+    portal, device = site
+    near = device("19786")
+    alarm(portal)
+    settle(portal)
+    area = topics.topic("public", "radio", "46", True)
+    assert until(lambda: area in near.lists, timeout=30)
+    db = portal._p_jar.db()
+    first, second = broadcast.Refresher(db), broadcast.Refresher(db)
+
+    def round_of(thread):
+        worker = threading.Thread(target=thread.run_round)
+        worker.start()
+        worker.join(60)
+
+    def age(topic):
+        broadcast.state(portal).topics[topic].published -= broadcast.REFRESH_SECONDS
+        transaction.commit()
+
+    age(area)
+    sequence = near.lists[area]["sequence"]
+    round_of(first)
+    assert until(lambda: near.lists[area]["sequence"] > sequence, timeout=30)
+    transaction.begin()
+    assert broadcast.state(portal).lease.held_by(first.holder)
+
+    age(area)
+    sequence = near.lists[area]["sequence"]
+    round_of(second)  # the lease is the first's: nothing is published
+    transaction.begin()
+    assert broadcast.state(portal).topics[area].published < (
+        datetime.now(UTC).timestamp() - broadcast.REFRESH_SECONDS + 60
+    )
+    round_of(first)
+    assert until(lambda: near.lists[area]["sequence"] > sequence, timeout=30)

@@ -60,6 +60,7 @@ from nguon.publication.entries import expiry_time
 from nguon.workflow.state import review_state
 from persistent import Persistent
 from plone.uuid.interfaces import IUUID
+from ZODB.POSException import ConflictError
 from zope.component import queryUtility
 from zope.interface import implementer
 
@@ -316,11 +317,13 @@ class Refresher(DeliveryThread):
             return False
         try:
             refresh(site)
+            tm.commit()
         except ConsumerUnavailable as error:
             tm.abort()
             logger.warning("broadcast refresh postponed: %s", error)
-            return False
-        tm.commit()
+        except ConflictError:  # the consumer published one of these lists meanwhile
+            tm.abort()
+            return True
         return False
 
 

@@ -179,21 +179,33 @@ def candidates(portal, code, below):
     ]
 
 
-def listing(portal, topic, now):
+def listing(portal, topic, now, memo=None):
     """``(items, entries)`` of ``topic`` at ``now``: the items in force there, newest
-    first, and the entries their channel gives (an item not ready has none)."""
+    first, and the entries their channel gives (an item not ready has none). ``memo``: a
+    dict shared by the listings of one publication, so that an item listed on many topics
+    has its topics and its entry computed once."""
+    memo = {} if memo is None else memo
+
+    def once(key, compute, item):
+        if key not in memo:
+            memo[key] = compute(item)
+        return memo[key]
+
     place = topics.parse(topic)
+    channel = queryUtility(IBroadcastChannel, place.channel)
     items = sorted(
         (
             item
             for item in candidates(portal, place.code, place.below)
-            if topic in topics_of(item, now)
+            if topic in once(IUUID(item), lambda item: topics_of(item, now), item)
         ),
         key=effective_time,
         reverse=True,
     )
-    channel = queryUtility(IBroadcastChannel, place.channel)
-    entries = {IUUID(item): channel.entry(item) for item in items}
+    entries = {
+        IUUID(item): once((place.channel, IUUID(item)), channel.entry, item)
+        for item in items
+    }
     return items, entries
 
 
@@ -219,9 +231,9 @@ def publish(portal, names, now=None):
     now = now or datetime.now(UTC)
     found = state(portal)
     private_keys = keys.private_keys(portal, now)
-    messages, documents, listed = [], {}, {}
+    messages, documents, listed, memo = [], {}, {}, {}
     for name in sorted(names):
-        items, entries = listing(portal, name, now)
+        items, entries = listing(portal, name, now, memo)
         previous = found.topics.get(name)
         doc = envelope.document(
             name,

@@ -128,6 +128,24 @@ def test_a_station_that_hears_an_alert_late_airs_only_the_round_due(agent):
     assert due_round(item, NOW) == 2
 
 
+def test_an_emergency_long_past_is_held_but_never_interrupted_for(agent):
+    """The broker lists an emergency for as long as it is in force: a station that starts
+    (or lost its cache) a day later does not air last night's emergency."""
+    old = _entry(effective=(NOW - timedelta(hours=7)).timestamp(), times=1, minutes=0)
+    alert = _entry(
+        uid="alert2", effective=(NOW - timedelta(hours=7)).timestamp(), times=3
+    )
+    agent.hear(TOPIC, _doc([old, alert], 1), [old, alert])
+    assert len(agent.in_force.items(NOW)) == 2
+    assert agent.air_emergencies(NOW) == []
+    # An alert whose last round was an hour ago still airs that round once.
+    recent = _entry(uid="alert3", effective=(NOW - timedelta(hours=1)).timestamp())
+    agent.cache.store_audio(recent, AUDIO)
+    agent.hear(TOPIC, _doc([old, alert, recent], 2), [old, alert, recent])
+    assert agent.air_emergencies(NOW) == ["alert3"]
+    assert due_round(recent, NOW) == 2
+
+
 def test_other_emergencies_air_once(agent):
     item = {**_entry(), "repeat": {"times": 1, "minutes": 0}}
     plain = {k: v for k, v in item.items() if k not in ("repeat", "effective")}

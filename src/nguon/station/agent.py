@@ -258,7 +258,10 @@ class Agent:
         with self.air_lock:
             aired = self.cache.aired()
             for item in self.in_force.items(now):
-                key = aired_key(item, due_round(item, now))
+                round_number = due_round(item, now)
+                if round_number is None:
+                    continue  # long past: held, never interrupted for
+                key = aired_key(item, round_number)
                 if key in aired:
                     continue
                 try:

@@ -12,15 +12,20 @@ station cut off from the site keeps what it is airing).
 ``due_round``: an item with ``"repeat": {"times", "minutes"}`` airs round 0 when it takes
 effect, round ``r`` ``r × minutes`` later, until ``times`` rounds; a station that hears it
 late airs only the round due now. Rounds count from the item's effective time, so every
-station of an area airs a round at the same moment.
+station of an area airs a round at the same moment. Nothing airs more than ``WINDOW`` after
+its last round: the messaging engine lists an emergency for as long as it is in force, and a
+station installed (or its cache wiped) weeks later must not interrupt for it (the site's
+``@station-events`` stops listing a plain emergency after the same six hours).
 """
 
 from datetime import datetime
+from datetime import timedelta
 
 import threading
 
 
 ONCE = {"times": 1, "minutes": 0}
+WINDOW = timedelta(hours=6)  # as ``nguon.radio.schedule.EMERGENCY_WINDOW``
 
 
 class InForce:
@@ -80,12 +85,17 @@ class InForce:
 
 
 def due_round(entry, now):
-    """The round of ``entry`` due at ``now`` (0 for the first airing)."""
+    """The round of ``entry`` due at ``now`` (0 for the first airing), or None when its
+    last round is more than ``WINDOW`` ago."""
     repeat = entry.get("repeat") or ONCE
     times = max(1, int(repeat.get("times") or 1))
     seconds = max(0.0, float(repeat.get("minutes") or 0)) * 60
     effective = entry.get("effective")
-    if times == 1 or not seconds or effective is None:
-        return 0
+    if effective is None:
+        return 0  # a site that does not say when: air it once, as before
     elapsed = now.timestamp() - float(effective)
+    if elapsed > (times - 1) * seconds + WINDOW.total_seconds():
+        return None
+    if times == 1 or not seconds:
+        return 0
     return max(0, min(times - 1, int(elapsed // seconds)))

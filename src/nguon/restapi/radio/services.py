@@ -21,6 +21,7 @@ from nguon.devices.services import ReportPost
 from nguon.errors import client_error
 from nguon.errors import UserError
 from nguon.radio import asrun
+from nguon.radio import broadcast
 from nguon.radio import credentials
 from nguon.radio import overrides
 from nguon.radio import schedule
@@ -45,7 +46,7 @@ class StationService(DeviceService):
     )
 
     def audio_url(self, uid):
-        return f"{api.portal.get().absolute_url()}/@@station-audio/{uid}"
+        return broadcast.audio_url(uid)
 
 
 class SigningKeyGet(Service):

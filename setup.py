@@ -87,6 +87,7 @@ setup(
             "nguon-sync = nguon.sync.cli:main",
             "nguon-station = nguon.station.cli:main",
             "nguon-radio-keys = nguon.radio.cli:main",
+            "nguon-cap-keys = nguon.alerts.cli:main",
             "nguon-outbox = nguon.outbox.cli:main",
             "nguon-cap-ingest = nguon.alerts.ingest.cli:main",
         ],

@@ -3,12 +3,15 @@ plone.restapi, read by anyone at their CAP address and in the Atom indexes, veri
 the certificates of ``@cap-keys``; Update and Cancel by the buttons (CSRF-protected) and by
 ``@alert-update`` / ``@alert-cancel``; Test and Exercise alerts never shown to the public."""
 
+from argparse import Namespace
 from datetime import datetime
 from datetime import timedelta
 from lxml import html
+from nguon.alerts import cli as cap_keys
 from nguon.cap import schema
 from nguon.cap import signature
 from nguon.cap.atom import parse_index
+from nguon.cap.errors import CapError
 from nguon.cap.xml import parse
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.outbox.worker import drain
@@ -166,3 +169,31 @@ def test_a_test_alert_is_in_no_feed_and_on_no_citizen_page(site):
     assert "Diễn tập lũ quét" not in requests.get(f"{site}/vn/46/19786/feed.json").text
     assert "Diễn tập lũ quét" not in requests.get(f"{site}/vn/46/19786").text
     assert _refused(url)
+
+
+def _published_keys(site):
+    return requests.get(
+        f"{site}/@cap-keys", headers={"Accept": "application/json"}, timeout=30
+    ).json()["keys"]
+
+
+def test_a_rotated_key_is_published_beside_the_old_one_until_its_time(site, capsys):
+    url = _publish(_alert(site))
+    before = requests.get(f"{url}/alert.cap", timeout=30).content
+    [old] = _published_keys(site)
+    cap_keys.rotate(api.portal.get(), Namespace(now=False, retire_at=None, pem=False))
+    assert old["fingerprint"] in capsys.readouterr().out
+    new, retiring = _published_keys(site)
+    assert retiring["fingerprint"] == old["fingerprint"] != new["fingerprint"]
+    assert new["retiring_at"] is None and retiring["retiring_at"]
+    after = requests.get(f"{url}/alert.cap", timeout=30).content
+    signature.verify(after, [new["certificate"]])  # signed with the new key
+    with pytest.raises(CapError):
+        signature.verify(after, [old["certificate"]])
+    signature.verify(before, [retiring["certificate"]])  # what was signed still checks
+
+    # A compromised key is unpublished at once; the one retiring before keeps its time.
+    cap_keys.rotate(api.portal.get(), Namespace(now=True, retire_at=None, pem=False))
+    current, still_retiring = _published_keys(site)
+    assert current["fingerprint"] != new["fingerprint"]
+    assert still_retiring["fingerprint"] == old["fingerprint"]

@@ -287,3 +287,25 @@ def test_entity_expansion_multiplies_a_document_with_a_careless_parser_and_is_re
     assert refused(tree["portal"], signing, attack, sign=False).code == "doctype"
     big = b"<alert>" + b" " * (ingest.xml.MAX_SIZE) + b"</alert>"
     assert refused(tree["portal"], signing, big, sign=False).code == "too-large"
+
+
+def test_nothing_a_failing_message_made_survives_it(tree, signing, monkeypatch):
+    """The second unit's alert fails: the first one is undone too, the failure recorded."""
+    portal = tree["portal"]
+    made = []
+    send_on = ingest._Receiver.send_on
+
+    def failing(self, alert, at_once):
+        made.append(alert.UID())
+        if len(made) == 2:
+            raise RuntimeError("disk full")
+        send_on(self, alert, at_once)
+
+    monkeypatch.setattr(ingest._Receiver, "send_on", failing)
+    refusal = refused(portal, signing, chain("vn-nchmf-storm-alert")[0])
+    assert refusal.code == ingest.FAILED
+    assert "disk full" in ingest.vietnamese(refusal.message)
+    assert len(made) == 2
+    assert not api.content.find(portal_type="Alert", unrestricted=True)
+    assert len(ingest_log(portal).messages) == 0
+    assert ingest_log(portal).latest_refusals(1)[0]["code"] == ingest.FAILED

@@ -61,6 +61,7 @@ logger = logging.getLogger("nguon.alerts.ingest")
 INGEST_USER = "nguon-cap-ingest"
 ACCEPTED_STATUSES = ("Actual", "Exercise", "Test")
 ACCEPTED_TYPES = ("Alert", "Update", "Cancel")
+FAILED = "failed"  # the site's own failure on a message, not the message's fault
 
 
 class Refused(Exception):
@@ -105,7 +106,7 @@ def receive(portal, data, via, now=None, known=None):
             savepoint.rollback()
             logger.exception("CAP message via %s failed", via)
             raise Refused(
-                "failed",
+                FAILED,
                 _(
                     "cap_ingest_failed",
                     default="Lỗi khi tạo cảnh báo từ bản tin: ${error}",

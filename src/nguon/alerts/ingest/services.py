@@ -6,8 +6,9 @@ anyone: the message's signature by a trusted source is the credential
 (``receive.receive``), so no login and no CSRF token are asked. A body over the size
 limit is refused unread (413), an address pushing more than ``limits.PER_MINUTE``
 messages a minute waits (429, ``Retry-After``). A refused message answers 400 in the one
-error shape, with its ``code``, and is kept in the site's record; so the refusal is
-committed, it is answered rather than raised. An accepted one answers 201 with the
+error shape, with its ``code`` (500 ``failed`` when the site failed on a good message), and
+is kept in the site's record; so the refusal is committed, it is answered rather than
+raised. An accepted one answers 201 with the
 message's key, the alerts it made (address, unit, state) and the notes on it.
 
 GET (the site's managers): the newest refusals (time, code, reason, how it came, the
@@ -16,6 +17,7 @@ source, the message's key) and the number of messages received.
 
 from nguon import _
 from nguon.alerts.ingest import limits
+from nguon.alerts.ingest.receive import FAILED
 from nguon.alerts.ingest.receive import receive
 from nguon.alerts.ingest.receive import Refused
 from nguon.alerts.ingest.record import read_log
@@ -73,6 +75,8 @@ class IngestPost(Service):
         try:
             outcome = receive(api.portal.get(), data, via="push")
         except Refused as refusal:
+            if refusal.code == FAILED:  # ours, not the sender's: worth sending again
+                return self.error(500, "InternalServerError", FAILED, refusal.message)
             return self.error(400, "BadRequest", refusal.code, refusal.message)
         self.request.response.setStatus(201)
         return {

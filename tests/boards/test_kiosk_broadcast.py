@@ -202,6 +202,12 @@ def test_the_kiosk_takes_over_from_the_broker_and_refuses_what_is_not_the_sites(
             "return t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1;"
         )
         assert not overflow
+        assert until(  # set in the slides' typeface, served by the site
+            lambda: driver.execute_script(
+                "return document.fonts.check(\"700 20px 'Be Vietnam Pro'\");"
+            ),
+            10,
+        )
         _screenshot(driver, "kiosk-alert-takeover")
         assert until(lambda: (takeover(driver) or {}).get("language") == "en-US", 40)
         _screenshot(driver, "kiosk-alert-takeover-en")

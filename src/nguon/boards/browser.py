@@ -3,8 +3,8 @@
 For the board only (its ``X-Board-Token`` header or a paired kiosk's session cookie,
 ``nguon.boards.credentials``; ``?token=`` is refused):
 
-- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``, ``@@kiosk-mqtt.js``), paired
-  by ``#pair=<code>``;
+- ``@@kiosk``: the player page (``kiosk.js``, ``@@kiosk-sw.js``, ``@@kiosk-mqtt.js``, the
+  ``@@kiosk-font-*.ttf`` of its takeover), paired by ``#pair=<code>``;
 - ``@@board-slide/<item uid>``: the slide rendered at the board's resolution (PNG); an
   alert's takeover in one of its languages with ``?language=<tag>`` (its first without).
 
@@ -134,6 +134,10 @@ PAGE = """<!DOCTYPE html>
 html, body {{ margin: 0; height: 100%; background: #000; overflow: hidden; cursor: none; }}
 #kiosk {{ position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; }}
 #kiosk img {{ width: 100vw; height: 100vh; object-fit: contain; }}
+@font-face {{ font-family: "Be Vietnam Pro"; font-weight: 400;
+  src: url("{base}/@@kiosk-font-regular.ttf") format("truetype"); }}
+@font-face {{ font-family: "Be Vietnam Pro"; font-weight: 700;
+  src: url("{base}/@@kiosk-font-bold.ttf") format("truetype"); }}
 #kiosk-takeover {{ position: fixed; inset: 0; box-sizing: border-box; padding: 4vmin;
   display: flex; flex-direction: column; justify-content: space-between; gap: .3em;
   overflow: hidden; line-height: 1.28; font-family: "Be Vietnam Pro", "DejaVu Sans", sans-serif; }}
@@ -217,6 +221,26 @@ class KioskMqtt(_Script):
     """mqtt.js (npm ``mqtt``, built by ``make install`` from vendor/kiosk)."""
 
     name = "mqtt.min.js"
+
+
+class _Font(BrowserView):
+    """Be Vietnam Pro for the kiosk's takeover, the typeface of the rendered slides."""
+
+    path = None
+
+    def __call__(self):
+        response = self.request.response
+        response.setHeader("Content-Type", "font/ttf")
+        response.setHeader("Cache-Control", "public, max-age=86400")
+        return self.path.read_bytes()
+
+
+class KioskFontRegular(_Font):
+    path = render.REGULAR
+
+
+class KioskFontBold(_Font):
+    path = render.BOLD
 
 
 class BoardPreview(BrowserView):

@@ -318,6 +318,7 @@
     panel.setAttribute("lang", language.language);
     panel.hidden = false;
     fitText(panel);
+    if (document.fonts) document.fonts.ready.then(function () { fitText(panel); });
   }
 
   function show(position) {

@@ -9,6 +9,8 @@ from datetime import UTC
 from lxml import etree
 from nguon.alerts.ingest import receive as ingest
 from nguon.alerts.ingest.record import ingest_log
+from nguon.alerts.ingest.record import IngestLog
+from nguon.alerts.ingest.record import KEEP
 from nguon.alerts.message import message
 from nguon.content.alert import infos
 from nguon.testing import tree_user
@@ -309,3 +311,38 @@ def test_nothing_a_failing_message_made_survives_it(tree, signing, monkeypatch):
     assert not api.content.find(portal_type="Alert", unrestricted=True)
     assert len(ingest_log(portal).messages) == 0
     assert ingest_log(portal).latest_refusals(1)[0]["code"] == ingest.FAILED
+
+
+def test_a_source_that_publishes_at_once_keeps_its_chain_on_air(tree, signing):
+    """Quảng Trị's policy says at-once: the Alert, its Update and its Cancel are each
+    published by the emergency procedure in the source's name, each replacing the last."""
+    portal = tree["portal"]
+    first, update, cancel = (
+        data.replace(b"canhbao@nchmf.gov.vn", b"canhbao@kttvquangtri.gov.vn")
+        for data in storm()
+    )
+    outcome = receive(portal, signing, first)
+    (alert,) = outcome.alerts  # Huế (46) is outside this source's units
+    assert item_unit(alert).code == "44"
+    assert "46" in ingest_log(portal).entry(outcome.key)["notes"][0]
+    assert api.content.get_state(alert) == "published"
+    (updated,) = receive(portal, signing, update).alerts
+    assert updated.msg_type == "Update"
+    assert api.content.get_state(updated) == "published"
+    assert api.content.get_state(alert) == "retracted"
+    (cancelled,) = receive(portal, signing, cancel).alerts
+    assert cancelled.msg_type == "Cancel"
+    assert api.content.get_state(cancelled) == "published"
+    assert api.content.get_state(updated) == "retracted"
+    assert ApprovalState(cancelled).approvals[-1]["user"] == (
+        "cap:canhbao@kttvquangtri.gov.vn"
+    )
+
+
+def test_the_refusals_kept_are_bounded():
+    log = IngestLog()
+    for number in range(KEEP + 5):
+        log.refuse(code="unsigned", reason=str(number), via="push")
+    kept = log.latest_refusals()
+    assert len(kept) == KEEP
+    assert kept[0]["reason"] == str(KEEP + 4) and kept[-1]["reason"] == "5"

@@ -32,6 +32,14 @@ def _list(topic, items, sequence):
     return envelope.encode(envelope.sign(doc, [KEY]))
 
 
+def _publish(broker, topic, payload):
+    publisher = Publisher(broker)
+    try:
+        publisher.publish([(topic, payload)])
+    finally:
+        publisher.close()
+
+
 def _topic(code, channel="radio"):
     return topics.topic("public", channel, code, True)
 
@@ -56,7 +64,7 @@ def test_an_anonymous_client_cannot_write_a_list(mosquitto):
     device = mosquitto.listen([topic], [PIN])
     try:
         # Nothing retained on the topic: a later list is the first the device sees.
-        Publisher(mosquitto.broker).publish([(topic, _list(topic, [], 1))])
+        _publish(mosquitto.broker, topic, _list(topic, [], 1))
         assert until(lambda: topic in device.lists, timeout=10)
         assert device.lists[topic]["items"] == []
     finally:
@@ -123,4 +131,24 @@ def test_starting_again_uses_the_running_broker_and_refuses_another_sites(tmp_pa
         with pytest.raises(ConfigurationError, match="không phải Mosquitto của site"):
             other.start()
     finally:
+        node.stop()
+
+
+def test_a_device_reconnects_by_itself_and_retained_lists_survive_a_restart(tmp_path):
+    node = MosquittoNode(tmp_path / "site").start()
+    topic = _topic("T-restart")
+    device = node.listen([topic], [PIN], min_delay=1, max_delay=2)
+    try:
+        item = {"uid": "u2", "title": "Bão"}
+        _publish(node.broker, topic, _list(topic, [item], 20))
+        assert until(lambda: device.items() == [item], timeout=10)
+        node.stop()
+        node.start()  # the same files, ports and data folder
+        later = node.listen([topic], [PIN])  # the retained list was kept on disk
+        assert until(lambda: later.items() == [item], timeout=10)
+        later.stop()
+        _publish(node.broker, topic, _list(topic, [], 21))
+        assert until(lambda: device.items() == [], timeout=30)  # it came back by itself
+    finally:
+        device.stop()
         node.stop()

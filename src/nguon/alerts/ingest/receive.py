@@ -48,6 +48,7 @@ from nguon.units.tree import item_unit
 from nguon.workflow.approval import WAITING_STATES
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
+from ZODB.POSException import ConflictError
 from zope.event import notify
 from zope.i18n import translate
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -99,7 +100,7 @@ def receive(portal, data, via, now=None, known=None):
         savepoint = portal._p_jar.transaction_manager.savepoint()
         try:
             outcome = _Receiver(portal, via, now, known or trusted.active()).run(data)
-        except Refused:
+        except (Refused, ConflictError):  # a conflict: the whole transaction is retried
             savepoint.rollback()
             raise
         except Exception as error:  # never half a message; said like any refusal

@@ -40,7 +40,6 @@ import requests
 import transaction
 
 
-pytestmark = pytest.mark.usefixtures("mosquitto")
 SCREENS = ARTIFACTS / "boards"
 
 TRICKY = {
@@ -54,6 +53,16 @@ TRICKY = {
     "Ä": "x",
     "a": "y",
 }
+
+
+@pytest.fixture(autouse=True)
+def forget_retained(mosquitto):
+    """Each test's lists leave the broker with it: the retained lists of the commune's board
+    topics are removed (an empty retained message), so no later test's kiosk gets them."""
+    yield
+    codes = ["VN", "46", "19786"]
+    names = set(topics.subscriptions(codes, "board", tests=True))
+    Publisher(mosquitto.broker).publish([(name, b"") for name in sorted(names)])
 
 
 def _screenshot(driver, name):
@@ -272,3 +281,49 @@ def test_without_the_broker_the_kiosk_shows_the_takeover_from_its_playlist(
         )
     finally:
         driver.quit()
+
+
+def test_an_exercise_reaches_the_kiosk_marked_for_tests_only(lcd, mosquitto):
+    portal, admin = lcd["portal"], lcd["admin"]
+    with api.env.adopt_user(username="19786-admins"):
+        tester = api.content.create(
+            container=lcd["commune"],
+            type="PublicBoard",
+            title="Màn hình thử nghiệm",
+            location="Phòng kỹ thuật",
+            size_class="lcd",
+            width=800,
+            height=480,
+            opening_start="00:00",
+            opening_end="23:59",
+            receives_tests=True,
+        )
+    transaction.commit()
+    public = kiosk(admin, lcd["board"].absolute_url(), 800, 480)
+    test = None
+    try:
+        test = kiosk(admin, tester.absolute_url(), 800, 480)
+        exercise = alert(
+            lcd, title="Diễn tập sơ tán", cap_status="Exercise", settle=False
+        )
+        transaction.commit()
+        drain(portal, names=["broadcast"])
+        assert until(lambda: (takeover(test) or {}).get("uid") == exercise.UID(), 30)
+        _screenshot(test, "kiosk-alert-exercise")
+        # A real alert after it: the public kiosk shows that one, and never held the exercise.
+        actual = alert(lcd, title="Lũ quét thật", settle=False)
+        transaction.commit()
+        drain(portal, names=["broadcast"])
+        assert until(lambda: (takeover(public) or {}).get("uid") == actual.UID(), 30)
+        held = public.execute_script(
+            "return window.nguonKiosk.held().map(function (i) { return i.uid; });"
+        )
+        assert held == [actual.UID()]
+        topics_ = public.execute_script(
+            "return JSON.parse(localStorage.getItem('nguon-broadcast')).topics;"
+        )
+        assert topics_ and all("/public/" in t for t in topics_)
+    finally:
+        public.quit()
+        if test is not None:
+            test.quit()

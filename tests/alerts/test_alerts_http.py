@@ -88,6 +88,12 @@ def test_anyone_reads_the_signed_valid_message_and_the_indexes(site):
     assert _index(f"{site}/vn/44") == []
     page = requests.get(f"{site}/vn/46/19786", timeout=30).text
     assert f'href="{site}/vn/46/19786/alerts.atom"' in page
+    # The alert's page: the severity band, what to do before what happens, the CAP link.
+    page = requests.get(url, timeout=30).text
+    assert "nguon-alert-band extreme" in page and "Đặc biệt nguy hiểm" in page
+    assert page.index("Di chuyển lên chỗ cao ngay.") < page.index("Mưa lớn, nước")
+    assert f'href="{url}/alert.cap"' in page
+    assert "@@alert-follow-up" not in page  # no buttons for the public
 
 
 def test_a_draft_has_no_cap_address(site):

@@ -39,6 +39,8 @@ class RadioEntries:
     """A radio channel for the test: the uid and title (the real one adds audio)."""
 
     def entry(self, item):
+        if item.Title().startswith("Hỏng"):
+            raise ValueError("a broken recording")
         return {"uid": IUUID(item), "title": item.Title()}
 
 
@@ -244,3 +246,13 @@ def test_one_refresh_thread_of_two_processes_refreshes_under_the_lease(site):
     )
     round_of(first)
     assert until(lambda: near.lists[area]["sequence"] > sequence, timeout=30)
+
+
+def test_an_item_whose_entry_fails_leaves_the_list_the_others_go_out(site):
+    portal, device = site
+    near = device("19786")
+    good, broken = alarm(portal), alarm(portal, title="Hỏng: bản ghi âm lỗi")
+    settle(portal)
+    assert until(lambda: uids(near) == [IUUID(good)], timeout=30)
+    due = datetime.now(UTC) + timedelta(seconds=broadcast.RETRY_SECONDS + 1)
+    assert IUUID(broken) in broadcast.BroadcastConsumer().due(portal, due)

@@ -181,14 +181,19 @@ def candidates(portal, code, below):
 
 def listing(portal, topic, now, memo=None):
     """``(items, entries)`` of ``topic`` at ``now``: the items in force there, newest
-    first, and the entries their channel gives (an item not ready has none). ``memo``: a
-    dict shared by the listings of one publication, so that an item listed on many topics
-    has its topics and its entry computed once."""
+        first, and the entries their channel gives (None for an item not ready, or whose entry
+    failed: it is looked at again after ``RETRY_SECONDS``). ``memo``: a
+        dict shared by the listings of one publication, so that an item listed on many topics
+        has its topics and its entry computed once."""
     memo = {} if memo is None else memo
 
     def once(key, compute, item):
         if key not in memo:
-            memo[key] = compute(item)
+            try:
+                memo[key] = compute(item)
+            except Exception:  # one broken item leaves the list, the others go out
+                logger.exception("cannot list %s on %s", IUUID(item), topic)
+                memo[key] = None
         return memo[key]
 
     place = topics.parse(topic)
@@ -197,7 +202,8 @@ def listing(portal, topic, now, memo=None):
         (
             item
             for item in candidates(portal, place.code, place.below)
-            if topic in once(IUUID(item), lambda item: topics_of(item, now), item)
+            if topic
+            in (once(IUUID(item), lambda item: topics_of(item, now), item) or ())
         ),
         key=effective_time,
         reverse=True,
@@ -283,16 +289,24 @@ class BroadcastConsumer:
             brain.UID: brain._unrestrictedGetObject()
             for brain in portal.portal_catalog.unrestrictedSearchResults(UID=list(uids))
         }
-        affected = set()
+        affected, refused = set(), {}
         for uid in uids:
             item = items.get(uid)
-            affected.update(topics_of(item, now), found.items.get(uid, ()))
+            affected.update(
+                found.items.get(uid, ())
+            )  # its lists are redone in any case
+            try:
+                affected.update(topics_of(item, now))
+            except Exception as error:  # a broken item must not hold up the others
+                logger.exception("cannot place %s in the broadcast", uid)
+                refused[uid] = f"{error.__class__.__name__}: {error}"
+                continue
             if item is not None and getattr(item, "priority", None) == EMERGENCY:
                 for moment in (effective_time(item), expiry_time(item)):
                     if moment is not None and moment > now.timestamp():
                         found.wake(uid, moment)
         publish(portal, affected, now)
-        return {}
+        return refused
 
 
 # -- the refresh ----------------------------------------------------------------------

@@ -136,6 +136,22 @@ def test_an_index_that_does_not_answer_is_recorded(tree_functional, polled):
     assert refusal["code"] == "unreachable" and refusal["via"].endswith("/alerts.atom")
 
 
+def test_an_entry_on_another_host_is_not_fetched(tree_functional, polled, signing):
+    portal = tree_functional["portal"]
+    folder, base, _known = polled
+    (first,) = current([VALID / "vn-nchmf-storm-alert.xml"]).values()
+    serve(folder, base, {"storm.xml": signing.sign(first)})
+    index = (folder / "alerts.atom").read_bytes()
+    elsewhere = base.replace("127.0.0.1", "localhost")  # the same server, another host
+    (folder / "alerts.atom").write_bytes(
+        index.replace(base.encode() + b"/storm", elsewhere.encode() + b"/storm")
+    )
+    assert poller.poll(portal, transaction.manager) == (0, 1)
+    (refusal,) = ingest_log(portal).latest_refusals()
+    assert refusal["code"] == "foreign-address"
+    assert not api.content.find(portal_type="Alert", unrestricted=True)
+
+
 def test_only_http_is_fetched():
     with pytest.raises(poller.FetchError):
         poller.fetch("file:///etc/passwd")

@@ -11,8 +11,10 @@ Several processes may serve one database; the round is claimed with the site's `
 ``NGUON_OUTBOX_WORKER=0`` switches the poller off with the delivery threads;
 ``nguon-cap-ingest --once`` runs one round from the command line.
 
-Fetching is bounded: http and https only (redirects too), a timeout, and no more than
-``nguon.cap.xml.MAX_SIZE`` bytes read of any document.
+Fetching is bounded: http and https only (redirects too), a timeout, no more than
+``nguon.cap.xml.MAX_SIZE`` bytes read of any document, and messages only from the index's
+own scheme, host and port (an index is not signed: a forged one must not make the site
+fetch addresses of its own network).
 """
 
 from nguon import _
@@ -107,6 +109,11 @@ def poll_source(portal, source, tm, known=None):
         version = updated.isoformat() if updated else ""
         if fetched.get(url) == version:
             continue
+        if _origin(url) != _origin(source.index):
+            _refuse_address(log, source, url)
+            fetched[url] = version
+            refused += 1
+            continue
         try:
             data = fetch(url)
         except FetchError as error:  # tried again next round
@@ -125,6 +132,25 @@ def poll_source(portal, source, tm, known=None):
         del fetched[url]  # gone from the index: forget it
     tm.commit()
     return taken, refused
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+def _refuse_address(log, source, url):
+    """An entry pointing away from its index's host is not fetched: an index is not signed,
+    and a forged one must not make the site ask addresses of its own network."""
+    reason = vietnamese(
+        _(
+            "cap_ingest_foreign_address",
+            default="Mục ${url} của chỉ mục trỏ ra ngoài máy chủ của chỉ mục: không đọc.",
+            mapping={"url": url},
+        )
+    )
+    logger.warning("CAP source %s: %s", source.name, reason)
+    log.refuse(code="foreign-address", reason=reason, via=url, source=source.name)
 
 
 def _unreachable(log, source, url, error):

@@ -8,9 +8,13 @@ from lxml import etree
 from nguon.alerts import chain
 from nguon.alerts.current import current
 from nguon.alerts.message import message
+from nguon.alerts.validation import AlertValidator
+from nguon.alerts.validation import form_problems
 from nguon.cap import atom
 from nguon.cap.atom import parse_index
 from nguon.content.alert import expires_at
+from nguon.content.alert import IAlert
+from nguon.interfaces import INguonLayer
 from nguon.units.tree import find_unit
 from nguon.workflow.state import review_state
 from plone import api
@@ -22,7 +26,10 @@ from tests.alerts.alert_support import EDITOR
 from tests.alerts.alert_support import local_now
 from tests.alerts.alert_support import make_alert
 from tests.alerts.alert_support import publish
+from z3c.form.interfaces import IManagerValidator
+from zope.component import getMultiAdapter
 from zope.event import notify
+from zope.interface import alsoProvides
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
@@ -78,8 +85,6 @@ def test_an_expired_alert_cannot_be_published(tree):
 
 
 def test_the_edit_form_shows_time_order_and_shape_problems(tree):
-    from nguon.alerts.validation import form_problems
-
     class Data:
         onset = local_now() + timedelta(hours=2)
         expires = local_now() + timedelta(hours=3)
@@ -186,3 +191,33 @@ def test_the_index_is_atom_newest_first_with_cap_summaries(tree):
     assert response.getHeader("Content-Type").startswith("application/atom+xml")
     assert "max-age=60" in response.getHeader("Cache-Control")
     assert _index(find_unit("19777")) == [_cap(older)]  # the other ward
+
+
+def test_the_forms_validator_adds_the_cap_problems_to_the_reach_rule(tree):
+    alert = make_alert()
+    request = alert.REQUEST
+    alsoProvides(request, INguonLayer)
+
+    class Data:
+        priority = "emergency"
+        category = "disaster"
+        target_scope = "subtree"
+        target_units = []
+        onset = None
+        expires = local_now() + timedelta(hours=1)
+        polygon = "16.4,107.5 16.5,107.5 16.5,107.6 16.4,107.6"
+        circle = ""
+        alert_description = "Mưa"
+        instruction = ""
+
+    for context in (alert, find_unit("46")):  # the edit form, the add form in a unit
+        validator = getMultiAdapter(
+            (context, request, None, IAlert, None), IManagerValidator
+        )
+        assert isinstance(validator, AlertValidator)
+        with api.env.adopt_user(username=EDITOR):
+            errors = validator.validateObject(Data())
+        assert [str(error) for error in errors] == [
+            'Vùng đa giác không hợp lệ: cần ít nhất 4 cặp "vĩ độ,kinh độ", điểm cuối '
+            "trùng điểm đầu, vĩ độ trong -90..90, kinh độ trong -180..180."
+        ]

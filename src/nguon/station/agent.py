@@ -72,12 +72,10 @@ class Agent:
         self.schedule_interval = schedule_interval
         self.events_interval = events_interval
         self.report_interval = report_interval
-        self.broker = (
-            broker  # (host, port) of the messaging engine, or None: polling only
-        )
-        self.fallback_interval = (
-            fallback_interval  # the poll while the broker is connected
-        )
+        # (host, port) of the messaging engine, or None: polling only; while it is
+        # connected, emergencies are polled every ``fallback_interval`` seconds.
+        self.broker = broker
+        self.fallback_interval = fallback_interval
         self.session = requests.Session()
         self.session.headers.update(
             {"X-Station-Token": token, "Accept": "application/json"}
@@ -88,9 +86,7 @@ class Agent:
             None  # the last emergencies document accepted (for its sequence)
         )
         self.playing = None  # (uid, started, duration, urgent)
-        self.in_force = (
-            InForce()
-        )  # the emergencies held now, from the poll and the topics
+        self.in_force = InForce()  # the emergencies held, from the poll and the topics
         self.subscriber = None
         self.urgent_queue = []  # uids pushed to the urgent queue, not started yet
         self.withdrawn = set()  # uids withdrawn while waiting: skipped when they start

@@ -221,3 +221,16 @@ def test_the_forms_validator_adds_the_cap_problems_to_the_reach_rule(tree):
             'Vùng đa giác không hợp lệ: cần ít nhất 4 cặp "vĩ độ,kinh độ", điểm cuối '
             "trùng điểm đầu, vĩ độ trong -90..90, kinh độ trong -180..180."
         ]
+
+
+def test_the_pages_band_has_the_colours_of_the_boards_takeover():
+    from nguon.alerts.browser import BANDS
+    from nguon.boards.render import SEVERITY_PALETTES
+
+    def rgb(text):
+        return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert {
+        severity: (rgb(background), rgb(text))
+        for severity, (background, text) in BANDS.items()
+    } == SEVERITY_PALETTES

@@ -13,6 +13,7 @@ from nguon.alerts.message import area
 from nguon.alerts.message import document
 from nguon.alerts.message import local
 from nguon.alerts.message import message
+from nguon.alerts.message import voice_owner
 from nguon.alerts.validation import problems
 from nguon.cap import atom
 from nguon.content import alert as alerts
@@ -33,13 +34,15 @@ CAP_TYPE = "application/cap+xml"
 ATOM_TYPE = "application/atom+xml"
 # Readers poll the index; an alert must reach them within a minute of its approval.
 CACHE = "public, max-age=60"
-# Severity to the colour band of the page (the boards' emergency pair is white on red).
+# (background, text) of the page's band per CAP severity: the pairs the boards' takeover
+# uses (``nguon.boards.render.SEVERITY_PALETTES``, every one above 7:1; a test keeps them
+# equal), so an alert looks the same on a board and on the web.
 BANDS = {
-    "Extreme": "extreme",
-    "Severe": "severe",
-    "Moderate": "moderate",
-    "Minor": "minor",
-    "Unknown": "unknown",
+    "Extreme": ("#800000", "#ffffff"),
+    "Severe": ("#ff8c00", "#141414"),
+    "Moderate": ("#ffd600", "#141414"),
+    "Minor": ("#00542d", "#ffffff"),
+    "Unknown": ("#343a40", "#ffffff"),
 }
 
 
@@ -122,9 +125,11 @@ class AlertView(BrowserView):
     keeps it from going out."""
 
     def severity(self):
-        value = self.context.severity
+        value = self.context.severity if self.context.severity in BANDS else "Unknown"
+        background, text = BANDS[value]
         return {
-            "band": BANDS.get(value, "unknown"),
+            "band": value.lower(),
+            "style": f"background-color: {background}; color: {text};",
             "title": _title(alerts.SEVERITIES, value),
         }
 
@@ -180,14 +185,7 @@ class AlertView(BrowserView):
         return found
 
     def voice_url(self, info):
-        if info["language"] == alerts.VIETNAMESE:
-            owner = self.context
-        else:
-            owner = next(
-                child
-                for child in self.context.objectValues()
-                if getattr(child, "language", None) == info["language"]
-            )
+        owner = voice_owner(self.context, info["language"])
         return f"{owner.absolute_url()}/@@download/voice"
 
     def translated(self, messages):

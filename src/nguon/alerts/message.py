@@ -108,10 +108,9 @@ def _info(alert, info, sent, resources):
 def _resources(alert, info):
     found = []
     if info.voice is not None:
-        owner = alert if info.language == alerts.VIETNAMESE else _owner(alert, info)
         found.append(
             _resource(
-                owner,
+                voice_owner(alert, info.language),
                 "voice",
                 f"Giọng đọc ({info.language})",
             )
@@ -121,12 +120,14 @@ def _resources(alert, info):
     return tuple(found)
 
 
-def _owner(alert, info):
-    """The AlertInfo that holds the voice of ``info``."""
+def voice_owner(alert, language):
+    """What holds the voice of ``language``: the alert for Vietnamese, else its AlertInfo."""
+    if language == alerts.VIETNAMESE:
+        return alert
     return next(
         child
         for child in alert.objectValues()
-        if getattr(child, "language", None) == info.language
+        if getattr(child, "language", None) == language
     )
 
 

@@ -267,7 +267,11 @@ class IAlert(IDistributed):
         default="Alert",
         required=True,
     )
-    identifier = schema.ASCIILine(title=_("label_cap_identifier", default="Mã"))
+    # Set when the alert is created (``nguon.alerts.events``), never typed: not required of
+    # whoever creates one (plone.restapi refused alerts without it).
+    identifier = schema.ASCIILine(
+        title=_("label_cap_identifier", default="Mã"), required=False
+    )
     sent = schema.Datetime(title=_("label_cap_sent", default="Gửi lúc"), required=False)
     references = schema.List(
         title=_("label_cap_references", default="Tham chiếu"),
@@ -331,6 +335,12 @@ class Alert(Container):
     @priority.setter
     def priority(self, value):
         pass
+
+    # The CAP field ``expires`` shares its name with Dublin Core's ``expires()`` method, which
+    # a new alert would otherwise answer with before the field is set: plone.restapi reads
+    # the current value of a Datetime field to match its time zone and failed on the method
+    # ("'function' object has no attribute 'tzinfo'") when an alert was created over HTTP.
+    expires = None
 
 
 @implementer(IAlertInfo)

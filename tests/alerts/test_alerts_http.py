@@ -6,6 +6,7 @@ the certificates of ``@cap-keys``; Update and Cancel by the buttons (CSRF-protec
 from argparse import Namespace
 from datetime import datetime
 from datetime import timedelta
+from datetime import UTC
 from lxml import html
 from nguon.alerts import cli as cap_keys
 from nguon.cap import schema
@@ -203,3 +204,31 @@ def test_a_rotated_key_is_published_beside_the_old_one_until_its_time(site, caps
     current, still_retiring = _published_keys(site)
     assert current["fingerprint"] != new["fingerprint"]
     assert still_retiring["fingerprint"] == old["fingerprint"]
+
+
+def test_an_alert_written_through_the_api_says_its_times_exactly(site):
+    expires = (datetime.now(LOCAL_ZONE) + timedelta(hours=6)).replace(microsecond=0)
+    onset = expires - timedelta(hours=5)
+    created = json_session(EDITOR).post(
+        f"{site}/vn/46",
+        json={
+            "@type": "Alert",
+            "title": "Mưa đá ở Phú Vang",
+            "category": "disaster",
+            "event": "Mưa đá",
+            "cap_categories": ["Met"],
+            "urgency": "Expected",
+            "severity": "Moderate",
+            "certainty": "Likely",
+            "alert_description": "Mưa đá kèm gió giật mạnh.",
+            "onset": onset.isoformat(),
+            "expires": expires.astimezone(UTC).isoformat(),
+            "target_scope": "subtree",
+        },
+    )
+    assert created.status_code == 201, created.text
+    url = _publish(created.json()["@id"])
+    info = parse(requests.get(f"{url}/alert.cap", timeout=30).content).infos[0]
+    assert (info.onset, info.expires) == (onset, expires)
+    assert info.expires.utcoffset() == timedelta(hours=7)
+    assert _obj(url).expiration_date.asdatetime() == expires

@@ -89,6 +89,7 @@ def test_anyone_reads_the_signed_valid_message_and_the_indexes(site):
     assert _index(f"{site}/vn/44") == []
     page = requests.get(f"{site}/vn/46/19786", timeout=30).text
     assert f'href="{site}/vn/46/19786/alerts.atom"' in page
+    assert f'href="{site}/alerts.atom"' in requests.get(site, timeout=30).text
     # The alert's page: the severity band, what to do before what happens, the CAP link.
     page = requests.get(url, timeout=30).text
     assert "nguon-alert-band extreme" in page and "Đặc biệt nguy hiểm" in page

@@ -1,6 +1,6 @@
 """The alerts' pages and addresses: the alert's page (``view``), its CAP message
 (``alert.cap``), the Atom index of current alerts (``alerts.atom`` on the site and on every
-unit, with a head link on unit pages), and the Update and Cancel buttons
+unit, announced by a head link on their pages), and the Update and Cancel buttons
 (``alert-follow-up``, a POST with Plone's CSRF token)."""
 
 from datetime import datetime

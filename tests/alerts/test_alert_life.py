@@ -15,6 +15,7 @@ from nguon.cap.atom import parse_index
 from nguon.content.alert import expires_at
 from nguon.content.alert import IAlert
 from nguon.interfaces import INguonLayer
+from nguon.publication.public import as_anonymous
 from nguon.units.tree import find_unit
 from nguon.workflow.state import review_state
 from plone import api
@@ -27,6 +28,8 @@ from tests.alerts.alert_support import local_now
 from tests.alerts.alert_support import make_alert
 from tests.alerts.alert_support import publish
 from z3c.form.interfaces import IManagerValidator
+from zExceptions import NotFound
+from zExceptions import Unauthorized
 from zope.component import getMultiAdapter
 from zope.event import notify
 from zope.interface import alsoProvides
@@ -167,8 +170,6 @@ def test_test_and_exercise_alerts_are_never_public(tree, status):
     assert api.user.has_permission("View", obj=alert, username=APPROVER)
     assert _index(api.portal.get()) == []
     catalog = api.portal.get_tool("portal_catalog")
-    from nguon.publication.public import as_anonymous
-
     with as_anonymous():
         assert not catalog.searchResults(portal_type="Alert")
 
@@ -234,3 +235,14 @@ def test_the_pages_band_has_the_colours_of_the_boards_takeover():
         severity: (rgb(background), rgb(text))
         for severity, (background, text) in BANDS.items()
     } == SEVERITY_PALETTES
+
+
+def test_an_exercise_stays_hidden_after_its_permissions_are_mapped_again(tree):
+    alert = publish(make_alert(cap_status="Exercise"))
+    api.portal.get_tool("portal_workflow").updateRoleMappings()  # "update security"
+    with as_anonymous():
+        with pytest.raises(Unauthorized):
+            alert.restrictedTraverse("@@view")()
+        with pytest.raises(NotFound):
+            alert.restrictedTraverse("@@alert.cap")()
+    assert _index(api.portal.get()) == []

@@ -27,6 +27,7 @@ from Products.Five import BrowserView
 from zExceptions import BadRequest
 from zExceptions import Forbidden
 from zExceptions import NotFound
+from zExceptions import Unauthorized
 from zope.i18n import translate
 
 
@@ -123,6 +124,14 @@ class AlertView(BrowserView):
     """The alert's page: what to do first, then what happens, where and until when, in every
     language; the CAP address; for its officials the Update and Cancel buttons and what still
     keeps it from going out."""
+
+    def __call__(self):
+        # A Test or Exercise alert lost the anonymous user's View when it was published
+        # (``events.hide_from_public``); this holds even if its permissions were reset since
+        # (a manager's "update security settings" maps the published state again).
+        if not alerts.is_public(self.context) and api.user.is_anonymous():
+            raise Unauthorized(self.context.getId())
+        return self.index()
 
     def severity(self):
         value = self.context.severity if self.context.severity in BANDS else "Unknown"

@@ -85,6 +85,13 @@ def test_anyone_reads_the_signed_valid_message_and_the_indexes(site):
         minutes=5
     )
     assert _index(site) == [f"{url}/alert.cap"]
+    for address in (
+        f"{url}/alert.cap",
+        f"{site}/alerts.atom",
+    ):  # a poll with nothing new
+        etag = requests.get(address, timeout=30).headers["ETag"]
+        again = requests.get(address, headers={"If-None-Match": etag}, timeout=30)
+        assert (again.status_code, again.content) == (304, b"")
     assert _index(f"{site}/vn/46/19786") == [f"{url}/alert.cap"]
     assert _index(f"{site}/vn/44") == []
     page = requests.get(f"{site}/vn/46/19786", timeout=30).text

@@ -30,6 +30,8 @@ from zExceptions import NotFound
 from zExceptions import Unauthorized
 from zope.i18n import translate
 
+import hashlib
+
 
 CAP_TYPE = "application/cap+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -47,6 +49,20 @@ BANDS = {
 }
 
 
+def answer(request, body, media_type):
+    """``body`` with a short public cache life and an ETag; ``304`` when the reader has it
+    (an aggregator polls every minute: most polls then carry nothing)."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response = request.response
+    response.setHeader("Content-Type", f"{media_type}; charset=utf-8")
+    response.setHeader("Cache-Control", CACHE)
+    response.setHeader("ETag", etag)
+    if etag in (request.getHeader("If-None-Match") or ""):
+        response.setStatus(304)
+        return b""
+    return body
+
+
 def cap_url(alert):
     return f"{alert.absolute_url()}/alert.cap"
 
@@ -57,10 +73,7 @@ class AlertCap(BrowserView):
     def __call__(self):
         if not public(self.context):
             raise NotFound(self.context.getId())
-        response = self.request.response
-        response.setHeader("Content-Type", f"{CAP_TYPE}; charset=utf-8")
-        response.setHeader("Cache-Control", CACHE)
-        return document(self.context)
+        return answer(self.request, document(self.context), CAP_TYPE)
 
 
 class AlertsAtom(BrowserView):
@@ -75,9 +88,10 @@ class AlertsAtom(BrowserView):
             mapping={"place": self.context.Title()},
         )
         entries = [(cap_url(alert), message(alert, resources=False)) for alert in found]
+        # An empty index changes at most once a minute (its ETag with it), as it is cached.
         updated = max(
             (entry.sent for _url, entry in entries),
-            default=datetime.now(LOCAL_ZONE).replace(microsecond=0),
+            default=datetime.now(LOCAL_ZONE).replace(second=0, microsecond=0),
         )
         body = atom.index(
             feed_id=url,
@@ -88,10 +102,7 @@ class AlertsAtom(BrowserView):
             entries=entries,
             language=alerts.VIETNAMESE,
         )
-        response = self.request.response
-        response.setHeader("Content-Type", f"{ATOM_TYPE}; charset=utf-8")
-        response.setHeader("Cache-Control", CACHE)
-        return body
+        return answer(self.request, body, ATOM_TYPE)
 
 
 class AlertsLink(ViewletBase):

@@ -126,7 +126,7 @@ def test_update_copies_everything_keeps_the_chain_and_replaces_the_alert(tree):
     publish(update)
     assert review_state(alert) == "retracted"
     last = alert.workflow_history["nguon_approval_workflow"][-1]
-    assert last["action"] == "retract"
+    assert (last["action"], last["actor"]) == ("retract", "nguon-alerts")
     assert last["comments"].startswith(
         "Tự động thu hồi: đã phát hành bản Cập nhật «Lũ quét trên sông Hương»"
     )

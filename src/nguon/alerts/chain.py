@@ -7,8 +7,8 @@ alert itself (``sender,identifier,sent``). It is a draft for its author to edit 
 through approval like any alert.
 
 When such a message is published, ``supersede`` retracts every alert of the chain it
-references that is still published, with a workflow transition whose comment names the new
-message: every channel then replaces (Update) or withdraws (Cancel) what it showed, exactly
+references that is still published, with a workflow transition made by the system
+(``actors.SYSTEM``) whose comment names the new message: every channel then replaces (Update) or withdraws (Cancel) what it showed, exactly
 as it does for a retraction.
 """
 
@@ -16,6 +16,7 @@ from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from nguon import _
+from nguon.alerts.actors import actor
 from nguon.alerts.message import message
 from nguon.content.alert import IAlertInfo
 from nguon.content.alert import MSG_TYPES
@@ -142,10 +143,9 @@ def supersede(alert):
             "url": alert.absolute_url(),
         },
     )
-    for old in referenced(alert):
-        with api.env.adopt_roles(["Manager"]):
-            api.content.transition(
-                obj=old,
-                transition="retract",
-                comment=translate(comment, context=request),
+    workflow = api.portal.get_tool("portal_workflow")
+    with api.env.adopt_user(user=actor()):
+        for old in referenced(alert):
+            workflow.doActionFor(
+                old, "retract", comment=translate(comment, context=request)
             )

@@ -240,3 +240,20 @@ def test_an_alert_written_through_the_api_says_its_times_exactly(site):
     assert (info.onset, info.expires) == (onset, expires)
     assert info.expires.utcoffset() == timedelta(hours=7)
     assert _obj(url).expiration_date.asdatetime() == expires
+
+
+def test_officials_preview_the_message_of_a_draft(site):
+    url = _alert(site)
+    preview = f"{url}/@@alert-preview.cap"
+    assert _refused(preview)  # the public
+    ward = requests.Session()
+    ward.auth = ("19786-editors", TREE_PASSWORD)
+    assert ward.get(preview, allow_redirects=False).status_code in (302, 401, 403)
+    editor = requests.Session()
+    editor.auth = (EDITOR, TREE_PASSWORD)
+    answer = editor.get(preview)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    schema.validate(answer.content)
+    assert parse(answer.content).infos[0].headline == "Lũ quét trên sông Hương"
+    assert 'href="' + preview + '"' in editor.get(url).text

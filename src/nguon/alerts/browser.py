@@ -76,6 +76,27 @@ class AlertCap(BrowserView):
         return answer(self.request, document(self.context), CAP_TYPE)
 
 
+class AlertCapPreview(BrowserView):
+    """The message as it would go out now (``sent`` = now while not sent), for the alert's
+    authors and approvers: what an aggregator will read, before anyone approves it."""
+
+    def __call__(self):
+        if not officials_of(self.context):
+            raise Unauthorized(self.context.getId())
+        response = self.request.response
+        response.setHeader("Content-Type", f"{CAP_TYPE}; charset=utf-8")
+        response.setHeader("Cache-Control", "private, no-store")
+        return document(self.context)
+
+
+def officials_of(alert):
+    """Whether the current user writes or approves ``alert`` (may edit or review it)."""
+    return any(
+        api.user.has_permission(permission, obj=alert)
+        for permission in ("Modify portal content", "Review portal content")
+    )
+
+
 class AlertsAtom(BrowserView):
     """The Atom index of the public alerts in force here, newest first (``cap.atom``)."""
 
@@ -213,6 +234,11 @@ class AlertView(BrowserView):
 
     def cap_url(self):
         return cap_url(self.context) if public(self.context) else None
+
+    def preview_url(self):
+        if public(self.context) or not officials_of(self.context):
+            return None
+        return f"{self.context.absolute_url()}/@@alert-preview.cap"
 
     def can_follow_up(self):
         return chain.may_follow_up(self.context)

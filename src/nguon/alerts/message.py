@@ -63,7 +63,9 @@ def message(alert, now=None, resources=True):
 
 def document(alert, now=None):
     """The CAP XML of ``alert`` (bytes), signed with the site's current CAP key."""
-    key = keys.current(api.portal.get(), create=True)
+    key = keys.current(
+        api.portal.get()
+    )  # made by install(portal); requests never write it
     return signature.sign(
         to_xml(message(alert, now)), key["private"], key["certificate"]
     )

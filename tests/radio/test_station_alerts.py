@@ -331,3 +331,14 @@ def test_in_force_keeps_an_item_another_topic_still_lists_newer():
     assert held.update("a", _doc([], 2), [], NOW) == set()
     assert [e["uid"] for e in held.items(NOW)] == ["alert1"]
     assert held.update("b", _doc([], 4), [], NOW) == {"alert1"}
+
+
+def test_the_broker_option_takes_host_and_port_only(capsys):
+    from nguon.station.cli import main
+
+    arguments = ["run", "--site", "http://x", "--public-key", "AAAA", "--cache", "c"]
+    arguments += ["--icecast", "127.0.0.1:8000"]
+    for wrong in ("mosquitto", "host:port", "host:70000"):
+        with pytest.raises(SystemExit):
+            main([*arguments, "--broker", wrong])
+        assert "HOST:PORT" in capsys.readouterr().err

@@ -142,6 +142,8 @@ def test_update_copies_everything_keeps_the_chain_and_replaces_the_alert(tree):
     ]
     publish(cancel)
     assert review_state(update) == "retracted"
+    with api.env.adopt_user(username=EDITOR):
+        assert not chain.may_follow_up(cancel)  # a Cancel ends its chain
     # A Cancel stays listed until what it cancels would have expired.
     assert _index(api.portal.get()) == [_cap(cancel)]
     later = datetime.now(expires_at(cancel).tzinfo) + timedelta(hours=7)

@@ -53,10 +53,14 @@ NOT_COPIED_SCHEMATA = frozenset({IPublication.__identifier__})
 
 
 def may_follow_up(alert):
-    """Whether the current user may make an Update or Cancel of ``alert``: it is published,
-    and they may add content in its unit."""
-    return review_state(alert) == "published" and api.user.has_permission(
-        "Add portal content", obj=aq_parent(aq_inner(alert))
+    """Whether the current user may make an Update or Cancel of ``alert``: it is published
+    and not itself a Cancel (the end of its chain), and they may add content in its unit."""
+    return (
+        review_state(alert) == "published"
+        and getattr(alert, "msg_type", "Alert") != "Cancel"
+        and api.user.has_permission(
+            "Add portal content", obj=aq_parent(aq_inner(alert))
+        )
     )
 
 

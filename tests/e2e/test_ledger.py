@@ -19,6 +19,12 @@ from tests.browser.chromium import ARTIFACTS
 from tests.browser.chromium import chromium
 from tests.browser.chromium import screenshot
 from tests.e2e.board_parts import shown
+from tests.e2e.equipment import emergencies_on_air
+from tests.e2e.equipment import emergencies_on_board
+from tests.e2e.equipment import new_board
+from tests.e2e.equipment import new_station
+from tests.e2e.equipment import retract
+from tests.e2e.equipment import slots
 from tests.e2e.instance import BIN
 from tests.e2e.instance import Instance
 from tests.e2e.instance import until
@@ -40,7 +46,6 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import os
 import pytest
-import requests
 import subprocess
 import time
 
@@ -70,83 +75,6 @@ def _send_mail_to(smtp, site_admin, instance):
         },
     )
     assert answer.status_code == 204, answer.text
-
-
-# The demo's emergencies that reach the province's communes are over (retracted): they would
-# air when the stations start and take the board over. They reach every commune of the
-# province alike, so one station's playlist and one board's name them.
-
-
-def _emergencies_on_air(site_admin, station_url):
-    """The emergencies the station will air at once (known when their audio is ready)."""
-
-    def playlist():
-        return site_admin.get(f"{station_url}/@station-playlist").json()
-
-    assert until(lambda: not playlist()["waiting_for_audio"], 180)
-    return {each["uid"] for each in playlist()["emergencies"]}
-
-
-def _emergencies_on_board(instance, board_token):
-    board = requests.get(
-        f"{instance.url}/@board-playlist",
-        headers={"X-Board-Token": board_token, "Accept": "application/json"},
-        timeout=30,
-    ).json()
-    return {slide["uid"] for slide in board["slides"]} if board["emergency"] else set()
-
-
-def _retract(site_admin, instance, uids):
-    for uid in uids:
-        item = site_admin.get(f"{instance.url}/@search", params={"UID": uid}).json()
-        retracted = site_admin.post(f"{item['items'][0]['@id']}/@workflow/retract")
-        assert retracted.status_code == 200, retracted.text
-
-
-def _slots(moment):
-    """One daily slot of three minutes at ``moment`` (local time, to the second)."""
-    return (
-        f"FREQ=DAILY;BYHOUR={moment.hour};BYMINUTE={moment.minute};"
-        f"BYSECOND={moment.second} | 3"
-    )
-
-
-def _station(admin, commune, title, slot):
-    """A station of the commune made by its admin (quiet hours away from ``slot``): its
-    address, UID and token."""
-    created = admin.post(
-        commune,
-        json={
-            "@type": "RadioStation",
-            "title": title,
-            "clusters": "Cụm 1 | Thôn 1 | LOA-001 | hoạt động",
-            "slots": _slots(slot),
-            "quiet_start": (slot + timedelta(hours=1)).strftime("%H:%M"),
-            "quiet_end": (slot + timedelta(hours=2)).strftime("%H:%M"),
-        },
-    )
-    assert created.status_code == 201, created.text
-    url = created.json()["@id"]
-    token = admin.post(f"{url}/@station-credentials").json()["token"]
-    return url, created.json()["UID"], token
-
-
-def _board(admin, commune, title):
-    created = admin.post(
-        commune,
-        json={
-            "@type": "PublicBoard",
-            "title": title,
-            "location": "Nhà văn hóa",
-            "size_class": "lcd",
-            "width": 1280,
-            "height": 720,
-            "opening_start": "00:00",
-            "opening_end": "23:59",
-        },
-    )
-    assert created.status_code == 201, created.text
-    return created.json()["@id"], created.json()["UID"]
 
 
 def _check_once(instance, token, key):
@@ -371,26 +299,26 @@ def test_an_essential_bulletin_reaches_two_stations_and_a_board_and_says_why_not
             # the demo's emergencies are retracted; then A's board and A's and B's stations
             # start calling as soon as they exist (a device that never calls is offline too).
             placeholder = datetime.now(ZONE) + timedelta(hours=2)
-            station = {c: _station(admin[c], c, "Đài truyền thanh xã C", placeholder)}
+            station = {
+                c: new_station(admin[c], c, "Đài truyền thanh xã C", placeholder)
+            }
             key = signing_key(instance)
             called = [datetime.now(UTC)]
             _check_once(instance, station[c][2], key)
             called.append(datetime.now(UTC))
             phase("C's station called once")
-            _retract(
-                site_admin, instance, _emergencies_on_air(site_admin, station[c][0])
-            )
-            board_url, board_uid = _board(admin[a], a, "Bảng tin nhà văn hóa xã A")
+            retract(site_admin, instance, emergencies_on_air(site_admin, station[c][0]))
+            board_url, board_uid = new_board(admin[a], a, "Bảng tin nhà văn hóa xã A")
             board_token = (
                 admin[a].post(f"{board_url}/@board-credentials").json()["token"]
             )
-            _retract(site_admin, instance, _emergencies_on_board(instance, board_token))
+            retract(site_admin, instance, emergencies_on_board(instance, board_token))
             phase("the demo's emergencies retracted")
 
             icecast = Icecast(tmp_path / "icecast")
             mount = {a: "/xa-a.mp3", b: "/xa-b.mp3"}
             for x, name in ((a, "a"), (b, "b")):
-                station[x] = _station(
+                station[x] = new_station(
                     admin[x], x, f"Đài truyền thanh xã {name.upper()}", placeholder
                 )
                 processes.append(
@@ -420,7 +348,7 @@ def test_an_essential_bulletin_reaches_two_stations_and_a_board_and_says_why_not
             # The slot, 30 s away: time for both agents to fetch it.
             slot = (datetime.now(ZONE) + timedelta(seconds=30)).replace(microsecond=0)
             for x in (a, b):
-                changed = admin[x].patch(station[x][0], json={"slots": _slots(slot)})
+                changed = admin[x].patch(station[x][0], json={"slots": slots(slot)})
                 assert changed.status_code == 204, changed.text
             assert until(
                 lambda: all(

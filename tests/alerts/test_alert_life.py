@@ -2,6 +2,7 @@
 identifier and expiration date, validation before approval, Update and Cancel, and the
 Atom index of the alerts in force."""
 
+from AccessControl.SecurityManagement import getSecurityManager
 from datetime import datetime
 from datetime import timedelta
 from lxml import etree
@@ -165,10 +166,13 @@ def test_only_a_published_alert_is_followed_up_by_who_may_add_in_its_unit(tree):
 
 @pytest.mark.parametrize("status", ["Test", "Exercise"])
 def test_test_and_exercise_alerts_are_never_public(tree, status):
-    alert = publish(make_alert(cap_status=status))
+    alert = make_alert(cap_status=status)
+    info = add_language(alert)
+    publish(alert)
     assert review_state(alert) == "published"
     with api.env.adopt_roles(["Anonymous"]):
         assert not api.user.has_permission("View", obj=alert)
+        assert not api.user.has_permission("View", obj=info)  # its languages follow it
     assert api.user.has_permission("View", obj=alert, username=APPROVER)
     assert _index(api.portal.get()) == []
     catalog = api.portal.get_tool("portal_catalog")
@@ -248,3 +252,20 @@ def test_an_exercise_stays_hidden_after_its_permissions_are_mapped_again(tree):
         with pytest.raises(NotFound):
             alert.restrictedTraverse("@@alert.cap")()
     assert _index(api.portal.get()) == []
+
+
+def test_the_public_reads_an_actual_alerts_languages_and_their_voices(tree):
+    alert = make_alert()
+    info = add_language(
+        alert,
+        "hnj",
+        title="Dej nyab",
+        event="Dej nyab",
+        voice=NamedBlobFile(data=b"RIFF", filename="hnj.wav", contentType="audio/wav"),
+    )
+    publish(alert)
+    with as_anonymous():
+        assert getSecurityManager().checkPermission("View", info)
+    assert message(alert).infos[1].resources[0].uri == (
+        f"{info.absolute_url()}/@@download/voice"
+    )

@@ -12,8 +12,10 @@ it accepted since have it no more; the first time of each is kept per item and d
 
 ``pollers``: the present fallback, a station asking ``@station-events`` (Ed25519-verified
 like the agent does) or a board its ``@board-playlist`` every ``interval`` seconds with
-``If-None-Match``, each poll on its own connection (waitress serves 100 connections at a
-time: kept-alive pollers beyond the first hundred would wait forever, not poll slowly).
+``If-None-Match``. The polls of a process share a pool of kept-alive connections, as a
+reverse proxy in front of Zope would pass them on (waitress serves 100 connections at a
+time: one kept-alive connection per poller would leave all but a hundred waiting); waiting
+for a connection of the pool counts in a poll's time.
 A poller *sees* an item from the first answer that lists it.
 
 Both answer ``("status",)``, ``("held", uid)`` / ``("cleared", uid)`` (``[device, seconds
@@ -202,8 +204,9 @@ def subscribers(conn, devices, host, port, keys):
 # --- pollers ----------------------------------------------------------------------------------
 
 
-def pollers(conn, devices, port, base_path, keys, interval):
-    """Process entry: ``devices`` are ``(id, kind, token)`` with kind ``radio`` or ``board``."""
+def pollers(conn, devices, port, base_path, keys, interval, connections):
+    """Process entry: ``devices`` are ``(id, kind, token)`` with kind ``radio`` or ``board``;
+    their polls share ``connections`` kept-alive connections."""
     from nguon.radio import signing
 
     pins = pins_of(keys)
@@ -222,30 +225,54 @@ def pollers(conn, devices, port, base_path, keys, interval):
             items = data["slides"] if data.get("emergency") else []
         return {item["uid"] for item in items}
 
-    async def get(kind, token, etag):
+    pool = asyncio.Queue()  # kept-alive connections to Zope, opened when first needed
+    for _number in range(connections):
+        pool.put_nowait(None)
+
+    async def exchange(connection, kind, token, etag):
         path, header = paths[kind]
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        reader, writer = connection
+        lines = [
+            f"GET {path} HTTP/1.1",
+            "Host: 127.0.0.1",
+            "Accept: application/json",
+            f"{header}: {token}",
+        ] + ([f"If-None-Match: {etag}"] if etag else [])
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        fields = {}
+        for line in head.decode("latin-1").split("\r\n")[1:]:
+            name, _sep, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        length = int(fields.get("content-length") or 0)
+        body = await reader.readexactly(length) if length else b""
+        closed = fields.get("connection", "").lower() == "close"
+        return int(head.split()[1]), fields.get("etag"), body, closed
+
+    async def get(kind, token, etag):
+        """One poll through the pool, as a reverse proxy in front of Zope would send it."""
+        connection = await pool.get()
         try:
-            lines = [
-                f"GET {path} HTTP/1.1",
-                "Host: 127.0.0.1",
-                "Accept: application/json",
-                "Connection: close",
-                f"{header}: {token}",
-            ] + ([f"If-None-Match: {etag}"] if etag else [])
-            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            fields = {}
-            for line in head.decode("latin-1").split("\r\n")[1:]:
-                name, _sep, value = line.partition(":")
-                fields[name.strip().lower()] = value.strip()
-            status = int(head.split()[1])
-            length = int(fields.get("content-length") or 0)
-            body = await reader.readexactly(length) if length else b""
-            return status, fields.get("etag"), body
+            for attempt in (1, 2):  # Zope may have closed an idle connection
+                if connection is None:
+                    connection = await asyncio.open_connection("127.0.0.1", port)
+                try:
+                    status, new_etag, body, closed = await exchange(
+                        connection, kind, token, etag
+                    )
+                except (OSError, asyncio.IncompleteReadError):
+                    connection[1].close()
+                    connection = None
+                    if attempt == 2:
+                        raise
+                    continue
+                if closed:
+                    connection[1].close()
+                    connection = None
+                return status, new_etag, body
         finally:
-            writer.close()
+            pool.put_nowait(connection)
 
     async def poller(device, kind, token, times, stop, offset):
         etag, held = None, set()

@@ -3,6 +3,7 @@ cleared times per device (tests/bench/bench_alerts.py, tests/bench/device_farm.p
 timing is measured here."""
 
 from tests.bench.bench_alerts import delivery
+from tests.bench.bench_alerts import goal
 from tests.bench.bench_alerts import GOAL_SECONDS
 from tests.bench.bench_alerts import percentile
 from tests.bench.bench_alerts import polling_devices
@@ -72,3 +73,17 @@ def test_pollers_spread_over_the_country_with_both_kinds():
     assert sum(1 for d in chosen if d["kind"] == "radio") == 200
     assert chosen[-1]["id"] > 3321  # not just the first communes
     assert len({d["id"] for d in chosen}) == 400
+
+
+def _round(max_seconds, reached=10, beside=False):
+    figures = {"expected": 10, "reached": reached, "wrong": 0, "max": max_seconds}
+    step = {"figures": {"mqtt": {"all": figures}}}
+    return {"beside": beside, "held": step, "cleared": step}
+
+
+def test_the_goal_holds_only_when_every_device_got_there_in_time():
+    assert goal([_round(2.5), _round(1.0)]) == (True, 2.5)
+    assert goal([_round(2.5), _round(3.2)]) == (False, 3.2)
+    assert goal([_round(1.0, reached=9)])[0] is False  # a device never got there
+    # The round with pollers beside is reported, not judged.
+    assert goal([_round(1.0), _round(9.0, beside=True)]) == (True, 1.0)

@@ -23,12 +23,12 @@ from plone.namedfile.file import NamedBlobFile
 from tests.alerts.alert_support import add_language
 from tests.alerts.alert_support import make_alert
 from tests.alerts.alert_support import publish
+from tests.streams import power
+from tests.streams import samples
 from zope.component import getUtility
 
-import math
 import pytest
 import requests
-import struct
 import subprocess
 import transaction
 
@@ -86,26 +86,6 @@ def _key(site):
         timeout=30,
     )
     return base64.b64decode(answer.json()["public_key"])
-
-
-def samples(mp3, start, seconds, rate=8000):
-    """Mono 16-bit samples of ``seconds`` of ``mp3`` from ``start``."""
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-ss", str(start), "-t", str(seconds), "-i", str(mp3)]
-        + ["-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return struct.unpack(f"<{len(raw) // 2}h", raw)
-
-
-def power(values, frequency, rate=8000):
-    """The Goertzel power of ``frequency`` in ``values``, per sample."""
-    coefficient = 2 * math.cos(2 * math.pi * frequency / rate)
-    previous = before = 0.0
-    for value in values:
-        previous, before = value + coefficient * previous - before, previous
-    return (previous**2 + before**2 - coefficient * previous * before) / len(values)
 
 
 def delivery(item, tmp_path):

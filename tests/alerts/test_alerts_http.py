@@ -257,3 +257,27 @@ def test_officials_preview_the_message_of_a_draft(site):
     schema.validate(answer.content)
     assert parse(answer.content).infos[0].headline == "Lũ quét trên sông Hương"
     assert 'href="' + preview + '"' in editor.get(url).text
+
+
+def test_the_workflow_menu_brings_a_refusal_back_to_the_page_with_its_reasons(site):
+    url = _alert(site, polygon="16.4,107.5 16.5,107.5")
+    editor = requests.Session()
+    editor.auth = (EDITOR, TREE_PASSWORD)
+    token = html.fromstring(editor.get(f"{url}/edit").content).xpath(
+        "//input[@name='_authenticator']/@value"
+    )[0]
+    answer = editor.post(
+        f"{url}/content_status_modify",
+        data={"workflow_action": "submit", "_authenticator": token},
+    )
+    assert answer.status_code == 200 and answer.url == url
+    assert "Vùng đa giác không hợp lệ" in answer.text
+    assert api.content.get_state(_obj(url)) == "draft"
+    _obj(url).polygon = ""
+    transaction.commit()
+    answer = editor.post(
+        f"{url}/content_status_modify",
+        data={"workflow_action": "submit", "_authenticator": token},
+    )
+    assert answer.status_code == 200
+    assert api.content.get_state(_obj(url)) == "pending"

@@ -20,10 +20,13 @@ from nguon.content import alert as alerts
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.workflow.state import review_state
 from plone import api
+from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from plone.app.layout.viewlets import ViewletBase
 from plone.protect import CheckAuthenticator
 from plone.protect import PostOnly
+from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
+from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 from zExceptions import Forbidden
 from zExceptions import NotFound
@@ -31,6 +34,7 @@ from zExceptions import Unauthorized
 from zope.i18n import translate
 
 import hashlib
+import transaction
 
 
 CAP_TYPE = "application/cap+xml"
@@ -252,6 +256,20 @@ class AlertView(BrowserView):
         return [
             translate(p.message, context=self.request) for p in problems(self.context)
         ]
+
+
+class AlertStatusModify(ContentStatusModifyView):
+    """Plone's workflow menu on an alert: a refused transition (its CAP problems, the reach
+    rule) comes back to the alert's page as an error message saying why, and nothing of the
+    request is kept, instead of an error page."""
+
+    def __call__(self, workflow_action=None, *args, **kwargs):
+        try:
+            return super().__call__(workflow_action, *args, **kwargs)
+        except WorkflowException as refusal:
+            transaction.doom()
+            IStatusMessage(self.request).add(str(refusal), type="error")
+            return self.request.response.redirect(self.context.absolute_url())
 
 
 class FollowUp(BrowserView):

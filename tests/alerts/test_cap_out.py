@@ -2,6 +2,8 @@
 schema and signed with the site's key, at ``<alert>/alert.cap`` while it is public."""
 
 from nguon.alerts import keys
+from nguon.alerts.install import install
+from nguon.alerts.install import public_host
 from nguon.alerts.message import document
 from nguon.alerts.message import message
 from nguon.cap import schema
@@ -107,3 +109,25 @@ def test_rotation_publishes_both_certificates_until_the_retiring_time(tree):
     signature.verify(document(alert), [after[0]["certificate"]])
     with pytest.raises(ValueError):
         keys.rotate(portal, now - timedelta(days=1), now)
+
+
+def test_install_names_the_sender_after_the_public_host_once(tree):
+    portal = api.portal.get()
+    request = portal.REQUEST
+    assert public_host(portal) is None  # http://nohost: the operator names the site
+    request.setServerURL("https", "canhbao.hue.gov.vn")
+    try:
+        api.portal.set_registry_record("nguon.alerts.sender", "")
+        install(portal)
+        assert api.portal.get_registry_record("nguon.alerts.sender") == (
+            "canhbao.hue.gov.vn"
+        )
+        request.setServerURL("https", "moi.hue.gov.vn")
+        install(portal)  # a sender never changes by itself
+        assert api.portal.get_registry_record("nguon.alerts.sender") == (
+            "canhbao.hue.gov.vn"
+        )
+        request.setServerURL("http", "127.0.0.1", "8080")
+        assert public_host(portal) is None
+    finally:
+        request.setServerURL("http", "nohost")

@@ -235,6 +235,11 @@ def test_an_alert_written_through_the_api_says_its_times_exactly(site):
         },
     )
     assert created.status_code == 201, created.text
+    refused = json_session(EDITOR).patch(
+        created.json()["@id"], json={"polygon": "16.4,107.5 16.5,107.5"}
+    )
+    assert refused.status_code == 400
+    assert "Vùng đa giác không hợp lệ" in refused.json()["message"]
     url = _publish(created.json()["@id"])
     info = parse(requests.get(f"{url}/alert.cap", timeout=30).content).infos[0]
     assert (info.onset, info.expires) == (onset, expires)

@@ -525,8 +525,14 @@ def poller_farms(devices, polling, per_process=1000):
 def ladder(counts, devices, polling, seconds, zope_cpu):
     """How many pollers this Zope keeps at their interval: each count polls for ``seconds``
     after a warm-up; a count is sustained when the answers came at 95 % of the intended
-    rate without errors. Returns the rows and the largest sustained count."""
+    rate without errors, 99 % of them within half the interval (a poll answered later
+    than that is a queue growing, not a server keeping up). Returns the rows and the
+    largest sustained count."""
     rows, best = [], 0
+    started, cpu_before = time.monotonic(), zope_cpu()
+    time.sleep(seconds)  # Zope's own background work, with nobody polling
+    idle = (zope_cpu() - cpu_before) / (time.monotonic() - started)
+    say(f"no pollers: Zope {idle * 100:.0f} % of a core")
     for count in counts:
         chosen = polling_devices(devices, count)
         farms = poller_farms(chosen, polling)
@@ -554,8 +560,13 @@ def ladder(counts, devices, polling, seconds, zope_cpu):
             "p50_ms": percentile(latencies, 0.5) * 1000,
             "p99_ms": percentile(latencies, 0.99) * 1000,
             "zope_cpu": (cpu_after - cpu_before) / elapsed,
+            "zope_idle": idle,
         }
-        row["sustained"] = not errors and row["rate"] >= 0.95 * row["intended"]
+        row["sustained"] = (
+            not errors
+            and row["rate"] >= 0.95 * row["intended"]
+            and row["p99_ms"] < 1000 * polling.interval / 2
+        )
         rows.append(row)
         say(
             f"{row['pollers']} pollers: {row['rate']:.0f} of {row['intended']:.0f} polls/s, "
@@ -596,7 +607,11 @@ def run(args):
     fresh_copy(folder / "template", run_folder)
     node = MosquittoNode(run_folder / "var" / "mosquitto").start()
     port = free_port()
-    server, log = start_server(run_folder, port, env=node.environ)
+    # The simulated devices never report to the site: a day before the health round calls
+    # them offline, so that it does not mail 6,642 alarms in the middle of the run.
+    server, log = start_server(
+        run_folder, port, env={**node.environ, "NGUON_DEVICE_OFFLINE_MINUTES": "1440"}
+    )
     base_path = f"/{manifest['site']}"
     base = f"http://127.0.0.1:{port}{base_path}"
     devices = manifest["devices"]
@@ -789,7 +804,7 @@ def section(args, manifest, built_now, figures):
         "`@station-events`, signature checked; boards `@board-playlist`; sharing "
         f"{args.connections} kept-alive connections as a reverse proxy would), {args.ladder_seconds:g} s per step after a warm-up, stopping at the first "
         "count Zope does not keep at its interval (95 % of the intended polls answered, no "
-        "error):",
+        "error, p99 under half the interval):",
         "",
         "| pollers | polls/s intended | answered/s | p50 ms | p99 ms | Zope CPU (share of one core) | kept up |",
         "|---:|---:|---:|---:|---:|---:|---|",
@@ -819,13 +834,15 @@ def polling_summary(rows, interval, manifest):
             "polled beside the broadcast above).",
         ]
     best = kept[-1]
-    per_poll = best["zope_cpu"] / best["rate"]  # CPU seconds of Zope per answered poll
+    # CPU seconds of Zope per answered poll, above what it spends with nobody polling.
+    per_poll = max(0.0, best["zope_cpu"] - best["zope_idle"]) / best["rate"]
     devices = len(manifest["devices"])
     needed = devices / interval * per_poll
     return [
         "",
         f"This Zope process kept **{best['pollers']:,} pollers** at their interval "
-        f"({best['rate']:.0f} polls/s, {per_poll * 1000:.1f} ms of Zope CPU per poll). "
+        f"({best['rate']:.0f} polls/s, {per_poll * 1000:.1f} ms of Zope CPU per poll above "
+        f"the {best['zope_idle'] * 100:.0f} % of a core it used with nobody polling). "
         f"All {devices:,} devices polling every {interval:g} s would ask "
         f"{devices / interval:,.0f} polls/s: about {needed:.0f} cores of Zope processes at "
         "that cost, against the broadcast's CPU per alert in the table above.",
@@ -834,7 +851,7 @@ def polling_summary(rows, interval, manifest):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--interval", type=float, default=2)
     parser.add_argument("--ladder", default="50,100,150,200,300,400,600,800,1000")

@@ -2,8 +2,8 @@
 province, written by its editor and published by its approver, on the small tree of
 nguon.testing (Huế 46 with Thuận Hóa 19786 and Vỹ Dạ 19777; Quảng Trị 44 beside it)."""
 
+from DateTime import DateTime
 from datetime import datetime
-from datetime import timedelta
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
@@ -30,7 +30,7 @@ def make_alert(unit="46", **fields):
         "certainty": "Likely",
         "alert_description": "Mưa lớn, nước sông Hương lên nhanh.",
         "instruction": "Di chuyển lên chỗ cao ngay.",
-        "expires": local_now() + timedelta(hours=6),
+        "expiration_date": DateTime() + 0.25,  # six hours
         "target_scope": "subtree",
         **fields,
     }

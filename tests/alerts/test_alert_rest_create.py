@@ -1,5 +1,6 @@
-"""An alert written over HTTP (plone.restapi), as a client or the benchmark writes one: the
-CAP ``expires`` field is stored although Dublin Core has a method of that name."""
+"""An alert written over HTTP (plone.restapi), as a client or the benchmark writes one: its
+``expires`` is Plone's expiration date (to the minute, as Plone keeps it), set and changed
+with an offset."""
 
 from datetime import datetime
 from datetime import timedelta
@@ -20,7 +21,7 @@ def site(tree_functional):
 
 
 def test_an_alert_is_created_and_changed_through_plone_restapi(site):
-    expires = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=6)
+    expires = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=6)
     editor = json_session(EDITOR)
     created = editor.post(
         find_unit("46").absolute_url(),

@@ -2,12 +2,11 @@
 with its other languages as AlertInfo children that follow its permissions. On the small tree
 of nguon.testing (Huế 46, Thuận Hóa 19786)."""
 
-from datetime import datetime
+from DateTime import DateTime
 from datetime import timedelta
 from nguon.content import alert as alerts
 from nguon.content.channels import channels
 from nguon.content.channels import is_distributed
-from nguon.content.timezone import LOCAL_ZONE
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
@@ -21,7 +20,6 @@ EDITOR = tree_user("46", "editors")
 
 
 def make_alert(**fields):
-    now = datetime.now(LOCAL_ZONE).replace(tzinfo=None)  # as the forms keep it
     fields = {
         "title": "Lũ quét trên sông Hương",
         "category": "disaster",
@@ -32,7 +30,7 @@ def make_alert(**fields):
         "certainty": "Likely",
         "alert_description": "Mưa lớn, nước sông Hương lên nhanh.",
         "instruction": "Di chuyển lên chỗ cao ngay.",
-        "expires": now + timedelta(hours=6),
+        "expiration_date": DateTime() + 0.25,  # six hours
         "target_scope": "subtree",
         **fields,
     }

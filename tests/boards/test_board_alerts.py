@@ -3,6 +3,7 @@ severity's colours at the board's resolution, Test and Exercise alerts only on b
 for tests, an Update replacing and a Cancel or the expiry clearing, the board channel of the
 broadcast, the kiosk's broadcast settings, and receipts in the ledger."""
 
+from DateTime import DateTime
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
@@ -10,6 +11,7 @@ from io import BytesIO
 from nguon.alerts import chain
 from nguon.boards import playlist
 from nguon.boards import takeover
+from nguon.content.alert import expires_at
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.devices.interfaces import IBroadcastChannel
 from nguon.ledger.record import of_item
@@ -39,7 +41,6 @@ def alert(
     site, title="Lũ quét trên suối Tả Trạch", languages=(), settle=True, **fields
 ):
     """A published alert of the commune; ``settle``: the outbox delivered it everywhere."""
-    now = datetime.now(LOCAL_ZONE).replace(tzinfo=None)  # as the forms keep it
     fields = {
         "category": "disaster",
         "event": "Lũ quét",
@@ -50,7 +51,7 @@ def alert(
         "alert_description": "Mưa lớn, nước suối lên nhanh.",
         "instruction": "Di chuyển lên chỗ cao ngay, không qua ngầm, tràn.",
         "area_description": "Xã Hương Phú",
-        "expires": now + timedelta(hours=6),
+        "expiration_date": DateTime() + 0.25,  # six hours
         **fields,
     }
     item = published(site["commune"], "Alert", *COMMUNE, title=title, **fields)
@@ -91,7 +92,7 @@ def test_an_alert_takes_the_board_over_one_slide_per_language(site):
     assert found["colours"] == {"background": "#800000", "text": "#ffffff"}
     assert found["instruction"].startswith("Di chuyển lên chỗ cao")
     assert found["area"] == "Xã Hương Phú"
-    local = item.expires.strftime("%H:%M %d/%m")
+    local = expires_at(item).astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m")
     assert found["until"] == f"Hiệu lực đến {local}"
     assert data["slides"][1]["text"] == "Move to high ground."
     for language in ("vi-VN", "en-US"):

@@ -124,6 +124,34 @@ def _entry(uid, effective, title=None):
     return {"uid": uid, "title": title or uid, "effective": effective}
 
 
+def test_what_is_not_public_reaches_only_readers_for_test_devices():
+    """A Test or Exercise alert is in the log (test stations and boards need it) but no
+    reader for people sees it; events logged before ``public`` existed were public."""
+    store = ChangeLog()
+    store.publish(
+        "drill",
+        _entry("drill", 10),
+        (("46", True),),
+        Facts(("radio", "web"), "disaster", "emergency", public=False),
+        now=100,
+    )
+    store.publish(
+        "flood",
+        _entry("flood", 20),
+        (("46", True),),
+        Facts(("radio", "web"), "disaster", "emergency"),
+        now=101,
+    )
+    store.publish(
+        "old", _entry("old", 30), (("46", True),), ("web", "health", "normal"), now=102
+    )
+    people = UnitFeed(store, HUE_COMMUNE)
+    devices = UnitFeed(store, HUE_COMMUNE, Filters(channels=("radio",), tests=True))
+    assert [e["uid"] for e in people.current().entries] == ["old", "flood"]
+    assert [c.uid for c in people.changes(0).entries] == ["flood", "old"]
+    assert [e["uid"] for e in devices.current().entries] == ["flood", "drill"]
+
+
 def test_the_change_log_numbers_changes_and_tombstones_retractions():
     store = ChangeLog()
     facts = Facts(("web",), "health", "normal")

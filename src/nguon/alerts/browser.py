@@ -199,7 +199,7 @@ class AlertView(BrowserView):
             ],
             "sent": _when(context.sent),
             "onset": _when(context.onset),
-            "expires": _when(context.expires),
+            "expires": _when(alerts.expires_at(context)),
             "expired": not alerts.in_force(context),
             "area": area(context).description,
             "web": context.web,

@@ -18,10 +18,12 @@ from Acquisition import aq_parent
 from nguon import _
 from nguon.alerts.actors import actor
 from nguon.alerts.message import message
+from nguon.content.alert import expires_at
 from nguon.content.alert import IAlertInfo
 from nguon.content.alert import MSG_TYPES
 from nguon.content.alert import new_identifier
 from nguon.content.alert import sender_of
+from nguon.content.alert import set_expires
 from nguon.workflow.state import review_state
 from plone import api
 from plone.app.dexterity.behaviors.metadata import IPublication
@@ -105,6 +107,7 @@ def follow_up(alert, msg_type):
         references=list(alert.references or ())
         + [str(message(alert, resources=False).reference())],
     )
+    set_expires(new, expires_at(alert))  # of Plone's dates, only the expiry carries over
     for child in alert.objectValues():
         if IAlertInfo.providedBy(child):
             _add(new, child.portal_type, child)

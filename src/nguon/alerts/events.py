@@ -2,9 +2,6 @@
 
 - Every alert has its own CAP identifier from the moment it exists (a copy gets a new one
   and is not sent).
-- Plone's expiration date is the alert's ``expires``: every channel that honours expiration
-  (the catalog's effective range, the change log, feeds, radio and boards through it) drops
-  the alert by itself when it expires.
 - At its first publication an alert is *sent* (``sent``); a published Update or Cancel
   retracts what it references (``chain.supersede``).
 - A published Test or Exercise alert is not for the public: the anonymous user loses View
@@ -12,15 +9,12 @@
   CAP address shows it to anyone outside the site.
 """
 
-from DateTime import DateTime
 from datetime import datetime
 from nguon.alerts import chain
-from nguon.content.alert import expires_at
 from nguon.content.alert import is_public
 from nguon.content.alert import new_identifier
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.workflow.state import review_state
-from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
 
 WORKFLOW_ID = "nguon_approval_workflow"
@@ -37,16 +31,6 @@ def copied(alert, event):
     """A copy is a new message: a new identifier, not sent."""
     alert.identifier = new_identifier()
     alert.sent = None
-
-
-def keep_expiration(alert, event):
-    """Plone's expiration date follows ``expires``."""
-    expires = expires_at(alert)
-    wanted = DateTime(expires) if expires is not None else None
-    if getattr(alert, "expiration_date", None) != wanted:
-        alert.expiration_date = wanted
-        if not IObjectAddedEvent.providedBy(event):  # an added item is indexed after
-            alert.reindexObject(idxs=["expires", "effectiveRange"])
 
 
 def hide_from_public(alert):

@@ -95,7 +95,7 @@ def _info(alert, info, sent, resources):
         certainty=alert.certainty,
         effective=_effective(alert, sent),
         onset=local(alert.onset),
-        expires=local(alert.expires),
+        expires=local(alerts.expires_at(alert)),
         sender_name=unit.Title() if unit is not None else None,
         headline=info.headline,
         description=info.description,

@@ -96,6 +96,15 @@ def _value(data, name):
         return None
 
 
+def _expires(data, context):
+    """The expiry the form sets (Plone's publication dates, when they are in this form), or
+    the one the alert has."""
+    found = _value(data, "expires")
+    if found is None and IAlert.providedBy(context):
+        return alerts.expires_at(context)
+    return found
+
+
 def form_problems(data, context, now=None):
     """The problems a form's ``data`` (the alert's own fields) shows on its own: the order of
     its times, the polygon and circle, the sizes of its texts."""
@@ -109,7 +118,7 @@ def form_problems(data, context, now=None):
         severity="Unknown",
         certainty="Unknown",
         onset=local(_value(data, "onset")),
-        expires=local(_value(data, "expires")),
+        expires=local(_expires(data, context)),
         description=_value(data, "alert_description") or "-",
         instruction=_value(data, "instruction"),
         areas=(

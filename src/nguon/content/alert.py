@@ -20,6 +20,7 @@ from nguon import _
 from nguon.content.distribution import IDistributed
 from nguon.content.timezone import LOCAL_ZONE
 from plone import api
+from plone.app.dexterity.behaviors.metadata import IPublication
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.dexterity.content import Item
@@ -30,8 +31,6 @@ from typing import NamedTuple
 from zope import schema
 from zope.event import notify
 from zope.interface import implementer
-from zope.interface import Invalid
-from zope.interface import invariant
 from zope.lifecycleevent import ObjectModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectMovedEvent
 
@@ -177,14 +176,6 @@ class IAlert(IDistributed):
         title=_("label_cap_onset", default="Thời điểm bắt đầu ảnh hưởng"),
         required=False,
     )
-    expires = schema.Datetime(
-        title=_("label_cap_expires", default="Hết hiệu lực lúc"),
-        description=_(
-            "help_cap_expires",
-            default="Sau thời điểm này cảnh báo tự rời mọi kênh (loa, bảng tin, trang tin).",
-        ),
-        required=True,
-    )
     area_description = schema.TextLine(
         title=_("label_cap_area", default="Mô tả vùng ảnh hưởng"),
         description=_(
@@ -282,17 +273,6 @@ class IAlert(IDistributed):
     source_xml = schema.Bytes(title="source", required=False)
     source_name = schema.TextLine(title="source name", required=False)
 
-    @invariant
-    def times_in_order(data):
-        onset, expires = getattr(data, "onset", None), getattr(data, "expires", None)
-        if onset and expires and _aware(expires) <= _aware(onset):
-            raise Invalid(
-                _(
-                    "error_cap_expires_before_onset",
-                    default="Thời điểm hết hiệu lực phải sau thời điểm bắt đầu ảnh hưởng.",
-                )
-            )
-
 
 class IAlertInfo(model.Schema):
     """The alert in one more language; title (plone.basic) is the headline."""
@@ -335,12 +315,6 @@ class Alert(Container):
     @priority.setter
     def priority(self, value):
         pass
-
-    # The CAP field ``expires`` shares its name with Dublin Core's ``expires()`` method, which
-    # a new alert would otherwise answer with before the field is set: plone.restapi reads
-    # the current value of a Datetime field to match its time zone and failed on the method
-    # ("'function' object has no attribute 'tzinfo'") when an alert was created over HTTP.
-    expires = None
 
 
 @implementer(IAlertInfo)
@@ -417,8 +391,20 @@ def is_public(alert):
 
 
 def expires_at(alert):
-    """The aware time the alert stops being in force."""
-    return _aware(getattr(alert, "expires", None))
+    """The aware time the alert stops being in force: Plone's expiration date (the
+    ``plone.publication`` behaviour's "expires", which every channel already honours), the
+    one home of CAP's ``expires``."""
+    expiration = getattr(aq_base(alert), "expiration_date", None)
+    return expiration.asdatetime() if expiration is not None else None
+
+
+def set_expires(alert, moment):
+    """Set when the alert stops being in force (an aware datetime, or a naive one in the
+    site's zone), as the forms and plone.restapi set it: Plone keeps expiration dates in the
+    process's own zone (``plone.app.dexterity``), so the moment is handed over in it."""
+    IPublication(alert).expires = (
+        _aware(moment).astimezone().replace(tzinfo=None) if moment else None
+    )
 
 
 def in_force(alert, now=None):

@@ -11,6 +11,7 @@ is not any more (a tombstone). An item published with a later effective date, or
 expiry date, is scheduled: the worker offers it again when that time comes (``due``).
 """
 
+from nguon.content.alert import is_public
 from nguon.content.channels import is_distributed
 from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.publication import entries
@@ -78,6 +79,8 @@ def apply(store, uid, obj, portal, now):
         store.plan(uid, [effective] if effective > now else [])
         return
     entry = entries.entry(obj, portal)
-    facts = Facts(entry["channels"], entry["category"], entry["priority"])
+    facts = Facts(
+        entry["channels"], entry["category"], entry["priority"], is_public(obj)
+    )
     store.publish(uid, entry, reach, facts, now)
     store.plan(uid, [expires] if expires is not None else [])

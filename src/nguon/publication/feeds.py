@@ -35,9 +35,14 @@ class Filters:
     channels: tuple = ()
     categories: tuple = ()
     priorities: tuple = ()
+    # Also what only test devices may have (Test and Exercise alerts): radio and boards ask
+    # for it and choose per device; every reader for people (feeds, pushes, pages) never.
+    tests: bool = False
 
     def match(self, facts):
-        return Facts(*facts).match(self.channels, self.categories, self.priorities)
+        return Facts(*facts).match(
+            self.channels, self.categories, self.priorities, self.tests
+        )
 
     def as_dict(self):
         return {

@@ -40,18 +40,23 @@ class CursorExpired(Exception):
 
 
 class Facts(tuple):
-    """``(channels, category, priority)`` of an item, what feed filters test. Stored as a
-    plain tuple (no class of ours in the database); wrap it again to read it."""
+    """``(channels, category, priority, public)`` of an item, what feed filters test. Stored
+    as a plain tuple (no class of ours in the database); wrap it again to read it. ``public``
+    is False for what only test devices may have (``Test`` and ``Exercise`` alerts); events
+    logged before it existed have three facts and were all public."""
 
     __slots__ = ()
 
-    def __new__(cls, channels, category, priority):
-        return super().__new__(cls, (tuple(channels), category, priority))
+    def __new__(cls, channels, category, priority, public=True):
+        return super().__new__(cls, (tuple(channels), category, priority, bool(public)))
 
-    def match(self, channels=(), categories=(), priorities=()):
-        own_channels, category, priority = self
+    def match(self, channels=(), categories=(), priorities=(), tests=False):
+        """Whether a reader asking for these sees the item; only readers that serve test
+        devices (``tests``) see what is not public."""
+        own_channels, category, priority, public = self
         return (
-            (not channels or bool(set(channels) & set(own_channels)))
+            (public or tests)
+            and (not channels or bool(set(channels) & set(own_channels)))
             and (not categories or category in categories)
             and (not priorities or priority in priorities)
         )

@@ -43,8 +43,9 @@ EMERGENCY_WINDOW = timedelta(
     hours=6
 )  # an emergency older than this is not interrupted for
 ONCE = {"times": 1, "minutes": 0}
-RADIO = Filters(channels=("radio",))
-RADIO_EMERGENCIES = Filters(channels=("radio",), priorities=("emergency",))
+# Test and Exercise alerts too: each station keeps them only if it receives tests.
+RADIO = Filters(channels=("radio",), tests=True)
+RADIO_EMERGENCIES = Filters(channels=("radio",), priorities=("emergency",), tests=True)
 
 
 def audible(item, station):

@@ -44,6 +44,7 @@ from nguon.cap import signature
 from nguon.cap import xml
 from nguon.cap.errors import CapError
 from nguon.content.alert import IAlertInfo
+from nguon.content.alert import set_expires
 from nguon.units.tree import item_unit
 from nguon.workflow.approval import WAITING_STATES
 from plone import api
@@ -344,6 +345,7 @@ class _Receiver:
             for note in notes:
                 self.note(note)
         user = _user(self.portal, INGEST_USER)
+        expires = fields.pop("expires")  # Plone's expiration date, not an attribute
         with api.env.adopt_user(user=user):
             if follows is None:
                 alert = api.content.create(
@@ -366,6 +368,9 @@ class _Receiver:
                             if IAlertInfo.providedBy(c)
                         ]
                     )
+            set_expires(alert, expires)
+            if follows is None:
+                alert.reindexObject(idxs=["expires", "effectiveRange"])
             for language in languages or ():
                 api.content.create(container=alert, type="AlertInfo", **language)
             if follows is not None:

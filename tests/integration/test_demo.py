@@ -1,10 +1,14 @@
 """The demo profile: the real unit tree of two provinces, users per level, realistic items."""
 
 from DateTime import DateTime
+from nguon.content.alert import in_force
+from nguon.content.alert import infos
+from nguon.demo.items import ALERT
 from nguon.demo.items import DEMO_ITEMS
 from nguon.demo.users import DEMO_USERS
 from nguon.units.tree import find_unit
 from nguon.units.tree import group_id
+from nguon.workflow.approval import ApprovalState
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
@@ -164,3 +168,11 @@ def test_indexing_an_item_outside_the_workflow_writes_nothing(demo_portal):
     )
     page.reindexObject()
     assert "nguon.workflow.approval" not in IAnnotations(page)
+
+
+def test_a_warning_waits_for_hues_approver_in_two_languages(demo_portal):
+    alert = find_unit("46")[ALERT]
+    assert api.content.get_state(alert) == "pending"
+    assert ApprovalState(alert).awaiting_unit == "46"
+    assert [info.language for info in infos(alert)] == ["vi-VN", "en-US"]
+    assert in_force(alert) and alert.priority == "emergency"

@@ -549,6 +549,54 @@ def _other_items():
     )
 
 
+ALERT = "canh-bao-lu-quet-song-huong"
+
+
+def _demo_alert():
+    """A flash-flood warning of Huế for its whole area, in Vietnamese and English, waiting
+    for the city's approver: what a warning looks like before the one approval that sends
+    it to every channel. It expires two days after the demo is made (as a real one would
+    be refused once past its expiry)."""
+    unit = find_unit("46")
+    with api.env.adopt_user(username=_demo_user("46", "editors")):
+        alert = api.content.create(
+            container=unit,
+            type="Alert",
+            id=ALERT,
+            title="Cảnh báo lũ quét, sạt lở đất ở các xã miền núi phía tây thành phố Huế",
+            category="disaster",
+            event="Lũ quét, sạt lở đất",
+            cap_categories={"Met", "Geo"},
+            urgency="Expected",
+            severity="Severe",
+            certainty="Likely",
+            response_types={"Evacuate", "Prepare"},
+            alert_description="Mưa rất to trên thượng nguồn sông Hương và sông Bồ, lượng "
+            "mưa 24 giờ qua trên 300 mm; nguy cơ lũ quét trên các suối nhỏ và sạt lở đất ở "
+            "các xã A Lưới, Phong Điền.",
+            instruction="Không ở lại nhà ven suối, chân đồi; di chuyển người già, trẻ em "
+            "đến nơi tránh trú của xã; không qua ngầm, tràn khi nước chảy xiết.",
+            area_description="Các xã miền núi phía tây thành phố Huế",
+            target_scope="subtree",
+            expiration_date=DateTime() + 2,
+        )
+        api.content.create(
+            container=alert,
+            type="AlertInfo",
+            id="en",
+            title="Flash flood and landslide warning for the western mountain communes "
+            "of Hue",
+            language="en-US",
+            event="Flash flood, landslide",
+            alert_description="Very heavy rain upstream of the Huong and Bo rivers, over "
+            "300 mm in 24 hours; flash floods on small streams and landslides likely.",
+            instruction="Leave houses by streams and at the foot of hills; take the "
+            "elderly and children to the commune's shelter; do not cross flooded fords.",
+        )
+    _bring_to(alert, "46", "pending")
+    return alert
+
+
 def create_demo_items():
     """Create the demo items that are missing; returns how many were created."""
     created = 0
@@ -562,4 +610,7 @@ def create_demo_items():
         if slug not in unit.objectIds():
             _create(unit, portal_type, slug, state, age, **fields)
             created += 1
+    if ALERT not in find_unit("46").objectIds():
+        _demo_alert()
+        created += 1
     return created

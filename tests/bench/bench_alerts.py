@@ -71,7 +71,7 @@ SECTION = "## Alerts: 6,642 devices through Mosquitto beside 2 s polling (issue 
 SECTION_PREFIX = "## Alerts:"
 BEGIN = "<!-- bench_alerts.py: generated figures, replaced at every run -->"
 END = "<!-- bench_alerts.py: end of generated figures -->"
-DATASET_VERSION = 1
+DATASET_VERSION = 2  # 2: the devices have fixed ids
 GOAL_SECONDS = 3.0
 PROVINCE_TITLE = "Nghệ An"
 USERS = {  # (scope, role) -> user id
@@ -480,6 +480,41 @@ def one_round(name, authors, sources, targets, meter, timeout, beside=False):
     return outcome
 
 
+def reconnect(authors, devices, node, keys, args, parts):
+    """Every device connecting at once while a country alert is in force (a broker restart,
+    a power cut ending): from the first connection to each device holding the alert, which
+    the broker gives it from the retained lists. Returns the figures and the new devices."""
+    url, uid, _audio = authors.draft("KHẨN CẤP: lũ quét (kết nối lại)", args.timeout)
+    time.sleep(2)
+    since = authors.publish(url)
+    time.sleep(5)  # on the broker, retained, long before
+    parts = {
+        name: read for name, read in parts.items() if name in ("zope", "mosquitto")
+    }
+    meter = Meter(parts)
+    meter.start()
+    farms = subscriber_farms(devices, node.broker, keys, args.processes)
+    started = min(status["began"] for status in farms.ask("status"))
+    everyone = {d["id"] for d in devices}
+    found = await_devices(
+        {"mqtt": Source(farms, dict.fromkeys(everyone))},
+        "held",
+        uid,
+        everyone,
+        args.timeout,
+    )
+    cpu = meter.stop()
+    cpu["subscribers"] = farms.cpu()
+    refused = sum(status["refused"] for status in farms.ask("status"))
+    say(f"reconnect: {len(found['mqtt'])} devices hold the alert published {since:.0f}")
+    figures = {
+        "cpu": cpu,
+        "figures": delivery(found["mqtt"], everyone, started),
+        "refused": refused,
+    }
+    return figures, farms
+
+
 # --- 4. polling ---------------------------------------------------------------------------------
 
 
@@ -676,7 +711,14 @@ def run(args):
                 beside=True,
             )
         )
+        pollers.stop()
+        pollers = None
         figures["subscribers"] = subscribers.ask("status")
+        subscribers.stop()
+        subscribers = None
+        figures["reconnect"], subscribers = reconnect(
+            country, devices, node, keys, args, parts
+        )
     finally:
         for farms in (pollers, subscribers):
             if farms:
@@ -815,7 +857,21 @@ def section(args, manifest, built_now, figures):
             f"{row['p50_ms']:.0f} | {row['p99_ms']:.0f} | {row['zope_cpu'] * 100:.0f} % | "
             f"{'yes' if row['sustained'] else 'no'} |"
         )
-    lines += polling_summary(figures.get("ladder", []), args.interval, manifest) + [
+    lines += polling_summary(figures.get("ladder", []), args.interval, manifest)
+    if "reconnect" in figures:
+        r, c = figures["reconnect"]["figures"], figures["reconnect"]["cpu"]
+        lines += [
+            "",
+            f"**Reconnect**: every device disconnected, then all {r['expected']:,} connecting "
+            f"at once ({args.processes} processes, each opening its connections 50 at a time) "
+            "while a country alert is in force; from the first connection to each device "
+            "holding the alert from the broker's retained lists: {r['reached']:,} reached, p50 {seconds(r.get('p50'))} s, p99 "
+            f"{seconds(r.get('p99'))} s, max {seconds(r.get('max'))} s; CPU seconds: Zope "
+            f"{c['zope']:.2f}, Mosquitto {c['mosquitto']:.2f}, devices {c['subscribers']:.2f} "
+            f"(starting their processes included); lists refused: "
+            f"{figures['reconnect']['refused']}.",
+        ]
+    lines += [
         "",
         END,
     ]

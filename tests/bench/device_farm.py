@@ -172,6 +172,7 @@ def subscribers(conn, devices, host, port, keys):
             client.on_socket_unregister_write = on_socket_unregister_write
             return client
 
+        counts["began"] = time.time()  # the first connection of this process
         for number, (device, topics) in enumerate(devices, 1):
             client = attach(device, topics)
             client.connect(host, port, keepalive=60, clean_start=True)

@@ -511,8 +511,54 @@ def reconnect(authors, devices, node, keys, args, parts):
         "cpu": cpu,
         "figures": delivery(found["mqtt"], everyone, started),
         "refused": refused,
+        "uid": uid,
     }
     return figures, farms
+
+
+def receipts(uid, devices, polling, timeout, zope_cpu, processes=2):
+    """Every device reporting at once over HTTP that it holds the alert ``uid`` (a receipt in
+    the delivery ledger): from the moment they start to each receipt acknowledged."""
+    entries = [(d["id"], d["kind"], d["token"]) for d in devices]
+    farms = Farms(
+        device_farm.reporters,
+        [
+            (
+                entries[n::processes],
+                polling.port,
+                polling.base_path,
+                max(1, polling.connections // processes),
+            )
+            for n in range(processes)
+        ],
+    )
+    try:
+        cpu_before = zope_cpu()
+        started = time.time()
+        farms.ask("report", uid)
+        everyone = {d["id"] for d in devices}
+        found = await_devices(
+            {"receipts": Source(farms, dict.fromkeys(everyone))},
+            "held",
+            uid,
+            everyone,
+            timeout,
+        )["receipts"]
+        figures = delivery(found, everyone, started)
+        figures["zope_cpu"] = zope_cpu() - cpu_before
+        figures["statuses"] = {}
+        for status in farms.ask("status"):
+            for code, count in status["statuses"].items():
+                figures["statuses"][str(code)] = (
+                    figures["statuses"].get(str(code), 0) + count
+                )
+        say(
+            f"receipts: {figures['reached']}/{len(everyone)} acknowledged, last "
+            f"{figures.get('max', float('nan')):.1f} s, {figures['statuses']}"
+        )
+        return figures
+    finally:
+        farms.stop()
 
 
 # --- 4. polling ---------------------------------------------------------------------------------
@@ -719,6 +765,14 @@ def run(args):
         figures["reconnect"], subscribers = reconnect(
             country, devices, node, keys, args, parts
         )
+        if args.receipts:
+            figures["receipts"] = receipts(
+                figures["reconnect"]["uid"],
+                devices,
+                polling,
+                args.receipts_timeout,
+                parts["zope"],
+            )
     finally:
         for farms in (pollers, subscribers):
             if farms:
@@ -865,11 +919,25 @@ def section(args, manifest, built_now, figures):
             f"**Reconnect**: every device disconnected, then all {r['expected']:,} connecting "
             f"at once ({args.processes} processes, each opening its connections 50 at a time) "
             "while a country alert is in force; from the first connection to each device "
-            "holding the alert from the broker's retained lists: {r['reached']:,} reached, p50 {seconds(r.get('p50'))} s, p99 "
+            "holding the alert from the broker's retained lists: "
+            f"{r['reached']:,} reached, p50 {seconds(r.get('p50'))} s, p99 "
             f"{seconds(r.get('p99'))} s, max {seconds(r.get('max'))} s; CPU seconds: Zope "
             f"{c['zope']:.2f}, Mosquitto {c['mosquitto']:.2f}, devices {c['subscribers']:.2f} "
             f"(starting their processes included); lists refused: "
             f"{figures['reconnect']['refused']}.",
+        ]
+    if "receipts" in figures:
+        r = figures["receipts"]
+        lines += [
+            "",
+            f"**Receipts**: then every device reports at once over HTTP that it holds that "
+            "alert (a station's as-run record, a board's proof record, status `received`: "
+            "a receipt in the delivery ledger), through "
+            f"{args.connections} shared connections: {r['reached']:,} of {r['expected']:,} "
+            f"acknowledged ({r['statuses']}), p50 {seconds(r.get('p50'))} s, p99 "
+            f"{seconds(r.get('p99'))} s, the last {seconds(r.get('max'))} s after they "
+            f"started; Zope {r['zope_cpu']:.1f} CPU seconds "
+            f"({r['zope_cpu'] / max(1, r['reached']) * 1000:.1f} ms a receipt).",
         ]
     lines += [
         "",
@@ -914,6 +982,10 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--ladder-seconds", type=float, default=10)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument(
+        "--no-receipts", dest="receipts", action="store_false", help="skip the receipts"
+    )
+    parser.add_argument("--receipts-timeout", type=float, default=600)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "alerts"))
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-doc", action="store_true")

@@ -18,7 +18,11 @@ time: one kept-alive connection per poller would leave all but a hundred waiting
 for a connection of the pool counts in a poll's time.
 A poller *sees* an item from the first answer that lists it.
 
-Both answer ``("status",)``, ``("held", uid)`` / ``("cleared", uid)`` (``[device, seconds
+``reporters``: every device reporting at once, over HTTP, that it holds an item (its receipt:
+a station's as-run record or a board's proof record with status ``received``), through the
+same kind of shared connections.
+
+All answer ``("status",)``, ``("held", uid)`` / ``("cleared", uid)`` (``[device, seconds
 since the epoch]`` pairs) and ``("stop",)`` on their pipe. Zope-free: they import only
 ``nguon.messaging`` and ``nguon.radio.signing``.
 """
@@ -74,13 +78,15 @@ class Times:
 
 
 def serve(conn, start):
-    """Run ``start(loop, times)`` (a coroutine function returning a ``status()`` callable and
-    a ``close()`` coroutine function) and answer the parent until it says stop."""
+    """Run ``start(loop, times)`` (a coroutine function returning a ``status()`` callable, a
+    ``close()`` coroutine function and, optionally, ``{command: callable}`` for more
+    commands) and answer the parent until it says stop."""
 
     async def main():
         loop = asyncio.get_running_loop()
         times = Times()
-        status, close = await start(loop, times)
+        status, close, *more = await start(loop, times)
+        commands = more[0] if more else {}
         done = asyncio.Event()
 
         def command():
@@ -93,6 +99,8 @@ def serve(conn, start):
                 conn.send(status())
             elif message[0] in ("held", "cleared"):
                 conn.send(times.answer(message))
+            elif message[0] in commands:
+                conn.send(commands[message[0]](*message[1:]))
             elif message[0] == "stop":
                 done.set()
 
@@ -202,6 +210,66 @@ def subscribers(conn, devices, host, port, keys):
     serve(conn, start)
 
 
+# --- HTTP to Zope ------------------------------------------------------------------------------
+
+
+class Pool:
+    """Kept-alive HTTP/1.1 connections to Zope shared by many devices, as a reverse proxy in
+    front of Zope passes their requests on; waiting for a free connection is part of a
+    request's time."""
+
+    def __init__(self, port, size):
+        self.port = port
+        self.free = asyncio.Queue()
+        for _number in range(size):
+            self.free.put_nowait(None)  # opened when first needed
+
+    async def request(self, method, path, headers, body=b""):
+        """``(status, headers, body)`` of one request."""
+        connection = await self.free.get()
+        try:
+            for attempt in (1, 2):  # Zope may have closed an idle connection
+                if connection is None:
+                    connection = await asyncio.open_connection("127.0.0.1", self.port)
+                try:
+                    answer = await self._exchange(
+                        connection, method, path, headers, body
+                    )
+                except (OSError, asyncio.IncompleteReadError):
+                    connection[1].close()
+                    connection = None
+                    if attempt == 2:
+                        raise
+                    continue
+                if answer[1].get("connection", "").lower() == "close":
+                    connection[1].close()
+                    connection = None
+                return answer
+        finally:
+            self.free.put_nowait(connection)
+
+    @staticmethod
+    async def _exchange(connection, method, path, headers, body):
+        reader, writer = connection
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body:
+            lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        fields = {}
+        for line in head.decode("latin-1").split("\r\n")[1:]:
+            name, _sep, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        length = int(fields.get("content-length") or 0)
+        answer = await reader.readexactly(length) if length else b""
+        return int(head.split()[1]), fields, answer
+
+
+TOKEN_HEADERS = {"radio": "X-Station-Token", "board": "X-Board-Token"}
+
+
 # --- pollers ----------------------------------------------------------------------------------
 
 
@@ -213,10 +281,7 @@ def pollers(conn, devices, port, base_path, keys, interval, connections):
     pins = pins_of(keys)
     counts = {"requests": 0, "errors": 0, "late": 0, "statuses": {}}
     latencies = []
-    paths = {
-        "radio": (f"{base_path}/@station-events", "X-Station-Token"),
-        "board": (f"{base_path}/@board-playlist", "X-Board-Token"),
-    }
+    paths = {"radio": "@station-events", "board": "@board-playlist"}
 
     def uids(kind, body):
         data = json.loads(body)
@@ -226,63 +291,19 @@ def pollers(conn, devices, port, base_path, keys, interval, connections):
             items = data["slides"] if data.get("emergency") else []
         return {item["uid"] for item in items}
 
-    pool = asyncio.Queue()  # kept-alive connections to Zope, opened when first needed
-    for _number in range(connections):
-        pool.put_nowait(None)
-
-    async def exchange(connection, kind, token, etag):
-        path, header = paths[kind]
-        reader, writer = connection
-        lines = [
-            f"GET {path} HTTP/1.1",
-            "Host: 127.0.0.1",
-            "Accept: application/json",
-            f"{header}: {token}",
-        ] + ([f"If-None-Match: {etag}"] if etag else [])
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        fields = {}
-        for line in head.decode("latin-1").split("\r\n")[1:]:
-            name, _sep, value = line.partition(":")
-            fields[name.strip().lower()] = value.strip()
-        length = int(fields.get("content-length") or 0)
-        body = await reader.readexactly(length) if length else b""
-        closed = fields.get("connection", "").lower() == "close"
-        return int(head.split()[1]), fields.get("etag"), body, closed
-
-    async def get(kind, token, etag):
-        """One poll through the pool, as a reverse proxy in front of Zope would send it."""
-        connection = await pool.get()
-        try:
-            for attempt in (1, 2):  # Zope may have closed an idle connection
-                if connection is None:
-                    connection = await asyncio.open_connection("127.0.0.1", port)
-                try:
-                    status, new_etag, body, closed = await exchange(
-                        connection, kind, token, etag
-                    )
-                except (OSError, asyncio.IncompleteReadError):
-                    connection[1].close()
-                    connection = None
-                    if attempt == 2:
-                        raise
-                    continue
-                if closed:
-                    connection[1].close()
-                    connection = None
-                return status, new_etag, body
-        finally:
-            pool.put_nowait(connection)
-
-    async def poller(device, kind, token, times, stop, offset):
+    async def poller(pool, device, kind, token, times, stop, offset):
         etag, held = None, set()
+        headers = {"Accept": "application/json", TOKEN_HEADERS[kind]: token}
         await asyncio.sleep(offset)  # spread the pollers over the interval
         next_at = time.monotonic()
         while not stop.is_set():
             started = time.monotonic()
             try:
-                status, new_etag, body = await get(kind, token, etag)
+                status, fields, body = await pool.request(
+                    "GET",
+                    f"{base_path}/{paths[kind]}",
+                    {**headers, **({"If-None-Match": etag} if etag else {})},
+                )
             except (OSError, asyncio.IncompleteReadError):
                 counts["errors"] += 1
                 status = None
@@ -291,7 +312,7 @@ def pollers(conn, devices, port, base_path, keys, interval, connections):
             counts["requests"] += 1
             counts["statuses"][status] = counts["statuses"].get(status, 0) + 1
             if status == 200:
-                etag = new_etag
+                etag = fields.get("etag")
                 now_held = uids(kind, body)
                 times.update(device, held, now_held, moment)
                 held = now_held
@@ -307,10 +328,13 @@ def pollers(conn, devices, port, base_path, keys, interval, connections):
                 pass
 
     async def start(loop, times):
+        pool = Pool(port, connections)
         stop = asyncio.Event()
         tasks = [
             loop.create_task(
-                poller(device, kind, token, times, stop, interval * i / len(devices))
+                poller(
+                    pool, device, kind, token, times, stop, interval * i / len(devices)
+                )
             )
             for i, (device, kind, token) in enumerate(devices)
         ]
@@ -330,5 +354,66 @@ def pollers(conn, devices, port, base_path, keys, interval, connections):
             await asyncio.gather(*tasks, return_exceptions=True)
 
         return status, close
+
+    serve(conn, start)
+
+
+# --- receipts ---------------------------------------------------------------------------------
+
+
+def reporters(conn, devices, port, base_path, connections):
+    """Process entry: ``devices`` are ``(id, kind, token)``. On ``("report", uid)`` every
+    device reports at once that it holds the item (a station's as-run record, a board's proof
+    record, both with status ``received``), through ``connections`` shared connections;
+    ``("held", uid)`` then gives when the site acknowledged each one."""
+    from datetime import datetime
+    from datetime import UTC
+
+    counts = {"sent": 0, "errors": 0, "statuses": {}}
+
+    def record(kind, uid):
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        if kind == "radio":
+            return {"item": uid, "status": "received", "at": now}
+        return {"item": uid, "status": "received", "shown_at": now, "seconds": 0}
+
+    async def report(pool, times, device, kind, token, uid):
+        path = "@station-asrun" if kind == "radio" else "@board-proof"
+        body = json.dumps({"records": [record(kind, uid)]}).encode()
+        headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            TOKEN_HEADERS[kind]: token,
+        }
+        try:
+            status, _fields, _body = await pool.request(
+                "POST", f"{base_path}/{path}", headers, body
+            )
+        except (OSError, asyncio.IncompleteReadError):
+            counts["errors"] += 1
+            return
+        counts["sent"] += 1
+        counts["statuses"][status] = counts["statuses"].get(status, 0) + 1
+        if status < 300:
+            times.update(device, set(), {uid}, time.time())
+
+    async def start(loop, times):
+        pool = Pool(port, connections)
+        tasks = set()
+
+        def status():
+            return dict(counts)
+
+        def on_report(uid):
+            for device, kind, token in devices:
+                task = loop.create_task(report(pool, times, device, kind, token, uid))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            return "reporting"
+
+        async def close():
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        return status, close, {"report": on_report}
 
     serve(conn, start)

@@ -79,7 +79,7 @@ def _alert(editor, province):
             "expires": (datetime.now(ZONE) + timedelta(hours=6)).isoformat(),
             "target_scope": "subtree",
             "repeat_times": 3,
-            "repeat_minutes": 1,
+            "repeat_minutes": 2,
         },
     )
     assert created.status_code == 201, created.text
@@ -124,7 +124,7 @@ def _follow_up(editor, approver, url, kind, **changes):
 
 def _asrun(admin, station_url, uid):
     """The station's as-run records of ``uid``: ``[(status, at)]``, oldest first."""
-    found = admin.get(f"{station_url}/@station-asrun", params={"b_size": 500}).json()
+    found = admin.get(f"{station_url}/@station-asrun", params={"b_size": 100}).json()
     return sorted(
         (r["status"], datetime.fromisoformat(r["at"]).timestamp())
         for r in found["items"]
@@ -136,8 +136,17 @@ def _started(admin, station_url, uid):
     return [at for status, at in _asrun(admin, station_url, uid) if status == "started"]
 
 
+def _ended(admin, station_url, uid):
+    """``[(status, at)]`` of the airings of ``uid`` that ended: finished or cut."""
+    return [
+        (status, at)
+        for status, at in _asrun(admin, station_url, uid)
+        if status in ("finished", "interrupted")
+    ]
+
+
 def _received(admin, board_url, uid):
-    found = admin.get(f"{board_url}/@board-proof", params={"b_size": 500}).json()
+    found = admin.get(f"{board_url}/@board-proof", params={"b_size": 100}).json()
     return [r for r in found["items"] if r["item"] == uid and r["status"] == "received"]
 
 
@@ -162,7 +171,11 @@ def _valid_and_signed(path, instance, folder):
     assert valid.returncode == 0, valid.stderr
     [current] = [
         key
-        for key in requests.get(f"{instance.url}/@cap-keys", timeout=30).json()["keys"]
+        for key in requests.get(
+            f"{instance.url}/@cap-keys",
+            headers={"Accept": "application/json"},
+            timeout=30,
+        ).json()["keys"]
         if key["retiring_at"] is None
     ]
     certificate = folder / "cap-key.pem"
@@ -196,15 +209,21 @@ def _indexed(unit):
     )
 
 
-def _heard(recording, record_from, started):
+def _tone(recording, record_from, started):
     """The stream carried the attention tone within seconds of ``started`` (the as-run
-    time; the stream lags the player by its encoder and Icecast), then sound: the message."""
+    time; the stream lags the player by its encoder and Icecast)."""
     offset = started - record_from
     assert any(
         attention_tone(samples(recording, offset + lag, 1.5)) for lag in (0, 1, 2, 3)
     ), offset
-    spans = loud_spans(recording)
-    assert any(b > offset + 7 and a < offset + 12 for a, b in spans), (spans, offset)
+
+
+def _message(recording, record_from, started, ended):
+    """After the tone (4 s) and its pause, the stream carried the message until the as-run
+    ``ended`` time: sound through most of that span."""
+    begin, end = started + 5.5 - record_from, ended - record_from
+    heard = sum(max(0.0, min(b, end) - max(a, begin)) for a, b in loud_spans(recording))
+    assert end - begin > 8 and heard > 0.6 * (end - begin), (begin, end, heard)
 
 
 def test_an_alert_reaches_its_province_on_air_and_on_screen_and_nowhere_else(tmp_path):
@@ -283,6 +302,10 @@ def test_an_alert_reaches_its_province_on_air_and_on_screen_and_nowhere_else(tmp
         assert until(lambda: _started(admin[a], station[a][0], uid), 120, pause=1)
         [aired] = _started(admin[a], station[a][0], uid)
         phase(f"on A's air {aired - approved:.1f} s after approval")
+        assert until(lambda: _ended(admin[a], station[a][0], uid), 120, pause=1)
+        [(how, ended)] = _ended(admin[a], station[a][0], uid)
+        assert how == "finished"  # the tone, then Vietnamese, then English, all of it
+        phase(f"aired whole in {ended - aired:.0f} s")
 
         # Out: the CAP address, valid and signed, and the province's Atom index.
         folder = tmp_path / "cap"
@@ -315,7 +338,7 @@ def test_an_alert_reaches_its_province_on_air_and_on_screen_and_nowhere_else(tmp
 
         # Update: what both show changes; the first alert leaves every channel.
         update_url, update_uid, _at = _follow_up(
-            editor, approver, url, "update", instruction=UPDATED
+            editor, approver, url, "update", instruction=UPDATED, repeat_minutes=1
         )
         assert until(lambda: (takeover(drivers[a]) or {}).get("uid") == update_uid, 30)
         assert UPDATED in takeover(drivers[a])["text"]
@@ -324,13 +347,18 @@ def test_an_alert_reaches_its_province_on_air_and_on_screen_and_nowhere_else(tmp
         assert site_admin.get(url).json()["review_state"] == "retracted"
         phase("the Update on A's board and air")
 
-        # Cancel, before the Update's second round (a minute after it took effect).
+        # Cancel, while the Update is on air and before its second round (a minute after it
+        # took effect): the station cuts it, the board clears.
         _cancel_url, _cancel_uid, cancelled = _follow_up(
             editor, approver, update_url, "cancel"
         )
         assert until(lambda: takeover(drivers[a]) is None, 30)
         assert shown(drivers[a]) != update_uid
         phase("the Cancel cleared A's board")
+        assert until(lambda: _ended(admin[a], station[a][0], update_uid), 30)
+        [(how, cut)] = _ended(admin[a], station[a][0], update_uid)
+        assert how == "interrupted" and cut - cancelled < 10, (how, cut - cancelled)
+        phase(f"the Cancel cut A's air {cut - cancelled:.1f} s after approval")
         # The second round would have aired a minute after the first: it never does.
         time.sleep(max(0.0, update_aired + 75 - time.time()))
         assert _started(admin[a], station[a][0], update_uid) == [update_aired]
@@ -338,11 +366,12 @@ def test_an_alert_reaches_its_province_on_air_and_on_screen_and_nowhere_else(tmp
         assert _started(admin[h], station[h][0], update_uid) == []
         phase("the Update's next round never aired")
 
-        # What the stream carried: the tone then the message, for the alert and the update.
+        # What the stream carried: the tone then the message; the Update's tone, then the cut.
         processes[-1].terminate()
         processes[-1].wait(30)
-        _heard(recording, record_from, aired)
-        _heard(recording, record_from, update_aired)
+        _tone(recording, record_from, aired)
+        _message(recording, record_from, aired, ended)
+        _tone(recording, record_from, update_aired)
 
         # The ledger: A's station and board proved the alert; A is all that reached.
         def delivered():

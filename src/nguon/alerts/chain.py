@@ -107,7 +107,8 @@ def follow_up(alert, msg_type):
         references=list(alert.references or ())
         + [str(message(alert, resources=False).reference())],
     )
-    set_expires(new, expires_at(alert))  # of Plone's dates, only the expiry carries over
+    # Of Plone's publication dates, only the expiry carries over.
+    set_expires(new, expires_at(alert))
     for child in alert.objectValues():
         if IAlertInfo.providedBy(child):
             _add(new, child.portal_type, child)

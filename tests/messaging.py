@@ -8,10 +8,14 @@ whole session and sets them; ``listen`` starts a real device subscriber on it.
 """
 
 from nguon.instance.mosquitto import BundledMosquitto
+from nguon.messaging.publisher import Publisher
 from nguon.messaging.settings import Broker
 from nguon.messaging.subscriber import Subscriber
 from pathlib import Path
 from tests.e2e.instance import free_port
+
+import paho.mqtt.client as mqtt
+import time
 
 
 class MosquittoNode:
@@ -42,6 +46,27 @@ class MosquittoNode:
             "NGUON_MQTT_WS_PORT": str(self.broker.ws_port),
             "NGUON_MQTT_CREDENTIALS": str(self.broker.credentials),
         }
+
+    def forget_retained(self, settle=1.0):
+        """Clear every retained list on the broker (an empty retained message clears one),
+        so that a test sees only what it publishes: the broker lives for the whole session,
+        and every site whose outbox drains the broadcast while it runs publishes to it."""
+        retained = set()
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        client.on_message = lambda _c, _u, message: (
+            retained.add(message.topic) if message.retain and message.payload else None
+        )
+        client.connect(self.broker.host, self.broker.port)
+        client.subscribe("nguon/#")
+        client.loop_start()
+        time.sleep(settle)  # retained messages come at once after the subscription
+        client.loop_stop()
+        client.disconnect()
+        if retained:
+            publisher = Publisher(self.broker)
+            publisher.publish([(topic, b"") for topic in sorted(retained)])
+            publisher.close()
+        return retained
 
     def listen(self, topics, pins, transport="tcp", **options):
         """A device's subscriber on ``topics``, connected (check ``until`` its lists)."""

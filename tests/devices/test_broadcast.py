@@ -58,6 +58,7 @@ def radio_channel():
 @pytest.fixture
 def site(tree_functional, mosquitto, radio_channel):
     portal = tree_functional["portal"]
+    mosquitto.forget_retained()  # what other tests' sites published
     pins = [signing.Pin(keys.public_key(portal))]
     devices = []
 

@@ -31,7 +31,7 @@ def test_content_types_registered(portal, type_id):
     assert type_id in api.portal.get_tool("portal_types").objectIds()
 
 
-ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice")
+ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice", "Alert")
 
 
 EQUIPMENT_TYPES = ("RadioStation", "PublicBoard")

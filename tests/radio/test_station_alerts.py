@@ -49,7 +49,16 @@ def _entry(uid="alert1", effective=None, times=3, minutes=10, data=AUDIO):
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def _doc(items, sequence, now=NOW, minutes=15):
+@pytest.fixture(autouse=True)
+def _now():
+    """``NOW`` is when each test starts: the agent checks a list's validity against the real
+    clock, and the whole suite may run for many minutes after this module is collected."""
+    global NOW
+    NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def _doc(items, sequence, now=None, minutes=15):
+    now = now or NOW
     return {
         "sequence": sequence,
         "issued": now.isoformat(),

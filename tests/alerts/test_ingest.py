@@ -12,7 +12,7 @@ from nguon.alerts.ingest.record import ingest_log
 from nguon.alerts.ingest.record import IngestLog
 from nguon.alerts.ingest.record import KEEP
 from nguon.alerts.message import message
-from nguon.content.alert import _aware
+from nguon.content.alert import as_aware
 from nguon.content.alert import expires_at
 from nguon.content.alert import infos
 from nguon.testing import tree_user
@@ -84,7 +84,7 @@ def test_the_storm_becomes_a_draft_in_each_province_waiting_for_its_approvers(
     assert hue.msg_type == "Alert" and hue.cap_status == "Actual"
     assert hue.severity == "Severe" and hue.cap_categories == {"Met"}
     assert hue.response_types == {"Prepare"}
-    assert expires_at(hue) > _aware(hue.onset)
+    assert expires_at(hue) > as_aware(hue.onset)
     assert "16.00,107.00" in hue.polygon
     assert [i.language for i in infos(hue)] == ["vi-VN", "en-US"]
     assert infos(hue)[1].headline == "Typhoon No. 9 heading for Hue City and Quang Tri"

@@ -33,7 +33,7 @@ def local(moment):
     keep naive local times, ``content.alert``)."""
     if moment is None:
         return None
-    return alerts._aware(moment).astimezone(LOCAL_ZONE).replace(microsecond=0)
+    return alerts.as_aware(moment).astimezone(LOCAL_ZONE).replace(microsecond=0)
 
 
 def sent_of(alert, now=None):

@@ -338,7 +338,7 @@ class Info(NamedTuple):
         return self.language in SPOKEN
 
 
-def _aware(moment):
+def as_aware(moment):
     """Dexterity keeps naive datetimes from the forms: read them in the site's zone."""
     if moment is None or moment.tzinfo is not None:
         return moment
@@ -403,7 +403,7 @@ def set_expires(alert, moment):
     site's zone), as the forms and plone.restapi set it: Plone keeps expiration dates in the
     process's own zone (``plone.app.dexterity``), so the moment is handed over in it."""
     IPublication(alert).expires = (
-        _aware(moment).astimezone().replace(tzinfo=None) if moment else None
+        as_aware(moment).astimezone().replace(tzinfo=None) if moment else None
     )
 
 

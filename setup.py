@@ -35,6 +35,10 @@ setup(
         # nguon.cap: XML-DSig of CAP 1.2 alerts.
         "signxml",
         "python-dateutil",
+        # nguon.feedback: due dates in Vietnamese working days (Tết included).
+        "holidays",
+        # nguon.feedback: a self-hosted proof-of-work challenge on the public forms.
+        "altcha",
         "ftw.upgrade",
         "Pillow",
         "fontpkg-be-vietnam-pro",

@@ -3,6 +3,7 @@
 from nguon.alerts.install import install as install_alerts
 from nguon.boards.install import install as install_boards
 from nguon.devices.install import install as install_devices
+from nguon.feedback.install import install as install_feedback
 from nguon.ledger.store import install as install_ledger
 from nguon.radio.install import install as install_radio
 from nguon.reports.install import install as install_reports
@@ -30,6 +31,7 @@ INSTALLS = (
     install_ledger,
     install_reports,
     install_alerts,
+    install_feedback,
 )
 
 

@@ -30,8 +30,9 @@ TITLES = (
     "Device broadcast.",
     "CAP alerts signed and served.",
     "CAP alerts from other systems.",
+    "Citizen feedback and surveys.",
 )
-LATEST = "20261130123000"  # the newest step's version
+LATEST = "20261130130000"  # the newest step's version
 
 
 def titles_from(first):

@@ -493,8 +493,7 @@ def answer_published(item, now=None):
 
 
 def answer_withdrawn(item, now=None):
-    """The draft answer went back to private or was deleted: the report waits for
-    another answer."""
+    """The draft answer was deleted: the report waits for another answer."""
     report = answered_report(item)
     if report is None or report.state != ANSWERING:
         return None

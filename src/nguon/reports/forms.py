@@ -136,30 +136,6 @@ class Forms:
 class _FormReader(Reader):
     error = FormError
 
-    def keys(self, node, what, allowed):
-        found = {}
-        for key, key_node, value in self.mapping(node, what):
-            if key not in allowed:
-                self.fail(
-                    key_node,
-                    f"khóa «{key}» không được biết trong {what}; dùng: {', '.join(allowed)}",
-                )
-            if key in found:
-                self.fail(key_node, f"khóa «{key}» lặp lại trong {what}")
-            found[key] = value
-        return found
-
-    def required(self, found, node, key, what):
-        if key not in found:
-            self.fail(node, f"{what} thiếu khóa «{key}»")
-        return found[key]
-
-    def integer(self, node, what, low, high):
-        value = self.scalar(node, what)
-        if not value.isdigit() or not low <= int(value) <= high:
-            self.fail(node, f"{what} phải là một số nguyên từ {low} đến {high}")
-        return int(value)
-
     def levels(self, node, what, within):
         return frozenset(self.values(node, what, within))
 

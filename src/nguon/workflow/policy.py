@@ -59,8 +59,8 @@ class Policy:
 class Reader:
     """Turns the YAML node tree into a Policy, checking every value against what it may be.
 
-    Other rule files (``nguon.reports.forms``, ``nguon.ledger.essential``) reuse its
-    line-numbered checks with their own ``error`` class and their own top-level method."""
+    Other rule files (``nguon.reports.forms``, ``nguon.ledger.essential``,
+    ``nguon.feedback.policy``) reuse its line-numbered checks with their own ``error`` class and their own top-level method."""
 
     error = PolicyError
 
@@ -106,6 +106,32 @@ class Reader:
                 f"{what} «{node.value}» không hợp lệ; dùng một trong: {', '.join(allowed)}",
             )
         return node.value
+
+    def keys(self, node, what, allowed):
+        """The entries of the mapping ``node`` by key; a key not in ``allowed``, or twice,
+        fails."""
+        found = {}
+        for key, key_node, value in self.mapping(node, what):
+            if key not in allowed:
+                self.fail(
+                    key_node,
+                    f"khóa «{key}» không được biết trong {what}; dùng: {', '.join(allowed)}",
+                )
+            if key in found:
+                self.fail(key_node, f"khóa «{key}» lặp lại trong {what}")
+            found[key] = value
+        return found
+
+    def required(self, found, node, key, what):
+        if key not in found:
+            self.fail(node, f"{what} thiếu khóa «{key}»")
+        return found[key]
+
+    def integer(self, node, what, low, high):
+        value = self.scalar(node, what)
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.fail(node, f"{what} phải là một số nguyên từ {low} đến {high}")
+        return int(value)
 
     def values(self, node, what, allowed):
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]

@@ -35,6 +35,13 @@ def test_the_day_before_tet_2027_is_due_after_the_holiday_week():
     assert working_days_between(received, due_at(received, 5)) == 5
 
 
+def test_the_example_of_docs_feedback_md():
+    # A street light reported the day before Tết 2027, 10 working days, warned 2 before.
+    due = due_at(local(2027, 2, 3, 9, 30), 10)
+    assert due == closes(2027, 2, 24)
+    assert warn_at(due, 2) == closes(2027, 2, 22)
+
+
 def test_tet_2026_and_the_other_public_holidays():
     # Tết Bính Ngọ: Monday 16 to Friday 20 February 2026.
     assert due_at(local(2026, 2, 13, 10), 1) == closes(2026, 2, 23)

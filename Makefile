@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test lint format install system-packages translations axe kiosk-mqtt test-fast clean-instance
+.PHONY: start test lint format install system-packages translations axe kiosk-mqtt altcha test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
@@ -34,7 +34,7 @@ format: $(INSTALLED)
 test-fast: install
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
-install: system-packages $(INSTALLED) translations axe kiosk-mqtt
+install: system-packages $(INSTALLED) translations axe kiosk-mqtt altcha
 
 system-packages:
 	@bash scripts/system-packages.sh
@@ -68,6 +68,19 @@ kiosk-mqtt: $(KIOSK_MQTT)
 $(KIOSK_MQTT): $(KIOSK_VENDOR)/package.json $(KIOSK_VENDOR)/package-lock.json
 	npm ci --prefix $(KIOSK_VENDOR) --no-audit --no-fund --silent
 	cp $(KIOSK_VENDOR)/node_modules/mqtt/dist/mqtt.min.js $@
+
+## make altcha: the ALTCHA widget (proof of work) of the public feedback forms, pinned by
+## vendor/altcha/package-lock.json, installed from the npm registry with `npm ci` and copied
+## into the feedback package's resource directory (++resource++nguon-feedback/altcha.min.js and
+## altcha-vi.js, its Vietnamese strings; the copies are not in git, as mqtt.js's).
+ALTCHA_VENDOR := vendor/altcha
+ALTCHA_STATIC := src/nguon/feedback/static
+altcha: $(ALTCHA_STATIC)/altcha.min.js
+
+$(ALTCHA_STATIC)/altcha.min.js: $(ALTCHA_VENDOR)/package.json $(ALTCHA_VENDOR)/package-lock.json
+	npm ci --prefix $(ALTCHA_VENDOR) --no-audit --no-fund --silent
+	cp $(ALTCHA_VENDOR)/node_modules/altcha/dist/i18n/vi.umd.cjs $(ALTCHA_STATIC)/altcha-vi.js
+	cp $(ALTCHA_VENDOR)/node_modules/altcha/dist/main/altcha.umd.min.cjs $@
 
 ## Remove the generated instance configuration (never the data under var/).
 clean-instance:

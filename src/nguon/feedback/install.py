@@ -1,8 +1,10 @@
 """``install(portal)``: what citizen feedback keeps in a site (idempotent;
 ``nguon.setuphandlers`` and the upgrade step call it)."""
 
+from nguon.feedback.challenge import install as install_challenge
 from nguon.feedback.store import install as install_store
 
 
 def install(portal):
     install_store(portal)
+    install_challenge(portal)

@@ -41,7 +41,6 @@ from nguon.devices import keys
 from nguon.devices.indexers import EMERGENCY
 from nguon.devices.indexers import place_key
 from nguon.devices.interfaces import IBroadcastChannel
-from nguon.devices.watcher import hold
 from nguon.messaging import envelope
 from nguon.messaging import settings
 from nguon.messaging import topics
@@ -50,6 +49,7 @@ from nguon.messaging.publisher import Publisher
 from nguon.messaging.publisher import PublishRefused
 from nguon.outbox.interfaces import ConsumerUnavailable
 from nguon.outbox.interfaces import IScheduledConsumer
+from nguon.outbox.lease import hold
 from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread

@@ -12,11 +12,11 @@ delivery threads.
 
 from nguon.annotations import site_state
 from nguon.devices import alarms
+from nguon.outbox.lease import hold
 from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread
 from nguon.outbox.thread import DeliveryThread
-from ZODB.POSException import ConflictError
 
 import threading
 
@@ -39,22 +39,6 @@ def lease(portal):
 def claim(portal, holder, tm, now=None):
     """True when ``holder`` holds the round of ``portal`` (claimed and committed)."""
     return hold(lease(portal), holder, tm, LEASE_SECONDS, now)
-
-
-def hold(found, holder, tm, seconds, now=None):
-    """True when ``holder`` holds the lease ``found`` (None: no lease) for ``seconds``,
-    claimed and committed; a claim that loses a conflict is abandoned."""
-    if found is None:
-        return False
-    try:
-        if not found.claim(holder, seconds, now):
-            tm.abort()
-            return False
-        tm.commit()
-    except ConflictError:
-        tm.abort()
-        return False
-    return True
 
 
 class Watcher(DeliveryThread):

@@ -10,10 +10,12 @@ lease at once both write the same object, so the ZODB lets one commit and raises
 
 Holders are named by ``holder_id()`` (host, process, a random part), so a restarted process is
 a new holder that waits for its predecessor's term to end: a lease is never given back, it
-runs out (a process may stop without a chance to write).
+runs out (a process may stop without a chance to write). ``hold`` claims a lease and commits
+the claim, as the threads that share one do before each round.
 """
 
 from persistent import Persistent
+from ZODB.POSException import ConflictError
 
 import os
 import socket
@@ -47,3 +49,19 @@ class Lease(Persistent):
 def holder_id():
     """A name for a new holder: ``host:pid:random``."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def hold(found, holder, tm, seconds, now=None):
+    """True when ``holder`` holds the lease ``found`` (None: no lease) for ``seconds``,
+    claimed and committed; a claim that loses a conflict is abandoned."""
+    if found is None:
+        return False
+    try:
+        if not found.claim(holder, seconds, now):
+            tm.abort()
+            return False
+        tm.commit()
+    except ConflictError:
+        tm.abort()
+        return False
+    return True

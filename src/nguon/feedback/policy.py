@@ -126,14 +126,11 @@ class FeedbackPolicy:
         category = self.category(category_code)
         if category is None:
             raise ValueError(f"unknown feedback category {category_code!r}")
+        routes = {(route.place, route.category): route.handler for route in self.routes}
         for code, _level in reversed(place_lineage):
-            for wanted in (category_code, ANY_CATEGORY):
-                route = next(
-                    (r for r in self.routes if (r.place, r.category) == (code, wanted)),
-                    None,
-                )
-                if route is not None:
-                    return route.handler
+            for key in ((code, category_code), (code, ANY_CATEGORY)):
+                if key in routes:
+                    return routes[key]
         levels = configured_levels()
         rank = levels.index(category.level)
         for code, level in reversed(place_lineage):

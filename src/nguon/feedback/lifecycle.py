@@ -49,6 +49,7 @@ SYSTEM = "system"
 TEXT_MAX_CHARACTERS = 5000
 RATINGS = range(1, 6)
 REOPEN_LIMIT = 1
+SATISFIED = 4  # stars from which a rating counts as satisfied (Huế-S: «hài lòng»)
 
 
 def store():
@@ -625,4 +626,6 @@ def rate(report, stars, comment="", now=None):
     found = store()
     found.count(report.handler, "rated", report.category, now)
     found.count(report.handler, "rating_sum", report.category, now, step=stars)
+    if stars >= SATISFIED:
+        found.count(report.handler, "satisfied", report.category, now)
     return _step(report, "rated", CITIZEN, now, rating=stars)

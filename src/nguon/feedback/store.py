@@ -75,6 +75,7 @@ FIGURES = (
     "reopened",  # reopened by its author after the answer
     "rated",  # answers rated by their authors
     "rating_sum",  # the sum of those ratings (1 to 5)
+    "satisfied",  # ... rated 4 or 5 stars (the share of satisfied citizens)
 )
 
 ID_DIGITS = 9

@@ -9,6 +9,7 @@ from nguon.feedback import challenge as pow
 from nguon.feedback import throttle
 from nguon.feedback.challenge import ChallengeRefused
 from nguon.feedback.throttle import Throttle
+from pathlib import Path
 from Testing.makerequest import makerequest
 from tests.feedback.altcha_solver import counter
 from tests.feedback.altcha_solver import solve
@@ -19,9 +20,11 @@ from ZPublisher import HTTPRequest
 import base64
 import json
 import pytest
+import subprocess
 import time
 
 
+WIDGET_SOLVER = Path(__file__).with_name("altcha_widget_solve.mjs")
 ATTEMPTS = 4  # the base work for these tests (production asks for pow.BASE_ATTEMPTS)
 VILLAGE = "203.113.1.1"  # one mobile carrier's address, shared by a whole village
 
@@ -72,6 +75,20 @@ def test_a_solved_challenge_is_accepted(site):
     assert made["parameters"]["algorithm"] == "PBKDF2/SHA-256"
     assert made["parameters"]["expiresAt"] <= time.time() + pow.EXPIRY
     assert pow.verify(site, solve(made)) is True
+
+
+def test_the_widgets_own_solver_is_accepted(site, tmp_path):
+    """The widget's library (npm altcha 3, WebCrypto PBKDF2) solves the site's challenge at
+    the production work, and the site accepts its payload: both speak ALTCHA v2."""
+    made = pow.challenge(site, request_from(site.aq_parent, "192.0.2.77"))
+    (tmp_path / "challenge.json").write_text(json.dumps(made))
+    solved = subprocess.run(
+        ["node", str(WIDGET_SOLVER), str(tmp_path / "challenge.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert pow.verify(site, solved.stdout)
 
 
 def test_production_work_is_not_what_the_tests_ask(site):

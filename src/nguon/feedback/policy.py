@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from nguon.content.timezone import LOCAL_ZONE
+from nguon.content.vocabularies import CATEGORIES
 from nguon.content.vocabularies import configured_levels
 from nguon.workflow.policy import PolicyError
 from nguon.workflow.policy import Reader
@@ -35,6 +36,7 @@ CATEGORY_KEYS = (
     "code",
     "title",
     "level",
+    "item_category",
     "due_days",
     "warn_days",
     "public",
@@ -45,6 +47,7 @@ TEMPLATE_KEYS = ("title", "text")
 ROUTE_KEYS = ("place", "category", "handler")
 PLACEHOLDERS = ("unit", "category", "date")
 ANY_CATEGORY = "*"
+DEFAULT_ITEM_CATEGORY = "local-directive"  # «Chỉ đạo, điều hành của địa phương»
 MAX_DUE_DAYS = 60
 BOOLEANS = {"true": True, "false": False}
 CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -78,6 +81,7 @@ class Category:
     code: str
     title: str
     level: str
+    item_category: str  # the answer's category among the items' (content.vocabularies)
     due_days: int
     warn_days: int
     public: bool
@@ -219,6 +223,15 @@ class _FeedbackReader(Reader):
             title=self.scalar(self.required(found, node, "title", what), "title"),
             level=self.scalar(
                 self.required(found, node, "level", what), "level", configured_levels()
+            ),
+            item_category=(
+                self.scalar(
+                    found["item_category"],
+                    "item_category",
+                    tuple(value for value, _title in CATEGORIES),
+                )
+                if "item_category" in found
+                else DEFAULT_ITEM_CATEGORY
             ),
             due_days=due_days,
             warn_days=warn_days,

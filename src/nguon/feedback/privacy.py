@@ -67,7 +67,8 @@ _ID = rf"""
   | (?<![\w+.,/]) (?: 0\d(?:[ .]?\d){{10}} | \d{{12}} | \d{{9}} ) (?![\w]|[.,/]\d) {_MONEY_AFTER}
 """
 
-_EMAIL = r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}"
+# Starting only where a run of such characters starts keeps long texts linear.
+_EMAIL = r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}"
 
 # Plates: the province's two digits, a series (A, LD, A1, X1), four or five digits.
 _PLATE = rf"""

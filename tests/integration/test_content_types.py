@@ -1,4 +1,4 @@
-"""The information items of a unit: legal documents, radio items and board notices.
+"""The information items of a unit: legal documents, radio items, board notices and surveys.
 
 Each is written by the editor of a commune and goes through the approval workflow; the text
 of a document's PDF or DOCX is searchable; bad files and dates are refused in Plone's forms
@@ -50,6 +50,10 @@ ITEMS = {
         "title": "Bảng tin lịch cắt điện",
         "text": "Cắt điện khu phố 3 từ 8 giờ đến 11 giờ.",
         "image": NamedBlobImage(samples.image("PNG"), filename="cat-dien.png"),
+    },
+    "Survey": lambda: {
+        "title": "Lấy ý kiến về lịch cắt điện",
+        "questions": "Lịch cắt điện có được báo đủ sớm không? *\n( ) Có\n( ) Không",
     },
 }
 

@@ -25,13 +25,27 @@ def test_browser_layer_registered(portal):
 
 @pytest.mark.parametrize(
     "type_id",
-    ["AdministrativeUnit", "Bulletin", "LegalDocument", "RadioItem", "BoardNotice"],
+    [
+        "AdministrativeUnit",
+        "Bulletin",
+        "LegalDocument",
+        "RadioItem",
+        "BoardNotice",
+        "Survey",
+    ],
 )
 def test_content_types_registered(portal, type_id):
     assert type_id in api.portal.get_tool("portal_types").objectIds()
 
 
-ITEM_TYPES = ("Bulletin", "LegalDocument", "RadioItem", "BoardNotice", "Alert")
+ITEM_TYPES = (
+    "Bulletin",
+    "LegalDocument",
+    "RadioItem",
+    "BoardNotice",
+    "Alert",
+    "Survey",
+)
 
 
 EQUIPMENT_TYPES = ("RadioStation", "PublicBoard")

@@ -1,6 +1,6 @@
 """Which content types are distributed, and on which channels: the one home of these facts.
 
-The four information item types pass the approval workflow and are delivered (search lists
+The information item types pass the approval workflow and are delivered (search lists
 them, the policy reads them, the change log records them). Bulletins choose their channels in
 a field; the other types always go to the same channels. Capabilities ask here ("is it on
 radio?") instead of testing type names themselves.
@@ -14,6 +14,7 @@ TYPE_CHANNELS = {
     "LegalDocument": ("web", "board"),
     "RadioItem": ("radio",),
     "BoardNotice": ("board",),
+    "Survey": ("web",),
 }
 # The information item types: approved, then delivered on their channels.
 DISTRIBUTED_TYPES = ("Bulletin", "Alert") + tuple(TYPE_CHANNELS)

@@ -3,8 +3,10 @@
 
 from nguon.feedback.challenge import install as install_challenge
 from nguon.feedback.store import install as install_store
+from nguon.feedback.surveys import install as install_surveys
 
 
 def install(portal):
     install_store(portal)
     install_challenge(portal)
+    install_surveys(portal)

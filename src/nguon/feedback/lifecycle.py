@@ -15,7 +15,7 @@ from nguon import _
 from nguon.errors import UserError
 from nguon.feedback import privacy
 from nguon.feedback import workdays
-from nguon.feedback.abuse import fingerprint
+from nguon.feedback.duplicates import fingerprint
 from nguon.feedback.events import ReportChanged
 from nguon.feedback.policy import load_policy
 from nguon.feedback.store import ANSWERING

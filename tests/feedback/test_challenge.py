@@ -208,6 +208,11 @@ def test_the_address_is_the_client_not_an_untrusted_proxy(site, monkeypatch):
     monkeypatch.setattr(HTTPRequest, "trusted_proxies", ("127.0.0.1",))
     proxied = request_from(app, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.3")
     assert throttle.client_address(proxied) == "198.51.100.3"
+    # a client that writes its own header first: the proxy appends the real address
+    forged = request_from(
+        app, "127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.3"
+    )
+    assert throttle.client_address(forged) == "198.51.100.3"
 
 
 def test_the_widget_is_served_by_the_site(site):

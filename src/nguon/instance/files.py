@@ -17,6 +17,7 @@ security-policy-implementation C
 verbose-security off
 default-zpublisher-encoding utf-8
 python-check-interval 1000
+$trusted_proxies
 
 <environment>
     zope_i18n_compile_mo_files true
@@ -141,6 +142,9 @@ def write_instance(settings):
         "host": settings.host,
         "port": settings.port,
         "timezone": TIMEZONE,
+        "trusted_proxies": "\n".join(
+            f"trusted-proxy {proxy}" for proxy in settings.trusted_proxies
+        ),
     }
     settings.zope_conf.write_text(ZOPE_CONF.substitute(values), encoding="utf-8")
     settings.wsgi_ini.write_text(WSGI_INI.substitute(values), encoding="utf-8")

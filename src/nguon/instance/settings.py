@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import ipaddress
 import os
 
 
@@ -25,6 +26,7 @@ class Settings:
     solr_bundled: bool
     demo: bool
     admin_password: str
+    trusted_proxies: tuple = ("127.0.0.1",)
 
     @property
     def instance_dir(self):
@@ -87,6 +89,22 @@ def _solr_url(env):
     return url
 
 
+def _trusted_proxies(env):
+    """The reverse proxies whose ``X-Forwarded-For`` names the client (Zope's
+    ``trusted-proxy``): the public forms' limits count per client address."""
+    raw = env.get("NGUON_TRUSTED_PROXIES", "127.0.0.1")
+    proxies = tuple(raw.replace(",", " ").split())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_address(proxy)
+        except ValueError:
+            raise ConfigurationError(
+                f"NGUON_TRUSTED_PROXIES: {proxy!r} không phải địa chỉ IP "
+                "(liệt kê địa chỉ IP của các proxy ngược, cách nhau bởi dấu cách)"
+            ) from None
+    return proxies
+
+
 def from_environment(env=None, cwd=None):
     """Settings from ``env`` (default: os.environ); raises ConfigurationError on bad values."""
     env = os.environ if env is None else env
@@ -110,4 +128,5 @@ def from_environment(env=None, cwd=None):
         solr_bundled=_flag(env, "NGUON_SOLR_BUNDLED", "SOLR_URL" not in env),
         demo=demo,
         admin_password=admin_password or "admin",
+        trusted_proxies=_trusted_proxies(env),
     )

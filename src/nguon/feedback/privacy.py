@@ -34,6 +34,7 @@ PHOTO_FORMATS = ("jpeg", "png", "webp")
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 PHOTO_MAX_SIDE = 2560
 PHOTO_QUALITY = 85
+_SRGB = ImageCms.createProfile("sRGB")
 
 # XML 1.0 refuses these (lxml raises on them); office programs paste them into text.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -166,7 +167,7 @@ def check_photo(data, filename=None):
 
 
 def _decoded(data):
-    """The photo's pixels, upright, in sRGB (RGB or L); the embedded profile applied."""
+    """The photo's pixels, upright, in sRGB (RGB or L), through its embedded profile if any."""
     try:
         image = Image.open(BytesIO(data))
         image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # JPEG decodes smaller
@@ -179,22 +180,20 @@ def _decoded(data):
             )
         ) from None
     profile = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image.convert("RGBA"), mask=image.convert("RGBA"))
-        image = flat
-    elif image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    if profile:
+    if profile and image.mode in ("RGB", "CMYK", "L"):
         try:
             image = ImageCms.profileToProfile(
-                image,
-                BytesIO(profile),
-                ImageCms.createProfile("sRGB"),
-                outputMode=image.mode,
+                image, BytesIO(profile), _SRGB, outputMode="RGB"
             )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the pixels as they are, the profile dropped
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        flat = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        flat.paste(rgba, mask=rgba)
+        image = flat
+    elif image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
     return image
 
 

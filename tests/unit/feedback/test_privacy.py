@@ -329,6 +329,11 @@ def test_comment_xmp_and_icc_profile_are_gone():
     assert "icc_profile" in opened(data).info
     assert "icc_profile" not in opened(clean_photo(data, "a.jpg").data).info
 
+    broken = photos.jpeg(icc_profile=b"Nguyen Van An " * 10)
+    cleaned = clean_photo(broken, "a.jpg").data
+    assert b"Nguyen" not in cleaned
+    assert "icc_profile" not in opened(cleaned).info
+
 
 def test_png_text_chunks_are_gone():
     data = photos.png_with_text()
@@ -360,6 +365,14 @@ def test_the_orientation_is_applied():
 def test_a_transparent_png_is_flattened_on_white():
     photo = clean_photo(photos.png_transparent(), "a.png")
     assert opened(photo.data).convert("RGB").getpixel((5, 5)) >= (250, 250, 250)
+
+
+def test_a_cmyk_jpeg_comes_out_in_rgb():
+    data = photos.jpeg(photos.Image.new("CMYK", (16, 16), (0, 255, 255, 0)))
+    image = opened(clean_photo(data, "a.jpg").data)
+    assert image.mode == "RGB"
+    red, green, blue = image.getpixel((8, 8))
+    assert red > 200 and green < 60 and blue < 60
 
 
 def test_large_photos_are_brought_down_to_the_long_side():

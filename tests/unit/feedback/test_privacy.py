@@ -368,7 +368,7 @@ def test_a_transparent_png_is_flattened_on_white():
 
 
 def test_a_cmyk_jpeg_comes_out_in_rgb():
-    data = photos.jpeg(photos.Image.new("CMYK", (16, 16), (0, 255, 255, 0)))
+    data = photos.jpeg(Image.new("CMYK", (16, 16), (0, 255, 255, 0)))
     image = opened(clean_photo(data, "a.jpg").data)
     assert image.mode == "RGB"
     red, green, blue = image.getpixel((8, 8))

@@ -66,7 +66,8 @@ def test_a_report_lands_at_the_unit_of_its_place_and_category(store):
     assert commune.due > MONDAY
     assert store.listing("19786", OPEN)[0] == 1
     assert store.in_area("46") == ([province, commune], False)
-    assert store.in_area("19786") == ([commune], False)
+    assert store.in_area("19786") == ([province, commune], False)  # both happen there
+    assert store.in_area("19777") == ([], False)
 
 
 def test_the_citizens_code_finds_the_report_and_only_its_hash_is_kept(store):

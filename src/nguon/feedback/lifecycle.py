@@ -25,7 +25,7 @@ from nguon.feedback.store import IN_PROGRESS
 from nguon.feedback.store import MERGED
 from nguon.feedback.store import RECEIVED
 from nguon.feedback.store import Report
-from nguon.feedback.store import utcnow
+from nguon.feedback.store import utc
 from nguon.feedback.store import WITHDRAWN
 from nguon.units.tree import ancestor_units
 from nguon.units.tree import find_unit
@@ -140,7 +140,7 @@ def file_report(
     ``contact`` ``{"kind": "email"|"phone", "value"}`` or None. Returns ``(report, code)``:
     ``code`` is the citizen's secret to follow, withdraw, reopen and rate the report (only
     its hash is kept)."""
-    now = now or utcnow()
+    now = utc(now)
     found = store()
     chosen = _category(category)
     unit = find_unit(place) if place else None
@@ -174,9 +174,9 @@ def file_report(
     report.point = _point(point)
     report.public = chosen.public
     report.contact = _contact(contact)
-    report.due = workdays.due_at(now, chosen.due_days)
+    report.due = utc(workdays.due_at(now, chosen.due_days))
     if chosen.warn_days:
-        report.warn_at = workdays.warn_at(report.due, chosen.warn_days)
+        report.warn_at = utc(workdays.warn_at(report.due, chosen.warn_days))
     for number, photo in enumerate(photos, start=1):
         report.photos.append(
             NamedBlobImage(
@@ -262,7 +262,7 @@ def verify_contact(report, code, now=None):
     """The citizen proves the contact is theirs with the code mailed to it. Until then no
     other mail goes to it (a report must not make the site mail a stranger)."""
     contact = report.contact
-    now = now or utcnow()
+    now = utc(now)
     ok = (
         contact is not None
         and contact.get("code")
@@ -295,7 +295,7 @@ def add_note(report, actor, note, internal=True, now=None):
     """A note on the report: internal (only the units that handle it read it) or not."""
     note = (note or "").strip()
     _require(note, _("error_feedback_note_empty", default="Hãy nhập nội dung ghi chú."))
-    return _step(report, "note", actor, now or utcnow(), note, internal=internal)
+    return _step(report, "note", actor, utc(now), note, internal=internal)
 
 
 def _unit_members(unit_code):
@@ -323,7 +323,7 @@ def assign(report, actor, userid, now=None):
             report.state = IN_PROGRESS
 
     _change(report, change)
-    return _step(report, "assigned", actor, now or utcnow(), assignee=userid)
+    return _step(report, "assigned", actor, utc(now), assignee=userid)
 
 
 def forward(report, actor, unit_code, note, now=None):
@@ -359,7 +359,7 @@ def forward(report, actor, unit_code, note, now=None):
             report.escalated_to = None
 
     _change(report, change)
-    return _step(report, "forwarded", actor, now or utcnow(), note, source=source)
+    return _step(report, "forwarded", actor, utc(now), note, source=source)
 
 
 def merge(report, into, actor, now=None):
@@ -374,7 +374,7 @@ def merge(report, into, actor, now=None):
             default="Chỉ gộp được hai phản ánh đang xử lý tại cùng một đơn vị.",
         ),
     )
-    now = now or utcnow()
+    now = utc(now)
 
     def close(report):
         report.state = MERGED
@@ -400,7 +400,7 @@ def hide(report, actor, reason, now=None):
         report.hidden_reason = reason
 
     _change(report, change)
-    return _step(report, "hidden", actor, now or utcnow(), reason, internal=True)
+    return _step(report, "hidden", actor, utc(now), reason, internal=True)
 
 
 # -- the answer -----------------------------------------------------------------------------
@@ -453,7 +453,7 @@ def start_answer(report, actor, text="", now=None):
         report.answer_draft = answer.UID()
 
     _change(report, change)
-    _step(report, "answer_started", actor, now or utcnow(), answer=answer.UID())
+    _step(report, "answer_started", actor, utc(now), answer=answer.UID())
     return answer
 
 
@@ -477,7 +477,7 @@ def answer_published(item, now=None):
     report = answered_report(item)
     if report is None or not report.is_open:
         return None
-    now = now or utcnow()
+    now = utc(now)
     found = store()
 
     def close(report):
@@ -504,7 +504,7 @@ def answer_withdrawn(item, now=None):
         report.answer_draft = None
 
     _change(report, change)
-    return _step(report, "answer_withdrawn", SYSTEM, now or utcnow(), internal=True)
+    return _step(report, "answer_withdrawn", SYSTEM, utc(now), internal=True)
 
 
 # -- the clock --------------------------------------------------------------------------------
@@ -515,7 +515,7 @@ def warn(report, now=None):
     if not report.is_open or report.warned:
         return None
     _change(report, lambda report: setattr(report, "warned", True))
-    return _step(report, "warned", SYSTEM, now or utcnow(), internal=True)
+    return _step(report, "warned", SYSTEM, utc(now), internal=True)
 
 
 def escalate(report, now=None):
@@ -528,7 +528,7 @@ def escalate(report, now=None):
     above = ancestor_units(unit) if unit is not None else []
     if not above:
         return None
-    now = now or utcnow()
+    now = utc(now)
 
     def change(report):
         report.escalated_to = above[0].code
@@ -542,7 +542,7 @@ def escalate(report, now=None):
 def tick(now=None):
     """Run the clock: every warning and escalation due at ``now``. Returns how many steps
     it took."""
-    now = now or utcnow()
+    now = utc(now)
     steps = 0
     for kind, report, _when in list(store().due_timers(now)):
         done = warn(report, now) if kind == "warn" else escalate(report, now)
@@ -556,7 +556,7 @@ def tick(now=None):
 def withdraw(report, now=None):
     """The author withdraws the report: it leaves the public pages and the desk."""
     _open(report)
-    now = now or utcnow()
+    now = utc(now)
 
     def change(report):
         report.state = WITHDRAWN
@@ -582,7 +582,7 @@ def reopen(report, reason, now=None):
         reason,
         _("error_feedback_reopen_reason", default="Hãy cho biết vì sao chưa hài lòng."),
     )
-    now = now or utcnow()
+    now = utc(now)
     chosen = load_policy().category(report.category)
 
     def change(report):
@@ -591,9 +591,9 @@ def reopen(report, reason, now=None):
         report.closed_at = None
         report.warned = False
         report.escalated_to = None
-        report.due = workdays.due_at(now, chosen.due_days if chosen else 10)
+        report.due = utc(workdays.due_at(now, chosen.due_days if chosen else 10))
         report.warn_at = (
-            workdays.warn_at(report.due, chosen.warn_days)
+            utc(workdays.warn_at(report.due, chosen.warn_days))
             if chosen and chosen.warn_days
             else None
         )
@@ -620,7 +620,7 @@ def rate(report, stars, comment="", now=None):
         stars in RATINGS,
         _("error_feedback_rating", default="Hãy chọn từ 1 đến 5 sao."),
     )
-    now = now or utcnow()
+    now = utc(now)
     report.rating = stars
     report.rating_comment = privacy.scrub_text((comment or "").strip()[:1000])
     found = store()

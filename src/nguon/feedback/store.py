@@ -85,6 +85,12 @@ def utcnow():
     return datetime.now(UTC)
 
 
+def utc(moment=None):
+    """``moment`` (now by default) in UTC: the store keeps only UTC datetimes, as ZODB cannot
+    pickle ``zoneinfo`` time zones."""
+    return (moment or utcnow()).astimezone(UTC)
+
+
 def iso(moment):
     """A sortable UTC text of an aware datetime (the keys of the indexes)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -99,13 +99,39 @@ class Window:
         return times[-limit] + self.seconds
 
 
+class Limits:
+    """At most ``limit`` events per key within each ``(seconds, limit)`` of ``limits``;
+    ``admit`` raises ``refusal(retry_after)`` beyond them. Thread-safe."""
+
+    def __init__(self, limits, refusal):
+        self.lock = threading.Lock()
+        self.windows = [(Window(seconds), limit) for seconds, limit in limits]
+        self.refusal = refusal
+
+    def admit(self, key, now=None):
+        """Count an event of ``key``, or raise the refusal, which says when the fullest
+        window has room again (nothing is counted)."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            recent = [(w, w.recent(key, now), limit) for w, limit in self.windows]
+            full = [
+                window.free_at(times, limit) - now
+                for window, times, limit in recent
+                if len(times) >= limit
+            ]
+            if full:
+                raise self.refusal(max(full))
+            for _window, times, _limit in recent:
+                times.append(now)
+
+
 class Throttle:
     """The counts of one process (``THROTTLE``); thread-safe."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.addresses = Window(ADDRESS_WINDOW)
-        self.contacts = [(Window(seconds), limit) for seconds, limit in CONTACT_LIMITS]
+        self.contacts = Limits(CONTACT_LIMITS, Throttled)
 
     def work(self, address, now=None):
         """The factor (1 up to ``MAX_FACTOR``) by which the next challenge of ``address``
@@ -120,23 +146,8 @@ class Throttle:
         """Count a report from ``contact`` (normalised by ``normal_contact``; an empty one is
         not limited), or raise ``Throttled`` when it would pass a limit (nothing counted)."""
         key = normal_contact(contact)
-        if not key:
-            return
-        now = time.monotonic() if now is None else now
-        with self.lock:
-            recent = [
-                (window, window.recent(key, now), limit)
-                for window, limit in self.contacts
-            ]
-            full = [
-                window.free_at(times, limit) - now
-                for window, times, limit in recent
-                if len(times) >= limit
-            ]
-            if full:
-                raise Throttled(max(full))
-            for _window, times, _limit in recent:
-                times.append(now)
+        if key:
+            self.contacts.admit(key, now)
 
 
 def factor(count):

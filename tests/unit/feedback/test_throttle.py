@@ -115,3 +115,16 @@ def test_memory_is_bounded():
     for key in "abcde":
         window.recent(key, now=0).append(0)
     assert list(window.times) == ["c", "d", "e"]
+
+
+def test_limits_serve_any_key_and_refusal():
+    class Refused(Exception):
+        pass
+
+    limits = throttle.Limits(((60, 2),), Refused)
+    limits.admit("key", now=0)
+    limits.admit("key", now=1)
+    with pytest.raises(Refused) as refused:
+        limits.admit("key", now=2)
+    assert refused.value.args == (58,)
+    limits.admit("key", now=60)

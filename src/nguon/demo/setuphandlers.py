@@ -1,5 +1,6 @@
 """The ``nguon:demo`` profile's handler: builds the demo site, idempotently."""
 
+from nguon.demo.feedback import create_demo_reports
 from nguon.demo.items import create_demo_items
 from nguon.demo.users import create_demo_users
 from nguon.units.importer import sync_provinces
@@ -32,3 +33,4 @@ def install_demo(context):
     create_demo_users()
     created = create_demo_items()
     logger.info("demo items created: %d", created)
+    logger.info("demo citizens' reports filed: %d", create_demo_reports())

@@ -54,6 +54,10 @@ def _banner(settings, created):
     _say(
         f"đăng nhập quản trị: admin / {settings.admin_password if settings.demo else '(NGUON_ADMIN_PASSWORD)'}"
     )
+    _say(
+        f"người dân gửi phản ánh: {settings.site_url}/gui-phan-anh — cán bộ xử lý: "
+        "<trang đơn vị>/xu-ly-phan-anh"
+    )
     if settings.demo:
         _say(f"tài khoản mẫu (mật khẩu {demo_password()}):")
         for userid, fullname, unit_code, kind in DEMO_USERS:

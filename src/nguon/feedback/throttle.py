@@ -2,9 +2,9 @@
 
 Two counts, both sliding windows kept in this process's memory:
 
-- **Per address** (the client's IP address, ``client_address``): every challenge the address
-  asks for is counted, and the more it asked for lately, the more work its next challenge
-  costs (``Throttle.work``). An address is never refused: a village behind one mobile
+- **Per address** (the client's IP address, ``client_address``; an IPv6 address counts with
+  its /64 network, ``address_key``): every challenge the address asks for is counted, and
+  the more it asked for lately, the more work its next challenge costs (``Throttle.work``). An address is never refused: a village behind one mobile
   carrier's address (carrier-grade NAT puts hundreds of phones behind one) shares the count,
   so the honest citizen who reports in the middle of a spammer's burst is slowed with the
   spammer, solves a costlier challenge, and is accepted. The spammer pays the same price for
@@ -24,6 +24,7 @@ from collections import deque
 from nguon import _
 from nguon.errors import UserError
 
+import ipaddress
 import math
 import re
 import threading
@@ -138,7 +139,7 @@ class Throttle:
         costs more than the base, counting this challenge."""
         now = time.monotonic() if now is None else now
         with self.lock:
-            times = self.addresses.recent(address, now)
+            times = self.addresses.recent(address_key(address), now)
             times.append(now)
             return factor(len(times))
 
@@ -172,6 +173,20 @@ def normal_contact(contact):
     if digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
     return digits
+
+
+def address_key(address):
+    """What one sender holds: an IPv4 address, or the /64 network of an IPv6 address (a
+    home or a phone gets a whole /64 and may use any address in it)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def client_address(request):

@@ -128,3 +128,20 @@ def test_limits_serve_any_key_and_refusal():
         limits.admit("key", now=2)
     assert refused.value.args == (58,)
     limits.admit("key", now=60)
+
+
+def test_an_ipv6_sender_cannot_escape_by_changing_its_address_in_its_64():
+    counts = Throttle()
+    for i in range(100):
+        counts.work(f"2001:ee0:4a1:7b20::{i:x}", now=i)  # one phone's /64
+    assert (
+        counts.work("2001:ee0:4a1:7b20:dead:beef:1:2", now=100) == throttle.MAX_FACTOR
+    )
+    assert counts.work("2001:ee0:4a1:7b21::1", now=100) == 1  # the next /64
+
+
+def test_address_keys():
+    assert throttle.address_key("203.113.1.1") == "203.113.1.1"
+    assert throttle.address_key("::ffff:203.113.1.1") == "203.113.1.1"
+    assert throttle.address_key("2001:ee0:4a1:7b20::1") == "2001:ee0:4a1:7b20::/64"
+    assert throttle.address_key("-") == "-"

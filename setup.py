@@ -94,6 +94,7 @@ setup(
             "nguon-cap-keys = nguon.alerts.cli:main",
             "nguon-outbox = nguon.outbox.cli:main",
             "nguon-cap-ingest = nguon.alerts.ingest.cli:main",
+            "nguon-feedback-keys = nguon.feedback.cli:main",
         ],
     },
 )

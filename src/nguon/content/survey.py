@@ -100,14 +100,9 @@ class Question:
         return tuple(str(number) for number in range(1, len(self.options) + 1))
 
 
-def _refuse(number, message):
-    raise Refused(
-        _(
-            "error_survey_block",
-            default="Câu hỏi thứ ${number}: ${problem}",
-            mapping={"number": number, "problem": message},
-        )
-    )
+def _refuse(number, msgid, default, **mapping):
+    """Refuse the ``number``-th question's block; every message starts by naming it."""
+    raise Refused(_(msgid, default=default, mapping={"number": number, **mapping}))
 
 
 def _question(number, lines):
@@ -115,7 +110,11 @@ def _question(number, lines):
     required = text.endswith("*")
     text = text.rstrip("*").strip()
     if not text:
-        _refuse(number, _("error_survey_no_text", default="thiếu nội dung câu hỏi."))
+        _refuse(
+            number,
+            "error_survey_no_text",
+            "Câu hỏi thứ ${number}: thiếu nội dung câu hỏi.",
+        )
     if not rest:
         return Question(f"q{number}", TEXT, text, required=required)
     scale = _SCALE.match(rest[0])
@@ -130,34 +129,33 @@ def _question(number, lines):
         if option is None or not option.group(2).strip():
             _refuse(
                 number,
-                _(
-                    "error_survey_line",
-                    default="dòng «${line}» không phải lựa chọn «( ) …» hay «[ ] …», "
-                    "hay thang điểm «1-5: … | …».",
-                    mapping={"line": line},
-                ),
+                "error_survey_line",
+                "Câu hỏi thứ ${number}: dòng «${line}» không phải lựa chọn «( ) …» hay "
+                "«[ ] …», hay thang điểm «1-5: … | …».",
+                line=line,
             )
         marks.add(option.group(1)[0])
         options.append(option.group(2).strip())
     if len(marks) > 1:
         _refuse(
             number,
-            _(
-                "error_survey_mixed",
-                default="không trộn «( )» (chọn một) với «[ ]» (chọn nhiều).",
-            ),
+            "error_survey_mixed",
+            "Câu hỏi thứ ${number}: không trộn «( )» (chọn một) với «[ ]» (chọn nhiều).",
         )
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         _refuse(
             number,
-            _(
-                "error_survey_options",
-                default="cần từ ${low} đến ${high} lựa chọn.",
-                mapping={"low": MIN_OPTIONS, "high": MAX_OPTIONS},
-            ),
+            "error_survey_options",
+            "Câu hỏi thứ ${number}: cần từ ${low} đến ${high} lựa chọn.",
+            low=MIN_OPTIONS,
+            high=MAX_OPTIONS,
         )
     if len(set(options)) < len(options):
-        _refuse(number, _("error_survey_repeated", default="có lựa chọn bị lặp lại."))
+        _refuse(
+            number,
+            "error_survey_repeated",
+            "Câu hỏi thứ ${number}: có lựa chọn bị lặp lại.",
+        )
     kind = SINGLE if marks == {"("} else MULTIPLE
     return Question(f"q{number}", kind, text, tuple(options), required=required)
 

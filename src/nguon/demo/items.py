@@ -1,5 +1,6 @@
-"""Realistic Vietnamese items for the demo units — bulletins, legal documents, radio items and
-board notices — in several workflow states, each written and approved by the demo users."""
+"""Realistic Vietnamese items for the demo units — bulletins, legal documents, radio items,
+board notices, a warning and a survey — in several workflow states, each written and
+approved by the demo users."""
 
 from DateTime import DateTime
 from datetime import date
@@ -597,6 +598,50 @@ def _demo_alert():
     return alert
 
 
+SURVEY = "lay-y-kien-gio-phat-thanh"
+SURVEY_QUESTIONS = """Ông/bà thường nghe đài truyền thanh phường vào khung giờ nào? *
+( ) Sáng sớm (5:30–6:30)
+( ) Buổi trưa (11:00–12:00)
+( ) Chiều tối (17:00–18:00)
+( ) Tôi không nghe được đài
+
+Ông/bà muốn đài phát thêm những nội dung nào?
+[ ] Thông báo của phường, tổ dân phố
+[ ] Cảnh báo thiên tai, thời tiết
+[ ] Chính sách, pháp luật mới
+[ ] Văn hóa, văn nghệ
+
+Ông/bà đánh giá thế nào về âm lượng loa ở nơi mình sống? *
+1-5: Quá nhỏ, không nghe rõ | Vừa phải, nghe rõ
+
+Ông/bà có góp ý gì thêm về giờ phát thanh?
+"""
+
+
+def _demo_survey():
+    """A survey of Huế for its whole area, published through the city's approval: when
+    people listen to their ward's loudspeakers, one question of each kind. It takes answers
+    for thirty days after the demo is made."""
+    unit = find_unit("46")
+    with api.env.adopt_user(username=_demo_user("46", "editors")):
+        survey = api.content.create(
+            container=unit,
+            type="Survey",
+            id=SURVEY,
+            title="Lấy ý kiến người dân về giờ phát thanh của đài truyền thanh phường",
+            description="Thành phố muốn biết giờ phát thanh nào thuận tiện cho bà con "
+            "để sắp xếp lại lịch phát của các đài truyền thanh phường từ tháng 1.",
+            questions=SURVEY_QUESTIONS,
+            answer_mode="challenge",
+            category="public-services",
+            target_scope="subtree",
+            effective_date=DEMO_DAY - 1,
+            expiration_date=DateTime() + 30,
+        )
+    _bring_to(survey, "46", "published")
+    return survey
+
+
 def create_demo_items():
     """Create the demo items that are missing; returns how many were created."""
     created = 0
@@ -612,5 +657,8 @@ def create_demo_items():
             created += 1
     if ALERT not in find_unit("46").objectIds():
         _demo_alert()
+        created += 1
+    if SURVEY not in find_unit("46").objectIds():
+        _demo_survey()
         created += 1
     return created

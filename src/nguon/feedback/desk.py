@@ -57,41 +57,49 @@ TEMPLATE = "mau"
 PAGE = 50
 
 STATES = {
-    "received": _("feedback_state_received", default="Mới nhận"),
-    "in_progress": _("feedback_state_in_progress", default="Đang xử lý"),
-    "answering": _("feedback_state_answering", default="Trả lời chờ duyệt"),
-    "closed": _("feedback_state_closed", default="Đã trả lời"),
-    "withdrawn": _("feedback_state_withdrawn", default="Người gửi đã rút"),
-    "merged": _("feedback_state_merged", default="Đã gộp"),
+    "received": _("feedback_desk_state_received", default="Mới nhận"),
+    "in_progress": _("feedback_desk_state_in_progress", default="Đang xử lý"),
+    "answering": _("feedback_desk_state_answering", default="Trả lời chờ duyệt"),
+    "closed": _("feedback_desk_state_closed", default="Đã trả lời"),
+    "withdrawn": _("feedback_desk_state_withdrawn", default="Người gửi đã rút"),
+    "merged": _("feedback_desk_state_merged", default="Đã gộp"),
 }
 
 STEPS = {
-    "received": _("feedback_step_received", default="Nhận phản ánh"),
-    "note": _("feedback_step_note", default="Ghi chú"),
-    "assigned": _("feedback_step_assigned", default="Giao xử lý"),
-    "forwarded": _("feedback_step_forwarded", default="Chuyển đơn vị xử lý"),
-    "merged": _("feedback_step_merged", default="Gộp vào phản ánh khác"),
-    "merged_in": _("feedback_step_merged_in", default="Nhận phản ánh trùng gộp vào"),
-    "hidden": _("feedback_step_hidden", default="Ẩn khỏi trang công khai"),
-    "answer_started": _("feedback_step_answer_started", default="Soạn trả lời"),
-    "answered": _("feedback_step_answered", default="Trả lời được phát hành"),
-    "answer_withdrawn": _("feedback_step_answer_withdrawn", default="Hủy bản trả lời"),
-    "warned": _("feedback_step_warned", default="Nhắc sắp đến hạn"),
-    "escalated": _("feedback_step_escalated", default="Quá hạn, chuyển lên cấp trên"),
-    "withdrawn": _("feedback_step_withdrawn", default="Người gửi rút phản ánh"),
-    "reopened": _("feedback_step_reopened", default="Người gửi mở lại"),
-    "rated": _("feedback_step_rated", default="Người gửi đánh giá"),
+    "received": _("feedback_desk_step_received", default="Nhận phản ánh"),
+    "note": _("feedback_desk_step_note", default="Ghi chú"),
+    "assigned": _("feedback_desk_step_assigned", default="Giao xử lý"),
+    "forwarded": _("feedback_desk_step_forwarded", default="Chuyển đơn vị xử lý"),
+    "merged": _("feedback_desk_step_merged", default="Gộp vào phản ánh khác"),
+    "merged_in": _(
+        "feedback_desk_step_merged_in", default="Nhận phản ánh trùng gộp vào"
+    ),
+    "hidden": _("feedback_desk_step_hidden", default="Ẩn khỏi trang công khai"),
+    "answer_started": _("feedback_desk_step_answer_started", default="Soạn trả lời"),
+    "answered": _("feedback_desk_step_answered", default="Trả lời được phát hành"),
+    "answer_withdrawn": _(
+        "feedback_desk_step_answer_withdrawn", default="Hủy bản trả lời"
+    ),
+    "warned": _("feedback_desk_step_warned", default="Nhắc sắp đến hạn"),
+    "escalated": _(
+        "feedback_desk_step_escalated", default="Quá hạn, chuyển lên cấp trên"
+    ),
+    "withdrawn": _("feedback_desk_step_withdrawn", default="Người gửi rút phản ánh"),
+    "reopened": _("feedback_desk_step_reopened", default="Người gửi mở lại"),
+    "rated": _("feedback_desk_step_rated", default="Người gửi đánh giá"),
     "contact_verified": _(
-        "feedback_step_contact_verified", default="Người gửi xác minh liên hệ"
+        "feedback_desk_step_contact_verified", default="Người gửi xác minh liên hệ"
     ),
 }
 
 DONE_MESSAGES = {
-    "note": _("feedback_done_note", default="Đã ghi chú."),
-    "assign": _("feedback_done_assign", default="Đã giao xử lý."),
-    "forward": _("feedback_done_forward", default="Đã chuyển phản ánh."),
-    "merge": _("feedback_done_merge", default="Đã gộp phản ánh."),
-    "hide": _("feedback_done_hide", default="Đã ẩn phản ánh khỏi trang công khai."),
+    "note": _("feedback_desk_done_note", default="Đã ghi chú."),
+    "assign": _("feedback_desk_done_assign", default="Đã giao xử lý."),
+    "forward": _("feedback_desk_done_forward", default="Đã chuyển phản ánh."),
+    "merge": _("feedback_desk_done_merge", default="Đã gộp phản ánh."),
+    "hide": _(
+        "feedback_desk_done_hide", default="Đã ẩn phản ánh khỏi trang công khai."
+    ),
 }
 
 
@@ -148,9 +156,9 @@ class Desk(OneName, BrowserView):
     def name(self, userid):
         """Who an actor or assignee is: the full name of a user, the citizen, the system."""
         if userid is None:
-            return self.translate(_("feedback_actor_citizen", default="Người gửi"))
+            return self.translate(_("feedback_desk_actor_citizen", default="Người gửi"))
         if userid == lifecycle.SYSTEM:
-            return self.translate(_("feedback_actor_system", default="Hệ thống"))
+            return self.translate(_("feedback_desk_actor_system", default="Hệ thống"))
         if userid not in self._names:
             user = api.user.get(userid=userid)
             fullname = user.getProperty("fullname") if user is not None else ""
@@ -245,21 +253,21 @@ class Desk(OneName, BrowserView):
         if report.overdue(self.now):
             days = working_days_between(report.due, self.now)
             text = _(
-                "feedback_overdue_days",
+                "feedback_desk_overdue_days",
                 default="quá hạn ${days} ngày làm việc",
                 mapping={"days": days},
             )
             if not days:
-                text = _("feedback_overdue_today", default="quá hạn hôm nay")
+                text = _("feedback_desk_overdue_today", default="quá hạn hôm nay")
             return {"overdue": True, "warning": False, "days": self.translate(text)}
         days = working_days_between(self.now, report.due)
         text = _(
-            "feedback_days_left",
+            "feedback_desk_days_left",
             default="còn ${days} ngày làm việc",
             mapping={"days": days},
         )
         if not days:
-            text = _("feedback_due_today", default="hết hạn hôm nay")
+            text = _("feedback_desk_due_today", default="hết hạn hôm nay")
         warning = report.warn_at is not None and self.now >= report.warn_at
         return {"overdue": False, "warning": warning, "days": self.translate(text)}
 
@@ -420,7 +428,7 @@ class Desk(OneName, BrowserView):
         if into is None or not access.can_handle(into):
             raise UserError(
                 _(
-                    "feedback_error_merge_number",
+                    "feedback_desk_error_merge_number",
                     default="Không có phản ánh số «${number}» tại đơn vị này.",
                     mapping={"number": number},
                 )

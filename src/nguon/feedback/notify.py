@@ -253,9 +253,7 @@ def _citizen_message(event, facts):
         "answered": _(
             "feedback_mail_answered_text",
             default="${handler} đã trả lời phản ánh số ${id} (${category}). Đọc câu "
-            "trả lời: ${answer_url}\nNếu chưa hài lòng, ông/bà có thể mở lại phản ánh "
-            "một lần, hoặc đánh giá câu trả lời, trên trang theo dõi phản ánh "
-            "(${follow_url}) bằng mã theo dõi trong thư đầu tiên.",
+            "trả lời: ${answer_url}",
             mapping=facts,
         ),
         "reopened": _(
@@ -279,6 +277,15 @@ def _citizen_message(event, facts):
     }
     if action not in subjects:
         return None
+    if action == "answered":
+        after = _(
+            "feedback_mail_answered_after",
+            default="Nếu chưa hài lòng, ông/bà có thể mở lại phản ánh một lần, hoặc "
+            "đánh giá câu trả lời, trên trang theo dõi phản ánh (${follow_url}) bằng "
+            "đường dẫn trong thư đầu tiên.",
+            mapping=facts,
+        )
+        return subjects[action], (texts[action], after)
     return subjects[action], (texts[action],)
 
 
@@ -301,8 +308,8 @@ def _received(event, facts):
         _(
             "feedback_mail_received_follow",
             default="Theo dõi phản ánh, rút lại hoặc đánh giá câu trả lời tại: "
-            "${follow_url}\nĐường dẫn này chứa mã theo dõi riêng của ông/bà: xin "
-            "đừng chia sẻ.",
+            "${follow_url} (đường dẫn này chứa mã theo dõi riêng của ông/bà: xin đừng "
+            "chia sẻ).",
             mapping=facts,
         ),
     ]

@@ -7,8 +7,8 @@ class CitizenFeedbackAndSurveys(UpgradeStep):
 
     For sites made before citizens could report: the permission to handle reports (held by
     the units' editors, approvers and admins), the store of reports, the secret of the
-    public forms' proof-of-work challenge, the lease of the due-date clock and the survey
-    type.
+    public forms' proof-of-work challenge, the lease of the due-date clock, the survey
+    type and the units' action «Xử lý phản ánh» (the desk).
     """
 
     def __call__(self):

@@ -219,13 +219,7 @@ class Open311View(BrowserView):
         contact = api.portal.get_registry_record("plone.email_from_address", default="")
         return "discovery", {
             "changeset": self.changeset(),
-            "contact": self.translate(
-                _(
-                    "open311_contact",
-                    default="${site}: ${email}",
-                    mapping={"site": self.portal.Title(), "email": contact or "-"},
-                )
-            ),
+            "contact": f"{self.portal.Title()}: {contact or '-'}",
             "key_service": self.translate(
                 _(
                     "open311_key_service",
@@ -408,7 +402,7 @@ class Open311View(BrowserView):
         if unknown:
             raise _bad(
                 _(
-                    "open311_service_code_filter",
+                    "open311_service_code",
                     default="Không có service_code «${code}»; xem services.json.",
                     mapping={"code": ", ".join(unknown)},
                 )

@@ -179,6 +179,7 @@ def test_the_province_sees_an_escalated_report_and_the_commune_answers(desk):
     assert "Phường Thuận Hóa" in escalated.text  # the handler, shown beside the state
     seen = province.get(f"{desk['base']}/xu-ly-phan-anh/{desk['report']}")
     assert seen.status_code == 200 and "quá hạn, đã chuyển lên" in seen.text
+    assert 'value="answer"' not in seen.text  # the commune writes the answer
 
     # The commune answers from the category's first template.
     editor = session(EDITOR)

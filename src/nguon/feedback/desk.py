@@ -377,8 +377,20 @@ class Desk(OneName, BrowserView):
         }
 
     @property
+    def writes_answers(self):
+        """Whether the user writes answers here: an answer is a bulletin of the handling
+        unit, so only someone who adds content there does (a province's approver reviews
+        the answers of its communes but does not write them)."""
+        unit = find_unit(self.report.handler)
+        return unit is not None and bool(
+            api.user.has_permission("Add portal content", obj=unit)
+        )
+
+    @property
     def can_answer(self):
-        return self.report.is_open and not self.report.answer_draft
+        return (
+            self.report.is_open and not self.report.answer_draft and self.writes_answers
+        )
 
     # -- the steps -------------------------------------------------------------------------
 
@@ -441,5 +453,12 @@ class Desk(OneName, BrowserView):
         return self._here()
 
     def do_answer(self, actor, form):
+        if not self.writes_answers:
+            raise UserError(
+                _(
+                    "feedback_desk_error_answer_unit",
+                    default="Câu trả lời do cán bộ của đơn vị xử lý soạn.",
+                )
+            )
         answer = lifecycle.start_answer(self.report, actor, form.get("text") or "")
         return f"{answer.absolute_url()}/edit"

@@ -39,7 +39,6 @@ from urllib.parse import urlencode
 from zope.i18n import translate
 
 import logging
-import transaction
 
 
 logger = logging.getLogger("nguon.feedback")
@@ -58,10 +57,13 @@ class Mail:
 
 
 def report_changed(event):
-    """Work out the step's mails and send them after the commit."""
+    """Work out the step's mails and send them after the commit of the transaction that
+    made the step: the one of the site's connection, a request's or the clock thread's own
+    (``nguon.feedback.clock``), which is not the thread's default transaction."""
     mails = messages(event)
     if mails:
-        transaction.get().addAfterCommitHook(_after_commit, args=(mails,))
+        manager = api.portal.get()._p_jar.transaction_manager
+        manager.get().addAfterCommitHook(_after_commit, args=(mails,))
 
 
 def _after_commit(committed, mails):

@@ -89,8 +89,8 @@ def _state(portal):
 
 def rotate(portal, now=None):
     """A new secret; challenges signed with the current one stay valid until they expire.
-    Run it from a script on the site (``bin/zconsole run`` or an upgrade step) when the secret
-    may have leaked: nothing else needs to change."""
+    Run it on the stopped site with ``zconsole run`` (docs/feedback.md, «Abuse limits») when
+    the secret may have leaked: nothing else needs to change."""
     now = time.time() if now is None else now
     state = install(portal)
     state.previous, state.previous_until = state.secret, now + EXPIRY

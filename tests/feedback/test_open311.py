@@ -15,6 +15,7 @@ from nguon.feedback import apikeys
 from nguon.feedback import cli
 from nguon.feedback import lifecycle
 from nguon.feedback.policy import load_policy
+from nguon.feedback.throttle import Limits
 from nguon.testing import tree_user
 from tests.feedback.photos import has_gps
 from tests.feedback.photos import jpeg_with_gps
@@ -187,7 +188,7 @@ def test_reading_errors_in_the_shape_and_status_of_the_spec(site):
 
 
 def test_a_key_over_its_limit_is_slowed_with_retry_after(site, monkeypatch):
-    monkeypatch.setattr(apikeys, "LIMITS", apikeys.KeyLimits(((3600.0, 1),)))
+    monkeypatch.setattr(apikeys, "LIMITS", Limits(((3600.0, 1),), apikeys.KeyThrottled))
     fields = dict(
         api_key=site.key,
         service_code=_public().code,

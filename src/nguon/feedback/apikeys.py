@@ -8,7 +8,7 @@ and who issued it when. A revoked key is refused from then on; it stays listed, 
 reports it filed keep a name.
 
 Reading needs no key (the spec's ``GET`` calls are open). Each key may file at most
-``KEY_LIMITS`` reports (a sliding window per process, ``nguon.feedback.throttle.Window``):
+``KEY_LIMITS`` reports (sliding windows per process, ``nguon.feedback.throttle.Limits``):
 an application files for many citizens, so its limit is far above one contact's, and a
 leaked key cannot flood the desks.
 """
@@ -19,14 +19,12 @@ from datetime import UTC
 from nguon import _
 from nguon.annotations import site_state
 from nguon.errors import UserError
-from nguon.feedback.throttle import Window
+from nguon.feedback.throttle import Limits
 from persistent import Persistent
 
 import hashlib
 import math
 import secrets
-import threading
-import time
 
 
 KEY = "nguon.feedback.apikeys"
@@ -117,27 +115,4 @@ class KeyThrottled(UserError):
         )
 
 
-class KeyLimits:
-    """The reports each key filed lately, in this process (``LIMITS``); thread-safe."""
-
-    def __init__(self, limits=KEY_LIMITS):
-        self.lock = threading.Lock()
-        self.windows = [(Window(seconds), limit) for seconds, limit in limits]
-
-    def admit(self, key_id, now=None):
-        """Count a report of ``key_id``, or raise ``KeyThrottled`` (nothing counted)."""
-        now = time.monotonic() if now is None else now
-        with self.lock:
-            recent = [(w, w.recent(key_id, now), limit) for w, limit in self.windows]
-            full = [
-                window.free_at(times, limit) - now
-                for window, times, limit in recent
-                if len(times) >= limit
-            ]
-            if full:
-                raise KeyThrottled(max(full))
-            for _window, times, _limit in recent:
-                times.append(now)
-
-
-LIMITS = KeyLimits()
+LIMITS = Limits(KEY_LIMITS, KeyThrottled)

@@ -107,13 +107,22 @@ def test_verified_authors_and_merged_followers_are_told_up_to_the_answer(smtp):
     _verify(smtp, "an@example.org", first)
     _verify(smtp, "binh@example.org", twin)
 
+    # An internal note stays on the desk; a note for the author is mailed.
+    lifecycle.add_note(first, EDITOR, "Đội vệ sinh báo đã gom một phần.")
+    lifecycle.add_note(first, EDITOR, "Tổ dân phố thu gom trong tuần.", internal=False)
+    transaction.commit()
+    [note] = to(smtp, "an@example.org")[1:]
+    assert subject(note) == f"Phản ánh số {first.id}: thông tin mới từ Phường Thuận Hóa"
+    assert "Tổ dân phố thu gom trong tuần." in body(note)
+    assert "Đội vệ sinh" not in body(note)
+
     lifecycle.merge(twin, first, EDITOR)
     transaction.commit()
     [merged] = to(smtp, "binh@example.org")[1:]
     assert subject(merged) == (
         f"Phản ánh số {twin.id} được gộp vào phản ánh số {first.id}"
     )
-    assert to(smtp, "an@example.org")[1:] == []
+    assert len(to(smtp, "an@example.org")) == 2  # the merge is not news to its author
 
     # The due date is near, then past: the commune's staff, then both units'.
     lifecycle.warn(first)

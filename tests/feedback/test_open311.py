@@ -111,7 +111,7 @@ def assert_error(answer, status):
 
 def xml(answer, root):
     assert answer.headers["Content-Type"].startswith("text/xml")
-    assert answer.content.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert answer.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     tree = etree.fromstring(answer.content)
     assert tree.tag == root
     return tree

@@ -28,6 +28,8 @@ CONTENT_TYPES = {
     XML: "text/xml; charset=utf-8",
 }
 
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
 # The XML root of each answer, and the item element of each list (the Spark convention).
 ITEMS = {
     "services": "service",
@@ -67,7 +69,9 @@ def render(root, value, fmt):
         return json.dumps(value, ensure_ascii=False).encode("utf-8")
     element = etree.Element(root)
     _fill(element, value)
-    return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+    return DECLARATION + etree.tostring(
+        element, encoding="UTF-8", xml_declaration=False
+    )
 
 
 def errors(code, description):

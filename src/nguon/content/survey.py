@@ -100,20 +100,17 @@ class Question:
         return tuple(str(number) for number in range(1, len(self.options) + 1))
 
 
-def _refuse(number, msgid, default, **mapping):
-    """Refuse the ``number``-th question's block; every message starts by naming it."""
-    raise Refused(_(msgid, default=default, mapping={"number": number, **mapping}))
-
-
 def _question(number, lines):
     text, *rest = lines
     required = text.endswith("*")
     text = text.rstrip("*").strip()
     if not text:
-        _refuse(
-            number,
-            "error_survey_no_text",
-            "Câu hỏi thứ ${number}: thiếu nội dung câu hỏi.",
+        raise Refused(
+            _(
+                "error_survey_no_text",
+                default="Câu hỏi thứ ${number}: thiếu nội dung câu hỏi.",
+                mapping={"number": number},
+            )
         )
     if not rest:
         return Question(f"q{number}", TEXT, text, required=required)
@@ -127,34 +124,40 @@ def _question(number, lines):
     for line in rest:
         option = _OPTION.match(line)
         if option is None or not option.group(2).strip():
-            _refuse(
-                number,
-                "error_survey_line",
-                "Câu hỏi thứ ${number}: dòng «${line}» không phải lựa chọn «( ) …» hay "
-                "«[ ] …», hay thang điểm «1-5: … | …».",
-                line=line,
+            raise Refused(
+                _(
+                    "error_survey_line",
+                    default="Câu hỏi thứ ${number}: dòng «${line}» không phải lựa chọn "
+                    "«( ) …» hay «[ ] …», hay thang điểm «1-5: … | …».",
+                    mapping={"number": number, "line": line},
+                )
             )
         marks.add(option.group(1)[0])
         options.append(option.group(2).strip())
     if len(marks) > 1:
-        _refuse(
-            number,
-            "error_survey_mixed",
-            "Câu hỏi thứ ${number}: không trộn «( )» (chọn một) với «[ ]» (chọn nhiều).",
+        raise Refused(
+            _(
+                "error_survey_mixed",
+                default="Câu hỏi thứ ${number}: không trộn «( )» (chọn một) với «[ ]» "
+                "(chọn nhiều).",
+                mapping={"number": number},
+            )
         )
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        _refuse(
-            number,
-            "error_survey_options",
-            "Câu hỏi thứ ${number}: cần từ ${low} đến ${high} lựa chọn.",
-            low=MIN_OPTIONS,
-            high=MAX_OPTIONS,
+        raise Refused(
+            _(
+                "error_survey_options",
+                default="Câu hỏi thứ ${number}: cần từ ${low} đến ${high} lựa chọn.",
+                mapping={"number": number, "low": MIN_OPTIONS, "high": MAX_OPTIONS},
+            )
         )
     if len(set(options)) < len(options):
-        _refuse(
-            number,
-            "error_survey_repeated",
-            "Câu hỏi thứ ${number}: có lựa chọn bị lặp lại.",
+        raise Refused(
+            _(
+                "error_survey_repeated",
+                default="Câu hỏi thứ ${number}: có lựa chọn bị lặp lại.",
+                mapping={"number": number},
+            )
         )
     kind = SINGLE if marks == {"("} else MULTIPLE
     return Question(f"q{number}", kind, text, tuple(options), required=required)

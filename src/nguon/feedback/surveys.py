@@ -108,10 +108,6 @@ class Proof:
     code: str = ""
 
 
-def _refuse(msgid, default, **mapping):
-    raise UserError(_(msgid, default=default, mapping=mapping or None))
-
-
 def _digest(*parts):
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
@@ -144,14 +140,19 @@ def is_open(survey, now=None):
 
 def _check_open(survey, now):
     if review_state(survey) != "published":
-        _refuse(
-            "error_survey_not_published",
-            "Khảo sát này chưa được phát hành nên chưa nhận câu trả lời.",
+        raise UserError(
+            _(
+                "error_survey_not_published",
+                default="Khảo sát này chưa được phát hành nên chưa nhận câu trả lời.",
+            )
         )
     if not is_open(survey, now):
-        _refuse(
-            "error_survey_closed",
-            "Khảo sát này không nhận câu trả lời vào lúc này (chưa mở hoặc đã kết thúc).",
+        raise UserError(
+            _(
+                "error_survey_closed",
+                default="Khảo sát này không nhận câu trả lời vào lúc này (chưa mở hoặc "
+                "đã kết thúc).",
+            )
         )
 
 
@@ -163,7 +164,9 @@ def _contact_key(survey, email):
     not kept; the same address gives another hash in another survey)."""
     value = normal_contact(email)
     if "@" not in value or "." not in value.rsplit("@", 1)[-1] or " " in value:
-        _refuse("error_survey_email", "Địa chỉ thư điện tử không hợp lệ.")
+        raise UserError(
+            _("error_survey_email", default="Địa chỉ thư điện tử không hợp lệ.")
+        )
     return value, _digest("contact", survey.UID(), value)
 
 
@@ -175,9 +178,11 @@ def request_code(survey, email, payload, now=None):
     now = now or utcnow()
     _check_open(survey, now)
     if survey.answer_mode != CONTACT:
-        _refuse(
-            "error_survey_no_contact",
-            "Khảo sát này không xác minh bằng thư điện tử.",
+        raise UserError(
+            _(
+                "error_survey_no_contact",
+                default="Khảo sát này không xác minh bằng thư điện tử.",
+            )
         )
     address, key = _contact_key(survey, email)
     store = _store()
@@ -198,17 +203,17 @@ def request_code(survey, email, payload, now=None):
             _(
                 "survey_code_body",
                 default="Mã xác minh của ông/bà để trả lời khảo sát «${title}» là: "
-                "${code}\n\nMã có hiệu lực trong ${minutes} phút, dùng được một lần. "
-                "Nếu ông/bà không yêu cầu mã này, xin bỏ qua thư.\n\n${url}",
+                "${code}. Mã có hiệu lực trong ${minutes} phút, dùng được một lần. "
+                "Nếu ông/bà không yêu cầu mã này, xin bỏ qua thư.",
                 mapping={
                     "title": survey.Title(),
                     "code": code,
                     "minutes": CODE_MINUTES,
-                    "url": survey.absolute_url(),
                 },
             ),
             target_language="vi",
-        ),
+        )
+        + f"\n\n{survey.absolute_url()}\n",
     )
     transaction.get().addAfterCommitHook(_send, kws=mail)
     return code
@@ -225,9 +230,11 @@ def _send(committed, **mail):
 
 
 def _already():
-    _refuse(
-        "error_survey_already",
-        "Ông/bà đã trả lời khảo sát này; mỗi người chỉ trả lời một lần.",
+    raise UserError(
+        _(
+            "error_survey_already",
+            default="Ông/bà đã trả lời khảo sát này; mỗi người chỉ trả lời một lần.",
+        )
     )
 
 
@@ -247,9 +254,11 @@ def _proven(survey, proof, now):
                 sent[0], _digest("code", (proof.code or "").strip())
             )
         ):
-            _refuse(
-                "error_survey_code",
-                "Mã xác minh không đúng hoặc đã hết hạn; hãy xin mã mới.",
+            raise UserError(
+                _(
+                    "error_survey_code",
+                    default="Mã xác minh không đúng hoặc đã hết hạn; hãy xin mã mới.",
+                )
             )
         del store.codes[(uid, key)]
         return key
@@ -290,20 +299,23 @@ def _value(question, value):
         _not_an_option(question)
     text = value.strip()
     if len(text) > TEXT_MAX_CHARACTERS:
-        _refuse(
-            "error_survey_text_long",
-            "Câu trả lời cho «${question}» dài quá ${limit} ký tự.",
-            question=question.text,
-            limit=TEXT_MAX_CHARACTERS,
+        raise UserError(
+            _(
+                "error_survey_text_long",
+                default="Câu trả lời cho «${question}» dài quá ${limit} ký tự.",
+                mapping={"question": question.text, "limit": TEXT_MAX_CHARACTERS},
+            )
         )
     return scrub_text(text) or None
 
 
 def _not_an_option(question):
-    _refuse(
-        "error_survey_option",
-        "Câu trả lời cho «${question}» không nằm trong các lựa chọn của câu hỏi.",
-        question=question.text,
+    raise UserError(
+        _(
+            "error_survey_option",
+            default="Câu trả lời cho «${question}» không nằm trong các lựa chọn của câu hỏi.",
+            mapping={"question": question.text},
+        )
     )
 
 
@@ -314,23 +326,29 @@ def _kept(survey, values):
     asked = questions(survey)
     unknown = set(values) - {question.id for question in asked}
     if unknown:
-        _refuse(
-            "error_survey_unknown_question",
-            "Khảo sát không có câu hỏi «${id}».",
-            id=sorted(unknown)[0],
+        raise UserError(
+            _(
+                "error_survey_unknown_question",
+                default="Khảo sát không có câu hỏi «${id}».",
+                mapping={"id": sorted(unknown)[0]},
+            )
         )
     kept = {
         question.id: _value(question, values.get(question.id)) for question in asked
     }
     for question in asked:
         if question.required and kept[question.id] is None:
-            _refuse(
-                "error_survey_required",
-                "Cần trả lời câu hỏi «${question}».",
-                question=question.text,
+            raise UserError(
+                _(
+                    "error_survey_required",
+                    default="Cần trả lời câu hỏi «${question}».",
+                    mapping={"question": question.text},
+                )
             )
     if all(value is None for value in kept.values()):
-        _refuse("error_survey_blank", "Ông/bà chưa trả lời câu hỏi nào.")
+        raise UserError(
+            _("error_survey_blank", default="Ông/bà chưa trả lời câu hỏi nào.")
+        )
     return kept
 
 
@@ -451,8 +469,10 @@ def publish_results(survey):
     """Make the results public (the «Công bố kết quả» action; the faces check
     :func:`may_publish_results`). Only a published survey's results are published."""
     if review_state(survey) != "published":
-        _refuse(
-            "error_survey_results_unpublished",
-            "Chỉ công bố kết quả của khảo sát đã phát hành.",
+        raise UserError(
+            _(
+                "error_survey_results_unpublished",
+                default="Chỉ công bố kết quả của khảo sát đã phát hành.",
+            )
         )
     survey.results_public = True

@@ -69,7 +69,6 @@ from tests.bench.bench_approval import new_site  # noqa: E402
 from tests.bench.bench_approval import PASSWORD  # noqa: E402
 from tests.bench.bench_approval import say  # noqa: E402
 from tests.bench.bench_approval import SITE_ID  # noqa: E402
-from tests.bench.bench_approval import wait_until_serving  # noqa: E402
 from tests.bench.bench_search import replace_section  # noqa: E402
 
 
@@ -102,7 +101,8 @@ WEIGHTS = {
 OPEN_RECENT = (
     0.75  # reports still within their period that are open (the rest answered)
 )
-OVERDUE = 0.03  # older commune reports still open, past due, escalated to the province
+OVERDUE = 0.03  # commune reports of the last half year still open past due, escalated
+OVERDUE_DAYS = 183
 WITHDRAWN_SHARE = 0.04
 MERGED_SHARE = 0.03
 CONTACT_SHARE = 0.4
@@ -151,7 +151,8 @@ def plan(index, now, communes, categories):
             state, closed_at = store.CLOSED, received + (now - received) * rng.random()
     else:
         draw = rng.random()
-        if draw < OVERDUE and category.level == "commune":
+        lagging = now - received < timedelta(days=OVERDUE_DAYS)
+        if draw < OVERDUE and lagging and category.level == "commune":
             state, overdue = rng.choice((store.RECEIVED, store.IN_PROGRESS)), True
         else:
             state = (
@@ -500,7 +501,8 @@ def start_server(root, port):
             "</configure>",
         )
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    path = [str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
     env.pop("NGUON_OUTBOX_WORKER", None)
     log = open(Path(root) / "server.log", "w")
     server = subprocess.Popen(
@@ -513,6 +515,24 @@ def start_server(root, port):
     base = f"http://127.0.0.1:{port}/{SITE_ID}"
     wait_until_serving(server, base)
     return server, log, base
+
+
+def wait_until_serving(server, base, timeout=900):
+    """Until the site answers (its first page may take long on a busy machine)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"runwsgi exited with {server.returncode}; see server.log"
+            )
+        try:
+            requests.get(base, timeout=120)
+            return
+        except requests.RequestException:
+            time.sleep(1)
+    raise RuntimeError(f"runwsgi did not answer within {timeout} s")
 
 
 def unit_paths():
@@ -622,40 +642,93 @@ def solve_all(challenges, processes=2):
     return [payload for payload, _s in solved], [seconds for _p, seconds in solved]
 
 
-def form_requests(base, challenges, payloads, photo):
-    """The prepared POSTs of the citizens, as a browser sends the form."""
+def citizen_report(number):
+    """What citizen ``number`` reports: the commune's code and the form's fields."""
+    rng = random.Random(number)
+    commune = rng.choice(sorted(code for code in unit_paths() if code != PROVINCE))
+    return commune, {
+        "category": rng.choice(("giao-thong", "moi-truong", "trat-tu-do-thi")),
+        "text": TEXTS[number % len(TEXTS)].format(n=number) + f" (bench {number}).",
+        "address": f"Số {number % 300 + 1}, kiệt {number % 40 + 1}",
+        "lat": f"{16.45 + rng.random() / 20:.6f}",
+        "lon": f"{107.55 + rng.random() / 20:.6f}",
+        "contact": f"09{number:08d}" if number % 2 else "",
+    }
+
+
+def form_request(base, number, payload, photo):
+    """The POST of the commune's ``gui-phan-anh`` as a browser sends the form."""
     import requests
 
-    paths = unit_paths()
-    communes = sorted(code for code in paths if code != PROVINCE)
-    prepared = []
-    for (number, _challenge), payload in zip(challenges, payloads, strict=True):
-        rng = random.Random(number)
-        commune = rng.choice(communes)
-        data = {
-            "category": rng.choice(("giao-thong", "moi-truong", "trat-tu-do-thi")),
-            "text": TEXTS[number % len(TEXTS)].format(n=number) + f" (bench {number}).",
-            "address": f"Số {number % 300 + 1}, kiệt {number % 40 + 1}",
-            "lat": f"{16.45 + rng.random() / 20:.6f}",
-            "lon": f"{107.55 + rng.random() / 20:.6f}",
-            "contact": f"09{number:08d}" if number % 2 else "",
-            "altcha": payload,
-        }
-        request = requests.Request(
-            "POST",
-            f"{base}/{paths[commune]}/gui-phan-anh",
-            data=data,
-            files={"photos": ("IMG_2026.jpg", photo, "image/jpeg")},
-            headers={
-                "Origin": base.rsplit("/", 1)[0],
-                "X-Forwarded-For": citizen_address(number),
-            },
-        )
-        prepared.append(request.prepare())
-    return prepared
+    commune, fields = citizen_report(number)
+    return requests.Request(
+        "POST",
+        f"{base}/{unit_paths()[commune]}/gui-phan-anh",
+        data={**fields, "altcha": payload},
+        files={"photos": ("IMG_2026.jpg", photo, "image/jpeg")},
+        headers={
+            "Origin": base.rsplit("/", 1)[0],
+            "X-Forwarded-For": citizen_address(number),
+        },
+    ).prepare()
 
 
-def file_concurrently(prepared, clients):
+def rest_request(base, number, payload, photo):
+    """The same report as the citizen app sends it: ``POST <commune>/@feedback``, JSON with
+    the photo in base64."""
+    import base64
+    import requests
+
+    commune, fields = citizen_report(number)
+    body = {
+        "category": fields["category"],
+        "text": fields["text"],
+        "address": fields["address"],
+        "point": [float(fields["lat"]), float(fields["lon"])],
+        "photos": [
+            {"data": base64.b64encode(photo).decode("ascii"), "filename": "IMG.jpg"}
+        ],
+        "altcha": payload,
+    }
+    if fields["contact"]:
+        body["contact"] = {"kind": "phone", "value": fields["contact"]}
+    return requests.Request(
+        "POST",
+        f"{base}/{unit_paths()[commune]}/@feedback",
+        json=body,
+        headers={
+            "Accept": "application/json",
+            "X-Forwarded-For": citizen_address(number),
+        },
+    ).prepare()
+
+
+def filed_form(response):
+    return response.status_code == 200 and "theo-doi-phan-anh?ma=" in response.text
+
+
+def filed_rest(response):
+    return response.status_code == 201 and "id" in response.json()
+
+
+# way -> (what it is, its request, whether an answer says the report was filed)
+WAYS = {
+    "form": ("public form `gui-phan-anh` (multipart)", form_request, filed_form),
+    "rest": ("REST `POST @feedback` (JSON, photo in base64)", rest_request, filed_rest),
+}
+
+
+def rest_available(base):
+    """Whether this checkout serves ``POST @feedback`` (an empty body is refused, not 404)."""
+    import requests
+
+    answer = requests.post(
+        f"{base}/@feedback", json={}, headers={"Accept": "application/json"}
+    )
+    return answer.status_code != 404
+
+
+def file_concurrently(prepared, clients, filed):
     """Send the prepared POSTs from ``clients`` threads (each its own kept-alive connection,
     one request after the other); returns latencies, statuses, filed count and wall time."""
     import requests
@@ -674,7 +747,7 @@ def file_concurrently(prepared, clients):
                 outcome["latencies"].append(seconds)
                 status = str(response.status_code)
                 outcome["statuses"][status] = outcome["statuses"].get(status, 0) + 1
-                if response.ok and "theo-doi-phan-anh?ma=" in response.text:
+                if filed(response):
                     outcome["filed"] += 1
 
     threads = [threading.Thread(target=citizen, args=(share,)) for share in shares]
@@ -688,27 +761,37 @@ def file_concurrently(prepared, clients):
 
 
 def filing(base, filings, photo):
-    """Each concurrency level in turn: challenges fetched and solved, then the POSTs timed."""
-    results, solve_times, first = {}, [], 0
+    """Each concurrency level and way in turn: challenges fetched and solved, then the POSTs
+    timed. Returns ``{way: {clients: outcome}}`` and the solving times."""
+    ways = [way for way in WAYS if way == "form" or rest_available(base)]
+    results, solve_times, first = {way: {} for way in ways}, [], 0
     for clients in CONCURRENCY:
-        say(f"filing: {filings} reports from {clients} concurrent citizens")
-        challenges = fetch_challenges(base, first, filings)
-        payloads, seconds = solve_all(challenges)
-        solve_times += seconds
-        prepared = form_requests(base, challenges, payloads, photo)
-        results[clients] = file_concurrently(prepared, clients)
-        first += filings
-        say(
-            f"  {results[clients]['filed']} filed in {results[clients]['seconds']:.1f} s, "
-            f"statuses {results[clients]['statuses']}"
-        )
+        for way in ways:
+            _label, make, filed = WAYS[way]
+            say(f"filing ({way}): {filings} reports from {clients} concurrent citizens")
+            challenges = fetch_challenges(base, first, filings)
+            payloads, seconds = solve_all(challenges)
+            solve_times += seconds
+            prepared = [
+                make(base, number, payload, photo)
+                for (number, _challenge), payload in zip(
+                    challenges, payloads, strict=True
+                )
+            ]
+            outcome = file_concurrently(prepared, clients, filed)
+            results[way][str(clients)] = outcome  # str: as JSON gives it back
+            first += filings
+            say(
+                f"  {outcome['filed']} filed in {outcome['seconds']:.1f} s, "
+                f"answers {outcome['statuses']}"
+            )
     return results, solve_times
 
 
 # --- orchestration, figures and the document --------------------------------------------------
 
 
-def run(args):
+def run(args, command):
     load_start = os.getloadavg()[0]
     code = code_version()
     root = Path(args.db).resolve() / f"reports-{args.reports}"
@@ -716,6 +799,7 @@ def run(args):
     root.mkdir(parents=True)
     catalog_max = min(args.catalog_max or args.reports, args.reports)
     results = {
+        "command": command,
         "reports": args.reports,
         "catalog_max": catalog_max,
         "filings": args.filings,
@@ -730,7 +814,8 @@ def run(args):
     results["build"] = child(root, "build")
     now = results["build"]["now"]
     photo = phone_photo()
-    for size in sorted({catalog_max, args.reports}):
+    sizes = {size for size in args.checkpoints if size < args.reports}
+    for size in sorted(sizes | {catalog_max, args.reports}):
         say(f"filling the store to {size:,} reports (catalog up to {catalog_max:,})")
         filled = child(root, "fill", upto=size, catalog_max=catalog_max, now=now)
         with_catalog = filled["catalogued"] == size
@@ -773,7 +858,9 @@ def run(args):
 
 def filed_total(results):
     last = results["checkpoints"][-1]
-    return sum(outcome["filed"] for outcome in last["filing"].values())
+    return sum(
+        outcome["filed"] for way in last["filing"].values() for outcome in way.values()
+    )
 
 
 def lost(results):
@@ -816,22 +903,24 @@ def desk_table(point, where):
 
 def filing_table(point):
     rows = [
-        "| concurrent citizens | reports filed | reports/s | p50 / p95 ms | answers |",
-        "|--:|--:|--:|--:|---|",
+        "| way | concurrent citizens | reports filed | reports/s | p50 / p95 ms | answers |",
+        "|---|--:|--:|--:|--:|---|",
     ]
-    for clients, outcome in point["filing"].items():
-        rate = outcome["filed"] / outcome["seconds"] if outcome["seconds"] else 0
-        statuses = ", ".join(
-            f"{n}× {s}" for s, n in sorted(outcome["statuses"].items())
-        )
-        rows.append(
-            f"| {clients} | {outcome['filed']} | {rate:.1f} | "
-            f"{pair(outcome['latencies'])} | {statuses} |"
-        )
+    for clients in CONCURRENCY:
+        for way, outcomes in point["filing"].items():
+            outcome = outcomes[str(clients)]
+            rate = outcome["filed"] / outcome["seconds"] if outcome["seconds"] else 0
+            statuses = ", ".join(
+                f"{n}× {s}" for s, n in sorted(outcome["statuses"].items())
+            )
+            rows.append(
+                f"| {WAYS[way][0]} | {clients} | {outcome['filed']} | {rate:.1f} | "
+                f"{pair(outcome['latencies'])} | {statuses} |"
+            )
     return "\n".join(rows)
 
 
-def section(results, command):
+def section(results):
     m = results["machine"]
     last = results["checkpoints"][-1]
     solve = statistics.median(last["solve_seconds"]) * 1000
@@ -844,7 +933,7 @@ def section(results, command):
         f"{describe_code(results['code'], results['code'])}.",
         "",
         "```sh",
-        command,
+        results["command"],
         "```",
         "",
         f"Site: Thành phố Huế's official tree ({PROVINCE}, 40 communes) under the central "
@@ -905,10 +994,11 @@ def section(results, command):
         "",
         f"### Filing through the form at {results['reports']:,} reports",
         "",
-        f"{results['filings']} reports per row, each a multipart POST of the commune's "
-        "`gui-phan-anh` with a 1024×768 phone photo with EXIF "
-        f"({len(phone_photo()) // 1024} KiB) and a solved challenge; each citizen from its "
-        "own address. Solving is the citizen's phone's work and is done before the clock "
+        f"{results['filings']} reports per row, each with a 1024×768 phone photo with EXIF "
+        f"({len(phone_photo()) // 1024} KiB) and a solved challenge: the public form as a "
+        "browser posts it (multipart, `Origin` set), and beside it the same report through "
+        "the REST service the citizen app uses; each citizen from its own address, each "
+        "client thread on its own kept-alive connection. Solving is the citizen's phone's work and is done before the clock "
         f"starts: median {solve:.0f} ms per challenge here (Python's PBKDF2, the tests' "
         "solver, at the production difficulty), the reports/s below are the server's alone "
         "(verifying the proof, cleaning the photo, filing, committing).",
@@ -936,22 +1026,34 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "feedback"))
+    parser.add_argument(
+        "--checkpoints",
+        type=lambda text: [int(size) for size in text.split(",") if size],
+        default=[],
+        help="smaller sizes to measure on the way, e.g. 100000",
+    )
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument(
+        "--report", help="write the section from a results.json a run saved, and exit"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--arguments", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         return run_phase(args)
-    results = run(args)
-    command = ".venv/bin/python -m tests.bench.bench_feedback " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
-    text = section(results, command)
+    if args.report:
+        results = json.loads(Path(args.report).read_text())
+    else:
+        command = ".venv/bin/python -m tests.bench.bench_feedback " + " ".join(
+            sys.argv[1:] if argv is None else argv
+        )
+        results = run(args, command)
+    text = section(results)
     print(text)
     if not args.no_doc:
         replace_section(
-            SECTION.format(reports=args.reports), SECTION_PREFIX, BEGIN, END, text
+            SECTION.format(reports=results["reports"]), SECTION_PREFIX, BEGIN, END, text
         )
     if lost(results):
         raise SystemExit(f"{lost(results)} filed reports are missing from the store")

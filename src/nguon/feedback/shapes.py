@@ -6,6 +6,7 @@ builds its answers from these two."""
 from nguon.feedback.policy import load_policy
 from nguon.units.tree import find_unit
 from plone import api
+from zExceptions import Unauthorized
 
 
 def _iso(moment):
@@ -28,7 +29,10 @@ def answer_of(report):
     """The published answer item, or None."""
     if not report.answer:
         return None
-    return api.content.get(UID=report.answer)
+    try:
+        return api.content.get(UID=report.answer)
+    except Unauthorized:  # retracted since it was published: not the reader's any more
+        return None
 
 
 def public_view(report, base=None):

@@ -14,9 +14,11 @@ deliberate change, regenerate the file and review the diff:
     NGUON_WRITE_DOCS=1 .venv/bin/pytest tests/integration/test_documentation.py
 """
 
+from nguon.feedback.store import FeedbackStore
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from plone import api
+from tests.feedback.altcha_solver import solve
 from tests.search.helpers import deliver
 from tests.search.helpers import use_node
 from tests.syndication.receivers import CommuneSite
@@ -199,8 +201,10 @@ def site(tree_solr, tmp_path):
     commune_site.stop()
 
 
-def test_rest_examples(site):
+def test_rest_examples(site, monkeypatch):
     portal, commune_site = site
+    # Report ids are nine random digits: the example's is fixed.
+    monkeypatch.setattr(FeedbackStore, "new_id", lambda store: "123456789")
     rec = Recorder(portal)
     rec.secrets.append(commune_site.secret)
     editor = tree_user("19786", "editors")
@@ -359,6 +363,8 @@ def test_rest_examples(site):
     )
     assert listed.status_code == 200, listed.text
 
+    feedback_examples(rec)
+
     text = rec.text()
     if os.environ.get("NGUON_WRITE_DOCS") == "1":
         DOC.write_text(text, encoding="utf-8")
@@ -380,3 +386,86 @@ def test_rest_examples(site):
             "NGUON_WRITE_DOCS=1 .venv/bin/pytest tests/integration/test_documentation.py\n"
             "and commit the file.\n" + diff
         )
+
+
+def feedback_examples(rec):
+    """Citizens' feedback: a report filed without an account, the commune's desk, the
+    citizen's own view by the secret code, and the same report through Open311."""
+    editor = tree_user("19786", "editors")
+    rec.section(
+        "Citizens' feedback",
+        "A citizen files a report without an account, after a proof of work; the "
+        "commune's officials handle it at their desk; the citizen follows it with the "
+        "secret code given once; Open311 GeoReport v2 clients read the same public "
+        "reports (docs/feedback.md).",
+    )
+    challenge = rec.call(
+        "A proof-of-work challenge",
+        "GET",
+        "/@feedback-challenge",
+        note="The ALTCHA widget or the app solves it and sends the payload as `altcha`.",
+    ).json()
+    parameters = challenge["parameters"]
+    rec.secrets.append(challenge["signature"])
+    rec.secrets += [
+        parameters[k] for k in ("keySignature", "keyPrefix", "nonce", "salt")
+    ]
+    payload = solve(challenge)
+    rec.secrets.append(payload)
+    filed = rec.call(
+        "A citizen files a report",
+        "POST",
+        "/@feedback",
+        body={
+            "category": "giao-thong",
+            "place": "19786",
+            "text": "Đèn đường trước nhà văn hóa tổ 5 hỏng hai tuần, gọi 0912 345 678.",
+            "address": "Tổ 5, đường Lê Lợi",
+            "point": [16.4637, 107.5909],
+            "altcha": payload,
+        },
+        note='Photos go in `photos` as `[{"data": base64, "filename"}]`; a contact '
+        '(`{"kind": "email", "value"}`) is told of every step. The `code` is '
+        "shown once: it is the citizen's key to the report.",
+    )
+    assert filed.status_code == 201, filed.text
+    code = filed.json()["code"]
+    rec.secrets.append(code)
+    desk = rec.call(
+        "The commune's desk: the open reports, the most urgent first",
+        "GET",
+        "/vn/46/19786/@feedback",
+        editor,
+        params={"bucket": "open", "b_size": 10},
+    )
+    assert desk.json()["items_total"] == 1, desk.text
+    noted = rec.call(
+        "An official notes what was done",
+        "POST",
+        "/@feedback/123456789",
+        editor,
+        body={
+            "action": "note",
+            "note": "Đã báo đội điện chiếu sáng.",
+            "internal": True,
+        },
+        note="Other actions: assign, forward, merge, hide, answer (from a template).",
+    )
+    assert noted.status_code == 200, noted.text
+    mine = rec.call(
+        "The citizen follows the report with the code",
+        "POST",
+        "/@feedback-mine",
+        body={"code": code, "action": "view"},
+        note="The public shape (scrubbed), its public steps and what the citizen may do; "
+        "internal notes are not there.",
+    )
+    assert mine.status_code == 200, mine.text
+    open311 = rec.call(
+        "The same report through Open311 GeoReport v2",
+        "GET",
+        "/open311/v2/requests/123456789.json",
+        note="Not a plone.restapi service: `.xml` answers the same in XML; errors are "
+        '`[{"code", "description"}]` as the specification says.',
+    )
+    assert open311.status_code == 200, open311.text

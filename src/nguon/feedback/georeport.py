@@ -117,8 +117,10 @@ def status(report):
 
 
 def updated(report):
-    """When the report last changed: its last step's time."""
-    return report.history[-1]["at"] if report.history else report.received
+    """When the report last changed as the public sees it: its last step that is not
+    internal (the time of an official's internal note is not published either)."""
+    public = [step["at"] for step in report.history if not step.get("internal")]
+    return public[-1] if public else report.received
 
 
 def service_request(report, public, status_notes, service_notice):

@@ -155,6 +155,12 @@ def test_every_filing_error_in_the_shape_and_status_of_the_spec(site):
     assert_error(
         post(site, service_code=code, jurisdiction_id="other.example", **base), 404
     )
+    # A photo over the limit, or not a photo, is refused with the reason.
+    huge = b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024)
+    big = post(site, service_code=code, files={"media": ("a.jpg", huge)}, **base)
+    assert "10 MB" in assert_error(big, 400)
+    text = post(site, service_code=code, files={"media": ("a.jpg", b"hello")}, **base)
+    assert_error(text, 400)
     # The lifecycle's refusals (a text too short) are 400 with its message.
     assert_error(post(site, service_code=code, **{**base, "description": "ngắn"}), 400)
 

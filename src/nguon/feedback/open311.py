@@ -31,6 +31,8 @@ from datetime import UTC
 from heapq import merge
 from itertools import islice
 from nguon import _
+from nguon.content.validation import IMAGE_MAX_MB
+from nguon.content.validation import MB
 from nguon.content.validation import Refused
 from nguon.content.vocabularies import LEVELS
 from nguon.errors import UserError
@@ -494,7 +496,8 @@ class Open311View(BrowserView):
         if not isinstance(uploads, list):
             uploads = [uploads]
         return [
-            (upload.read(), getattr(upload, "filename", None))
+            # More than the limit is refused as too large: never read a whole flood.
+            (upload.read(IMAGE_MAX_MB * MB + 1), getattr(upload, "filename", None))
             for upload in uploads
             if hasattr(upload, "read")
         ]

@@ -33,9 +33,8 @@ from nguon.feedback.store import feedback_store
 from nguon.units.tree import find_unit
 from nguon.units.tree import group_id
 from plone import api
-from Products.MailHost.MailHost import MailHostError
-from smtplib import SMTPException
 from urllib.parse import urlencode
+from zope.component.hooks import site
 from zope.i18n import translate
 
 import logging
@@ -62,18 +61,24 @@ def report_changed(event):
     (``nguon.feedback.clock``), which is not the thread's default transaction."""
     mails = messages(event)
     if mails:
-        manager = api.portal.get()._p_jar.transaction_manager
-        manager.get().addAfterCommitHook(_after_commit, args=(mails,))
+        portal = api.portal.get()
+        manager = portal._p_jar.transaction_manager
+        manager.get().addAfterCommitHook(_after_commit, args=(portal, mails))
 
 
-def _after_commit(committed, mails):
+def _after_commit(committed, portal, mails):
+    """Send the mails of a committed step, with the step's site as the current site (the
+    commit may come after whoever made the step let go of it)."""
     if committed:
-        for mail in mails:
-            send(mail)
+        with site(portal):
+            for mail in mails:
+                send(mail)
 
 
 def send(mail):
-    """Send one mail now; False, logged, when the mail host is not set up or refuses."""
+    """Send one mail now; False, logged, when it cannot leave: the mail host is not set
+    up, the server refuses or cannot be reached, or anything else goes wrong on the way
+    (the step is committed already: nothing a mail does may reach it)."""
     try:
         api.portal.send_email(
             recipient=mail.recipient,
@@ -81,7 +86,7 @@ def send(mail):
             body=mail.body,
             immediate=True,
         )
-    except (ValueError, MailHostError, SMTPException, OSError):
+    except Exception:
         logger.exception("feedback mail to %s not sent", mail.recipient)
         return False
     return True

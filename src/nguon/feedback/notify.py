@@ -86,6 +86,9 @@ def send(mail):
             body=mail.body,
             immediate=True,
         )
+    except ValueError as error:  # plone.api: the mail host is not set up (a demo site)
+        logger.warning("feedback mail to %s not sent: %s", mail.recipient, error)
+        return False
     except Exception:
         logger.exception("feedback mail to %s not sent", mail.recipient)
         return False

@@ -50,10 +50,9 @@ from nguon.messaging.publisher import PublishRefused
 from nguon.outbox.interfaces import ConsumerUnavailable
 from nguon.outbox.interfaces import IScheduledConsumer
 from nguon.outbox.lease import hold
-from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread
-from nguon.outbox.thread import DeliveryThread
+from nguon.outbox.thread import LeasedThread
 from nguon.publication import targeting
 from nguon.publication.entries import effective_time
 from nguon.publication.entries import expiry_time
@@ -324,7 +323,7 @@ def refresh(portal, now=None):
     return stale
 
 
-class Refresher(DeliveryThread):
+class Refresher(LeasedThread):
     """The refresh thread of a Zope process: every ``ROUND_SECONDS``, on each site, in one
     process at a time."""
 
@@ -332,8 +331,6 @@ class Refresher(DeliveryThread):
 
     def __init__(self, db, poll_seconds=ROUND_SECONDS):
         super().__init__(db, poll_seconds)
-        self.wake = threading.Event()  # only ``stop`` sets it
-        self.holder = holder_id()
 
     def work(self, tm, site):
         found = state(site)

@@ -13,12 +13,9 @@ delivery threads.
 from nguon.annotations import site_state
 from nguon.devices import alarms
 from nguon.outbox.lease import hold
-from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread
-from nguon.outbox.thread import DeliveryThread
-
-import threading
+from nguon.outbox.thread import LeasedThread
 
 
 KEY = "nguon.devices.watcher"
@@ -41,15 +38,13 @@ def claim(portal, holder, tm, now=None):
     return hold(lease(portal), holder, tm, LEASE_SECONDS, now)
 
 
-class Watcher(DeliveryThread):
+class Watcher(LeasedThread):
     """The health thread of a Zope process (one round per site every ``ROUND_SECONDS``)."""
 
     title = "device health"
 
     def __init__(self, db, poll_seconds=ROUND_SECONDS):
         super().__init__(db, poll_seconds)
-        self.wake = threading.Event()  # only ``stop`` sets it
-        self.holder = holder_id()
 
     def work(self, tm, site):
         if claim(site, self.holder, tm):

@@ -18,13 +18,10 @@ from nguon.annotations import site_state
 from nguon.feedback import lifecycle
 from nguon.feedback.store import utcnow
 from nguon.outbox.lease import hold
-from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread
-from nguon.outbox.thread import DeliveryThread
+from nguon.outbox.thread import LeasedThread
 from ZODB.POSException import ConflictError
-
-import threading
 
 
 KEY = "nguon.feedback.clock"
@@ -54,15 +51,13 @@ def run(portal, holder, tm, now=None):
     return steps
 
 
-class Clock(DeliveryThread):
+class Clock(LeasedThread):
     """The clock's thread of a Zope process (one round per site every ``ROUND_SECONDS``)."""
 
     title = "feedback clock"
 
     def __init__(self, db, poll_seconds=ROUND_SECONDS):
         super().__init__(db, poll_seconds)
-        self.wake = threading.Event()  # only ``stop`` sets it
-        self.holder = holder_id()
 
     def work(self, tm, site):
         try:

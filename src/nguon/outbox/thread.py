@@ -1,7 +1,10 @@
 """The life of a delivery thread of the Zope process: woken by an event or every
 ``poll_seconds``, rounds over the opened sites until a round finds nothing to do, never dies
-of an error (it is logged and the thread waits a little), stops cleanly at exit."""
+of an error (it is logged and the thread waits a little), stops cleanly at exit.
+``LeasedThread``: one that runs on its clock alone, a round at a time in one of several
+processes (``nguon.outbox.lease``)."""
 
+from nguon.outbox.lease import holder_id
 from nguon.outbox.site import opened_sites
 from zope.component.hooks import setSite
 
@@ -52,3 +55,14 @@ class DeliveryThread(threading.Thread):
         """One unit of work on ``site`` (the current site), committing through ``tm``;
         returns True when another round should follow at once."""
         raise NotImplementedError
+
+
+class LeasedThread(DeliveryThread):
+    """A thread woken only every ``poll_seconds`` (and by ``stop``) whose rounds claim a
+    lease first, as ``holder`` (``nguon.outbox.lease.hold``), so that of several processes
+    sharing the database one runs them."""
+
+    def __init__(self, db, poll_seconds):
+        super().__init__(db, poll_seconds)
+        self.wake = threading.Event()  # only ``stop`` sets it
+        self.holder = holder_id()

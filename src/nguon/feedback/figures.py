@@ -115,67 +115,79 @@ def by_category(unit, start, end, portal=None):
     return rows
 
 
-def _indicators():
-    yield Indicator(
-        "feedback_received",
-        _("indicator_feedback_received", default="Phản ánh, kiến nghị đã tiếp nhận"),
-        "count",
-        counted("received"),
-        order=80,
-    )
-    yield Indicator(
-        "feedback_closed",
-        _("indicator_feedback_closed", default="Phản ánh, kiến nghị đã trả lời"),
-        "count",
-        counted("closed"),
-        order=81,
-    )
-    yield Indicator(
-        "feedback_on_time",
-        _(
-            "indicator_feedback_on_time",
-            default="Tỷ lệ phản ánh được trả lời đúng hạn",
+SUM, MEAN = "sum", "mean"
+INDICATORS = tuple(
+    Indicator(name, title, unit, compute, aggregate, order)
+    for order, (name, title, unit, compute, aggregate) in enumerate(
+        (
+            (
+                "feedback_received",
+                _(
+                    "indicator_feedback_received",
+                    default="Phản ánh, kiến nghị đã tiếp nhận",
+                ),
+                "count",
+                counted("received"),
+                SUM,
+            ),
+            (
+                "feedback_closed",
+                _(
+                    "indicator_feedback_closed",
+                    default="Phản ánh, kiến nghị đã trả lời",
+                ),
+                "count",
+                counted("closed"),
+                SUM,
+            ),
+            (
+                "feedback_on_time",
+                _(
+                    "indicator_feedback_on_time",
+                    default="Tỷ lệ phản ánh được trả lời đúng hạn",
+                ),
+                "percent",
+                share("closed_on_time", "closed"),
+                MEAN,
+            ),
+            (
+                "feedback_escalated",
+                _(
+                    "indicator_feedback_escalated",
+                    default="Phản ánh quá hạn chuyển lên cấp trên",
+                ),
+                "count",
+                counted("escalated"),
+                SUM,
+            ),
+            (
+                "feedback_overdue",
+                _("indicator_feedback_overdue", default="Phản ánh đang quá hạn"),
+                "count",
+                overdue,
+                SUM,
+            ),
+            (
+                "feedback_satisfied",
+                _(
+                    "indicator_feedback_satisfied",
+                    default="Tỷ lệ người dân hài lòng với câu trả lời",
+                ),
+                "percent",
+                share("satisfied", "rated"),
+                MEAN,
+            ),
+            (
+                "feedback_withdrawn",
+                _(
+                    "indicator_feedback_withdrawn",
+                    default="Phản ánh người gửi đã rút lại",
+                ),
+                "count",
+                counted("withdrawn"),
+                SUM,
+            ),
         ),
-        "percent",
-        share("closed_on_time", "closed"),
-        aggregate="mean",
-        order=82,
+        start=80,  # after the ledger's and the devices' groups (statistics.summary)
     )
-    yield Indicator(
-        "feedback_escalated",
-        _(
-            "indicator_feedback_escalated",
-            default="Phản ánh quá hạn chuyển lên cấp trên",
-        ),
-        "count",
-        counted("escalated"),
-        order=83,
-    )
-    yield Indicator(
-        "feedback_overdue",
-        _("indicator_feedback_overdue", default="Phản ánh đang quá hạn"),
-        "count",
-        overdue,
-        order=84,
-    )
-    yield Indicator(
-        "feedback_satisfied",
-        _(
-            "indicator_feedback_satisfied",
-            default="Tỷ lệ người dân hài lòng với câu trả lời",
-        ),
-        "percent",
-        share("satisfied", "rated"),
-        aggregate="mean",
-        order=85,
-    )
-    yield Indicator(
-        "feedback_withdrawn",
-        _("indicator_feedback_withdrawn", default="Phản ánh người gửi đã rút lại"),
-        "count",
-        counted("withdrawn"),
-        order=86,
-    )
-
-
-INDICATORS = tuple(_indicators())
+)

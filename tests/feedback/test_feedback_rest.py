@@ -249,6 +249,8 @@ def test_officials_note_assign_hide_merge_forward_and_answer(site):
     )
     assert forwarded["handler"] == PROVINCE
     refused(editor.post(f"{url}/{first}", json={"action": "dance"}), 400)
+    odd = {"action": "forward", "unit": ["46"], "note": {"why": 1}}
+    refused(editor.post(f"{url}/{first}", json=odd), 400)  # not a server error
     answered = act(first, action="answer", template=0)
     assert answered["state"] == "answering"
     draft = editor.get(answered["answer_draft_url"]).json()

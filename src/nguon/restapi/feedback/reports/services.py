@@ -216,9 +216,10 @@ class FeedbackPost(FeedbackService):
             photo = photo if isinstance(photo, dict) else {}
             data = str(photo.get("data") or "")
             data = data.split(",", 1)[1] if data.startswith("data:") else data
+            name = photo.get("filename")
             try:
                 decoded.append(
-                    (base64.b64decode(data, validate=True), photo.get("filename"))
+                    (base64.b64decode(data, validate=True), str(name) if name else None)
                 )
             except (binascii.Error, ValueError):
                 raise client_error(
@@ -281,22 +282,26 @@ class FeedbackPost(FeedbackService):
             raise unknown_action(ACTIONS, self.request)
         actor = api.user.get_current().getId()
         answer = None
+
+        def text(name):
+            value = body.get(name)
+            return "" if value is None else str(value)
+
         try:
             if action == "note":
-                lifecycle.add_note(
-                    report, actor, body.get("note"), bool(body.get("internal", True))
-                )
+                internal = bool(body.get("internal", True))
+                lifecycle.add_note(report, actor, text("note"), internal)
             elif action == "assign":
-                lifecycle.assign(report, actor, body.get("userid"))
+                lifecycle.assign(report, actor, text("userid"))
             elif action == "forward":
-                lifecycle.forward(report, actor, body.get("unit"), body.get("note"))
+                lifecycle.forward(report, actor, text("unit"), text("note"))
             elif action == "merge":
-                into = store(self.request).get(str(body.get("into") or ""))
+                into = store(self.request).get(text("into"))
                 if into is None or not can_handle(into):
                     raise not_found(self.request)
                 lifecycle.merge(report, into, actor)
             elif action == "hide":
-                lifecycle.hide(report, actor, body.get("reason"))
+                lifecycle.hide(report, actor, text("reason"))
             else:
                 answer = lifecycle.start_answer(
                     report, actor, self.answer_text(report, body)

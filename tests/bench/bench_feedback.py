@@ -872,29 +872,30 @@ def fmt(value):
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
-def pair(seconds):
+def pair(seconds, scale=1):
+    """p50 / p95 in milliseconds (``scale`` 1000: in microseconds)."""
     figures = stats(seconds)
-    return f"{fmt(figures['p50'])} / {fmt(figures['p95'])}"
+    return f"{fmt(figures['p50'] * scale)} / {fmt(figures['p95'] * scale)}"
 
 
 def desk_table(point, where):
-    """The pages (``where`` is ``http`` or ``in_process``) of one size, side by side."""
-    times = point[where]["times"] if where == "http" else point["in_process"]["times"]
-    header = "| page | store p50 / p95 ms |"
+    """The pages (``where`` is ``http``, in ms, or ``in_process``, in µs) of one size, side
+    by side."""
+    times = point[where]["times"]
+    scale, unit = (1, "ms") if where == "http" else (1000, "µs")
+    header = f"| page | store p50 / p95 {unit} |"
     rule = "|---|--:|"
     if point["with_catalog"]:
-        header += (
-            " catalog p50 / p95 ms | catalog ÷ store (p50) | same totals and order |"
-        )
+        header += f" catalog p50 / p95 {unit} | catalog ÷ store (p50) | same totals and order |"
         rule += "--:|--:|:-:|"
     rows = [header, rule]
     for case in point["in_process"]["cases"]:
         found = times[case["name"]]
-        line = f"| {case['label']} | {pair(found['store'])} |"
+        line = f"| {case['label']} | {pair(found['store'], scale)} |"
         if point["with_catalog"]:
             ratio = stats(found["catalog"])["p50"] / stats(found["store"])["p50"]
             line += (
-                f" {pair(found['catalog'])} | {ratio:.1f} |"
+                f" {pair(found['catalog'], scale)} | {ratio:.1f} |"
                 f" {'yes' if case['agree'] else '**no**'} |"
             )
         rows.append(line)

@@ -188,9 +188,9 @@ def test_the_province_sees_an_escalated_report_and_the_commune_answers(desk):
     received = fresh(desk["report"]).received
     assert "phường Thuận Hóa" in composed.text
     assert received.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y") in composed.text
-    text = re.search(r'<textarea id="answer-text"[^>]*>([^<]*)<', composed.text).group(
-        1
-    )
+    text = re.search(
+        r'<textarea[^>]*id="answer-text"[^>]*>([^<]*)<', composed.text
+    ).group(1)
     answered = editor.post(
         one,
         data={"action": "answer", "text": text, "_authenticator": token(composed.text)},

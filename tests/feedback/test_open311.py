@@ -11,12 +11,16 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
 from lxml import etree
+from lxml import html
 from nguon.feedback import apikeys
 from nguon.feedback import cli
 from nguon.feedback import lifecycle
 from nguon.feedback.policy import load_policy
 from nguon.feedback.throttle import Limits
+from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.feedback.photos import has_gps
 from tests.feedback.photos import jpeg_with_gps
 
@@ -378,3 +382,37 @@ def test_keys_are_issued_listed_and_revoked_by_the_command(site, capsys):
     assert apikeys.check(site.portal, secret) is None
     cli.show(site.portal, Namespace())
     assert "thu hồi" in capsys.readouterr().out
+
+
+def test_site_administrators_issue_and_revoke_keys_in_the_browser(site):
+    page = f"{site.portal.absolute_url()}/@@khoa-open311"
+    for auth in (None, (tree_user("46", "admins"), TREE_PASSWORD)):
+        answer = requests.get(page, auth=auth, timeout=60, allow_redirects=False)
+        assert answer.status_code in (302, 401), auth
+    owner = requests.Session()
+    owner.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    form = owner.get(page, timeout=60)
+    assert form.status_code == 200 and "Ứng dụng thử" in form.text
+    token = html.fromstring(form.text).xpath("//input[@name='_authenticator']/@value")[
+        0
+    ]
+    forged = owner.post(page, data={"action": "issue", "name": "Giả mạo"}, timeout=60)
+    assert forged.status_code == 403 and "Giả mạo" not in owner.get(page).text
+    issued = owner.post(
+        page,
+        data={"action": "issue", "name": "Tổng đài 1022", "_authenticator": token},
+        timeout=60,
+    )
+    assert issued.headers["Cache-Control"] == "private, no-store"
+    secret = html.fromstring(issued.text).xpath("//code[@class='nguon-key-secret']")[0]
+    transaction.begin()
+    client = apikeys.check(site.portal, secret.text)
+    assert client.name == "Tổng đài 1022" and client.issued_by == SITE_OWNER_NAME
+    assert secret.text not in owner.get(page, timeout=60).text  # shown once
+    owner.post(
+        page,
+        data={"action": "revoke", "key_id": client.key_id, "_authenticator": token},
+        timeout=60,
+    )
+    transaction.begin()
+    assert apikeys.check(site.portal, secret.text) is None

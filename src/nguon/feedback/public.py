@@ -4,8 +4,8 @@
   is that commune; elsewhere the citizen picks one of the communes under the page, found by
   name without diacritics (``nguon.units.finder``). A POST is checked in the order that
   costs a flood the most and the site the least: same origin, the proof of work
-  (``nguon.feedback.challenge``), the contact's limits (``nguon.feedback.throttle``), the
-  photos cleaned (``nguon.feedback.privacy``), then ``lifecycle.file_report``. A refusal
+  (``nguon.feedback.challenge``), then what every way in checks (``intake.file_checked``:
+  the photos cleaned, the contact's limits, ``lifecycle.file_report``). A refusal
   answers 400 (429 with ``Retry-After`` when throttled, 403 cross-site) with the form again,
   everything typed kept and the message beside its field; success shows the report's number
   and the secret follow-up link once.
@@ -32,6 +32,7 @@ from nguon.errors import UserError
 from nguon.feedback import challenge
 from nguon.feedback import lifecycle
 from nguon.feedback import privacy
+from nguon.feedback.intake import file_checked
 from nguon.feedback.policy import load_policy
 from nguon.feedback.shapes import answer_of
 from nguon.feedback.shapes import public_view
@@ -43,7 +44,6 @@ from nguon.feedback.store import IN_PROGRESS
 from nguon.feedback.store import MERGED
 from nguon.feedback.store import RECEIVED
 from nguon.feedback.store import WITHDRAWN
-from nguon.feedback.throttle import THROTTLE
 from nguon.feedback.throttle import Throttled
 from nguon.units import finder
 from nguon.units.tree import lineage
@@ -340,33 +340,17 @@ class ReportForm(FeedbackPage):
         lat, lon = self.value("lat").strip(), self.value("lon").strip()
         return (lat, lon) if lat or lon else None
 
-    def uploads(self):
+    def photos(self):
+        """The chosen photos as ``(data, filename)``; what a file holds beyond the size
+        allowed is not read (the photo is refused as too large)."""
         found = self.request.form.get("photos", [])
         found = found if isinstance(found, list) else [found]
-        return [each for each in found if getattr(each, "filename", "")]
-
-    def photos(self):
-        """The chosen photos, cleaned: ``Refused`` names the photo refused and why."""
-        uploads = self.uploads()
-        privacy.check_photo_count(len(uploads))
-        cleaned = []
-        for number, upload in enumerate(uploads, start=1):
+        uploads = [each for each in found if getattr(each, "filename", "")]
+        for upload in uploads:
             upload.seek(0)
-            data = upload.read(IMAGE_MAX_MB * MB + 1)  # more is refused as too large
-            try:
-                cleaned.append(privacy.clean_photo(data, upload.filename, number))
-            except Refused as refusal:
-                raise Refused(
-                    _(
-                        "feedback_photo_refused",
-                        default="Ảnh «${name}»: ${reason}",
-                        mapping={
-                            "name": upload.filename[-80:],
-                            "reason": self.tr(refusal.args[0]),
-                        },
-                    )
-                ) from None
-        return cleaned
+        return [
+            (upload.read(IMAGE_MAX_MB * MB + 1), upload.filename) for upload in uploads
+        ]
 
     def submit(self):
         if self.refused_cross_site():
@@ -374,17 +358,14 @@ class ReportForm(FeedbackPage):
         contact = self.contact()
         try:
             challenge.verify(self.portal, self.value("altcha"))
-            THROTTLE.admit(contact["value"] if contact else "")
-            photos = self.photos()
-            report, code = lifecycle.file_report(
+            fixed = self.fixed_place()
+            report, code = file_checked(
                 category=self.value("category"),
-                place=self.fixed_place().code
-                if self.fixed_place() is not None
-                else self.value("place"),
+                place=fixed.code if fixed is not None else self.value("place"),
                 text=self.value("text"),
                 address=self.value("address"),
                 point=self.point(),
-                photos=photos,
+                photos=self.photos(),
                 contact=contact,
             )
         except challenge.ChallengeRefused as refusal:

@@ -34,6 +34,7 @@ from nguon.units.tree import find_unit
 from nguon.units.tree import group_id
 from plone import api
 from urllib.parse import urlencode
+from ZODB.POSException import ConflictError
 from zope.component.hooks import site
 from zope.i18n import translate
 
@@ -58,8 +59,15 @@ class Mail:
 def report_changed(event):
     """Work out the step's mails and send them after the commit of the transaction that
     made the step: the one of the site's connection, a request's or the clock thread's own
-    (``nguon.feedback.clock``), which is not the thread's default transaction."""
-    mails = messages(event)
+    (``nguon.feedback.clock``), which is not the thread's default transaction. A mail
+    that cannot be written is logged: the step goes on without it."""
+    try:
+        mails = messages(event)
+    except ConflictError:
+        raise  # the request is retried, and its mails worked out again
+    except Exception:
+        logger.exception("feedback mails of %s on %s", event.action, event.report.id)
+        return
     if mails:
         portal = api.portal.get()
         manager = portal._p_jar.transaction_manager

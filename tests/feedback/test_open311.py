@@ -205,7 +205,16 @@ def test_a_key_over_its_limit_is_slowed_with_retry_after(site, monkeypatch):
         address_id="19786",
         description=TEXT,
     )
-    assert post(site, **fields).status_code == 201
+    created = post(site, fmt="xml", **fields)  # the spec's XML answer to a POST
+    assert created.status_code == 201, created.text
+    request = xml(created, "service_requests").find("request")
+    assert [child.tag for child in request] == [
+        "service_request_id",
+        "service_notice",
+        "account_id",
+    ]
+    assert request.findtext("service_request_id").isdigit()
+    assert request.find("account_id").text is None
     answer = post(site, **fields)
     assert_error(answer, 429)
     assert int(answer.headers["Retry-After"]) > 0

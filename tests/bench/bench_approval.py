@@ -622,7 +622,7 @@ def wait_until_serving(server, base, timeout=600):
         try:
             requests.get(base, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up, or warming up
             time.sleep(1)
     raise RuntimeError(f"runwsgi did not answer within {timeout} s")
 

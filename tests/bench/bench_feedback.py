@@ -69,6 +69,7 @@ from tests.bench.bench_approval import new_site  # noqa: E402
 from tests.bench.bench_approval import PASSWORD  # noqa: E402
 from tests.bench.bench_approval import say  # noqa: E402
 from tests.bench.bench_approval import SITE_ID  # noqa: E402
+from tests.bench.bench_approval import wait_until_serving  # noqa: E402
 from tests.bench.bench_search import replace_section  # noqa: E402
 
 
@@ -515,24 +516,6 @@ def start_server(root, port):
     base = f"http://127.0.0.1:{port}/{SITE_ID}"
     wait_until_serving(server, base)
     return server, log, base
-
-
-def wait_until_serving(server, base, timeout=900):
-    """Until the site answers (its first page may take long on a busy machine)."""
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"runwsgi exited with {server.returncode}; see server.log"
-            )
-        try:
-            requests.get(base, timeout=120)
-            return
-        except requests.RequestException:
-            time.sleep(1)
-    raise RuntimeError(f"runwsgi did not answer within {timeout} s")
 
 
 def unit_paths():

@@ -69,9 +69,14 @@ def report_changed(event):
         logger.exception("feedback mails of %s on %s", event.action, event.report.id)
         return
     if mails:
-        portal = api.portal.get()
-        manager = portal._p_jar.transaction_manager
-        manager.get().addAfterCommitHook(_after_commit, args=(portal, mails))
+        send_after_commit(mails)
+
+
+def send_after_commit(mails):
+    """Send ``mails`` once the current site's transaction is committed (none if it is not)."""
+    portal = api.portal.get()
+    manager = portal._p_jar.transaction_manager
+    manager.get().addAfterCommitHook(_after_commit, args=(portal, mails))
 
 
 def _after_commit(committed, portal, mails):

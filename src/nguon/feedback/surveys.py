@@ -42,6 +42,8 @@ from nguon.content.survey import TEXT
 from nguon.content.survey import TEXT_MAX_CHARACTERS
 from nguon.errors import UserError
 from nguon.feedback import challenge
+from nguon.feedback.notify import Mail
+from nguon.feedback.notify import send_after_commit
 from nguon.feedback.privacy import scrub_text
 from nguon.feedback.store import iso
 from nguon.feedback.store import newest_first
@@ -51,18 +53,11 @@ from nguon.feedback.throttle import THROTTLE
 from nguon.workflow.state import review_state
 from persistent import Persistent
 from plone import api
-from Products.MailHost.MailHost import MailHostError
-from smtplib import SMTPException
 from zope.i18n import translate
 
 import hashlib
 import hmac
-import logging
 import secrets
-import transaction
-
-
-logger = logging.getLogger("nguon.feedback")
 
 
 KEY = "nguon.feedback.surveys"
@@ -193,7 +188,7 @@ def request_code(survey, email, payload, now=None):
     code = f"{secrets.randbelow(10**6):06d}"
     expires = now + timedelta(minutes=CODE_MINUTES)
     store.codes[(survey.UID(), key)] = (_digest("code", code), expires.timestamp())
-    mail = dict(
+    mail = Mail(
         recipient=address,
         subject=translate(
             _("survey_code_subject", default="Mã xác minh để trả lời khảo sát"),
@@ -215,18 +210,8 @@ def request_code(survey, email, payload, now=None):
         )
         + f"\n\n{survey.absolute_url()}\n",
     )
-    transaction.get().addAfterCommitHook(_send, kws=mail)
+    send_after_commit([mail])
     return code
-
-
-def _send(committed, **mail):
-    """Mail the code once the request is committed (a mail host that is down is logged)."""
-    if not committed:
-        return
-    try:
-        api.portal.send_email(immediate=True, **mail)
-    except (ValueError, MailHostError, SMTPException, OSError):
-        logger.exception("survey code to %s not sent", mail["recipient"])
 
 
 def _already():

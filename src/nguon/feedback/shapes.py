@@ -7,15 +7,27 @@ from nguon.feedback.policy import load_policy
 from nguon.units.tree import find_unit
 from plone import api
 from zExceptions import Unauthorized
+from zope.globalrequest import getRequest
 
 
 def _iso(moment):
     return moment.isoformat() if moment is not None else None
 
 
+TITLES = "nguon.feedback.unit_titles"
+
+
 def unit_title(code):
-    unit = find_unit(code) if code else None
-    return unit.Title() if unit is not None else code
+    """The title of the unit ``code`` (the code itself when no unit has it), looked up once
+    per request: a page of a thousand reports names the same few units, and each lookup is
+    a catalog query."""
+    request = getRequest()
+    other = getattr(request, "other", None)
+    titles = other.setdefault(TITLES, {}) if isinstance(other, dict) else {}
+    if code not in titles:
+        unit = find_unit(code) if code else None
+        titles[code] = unit.Title() if unit is not None else code
+    return titles[code]
 
 
 def photo_urls(report, base):

@@ -367,6 +367,16 @@ def test_filters_dates_and_pages(site):
     assert second.id not in {r["service_request_id"] for r in only}
     assert get(site, "requests.json", status="closed").json() == []
     assert len(get(site, "requests.json", status="open,closed").json()) == len(everyone)
+    # The extension: the reports made in one unit's area.
+    in_commune = get(site, "requests.json", address_id="19786").json()
+    assert {r["address_id"] for r in in_commune} == {"19786"}
+    in_city = {
+        r["service_request_id"]
+        for r in get(site, "requests.json", address_id="46").json()
+    }
+    assert {first.id, second.id, third.id} <= in_city
+    assert get(site, "requests.json", address_id="44").json() == []
+    assert_error(get(site, "requests.json", address_id="nowhere"), 400)
     page = get(site, "requests.json", page_size="1", page="2").json()
     assert [r["service_request_id"] for r in page] == [second.id]
     now = datetime.now(UTC)

@@ -10,7 +10,8 @@ clients and city apps read and file citizens' reports.
 - ``GET requests.{fmt}``: public reports only (``report.listed``), the newest first:
   ``service_request_id`` (a comma list; overrides the rest), ``service_code`` and ``status``
   (comma lists), ``start_date``/``end_date`` (W3C datetimes; the last 90 days by default, at
-  most 90 days), and the ``page``/``page_size`` extension (1000 at most, the default).
+  most 90 days), the ``page``/``page_size`` extension (1000 at most, the default) and the
+  ``address_id`` extension (the reports made in that unit's area).
 - ``GET requests/<id>.{fmt}``: one public report.
 - ``POST requests.{fmt}`` (form-encoded or multipart): ``api_key`` (``nguon.feedback.apikeys``),
   ``service_code``, ``address_id`` = the code of the commune (or ward) where it happens,
@@ -425,14 +426,23 @@ class Open311View(BrowserView):
         )
         return sorted(brain.unit_code for brain in brains if brain.unit_code)
 
+    def areas(self):
+        """The areas read: the unit ``address_id`` names (an extension: the reports made
+        in a commune, a province), else the whole site."""
+        code = (self.request.form.get("address_id") or "").strip()
+        if code:
+            self.place(code)
+            return [code]
+        return self.top_areas()
+
     def in_period(self, found, since, until):
         """The public reports received between ``since`` and ``until``, the newest first:
-        one range of the store's public index per top unit, read forwards."""
+        one range of the store's public index per area, read forwards."""
         ranges = [
             found.public.keys(
                 (area, newest_first(until)), (area, newest_first(since), "\uffff")
             )
-            for area in self.top_areas()
+            for area in self.areas()
         ]
         for key in merge(*ranges, key=lambda key: key[1:]):
             report = found.reports.get(key[-1])

@@ -9,6 +9,7 @@ from datetime import timedelta
 from io import BytesIO
 from nguon.content.timezone import LOCAL_ZONE
 from nguon.feedback import lifecycle
+from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from openpyxl import load_workbook
@@ -20,6 +21,8 @@ import csv
 import html
 import io
 import pytest
+import requests
+import transaction
 import zipfile
 
 
@@ -200,3 +203,30 @@ def test_a_period_keeps_the_reports_received_in_it(reports):
     }
     with pytest.raises(BadRequest):
         _export(reports, "19786", editor, format="csv", start="7/12")
+
+
+def test_the_download_over_http(tree_functional):
+    """Through the WSGI server: the file with its type and name for the unit's editor, the
+    login for a visitor, a refusal for another commune's editor."""
+    report = _file("giao-thong")
+    transaction.commit()
+    url = f"{find_unit('19786').absolute_url()}/xu-ly-phan-anh-xuat"
+    editor = requests.Session()
+    editor.auth = (tree_user("19786", "editors"), TREE_PASSWORD)
+    found = editor.get(url, params={"format": "csv"}, timeout=60)
+    assert found.status_code == 200
+    assert found.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="phan-anh-19786.csv"' in found.headers["Content-Disposition"]
+    assert [row["Số phản ánh"] for row in _csv_rows(found.content)] == [report.id]
+    found = editor.get(url, timeout=60)
+    assert found.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert _xlsx_rows(found.content)[0]["Số phản ánh"] == report.id
+    visitor = requests.get(url, params={"format": "csv"}, timeout=60)
+    assert report.id not in visitor.text and "login" in visitor.url
+    neighbour = requests.Session()
+    neighbour.auth = (tree_user("19777", "editors"), TREE_PASSWORD)
+    refused = neighbour.get(url, params={"format": "csv"}, timeout=60)
+    assert report.id not in refused.text
+    assert refused.url.endswith("/insufficient-privileges")  # Plone's refusal page

@@ -288,6 +288,35 @@ def test_the_place_is_chosen_among_the_communes_under_the_page(site):
     assert filed_at_province.status_code == 200, filed_at_province.text[:300]
     report_id = re.search(r'nguon-feedback-id">(\d+)<', filed_at_province.text).group(1)
     assert feedback_store(site.portal).get(report_id).place == "19777"
+    # A commune of another province is not a choice here.
+    elsewhere = post_report(site, where=f"{site.url}/vn/46", place="18880")
+    assert elsewhere.status_code == 400
+    assert 'id="nguon-feedback-place-error"' in elsewhere.text
+
+
+def test_the_list_pages_the_newest_first(site):
+    for number in range(21):
+        lifecycle.file_report(
+            _public().code,
+            "19777",
+            f"Phản ánh thử số {number:02d} về vỉa hè bị lấn chiếm.",
+        )
+    transaction.commit()
+    first = requests.get(f"{site.url}/vn/46/19777/phan-anh", timeout=60).text
+    assert first.count('class="nguon-feedback-card"') == 20
+    assert first.index("số 20") < first.index("số 19")
+    assert "số 00" not in first
+    assert f'href="{site.url}/vn/46/19777/phan-anh?b_start=20"' in first
+    second = requests.get(
+        f"{site.url}/vn/46/19777/phan-anh", params={"b_start": "20"}, timeout=60
+    ).text
+    assert second.count('class="nguon-feedback-card"') == 1 and "số 00" in second
+    assert "b_start=40" not in second
+    for hostile in ("-5", "abc", "9" * 30):
+        response = requests.get(
+            f"{site.url}/phan-anh", params={"b_start": hostile}, timeout=60
+        )
+        assert response.status_code == 200
 
 
 def test_a_phone_photo_is_filed_at_the_commune_without_its_place(site):

@@ -25,6 +25,7 @@ actions need the secret code, which a cross-site page cannot know.
 from nguon import _
 from nguon.content.rich_text import plain_text
 from nguon.content.timezone import LOCAL_ZONE
+from nguon.content.unit import IAdministrativeUnit
 from nguon.content.validation import IMAGE_MAX_MB
 from nguon.content.validation import MB
 from nguon.content.validation import Refused
@@ -68,6 +69,7 @@ LISTED_PLACES = (
 )
 FOUND_PLACES = 50
 PAGE_SIZE = 20
+MERGED_PAGES = 50  # pages listed on a site root with several top units
 EXCERPT = 240
 PHOTO_CACHE = "public, max-age=300"  # a report hidden or withdrawn leaves caches soon
 PRIVATE = "private, no-store"
@@ -248,7 +250,7 @@ class ReportForm(FeedbackPage):
         return found if isinstance(found, str) else ""
 
     def unit(self):
-        return self.context if getattr(self.context, "code", None) else None
+        return self.context if IAdministrativeUnit.providedBy(self.context) else None
 
     def fixed_place(self):
         """The commune the form is on, or None where the citizen picks one."""
@@ -330,6 +332,14 @@ class ReportForm(FeedbackPage):
 
     # -- filing -------------------------------------------------------------------------------
 
+    def place(self):
+        """The commune chosen (only one under the page; none else, which filing refuses)."""
+        fixed = self.fixed_place()
+        if fixed is not None:
+            return fixed.code
+        chosen = self.value("place")
+        return chosen if chosen in {u.code for u in self._below()} else ""
+
     def contact(self):
         value = self.value("contact").strip()
         if not value:
@@ -358,10 +368,9 @@ class ReportForm(FeedbackPage):
         contact = self.contact()
         try:
             challenge.verify(self.portal, self.value("altcha"))
-            fixed = self.fixed_place()
             report, code = file_checked(
                 category=self.value("category"),
-                place=fixed.code if fixed is not None else self.value("place"),
+                place=self.place(),
                 text=self.value("text"),
                 address=self.value("address"),
                 point=self.point(),
@@ -427,14 +436,15 @@ class PublicReports(FeedbackPage):
     def areas(self):
         """The codes whose public reports this page lists: the unit's, or on the site root
         those of the top units."""
-        code = getattr(self.context, "code", None)
-        if code:
-            return [code]
+        if IAdministrativeUnit.providedBy(self.context):
+            return [self.context.code]
         return [u.code for u in finder.index(self.portal) if "/" not in u.path]
 
     def report(self, report_id):
         report = self.store.get(report_id) if self.store is not None else None
-        here = getattr(self.context, "code", None)
+        here = (
+            self.context.code if IAdministrativeUnit.providedBy(self.context) else None
+        )
         if report is None or not report.listed or (here and here not in report.areas):
             raise NotFound(report_id)
         return report
@@ -449,25 +459,33 @@ class PublicReports(FeedbackPage):
         """``(cards, next start or None)``: one page of the area's reports, newest first."""
         if self.store is None:
             return [], None
-        start, found, more = self.start(), [], False
-        for code in self.areas():
-            reports, more_here = self.store.in_area(code, 0, start + PAGE_SIZE)
-            found += reports
-            more = more or more_here
-        found.sort(key=lambda report: report.received, reverse=True)
-        page = found[start : start + PAGE_SIZE]
-        more = more or len(found) > start + PAGE_SIZE
+        areas, start = self.areas(), self.start()
+        if len(areas) == 1:
+            page, more = self.store.in_area(areas[0], start, PAGE_SIZE)
+        else:  # a site with several top units: merged, its first pages only
+            start = min(start, MERGED_PAGES * PAGE_SIZE)
+            found = sorted(
+                (
+                    report
+                    for code in areas
+                    for report in self.store.in_area(code, 0, start + PAGE_SIZE)[0]
+                ),
+                key=lambda report: report.received,
+                reverse=True,
+            )
+            page, more = (
+                found[start : start + PAGE_SIZE],
+                len(found) > start + PAGE_SIZE,
+            )
         return [self.card(report) for report in page], (
             start + PAGE_SIZE if more else None
         )
 
     def photo(self, report, number):
-        try:
-            blob = report.photos[int(number) - 1]
-        except (ValueError, IndexError):
-            raise NotFound(number) from None
-        if int(number) < 1:
+        index = int(number) - 1 if number.isdigit() else -1
+        if not 0 <= index < len(report.photos):
             raise NotFound(number)
+        blob = report.photos[index]
         response = self.request.response
         response.setHeader("Content-Type", blob.contentType)
         response.setHeader("Content-Length", str(blob.getSize()))

@@ -117,6 +117,14 @@ def follow(site, code, **data):
     return response
 
 
+def refused(response, status, message):
+    """The form answered again with ``status``, ``message`` and the text as typed."""
+    assert response.status_code == status
+    assert message in response.text
+    assert textarea(response.text, "text") == TEXT
+    return response.text
+
+
 def textarea(html, name):
     found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
     return found.group(1) if found else None
@@ -206,12 +214,9 @@ def test_a_refused_photo_keeps_everything_typed(site, photo, message):
     response = post_report(
         site, photos=[("anh-cua-toi.jpg", photo)], contact="0905123456"
     )
-    assert response.status_code == 400
-    html = response.text
-    assert message in html
+    html = refused(response, 400, message)
     assert 'id="nguon-feedback-photos-error"' in html
     assert "hãy chọn lại ảnh" in html
-    assert textarea(html, "text") == TEXT
     assert 'value="Số 12 Lê Lợi"' in html and 'value="0905123456"' in html
     assert f'value="{_public().code}" selected="selected"' in html
     assert len(feedback_store(site.portal).reports) == before
@@ -219,29 +224,21 @@ def test_a_refused_photo_keeps_everything_typed(site, photo, message):
 
 def test_a_missing_forged_or_reused_challenge_is_refused(site):
     before = len(feedback_store(site.portal).reports)
-    missing = post_report(site, altcha="")
-    assert missing.status_code == 400
-    assert "Chưa có xác minh chống thư rác." in missing.text
-    assert textarea(missing.text, "text") == TEXT
+    refused(post_report(site, altcha=""), 400, "Chưa có xác minh chống thư rác.")
     payload = json.loads(base64.b64decode(challenge(site)))
     payload["solution"]["derivedKey"] = "00" * 32  # a solution guessed, not found
     forged = post_report(site, altcha=base64.b64encode(json.dumps(payload).encode()))
-    assert forged.status_code == 400
-    assert "Xác minh chống thư rác không hợp lệ." in forged.text
+    refused(forged, 400, "Xác minh chống thư rác không hợp lệ.")
     once = challenge(site)
     assert post_report(site, altcha=once).status_code == 200
-    reused = post_report(site, altcha=once)
-    assert reused.status_code == 400
-    assert "đã được dùng" in reused.text
+    refused(post_report(site, altcha=once), 400, "đã được dùng")
     assert len(feedback_store(site.portal).reports) == before + 1
 
 
 def test_a_cross_site_post_is_refused(site):
     before = len(feedback_store(site.portal).reports)
     response = post_report(site, origin="https://tan-cong.example")
-    assert response.status_code == 403
-    assert "chỉ nhận dữ liệu gửi từ chính trang này" in response.text
-    assert textarea(response.text, "text") == TEXT
+    refused(response, 403, "chỉ nhận dữ liệu gửi từ chính trang này")
     assert len(feedback_store(site.portal).reports) == before
 
 
@@ -250,10 +247,8 @@ def test_a_flooding_contact_waits_with_its_text_kept(site):
     for _each in range(5):
         THROTTLE.admit(contact)
     response = post_report(site, contact=contact)
-    assert response.status_code == 429
+    refused(response, 429, "đã gửi quá nhiều phản ánh")
     assert int(response.headers["Retry-After"]) > 0
-    assert "đã gửi quá nhiều phản ánh" in response.text
-    assert textarea(response.text, "text") == TEXT
 
 
 # -- filing and following ---------------------------------------------------------------------

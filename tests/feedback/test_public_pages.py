@@ -6,6 +6,7 @@ keep what was typed), then filing with a phone's photo and following the report:
 reopen once, rate. Challenges are real, solved as the widget would (altcha_solver)."""
 
 from nguon.feedback import lifecycle
+from nguon.feedback.events import IReportChanged
 from nguon.feedback.policy import load_policy
 from nguon.feedback.store import feedback_store
 from nguon.feedback.throttle import THROTTLE
@@ -17,6 +18,8 @@ from tests.feedback.photos import has_gps
 from tests.feedback.photos import jpeg_with_gps
 from tests.feedback.photos import oversize_jpeg
 from urllib.parse import urlsplit
+from zope.component import getGlobalSiteManager
+from zope.component import provideHandler
 
 import base64
 import json
@@ -91,10 +94,10 @@ def post_report(site, photos=(), altcha=None, origin=None, where=None, **fields)
     return response
 
 
-def filed(site, category=None, **extra):
+def filed(site, category=None, contact=None):
     """A report filed straight through the lifecycle (the form is tested on its own)."""
     report, code = lifecycle.file_report(
-        (category or _public()).code, "19786", TEXT, contact=extra.pop("contact", None)
+        (category or _public()).code, "19786", TEXT, contact=contact
     )
     transaction.commit()
     return report, code
@@ -183,6 +186,46 @@ def test_a_wrong_code_reveals_nothing(site):
     refused = follow(site, "khong-co-ma-nay", action="withdraw", confirm="1")
     assert refused.status_code == 404
     assert report.is_open
+
+
+def test_the_contact_is_verified_with_the_mailed_code_only(site):
+    codes = []
+
+    def handler(event):
+        codes.append(event.secrets.get("verification"))
+
+    provideHandler(handler, (IReportChanged,))
+    try:
+        report, code = filed(site, contact={"kind": "email", "value": "b@example.vn"})
+    finally:
+        getGlobalSiteManager().unregisterHandler(handler, (IReportChanged,))
+    verification = codes[0]
+    page = follow(site, code).text
+    assert "b@example.vn" not in page and "chưa xác minh" in page
+    wrong = "000000" if verification != "000000" else "111111"
+    refused = follow(site, code, action="verify", verification=wrong)
+    assert refused.status_code == 400
+    assert "Mã xác minh không đúng hoặc đã hết hạn." in refused.text
+    assert 'id="nguon-feedback-verification-error"' in refused.text
+    assert not report.contact["verified"]
+    assert (
+        follow(site, code, action="verify", verification=verification).status_code
+        == 303
+    )
+    assert report.contact["verified"]
+    assert 'name="verification"' not in follow(site, code).text
+
+
+def test_a_merged_report_links_the_one_it_joined(site):
+    first, _code = filed(site)
+    second, code = filed(site)
+    lifecycle.merge(second, first, tree_user("19786", "editors"))
+    transaction.commit()
+    page = follow(site, code).text
+    assert f'href="{site.url}/phan-anh/{first.id}"' in page
+    assert "đã được gộp vào phản ánh số" in page
+    merged = requests.get(f"{site.url}/phan-anh/{second.id}", timeout=60)
+    assert merged.status_code == 404
 
 
 def test_a_withdrawn_report_leaves_the_public_pages(site):

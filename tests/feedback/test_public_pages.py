@@ -8,6 +8,7 @@ reopen once, rate. Challenges are real, solved as the widget would (altcha_solve
 from nguon.feedback import lifecycle
 from nguon.feedback.events import IReportChanged
 from nguon.feedback.policy import load_policy
+from nguon.feedback.public import same_origin
 from nguon.feedback.store import feedback_store
 from nguon.feedback.throttle import THROTTLE
 from nguon.testing import tree_user
@@ -283,6 +284,33 @@ def test_a_cross_site_post_is_refused(site):
     response = post_report(site, origin="https://tan-cong.example")
     refused(response, 403, "chỉ nhận dữ liệu gửi từ chính trang này")
     assert len(feedback_store(site.portal).reports) == before
+
+
+class Request(dict):
+    def __init__(self, headers):
+        super().__init__(SERVER_URL="https://nguon.hue.gov.vn")
+        self.headers = headers
+
+    def getHeader(self, name):
+        return self.headers.get(name)
+
+
+@pytest.mark.parametrize(
+    "headers, same",
+    [
+        ({"Origin": "https://nguon.hue.gov.vn"}, True),
+        ({"Origin": "https://NGUON.hue.gov.vn:443"}, True),
+        ({"Referer": "https://nguon.hue.gov.vn/vn/gui-phan-anh?q=hue"}, True),
+        ({}, True),  # not a browser: no visitor's cookies to abuse
+        ({"Origin": "null"}, False),  # a sandboxed frame, a data: page
+        ({"Origin": "http://nguon.hue.gov.vn"}, False),
+        ({"Origin": "https://nguon.hue.gov.vn.evil.example"}, False),
+        ({"Referer": "https://evil.example/nguon.hue.gov.vn"}, False),
+        ({"Origin": "https://nguon.hue.gov.vn:99999"}, False),
+    ],
+)
+def test_same_origin_reads_the_origin_then_the_referer(headers, same):
+    assert same_origin(Request(headers)) is same
 
 
 def test_a_flooding_contact_waits_with_its_text_kept(site):

@@ -64,15 +64,15 @@ from zope.publisher.interfaces import IPublishTraverse
 
 
 COMMUNE = "commune"
-LISTED_PLACES = (
-    200  # communes listed without a search; more (the site root) ask for one
-)
+# Communes listed without a search; where there are more (the site root), one searches.
+LISTED_PLACES = 200
 FOUND_PLACES = 50
 PAGE_SIZE = 20
 MERGED_PAGES = 50  # pages listed on a site root with several top units
 EXCERPT = 240
 PHOTO_CACHE = "public, max-age=300"  # a report hidden or withdrawn leaves caches soon
 PRIVATE = "private, no-store"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 STATES = {
     RECEIVED: _("feedback_state_received", default="Đã tiếp nhận"),
@@ -110,11 +110,16 @@ FIELDS = {
     "error_feedback_text_long": "text",
     "error_feedback_point": "point",
     "error_feedback_contact": "contact",
-    "error_feedback_too_many_photos": "photos",
     "error_feedback_verification": "verification",
     "error_feedback_reopen_reason": "reason",
     "error_feedback_rating": "stars",
 }
+
+
+# Pages whose address carries the citizen's code never name it to another site; the site's
+# own pages keep their origin, so the forms' POSTs carry an ``Origin`` that ``same_origin``
+# can check (under ``no-referrer`` a browser sends ``Origin: null`` and the form is refused).
+REFERRER_POLICY = "same-origin"
 
 
 def local_time(moment):
@@ -128,8 +133,17 @@ def same_origin(request):
     sent = request.getHeader("Origin") or request.getHeader("Referer")
     if not sent:
         return True
-    ours, theirs = urlsplit(request["SERVER_URL"]), urlsplit(sent)
-    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+    return _origin(sent) == _origin(request["SERVER_URL"])
+
+
+def _origin(url):
+    """Scheme, host and port of ``url`` (the default port written out), or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    return (parts.scheme, (parts.hostname or "").lower(), port) if port else None
 
 
 class FeedbackPage(BrowserView):
@@ -391,7 +405,7 @@ class ReportForm(FeedbackPage):
         return self.index()
 
     def success(self, report, code, contact):
-        self.request.response.setHeader("Referrer-Policy", "no-referrer")
+        self.request.response.setHeader("Referrer-Policy", REFERRER_POLICY)
         self.report = self.card(report)
         self.follow_url = follow_url(self.portal_url, code)
         self.mailed = bool(contact and contact["kind"] == "email")
@@ -504,7 +518,7 @@ class FollowReport(FeedbackPage):
     def __call__(self):
         response = self.request.response
         response.setHeader("Cache-Control", PRIVATE)
-        response.setHeader("Referrer-Policy", "no-referrer")
+        response.setHeader("Referrer-Policy", REFERRER_POLICY)
         response.setHeader("X-Robots-Tag", "noindex")
         self.code = str(self.request.form.get("ma", "") or "").strip()[:100]
         self.found = (

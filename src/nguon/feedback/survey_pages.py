@@ -184,6 +184,10 @@ class SurveyResults(BrowserView):
     def bar(self, percent):
         return f"width: {percent}%"
 
+    def number(self, value):
+        """A decimal as Vietnamese writes it (a comma before the decimals)."""
+        return f"{value:.1f}".replace(".", ",")
+
 
 class PublishResults(BrowserView):
     """«Công bố kết quả»: the approver makes the results public (POST with the token)."""

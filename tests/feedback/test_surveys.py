@@ -4,10 +4,13 @@ same verified address, an option not offered, a phone number in free text, the r
 before their publication, an editor publishing them), then the path: a survey of Huế
 through its approver, answers counted live, the results published."""
 
+from AccessControl.SecurityManagement import getSecurityManager
+from AccessControl.SecurityManagement import setSecurityManager
 from DateTime import DateTime
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.content.survey import parse_questions
 from nguon.content.validation import Refused
 from nguon.errors import UserError
@@ -18,10 +21,16 @@ from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
+from plone.app.testing import logout
 from tests.feedback.altcha_solver import solve
+from tests.integration.upgrade_steps import PROFILE
+from tests.integration.upgrade_steps import proposed
+from tests.integration.upgrade_steps import run_next
 from tests.mail import smtp_server
 from tests.mail import use_server
 from tests.rest import json_session
+from zope.annotation.interfaces import IAnnotations
+from zope.component import getMultiAdapter
 from zope.i18n import translate
 
 import pytest
@@ -270,6 +279,18 @@ def test_only_an_approver_publishes_the_results(portal):
     assert survey.results_public is True
 
 
+def test_a_published_survey_is_found_by_the_words_of_its_questions(portal):
+    new_survey(state="draft")
+    published = new_survey()
+    manager = getSecurityManager()
+    logout()
+    try:
+        found = api.content.find(SearchableText="Văn nghệ", portal_type="Survey")
+    finally:
+        setSecurityManager(manager)
+    assert [brain.UID for brain in found] == [published.UID()]
+
+
 # -- the pages and services ------------------------------------------------------------
 
 
@@ -415,4 +436,32 @@ def test_a_citizen_answers_with_the_code_mailed_to_them(tree_functional):
     )
     assert again.status_code == 400 and "đã trả lời khảo sát này" in again.text
     transaction.begin()
+    assert surveys.results(survey)["total"] == 1
+
+
+# -- a site made before surveys ----------------------------------------------------------
+
+
+def test_the_upgrade_step_brings_surveys_to_a_site_made_before(tree):
+    portal, setup_tool = tree["portal"], api.portal.get_tool("portal_setup")
+    types = api.portal.get_tool("portal_types")
+    types.manage_delObjects(["Survey"])
+    unit = types["AdministrativeUnit"]
+    unit.allowed_content_types = tuple(
+        t for t in unit.allowed_content_types if t != "Survey"
+    )
+    del IAnnotations(portal)[surveys.KEY]
+    recorder = getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder)
+    recorder.clear()
+    for step in proposed(setup_tool):
+        if step["title"] != "Citizen feedback and surveys.":
+            recorder.mark_as_installed(step["dest"][0])
+    run_next(setup_tool)
+    assert "Survey" in types["AdministrativeUnit"].allowed_content_types
+    assert api.portal.get_tool("portal_workflow").getChainForPortalType("Survey") == (
+        "nguon_approval_workflow",
+    )
+    assert types["Survey"].global_allow is False
+    survey = new_survey()
+    surveys.answer(survey, GOOD, Proof(challenge=_payload(portal)))
     assert surveys.results(survey)["total"] == 1

@@ -5,6 +5,8 @@ from nguon.content.alert import infos
 from nguon.content.board_notice import IBoardNotice
 from nguon.content.legal_document import ILegalDocument
 from nguon.content.radio_item import IRadioItem
+from nguon.content.survey import ISurvey
+from nguon.content.survey import questions
 from nguon.content.text_extraction import searchable_text
 from nguon.content.unit import IAdministrativeUnit
 from plone.indexer import indexer
@@ -57,4 +59,18 @@ def alert_text(alert):
             for info in infos(alert)
             for part in (info.headline, info.event, info.description, info.instruction)
         )
+    )
+
+
+@indexer(ISurvey)
+def survey_text(survey):
+    """Title, summary, and every question with its options."""
+    return _joined(
+        survey.title,
+        survey.description,
+        *(
+            part
+            for question in questions(survey)
+            for part in (question.text, *question.options)
+        ),
     )

@@ -24,6 +24,7 @@ from nguon.errors import UserError
 from nguon.feedback import access
 from nguon.feedback import lifecycle
 from nguon.feedback.policy import load_policy
+from nguon.feedback.shapes import answer_text
 from nguon.feedback.shapes import desk_view
 from nguon.feedback.shapes import unit_title
 from nguon.feedback.store import BUCKETS
@@ -353,12 +354,7 @@ class Desk(OneName, BrowserView):
             chosen = self.templates()[int(self.request.form.get(TEMPLATE, ""))]
         except (ValueError, IndexError):
             return ""
-        title = self.unit_title(self.report.handler)
-        return chosen.fill(
-            title[:1].lower() + title[1:],  # «Ủy ban nhân dân phường Thuận Hóa»
-            self.category_title(self.report.category),
-            self.report.received,
-        )
+        return answer_text(self.report, chosen)
 
     def draft(self):
         """The answer on its way through approval: its link and workflow state."""

@@ -30,6 +30,20 @@ def unit_title(code):
     return titles[code]
 
 
+def answer_text(report, template):
+    """The answer ``template`` (a ``policy.Template``) filled for ``report``: the handling
+    unit's title as it reads inside a sentence («Ủy ban nhân dân phường Thuận Hóa»), the
+    category's title and the day the report was received. The desk and plone.restapi both
+    fill templates here."""
+    title = unit_title(report.handler)
+    category = load_policy().category(report.category)
+    return template.fill(
+        title[:1].lower() + title[1:],
+        category.title if category is not None else report.category,
+        report.received,
+    )
+
+
 def photo_urls(report, base):
     """The public addresses of the report's cleaned photos."""
     return [

@@ -33,6 +33,7 @@ from nguon.feedback.access import can_handle_unit
 from nguon.feedback.intake import file_checked
 from nguon.feedback.policy import load_policy
 from nguon.feedback.public import follow_url
+from nguon.feedback.shapes import answer_text
 from nguon.feedback.shapes import desk_view
 from nguon.feedback.shapes import public_view
 from nguon.feedback.shapes import unit_title
@@ -331,6 +332,4 @@ class FeedbackPost(FeedbackService):
                 _("feedback_rest_template", default="Không có mẫu trả lời này."),
                 self.request,
             )
-        return found[0].fill(
-            unit_title(report.handler), category.title, report.received
-        )
+        return answer_text(report, found[0])

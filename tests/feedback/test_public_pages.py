@@ -426,9 +426,10 @@ def answered(report, text):
 def test_the_author_reopens_once_and_rates_the_published_answer(site):
     report, code = filed(site)
     editor = tree_user("19786", "editors")
-    answered(report, "Phường đã dựng lại cột đèn.")
+    answered(report, "Phường đã dựng lại cột đèn.\nCảm ơn bà con đã báo.")
     public = requests.get(f"{site.url}/phan-anh/{report.id}", timeout=60).text
-    assert "Phường đã dựng lại cột đèn." in public
+    assert "<p>Phường đã dựng lại cột đèn.</p>" in public
+    assert "<p>Cảm ơn bà con đã báo.</p>" in public
     assert "Phường Thuận Hóa đã trả lời" in public
     assert tree_user("19786", "approvers") not in public and editor not in public
     without_reason = follow(site, code, action="reopen", reason=" ")

@@ -62,6 +62,8 @@ from zope.i18nmessageid import Message
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
+import re
+
 
 COMMUNE = "commune"
 # Communes listed without a search; where there are more (the site root), one searches.
@@ -73,6 +75,7 @@ EXCERPT = 240
 PHOTO_CACHE = "public, max-age=300"  # a report hidden or withdrawn leaves caches soon
 PRIVATE = "private, no-store"
 DEFAULT_PORTS = {"http": 80, "https": 443}
+BLOCK_END = re.compile(r"</(?:p|li|h\d|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
 STATES = {
     RECEIVED: _("feedback_state_received", default="Đã tiếp nhận"),
@@ -239,7 +242,9 @@ class FeedbackPage(BrowserView):
         return {
             "title": item.Title(),
             "url": item.absolute_url(),
-            "text": plain_text(raw),
+            "paragraphs": [
+                line for part in BLOCK_END.split(raw) if (line := plain_text(part))
+            ],
             "date": local_time(
                 item.effective().asdatetime() if item.effective() else None
             ),

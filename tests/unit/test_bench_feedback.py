@@ -111,6 +111,7 @@ def _results(stored):
             "rest": {str(n): _outcome(3, {"201": 3, "500": 1}) for n in (1, 4, 16)},
         },
         "solve_seconds": [0.2, 0.3, 0.25],
+        "count": {"reports": stored, "catalogued": 1000},
     }
     return {
         "command": ".venv/bin/python -m tests.bench.bench_feedback --reports 1000",

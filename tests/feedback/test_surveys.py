@@ -465,3 +465,46 @@ def test_the_upgrade_step_brings_surveys_to_a_site_made_before(tree):
     survey = new_survey()
     surveys.answer(survey, GOOD, Proof(challenge=_payload(portal)))
     assert surveys.results(survey)["total"] == 1
+
+
+def test_the_app_answers_with_a_mailed_code_through_the_services(tree_functional):
+    portal = tree_functional["portal"]
+    survey = new_survey(mode="contact")
+    url = survey.absolute_url()
+    app = _anonymous()
+    with smtp_server() as server:
+        use_server(server)
+        transaction.commit()
+        form = app.get(f"{url}/@survey-answer").json()
+        assert form["answer_mode"] == "contact" and form["open"] is True
+        assert form["questions"][0]["options"][1] == {"id": "2", "title": "Chiều tối"}
+        email = "ong.ba@example.vn"
+        sent = app.post(
+            f"{url}/@survey-code", json={"email": email, "altcha": _payload(portal)}
+        )
+        assert sent.status_code == 202 and sent.json() == {"sent": True}
+        (mail,) = server.messages
+        code = re.search(r"là: (\d{6})\.", mail.get_payload(decode=True).decode())[1]
+        answered = app.post(
+            f"{url}/@survey-answer",
+            json={"answers": GOOD, "email": email, "code": code},
+        )
+        assert answered.status_code == 201, answered.text
+        again = app.post(
+            f"{url}/@survey-answer",
+            json={"answers": GOOD, "email": email, "code": code},
+        )
+        assert again.status_code == 400
+        assert "đã trả lời khảo sát này" in again.json()["message"]
+        # One address asking for codes again and again is stopped (429, Retry-After).
+        flood = "nguoi.khac@example.vn"
+        answers = [
+            app.post(
+                f"{url}/@survey-code",
+                json={"email": flood, "altcha": _payload(portal)},
+            )
+            for _n in range(6)
+        ]
+    assert [a.status_code for a in answers] == [202] * 5 + [429]
+    assert int(answers[-1].headers["Retry-After"]) > 0
+    assert answers[-1].json()["type"] == "TooManyRequests"

@@ -29,6 +29,9 @@ from tests.integration.upgrade_steps import run_next
 from tests.mail import smtp_server
 from tests.mail import use_server
 from tests.rest import json_session
+from transaction import TransactionManager
+from ZODB.DB import DB
+from ZODB.FileStorage import FileStorage
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getMultiAdapter
 from zope.i18n import translate
@@ -508,3 +511,39 @@ def test_the_app_answers_with_a_mailed_code_through_the_services(tree_functional
     assert [a.status_code for a in answers] == [202] * 5 + [429]
     assert int(answers[-1].headers["Retry-After"]) > 0
     assert answers[-1].json()["type"] == "TooManyRequests"
+
+
+# -- concurrent answers ----------------------------------------------------------------------
+
+
+def test_concurrent_answers_merge_without_conflict(tmp_path):
+    """Two citizens answering at the same moment, in two transactions on one FileStorage:
+    both commit (their inserts and counter changes are merged by BTrees' and Length's
+    conflict resolution) and both are counted."""
+    asked = parse_questions(QUESTIONS)
+    kept = {"q1": "1", "q2": ["2"], "q3": "5", "q4": None}
+    now = datetime.now(UTC)
+    database = DB(FileStorage(str(tmp_path / "Data.fs")))
+    try:
+        first = database.open(transaction_manager=TransactionManager())
+        first.root()["surveys"] = store = surveys.SurveyStore()
+        store.keep("uid", asked, kept, "first", now)  # the counters exist from now on
+        first.transaction_manager.commit()
+        second = database.open(transaction_manager=TransactionManager())
+        seen_by_second = second.root()["surveys"]
+        store.keep("uid", asked, kept, "a", now)
+        seen_by_second.keep(
+            "uid", asked, {**kept, "q2": ["1", "2"], "q4": "Phát sớm hơn."}, "b", now
+        )
+        first.transaction_manager.commit()
+        second.transaction_manager.commit()  # no ConflictError: resolved
+        second.transaction_manager.begin()
+        merged = second.root()["surveys"]
+        assert merged.totals["uid"]() == 3
+        assert merged.counts[("uid", "q1", "1")]() == 3
+        assert merged.counts[("uid", "q2", "2")]() == 3
+        assert merged.counts[("uid", "q2", "1")]() == 1
+        assert len(merged.answers) == 3 and len(merged.seen) == 3
+        assert [text for _at, text in merged.texts.values()] == ["Phát sớm hơn."]
+    finally:
+        database.close()

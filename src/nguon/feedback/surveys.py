@@ -6,12 +6,15 @@ content but rows in one ``SurveyStore`` in the site's annotations (``KEY``), mad
 different keys, which BTrees' conflict resolution merges, and share only counters, which
 ``BTrees.Length.Length`` merges by adding what each added:
 
-- ``answers``: ``(survey UID, answer id)`` -> the answer as kept (a dict; free text already
-  scrubbed): insert-only, never changed.
+- ``answers``: ``(survey UID, answer id)`` -> the answer as kept, ``(time, ((question id,
+  value), …))`` (free text already scrubbed): insert-only, never changed. Values in the
+  trees are tuples, strings and numbers, never dicts: resolving a conflict compares the
+  values of a bucket, and dicts cannot be ordered.
 - ``counts``: ``(survey UID, question id, value)`` -> ``Length``: how many chose an option
   (value = option id), gave a scale point (value = ``"1"`` … ``"5"``) or answered the
   question at all (value ``""``); ``totals``: survey UID -> ``Length`` of answers.
-- ``texts``: ``(survey UID, question id, newest-first key)`` -> a free-text answer, scrubbed
+- ``texts``: ``(survey UID, question id, answer id)`` -> ``(time, text)``: a free-text
+  answer (the newest first, as answer ids begin with the time counted down), scrubbed
   with ``privacy.scrub_text`` (phone, identity and plate numbers and e-mail addresses masked)
   before it is kept: the raw text is never stored.
 - ``seen``: ``(survey UID, proof hash)`` -> answer id: the one-answer rule. A survey in the
@@ -75,6 +78,39 @@ class SurveyStore(Persistent):
         self.texts = OOBTree()
         self.seen = OOBTree()
         self.codes = OOBTree()
+
+    def _count(self, key, tree=None):
+        tree = self.counts if tree is None else tree
+        counter = tree.get(key)
+        if counter is None:
+            counter = tree[key] = Length()
+        counter.change(1)
+
+    def keep(self, uid, asked, kept, seen_key, now):
+        """Keep an answer already checked: ``kept`` maps the ``asked`` questions' ids to
+        their kept values (None when unanswered); ``seen_key`` marks who answered. Every
+        write is an insert of a key of its own or a ``Length`` change. Returns its id."""
+        answer_id = f"{newest_first(now)}-{secrets.token_hex(4)}"
+        self.seen[(uid, seen_key)] = answer_id
+        self.answers[(uid, answer_id)] = (
+            iso(now),
+            tuple(
+                (key, tuple(value) if isinstance(value, list) else value)
+                for key, value in sorted(kept.items())
+            ),
+        )
+        self._count(uid, self.totals)
+        for question in asked:
+            value = kept[question.id]
+            if value is None:
+                continue
+            self._count((uid, question.id, ""))
+            if question.kind == TEXT:
+                self.texts[(uid, question.id, answer_id)] = (iso(now), value)
+            else:
+                for chosen in value if question.kind == MULTIPLE else [value]:
+                    self._count((uid, question.id, chosen))
+        return answer_id
 
 
 def install(portal):
@@ -337,13 +373,6 @@ def _kept(survey, values):
     return kept
 
 
-def _count(store, key):
-    counter = store.counts.get(key)
-    if counter is None:
-        counter = store.counts[key] = Length()
-    counter.change(1)
-
-
 def answer(survey, values, proof, now=None):
     """Keep one citizen's answer to ``survey``: ``values`` maps question ids to an option
     id (single), a list of option ids (multiple), a point 1-5 (scale) or a text (free);
@@ -354,24 +383,7 @@ def answer(survey, values, proof, now=None):
     _check_open(survey, now)
     kept = _kept(survey, values)
     seen_key = _proven(survey, proof, now)
-    store, uid = _store(), survey.UID()
-    answer_id = f"{newest_first(now)}-{secrets.token_hex(4)}"
-    store.seen[(uid, seen_key)] = answer_id
-    store.answers[(uid, answer_id)] = {"at": iso(now), "values": kept}
-    if uid not in store.totals:
-        store.totals[uid] = Length()
-    store.totals[uid].change(1)
-    for question in questions(survey):
-        value = kept[question.id]
-        if value is None:
-            continue
-        _count(store, (uid, question.id, ""))
-        if question.kind == TEXT:
-            store.texts[(uid, question.id, answer_id)] = {"at": iso(now), "text": value}
-        else:
-            for chosen in value if question.kind == MULTIPLE else [value]:
-                _count(store, (uid, question.id, chosen))
-    return answer_id
+    return _store().keep(survey.UID(), questions(survey), kept, seen_key, now)
 
 
 # -- results -------------------------------------------------------------------------------
@@ -409,7 +421,8 @@ def _question_results(store, uid, question, texts_shown):
             min=(uid, question.id, ""), max=(uid, question.id, "~")
         )
         shape["texts"] = [
-            dict(row) for _n, row in zip(range(texts_shown), rows, strict=False)
+            {"at": at, "text": text}
+            for _n, (at, text) in zip(range(texts_shown), rows, strict=False)
         ]
     return shape
 

@@ -10,7 +10,6 @@ from DateTime import DateTime
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
-from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.content.survey import parse_questions
 from nguon.content.validation import Refused
 from nguon.errors import UserError
@@ -23,9 +22,7 @@ from nguon.units.tree import find_unit
 from plone import api
 from plone.app.testing import logout
 from tests.feedback.altcha_solver import solve
-from tests.integration.upgrade_steps import PROFILE
-from tests.integration.upgrade_steps import proposed
-from tests.integration.upgrade_steps import run_next
+from tests.integration.upgrade_steps import run_only
 from tests.mail import smtp_server
 from tests.mail import use_server
 from tests.rest import json_session
@@ -33,7 +30,6 @@ from transaction import TransactionManager
 from ZODB.DB import DB
 from ZODB.FileStorage import FileStorage
 from zope.annotation.interfaces import IAnnotations
-from zope.component import getMultiAdapter
 from zope.i18n import translate
 
 import pytest
@@ -446,7 +442,7 @@ def test_a_citizen_answers_with_the_code_mailed_to_them(tree_functional):
 
 
 def test_the_upgrade_step_brings_surveys_to_a_site_made_before(tree):
-    portal, setup_tool = tree["portal"], api.portal.get_tool("portal_setup")
+    portal = tree["portal"]
     types = api.portal.get_tool("portal_types")
     types.manage_delObjects(["Survey"])
     unit = types["AdministrativeUnit"]
@@ -454,12 +450,7 @@ def test_the_upgrade_step_brings_surveys_to_a_site_made_before(tree):
         t for t in unit.allowed_content_types if t != "Survey"
     )
     del IAnnotations(portal)[surveys.KEY]
-    recorder = getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder)
-    recorder.clear()
-    for step in proposed(setup_tool):
-        if step["title"] != "Citizen feedback and surveys.":
-            recorder.mark_as_installed(step["dest"][0])
-    run_next(setup_tool)
+    run_only(portal, "Citizen feedback and surveys.")
     assert "Survey" in types["AdministrativeUnit"].allowed_content_types
     assert api.portal.get_tool("portal_workflow").getChainForPortalType("Survey") == (
         "nguon_approval_workflow",

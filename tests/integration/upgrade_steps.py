@@ -2,6 +2,9 @@
 
 from ftw.upgrade.interfaces import IExecutioner
 from ftw.upgrade.interfaces import IUpgradeInformationGatherer
+from ftw.upgrade.interfaces import IUpgradeStepRecorder
+from plone import api
+from zope.component import getMultiAdapter
 
 
 PROFILE = "nguon:default"
@@ -54,3 +57,15 @@ def proposed(setup_tool, profile_id=PROFILE):
 def run_next(setup_tool):
     """Run the oldest proposed step, as an administrator does in @@manage-upgrades."""
     IExecutioner(setup_tool).install([(PROFILE, [proposed(setup_tool)[0]["id"]])])
+
+
+def run_only(portal, title):
+    """Run the step called ``title`` on a site that looks as if it were made just before
+    it: every other step is recorded as installed, that one as not."""
+    setup_tool = api.portal.get_tool("portal_setup")
+    recorder = getMultiAdapter((portal, PROFILE), IUpgradeStepRecorder)
+    recorder.clear()
+    for step in proposed(setup_tool):
+        if step["title"] != title:
+            recorder.mark_as_installed(step["dest"][0])
+    run_next(setup_tool)

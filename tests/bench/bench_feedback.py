@@ -17,24 +17,29 @@ under the central unit) and an approver of the province; then, each step in a ch
    a ZCatalog (``feedback_catalog``), timed on their own.
 2. **The desk's queries in process**: ``store.listing`` beside the catalog's query with its
    50 results woken, for the province's and one commune's tabs, interleaved; both must give
-   the same totals and the same due dates in the same order.
+   the same totals and the same pages in the same order.
 3. **The desk over HTTP**: ``GET xu-ly-phan-anh`` as the province's approver (first page,
    a deep page, the escalated tab, one commune) beside ``xu-ly-phan-anh-catalog``, the same
    view and template with its page and counts from the catalog, interleaved.
-4. **Filing** (at the last size): 1, 4 and 16 concurrent citizens POST the commune's
-   ``gui-phan-anh`` form as a browser does (multipart, a phone photo with EXIF, Origin set),
-   each with a challenge fetched from ``@feedback-challenge`` and solved beforehand with the
+4. **Filing** (at the first size, so that a long run that stops keeps it): 1, 4 and 16
+   concurrent citizens POST the commune's ``gui-phan-anh`` form as a browser does
+   (multipart, a phone photo with EXIF, Origin set), and the same reports to the REST
+   service ``POST @feedback`` (JSON, the photo in base64), each with a challenge fetched from ``@feedback-challenge`` and solved beforehand with the
    tests' solver (``tests.feedback.altcha_solver``): solving is the citizen's phone's work,
    not the server's, so it is done before the clock starts; its median time at the
    production difficulty is printed for reference. Each citizen comes from its own address
    (``X-Forwarded-For`` from the trusted local proxy, as nginx sends it), so the adaptive
-   work stays at its base. Afterwards every filed report must be in the store.
+   work stays at its base. Then a child process counts the store: every report answered
+   as filed must be in it.
+5. The sizes: ``--checkpoints`` (smaller sizes) and ``--reports``; each size is filled,
+   then measured (2, 3; 4 at the first).
 
 The figures are printed and written between the markers of the section "Citizen feedback"
 of ``docs/benchmarks.md``.
 
     .venv/bin/python -m tests.bench.bench_feedback                       # a smoke run
-    .venv/bin/python -m tests.bench.bench_feedback --reports 1000000 --catalog-max 100000
+    .venv/bin/python -m tests.bench.bench_feedback --reports 1000000 \
+        --checkpoints 100000 --catalog-max 100000 --filings 100 --samples 120 --warmup 5
 """
 
 from dataclasses import dataclass

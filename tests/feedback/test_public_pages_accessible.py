@@ -1,11 +1,13 @@
 """The citizen's feedback pages in a real Chromium on a phone's screen, checked with axe-core
 (WCAG 2.1 A/AA, tests/browser/accessibility.py): the form on a commune and on a province,
 the form after a refusal (the summary takes the focus, each message tied to its field), the
-public list, one report and the author's page with its actions. Screenshots in
-tests/artifacts/."""
+public list, one report and the author's page with its actions; and the author withdraws
+the report from that page with the keyboard (the browser's own POST, whose ``Origin`` the
+same-origin check reads). Screenshots in tests/artifacts/."""
 
 from nguon.feedback import lifecycle
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser.accessibility import assert_accessible
 from tests.browser.chromium import chromium
@@ -80,3 +82,18 @@ def test_a_refused_form_takes_the_reader_to_its_errors(site, browser):
     ) == ("Ngắn")
     screenshot(browser, "feedback-form-refused")
     assert_accessible(browser, "feedback-form-refused", include="#content")
+
+
+def test_the_author_withdraws_with_the_keyboard(site, browser):
+    url, report, code = site
+    browser.get(f"{url}/theo-doi-phan-anh?ma={code}")
+    browser.find_element(By.ID, "nguon-feedback-confirm").send_keys(Keys.SPACE)
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Rút phản ánh"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 30).until(  # Plone's status message, above the page's main
+        lambda d: "Đã rút phản ánh." in d.find_element(By.TAG_NAME, "body").text
+    )
+    transaction.begin()
+    assert report.state == "withdrawn"
+    screenshot(browser, "feedback-withdrawn")

@@ -101,7 +101,7 @@ def test_an_editor_lands_on_her_work_and_reads_where_and_why(site, browser):
     [published] = rows(browser, "published_today")
     assert published[0] == "Lịch tiêm chủng mở rộng"
     assert "Phường Thuận Hóa và các đơn vị trực thuộc" in published[2]
-    assert published[3] == "Truyền thanh, Trang tin"
+    assert published[3] == "Truyền thanh, Trang thông tin điện tử"
     # Essential: how many of its receiving units × channels have proof, linking to coverage.
     assert published[4] == "0/2 nơi nhận (0%)"
     coverage = browser.find_element(By.CSS_SELECTOR, ".nguon-work-coverage a")

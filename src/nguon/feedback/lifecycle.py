@@ -431,6 +431,7 @@ def start_answer(report, actor, text="", now=None):
         answer = api.content.create(
             container=unit,
             type="Bulletin",
+            id=_answer_id(unit, report),
             title=api.portal.translate(
                 _(
                     "feedback_answer_title",
@@ -455,6 +456,17 @@ def start_answer(report, actor, text="", now=None):
     _change(report, change)
     _step(report, "answer_started", actor, utc(now), answer=answer.UID())
     return answer
+
+
+def _answer_id(unit, report):
+    """The answer's id, fixed from the start (a title-made id would be a rename, which
+    leaves an alias behind): ``tra-loi-phan-anh-<id>``, numbered after a reopening."""
+    base = f"tra-loi-phan-anh-{report.id}"
+    candidate, number = base, 1
+    while candidate in unit:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
 
 
 def _rich(text):

@@ -26,6 +26,7 @@ from plone.protect import CheckAuthenticator
 from plone.protect import PostOnly
 from Products.Five import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
+from urllib.parse import urlsplit
 from zExceptions import Unauthorized
 from zope.i18n import translate
 
@@ -150,7 +151,8 @@ class SurveyPage(BrowserView):
             self.request.response.setCookie(
                 cookie_name(self.context),
                 "1",
-                path="/".join(self.context.getPhysicalPath()) or "/",
+                # The address's path, as the browser sees it behind a virtual host.
+                path=urlsplit(self.context.absolute_url()).path or "/",
                 max_age=COOKIE_SECONDS,
                 http_only=True,
                 same_site="Lax",

@@ -249,7 +249,7 @@ def test_a_withdrawn_report_leaves_the_public_pages(site):
 @pytest.mark.parametrize(
     "photo, message",
     [
-        (corrupt_jpeg(), "Tệp không phải ảnh JPEG, PNG, WEBP hoặc GIF hợp lệ."),
+        (corrupt_jpeg(), "Tệp không phải ảnh JPEG, PNG hoặc WEBP hợp lệ."),
         (oversize_jpeg(), "Tệp vượt quá 10 MB."),
     ],
     ids=["corrupt", "oversize"],

@@ -155,7 +155,18 @@ def check_photo(data, filename=None):
                 "chụp ảnh với định dạng «Tương thích nhất» hoặc chia sẻ ảnh dưới dạng JPEG).",
             )
         )
-    fmt = check_image(data, filename)
+    try:
+        fmt = check_image(data, filename)
+    except Refused as refused:
+        # The shared check names GIF among the formats it reads; reports take none.
+        if refused.args[0] == "error_not_image":
+            raise Refused(
+                _(
+                    "error_feedback_not_photo",
+                    default="Tệp không phải ảnh JPEG, PNG hoặc WEBP hợp lệ.",
+                )
+            ) from None
+        raise
     if fmt not in PHOTO_FORMATS:
         raise Refused(
             _(

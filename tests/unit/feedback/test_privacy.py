@@ -389,7 +389,9 @@ def test_refusals_say_what_is_wrong():
     assert refusal(clean_photo, b"", "a.jpg") == "Tệp rỗng."
     assert f"{IMAGE_MAX_MB} MB" in refusal(clean_photo, photos.oversize_jpeg(), "a.jpg")
     assert "hỏng" in refusal(clean_photo, photos.truncated_jpeg(), "a.jpg")
-    assert "không phải ảnh" in refusal(clean_photo, photos.corrupt_jpeg(), "a.jpg")
+    assert "không phải ảnh JPEG, PNG hoặc WEBP" in refusal(
+        clean_photo, photos.corrupt_jpeg(), "a.jpg"
+    )
     assert "không phải ảnh" in refusal(clean_photo, b"%PDF-1.7 not a photo", "a.jpg")
     assert "hãy sửa đuôi tệp" in refusal(clean_photo, photos.jpeg(), "anh.png")
     assert "JPEG, PNG hoặc WEBP" in refusal(clean_photo, photos.gif(), "a.gif")

@@ -5,14 +5,12 @@ work (``nguon.work.lists``); ``GET @my-work/<list>`` one whole list in plone.res
 from nguon import _
 from nguon.errors import client_error
 from nguon.restapi import bounded
+from nguon.restapi.traversing import PathService
 from nguon.work import lists
 from plone import api
 from plone.restapi.serializer.converters import json_compatible
-from plone.restapi.services import Service
 from zExceptions import NotFound
 from zExceptions import Unauthorized
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 def serialize(name, brain, titles):
@@ -22,16 +20,7 @@ def serialize(name, brain, titles):
     return json_compatible(entry)
 
 
-@implementer(IPublishTraverse)
-class MyWorkGet(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class MyWorkGet(PathService):
     def reply(self):
         if api.user.is_anonymous():
             raise client_error(

@@ -16,33 +16,22 @@ from nguon.errors import client_error
 from nguon.reports import lifecycle
 from nguon.reports import present
 from nguon.reports.access import current_user
+from nguon.restapi.traversing import PathService
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.serializer.converters import json_compatible
-from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zExceptions import Unauthorized
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 REFUSALS = {"forbidden": Unauthorized, "invalid": BadRequest, "missing": NotFound}
 ACTIONS = ("refresh", "submit", "sign", "reject")
 
 
-@implementer(IPublishTraverse)
-class ReportsService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class ReportsService(PathService):
     def render(self):
         try:
             return super().render()

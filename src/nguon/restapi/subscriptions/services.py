@@ -12,28 +12,17 @@ from nguon import _
 from nguon.errors import client_error
 from nguon.errors import UserError
 from nguon.publication.store import storage
+from nguon.restapi.traversing import PathService
 from nguon.syndication import subscriptions
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
-from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
-@implementer(IPublishTraverse)
-class _Base(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class _Base(PathService):
     def error(self, kind, message):
         raise client_error(kind, message, self.request)
 

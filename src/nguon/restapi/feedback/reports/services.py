@@ -46,16 +46,14 @@ from nguon.restapi.feedback.common import refused
 from nguon.restapi.feedback.common import store
 from nguon.restapi.feedback.common import too_many
 from nguon.restapi.feedback.common import unknown_action
+from nguon.restapi.traversing import PathService
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
-from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import Forbidden
 from zExceptions import Unauthorized
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import base64
 import binascii
@@ -91,16 +89,7 @@ class Queue:
         return self.page[index - self.start]
 
 
-@implementer(IPublishTraverse)
-class FeedbackService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class FeedbackService(PathService):
     @property
     def portal_url(self):
         return api.portal.get().absolute_url()

@@ -79,6 +79,7 @@ def test_a_citizen_answers_and_the_approver_publishes_the_results(
         lambda d: "Đã công bố kết quả khảo sát." in d.page_source
     )
     screenshot(browser, "survey-results-phone")
-    assert "100,0%" in browser.page_source  # the one answer's option, written as in Vietnam
+    # The one answer's option, its share written with a decimal comma as in Vietnam.
+    assert "100,0%" in browser.page_source
     transaction.begin()
     assert survey.results_public is True

@@ -148,7 +148,10 @@ def test_the_section_is_written_from_saved_figures():
     assert text.startswith(bench_feedback.BEGIN) and text.endswith(bench_feedback.END)
     assert "--reports 1000" in text
     assert "| province, tab open | 15.0 / 19.5 | 40.0 / 49.0 | 2.7 | yes |" in text
-    assert "| public form `gui-phan-anh` (multipart) | 16 | 4 | 2.0 |" in text
+    assert (
+        "| public form `gui-phan-anh` (multipart) | 16 | 4 | 2.0 | 150 / 195 | 150 |"
+        in text
+    )
     assert "3× 201, 1× 500" in text
     assert "median 250 ms per challenge" in text
     assert "lost: 0." in text

@@ -6,18 +6,6 @@
 (function () {
   "use strict";
 
-  // The challenge is a plone.restapi service (@feedback-challenge): it answers requests
-  // that accept JSON. This runs before the widget's script, so every widget asks so.
-  if (window.$altcha && window.$altcha.defaults) {
-    window.$altcha.defaults.set({
-      fetch: function (url, init) {
-        var headers = new Headers((init && init.headers) || {});
-        headers.set("Accept", "application/json");
-        return fetch(url, Object.assign({}, init, {headers: headers}));
-      }
-    });
-  }
-
   function fold(text) {
     return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }

@@ -56,7 +56,9 @@ def browser():
 
 def _mails_to(server, address, count, timeout=30):
     WebDriverWait(None, timeout, poll_frequency=0.2).until(
-        lambda _d: len([m for m in server.messages if address in m["X-RcptTo"]]) >= count
+        lambda _d: (
+            len([m for m in server.messages if address in m["X-RcptTo"]]) >= count
+        )
     )
     return [m for m in server.messages if address in m["X-RcptTo"]]
 
@@ -155,7 +157,9 @@ def test_a_citizens_report_from_the_form_to_the_published_answer(
     Select(browser.find_element(By.ID, "mau")).select_by_index(0)
     _press(browser, "#mau ~ button[type=submit]")
     WebDriverWait(browser, 10).until(
-        lambda d: "Thuận Hóa" in d.find_element(By.ID, "answer-text").get_attribute("value")
+        lambda d: (
+            "Thuận Hóa" in d.find_element(By.ID, "answer-text").get_attribute("value")
+        )
     )
     _press(browser, "button[name=action][value=answer]")
     WebDriverWait(browser, 30).until(lambda d: "/edit" in d.current_url)

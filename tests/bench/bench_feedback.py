@@ -381,7 +381,7 @@ def commune_with_most(store, communes):
 
     return max(
         (unit.code for unit in communes),
-        key=lambda code: store.tallies.get((code, OPEN), 0),
+        key=lambda code: store.tally(code, OPEN),
     )
 
 
@@ -400,7 +400,7 @@ def desk_cases(site, store):
         (PROVINCE, ESCALATED, False),
         (commune, OPEN, False),
     ):
-        total = store.tallies.get((unit, bucket), 0)
+        total = store.tally(unit, bucket)
         start = deep_start(total) if deep else 0
         who = "province" if unit == PROVINCE else f"commune {unit}"
         where = f"b_start={start:,}" if deep else "first page"

@@ -22,15 +22,19 @@ inserts of different keys):
 - ``fingerprints``: ``(handler code, fingerprint)`` -> id of the first open report with that
   text (duplicate detection).
 - ``tallies``: ``(unit code, bucket)`` -> how many entries the unit has in ``queue`` (the
-  desk's counts without counting).
-- ``counters``: ``(unit code, figure, category, period)`` -> int, the figures of the
+  desk's counts without counting; :meth:`FeedbackStore.tally`).
+- ``counters``: ``(unit code, figure, category, period)`` -> count, the figures of the
   statistics pages, per day (``d2026-11-30``) and month (``m2026-11``) in Vietnam's calendar,
   kept under the unit that handled the report.
+
+Tallies and counters are ``BTrees.Length`` objects, not ints in the tree: every filing at
+one unit adds to the same few keys, and two citizens filing at once would otherwise conflict
+on them (a bucket cannot merge two changes of one key; a ``Length`` adds them up).
 
 ``install`` makes the store (setup handlers and the upgrade step); requests never create it.
 """
 
-from BTrees.OIBTree import OIBTree
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from BTrees.OOBTree import OOTreeSet
 from datetime import datetime
@@ -203,8 +207,8 @@ class FeedbackStore(Persistent):
         self.timers = OOTreeSet()
         self.tokens = OOBTree()
         self.fingerprints = OOBTree()
-        self.tallies = OIBTree()
-        self.counters = OIBTree()
+        self.tallies = OOBTree()
+        self.counters = OOBTree()
 
     # -- ids and lookups -------------------------------------------------------------------
 
@@ -228,8 +232,12 @@ class FeedbackStore(Persistent):
     # -- indexes ---------------------------------------------------------------------------
 
     def _tally(self, key, step):
-        unit, bucket = key[0], key[1]
-        self.tallies[(unit, bucket)] = self.tallies.get((unit, bucket), 0) + step
+        _add(self.tallies, (key[0], key[1]), step)
+
+    def tally(self, unit_code, bucket):
+        """How many entries the unit has in a bucket of its queue."""
+        found = self.tallies.get((unit_code, bucket))
+        return found() if found is not None else 0
 
     def unindex(self, report):
         """Take the report out of the desk's queues and the clock (before it changes)."""
@@ -276,7 +284,7 @@ class FeedbackStore(Persistent):
         """One page of a unit's queue bucket: ``(total, reports)``. The total comes from the
         tallies; the page is read forwards from the start of the bucket's range."""
         keys = self.queue.keys((unit_code, bucket), (unit_code, bucket, "\uffff"))
-        return self.tallies.get((unit_code, bucket), 0), self._page(keys, start, size)
+        return self.tally(unit_code, bucket), self._page(keys, start, size)
 
     def in_area(self, area_code, start=0, size=50):
         """One page of the public reports made in an area, the newest first, and whether
@@ -314,11 +322,19 @@ class FeedbackStore(Persistent):
             raise ValueError(f"unknown feedback figure {figure!r}")
         for period in periods(moment):
             for cat in (category, "*"):
-                key = (unit_code, figure, cat, period)
-                self.counters[key] = self.counters.get(key, 0) + step
+                _add(self.counters, (unit_code, figure, cat, period), step)
 
     def figure(self, unit_code, figure, period, category="*"):
-        return self.counters.get((unit_code, figure, category, period), 0)
+        found = self.counters.get((unit_code, figure, category, period))
+        return found() if found is not None else 0
+
+
+def _add(tree, key, step):
+    """Add ``step`` to the ``Length`` under ``key`` (made at the first step)."""
+    found = tree.get(key)
+    if found is None:
+        found = tree[key] = Length()
+    found.change(step)
 
 
 def install(portal):

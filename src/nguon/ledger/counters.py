@@ -59,7 +59,8 @@ def total(store, codes, figure, dimension, start, end):
     ranges = _ranges(start, end)
     return sum(
         sum(
-            counters.values(
+            count(value)
+            for value in counters.values(
                 min=(code, figure, dimension, low),
                 max=(code, figure, dimension, high),
                 excludemax=True,
@@ -70,6 +71,12 @@ def total(store, codes, figure, dimension, start, end):
     )
 
 
+def count(value):
+    """A counter's value: an int, or a ``BTrees.Length`` (the stores whose writers add to
+    one key at once keep those, which merge concurrent additions)."""
+    return value if isinstance(value, int) else value()
+
+
 def series(store, codes, figure, dimension, months):
     """``[(month, sum)]`` for each ``(year, month)`` in ``months``: a chart's points."""
     counters = store.counters
@@ -77,7 +84,11 @@ def series(store, codes, figure, dimension, months):
         (
             f"{year:04d}-{month:02d}",
             sum(
-                counters.get((code, figure, dimension, f"m{year:04d}-{month:02d}"), 0)
+                count(
+                    counters.get(
+                        (code, figure, dimension, f"m{year:04d}-{month:02d}"), 0
+                    )
+                )
                 for code in codes
             ),
         )

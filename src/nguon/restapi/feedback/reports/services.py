@@ -70,7 +70,7 @@ class Queue:
 
     def __init__(self, found, unit_code, bucket):
         self.found, self.unit_code, self.bucket = found, unit_code, bucket
-        self.length = found.tallies.get((unit_code, bucket), 0)
+        self.length = found.tally(unit_code, bucket)
         self.start, self.page = 0, []
 
     def __len__(self):
@@ -174,7 +174,7 @@ class FeedbackGet(FeedbackService):
         answer.update(
             unit=unit.code,
             bucket=bucket,
-            counts={each: found.tallies.get((unit.code, each), 0) for each in BUCKETS},
+            counts={each: found.tally(unit.code, each) for each in BUCKETS},
             overdue=found.overdue(unit.code),
         )
         return answer

@@ -468,7 +468,48 @@ def count(root):
     return found
 
 
-PHASES = {"build": build, "fill": fill, "in_process": in_process, "count": count}
+def catalog_rest(root):
+    """Enter in the catalog every report of the store it does not hold yet (the reports
+    filled after ``--catalog-max`` and those the citizens filed): ``--extend-catalog``."""
+    from nguon.feedback.store import feedback_store
+    from tests.bench import feedback_catalog
+
+    import transaction
+
+    app, site = open_site(root)
+    app._p_jar.db().setCacheSize(FILL_CACHE)
+    store = feedback_store(site)
+    catalog = feedback_catalog.install(site)
+    started, added = time.perf_counter(), 0
+    for report_id in store.reports.keys():
+        if catalog.getrid(report_id) is None:
+            feedback_catalog.catalog_report(catalog, store.reports[report_id])
+            added += 1
+            if added % BATCH == 0:
+                transaction.commit()
+                site._p_jar.cacheGC()
+                if added % (BATCH * 25) == 0:
+                    say(f"catalog: {added:,} entries added")
+    transaction.commit()
+    figures = {
+        "store": {"reports": 0, "seconds": 0},
+        "catalog": {"reports": added, "seconds": time.perf_counter() - started},
+        "catalogued": len(catalog),
+        "data_fs_bytes": (Path(root) / "var" / "filestorage" / "Data.fs")
+        .stat()
+        .st_size,
+    }
+    app._p_jar.db().close()
+    return figures
+
+
+PHASES = {
+    "build": build,
+    "fill": fill,
+    "in_process": in_process,
+    "count": count,
+    "catalog_rest": catalog_rest,
+}
 
 
 def child(root, phase, **arguments):
@@ -823,37 +864,60 @@ def run(args, command):
         with_catalog = filled["catalogued"] == size
         point = {"size": size, "fill": filled, "with_catalog": with_catalog}
         say(f"  {filled}")
-        say("the desk's listing in process")
-        point["in_process"] = child(
-            root,
-            "in_process",
-            samples=args.samples,
-            warmup=args.warmup,
-            with_catalog=with_catalog,
-        )
-        server, log, base = start_server(root, free_port())
-        try:
-            say("the desk over HTTP")
-            point["http"] = desk_pages(
-                base,
-                point["in_process"]["cases"],
-                args.samples,
-                args.warmup,
-                with_catalog,
-            )
-            if size == min(sizes):  # first: its figures are kept if a long run stops
-                point["filing"], point["solve_seconds"] = filing(
-                    base, args.filings, photo
-                )
-        finally:
-            server.terminate()
-            server.wait(timeout=120)
-            log.close()
-        if "filing" in point:
-            point["count"] = child(root, "count")
+        # The citizens file at the first size: its figures are kept if a long run stops.
+        measure(root, point, args, photo if size == min(sizes) else None)
         results["checkpoints"].append(point)
         save(root, results, load_start)
     results["count"] = child(root, "count")
+    save(root, results, load_start)
+    return results
+
+
+def measure(root, point, args, photo=None):
+    """The desk in process and over HTTP, and the citizens filing when ``photo`` is given
+    (then the store counted)."""
+    with_catalog = point["with_catalog"]
+    say("the desk's listing in process")
+    point["in_process"] = child(
+        root,
+        "in_process",
+        samples=args.samples,
+        warmup=args.warmup,
+        with_catalog=with_catalog,
+    )
+    server, log, base = start_server(root, free_port())
+    try:
+        say("the desk over HTTP")
+        point["http"] = desk_pages(
+            base, point["in_process"]["cases"], args.samples, args.warmup, with_catalog
+        )
+        if photo is not None:
+            point["filing"], point["solve_seconds"] = filing(base, args.filings, photo)
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+        log.close()
+    if photo is not None:
+        point["count"] = child(root, "count")
+
+
+def extend_catalog(args, command):
+    """Catalog the rest of the store a run of ``--reports`` kept, then measure both desks
+    again at its whole size (the catalog was limited by ``--catalog-max``)."""
+    load_start = os.getloadavg()[0]
+    root = Path(args.db).resolve() / f"reports-{args.reports}"
+    results = json.loads((root / "results.json").read_text())
+    say("cataloguing the rest of the store")
+    filled = child(root, "catalog_rest")
+    say(f"  {filled}")
+    point = {
+        "size": filled["catalogued"],
+        "fill": filled,
+        "with_catalog": True,
+        "extended": command,
+    }
+    measure(root, point, args)
+    results["checkpoints"].append(point)
     save(root, results, load_start)
     return results
 
@@ -966,7 +1030,11 @@ def section(results):
     ]
     for point in results["checkpoints"]:
         fill = point["fill"]
-        store_rate = fill["store"]["reports"] / max(fill["store"]["seconds"], 1e-9)
+        store_rate = (
+            f"{fill['store']['reports'] / fill['store']['seconds']:,.0f}"
+            if fill["store"]["reports"]
+            else "— (the catalog completed)"
+        )
         catalog_rate = (
             f"{fill['catalog']['reports'] / fill['catalog']['seconds']:,.0f}"
             f" ({fill['catalog']['reports']:,} entries)"
@@ -974,7 +1042,7 @@ def section(results):
             else "—"
         )
         lines.append(
-            f"| {point['size']:,} | {fill['store']['reports']:,} | {store_rate:,.0f} | "
+            f"| {point['size']:,} | {fill['store']['reports']:,} | {store_rate} | "
             f"{catalog_rate} | {fill['data_fs_bytes'] / 2**30:.2f} GiB |"
         )
     lines += [
@@ -993,6 +1061,12 @@ def section(results):
             "",
             f"### The desk at {point['size']:,} reports",
             "",
+            (
+                "The same site after the run, its catalog completed to the whole store "
+                f"and both desks measured again: `{point['extended']}`"
+                if point.get("extended")
+                else ""
+            ),
             f"`GET xu-ly-phan-anh` through `runwsgi` as the province's approver "
             f"({results['samples']} samples after {results['warmup']} warm-up, interleaved"
             + (
@@ -1061,6 +1135,11 @@ def main(argv=None):
     parser.add_argument(
         "--report", help="write the section from a results.json a run saved, and exit"
     )
+    parser.add_argument(
+        "--extend-catalog",
+        action="store_true",
+        help="catalog the rest of the store a run of --reports kept, measure both again",
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--arguments", help=argparse.SUPPRESS)
@@ -1073,7 +1152,7 @@ def main(argv=None):
         command = ".venv/bin/python -m tests.bench.bench_feedback " + " ".join(
             sys.argv[1:] if argv is None else argv
         )
-        results = run(args, command)
+        results = (extend_catalog if args.extend_catalog else run)(args, command)
     text = section(results)
     print(text)
     if not args.no_doc:

@@ -40,6 +40,8 @@ of ``docs/benchmarks.md``.
     .venv/bin/python -m tests.bench.bench_feedback                       # a smoke run
     .venv/bin/python -m tests.bench.bench_feedback --reports 1000000 \
         --checkpoints 100000 --catalog-max 100000 --filings 100 --samples 120 --warmup 5
+    .venv/bin/python -m tests.bench.bench_feedback --reports 1000000 --extend-catalog \
+        --samples 120 --warmup 5        # then the catalog at a million too, on that site
 """
 
 from dataclasses import dataclass

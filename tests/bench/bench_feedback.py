@@ -1063,11 +1063,14 @@ def section(results):
             "",
             f"### The desk at {point['size']:,} reports",
             "",
-            (
-                "The same site after the run, its catalog completed to the whole store "
-                f"and both desks measured again: `{point['extended']}`"
+            *(
+                [
+                    "The same site after the run, its catalog completed to the whole "
+                    f"store and both desks measured again: `{point['extended']}`",
+                    "",
+                ]
                 if point.get("extended")
-                else ""
+                else []
             ),
             f"`GET xu-ly-phan-anh` through `runwsgi` as the province's approver "
             f"({results['samples']} samples after {results['warmup']} warm-up, interleaved"

@@ -6,6 +6,7 @@ the report from that page with the keyboard (the browser's own POST, whose ``Ori
 same-origin check reads). Screenshots in tests/artifacts/."""
 
 from nguon.feedback import lifecycle
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -91,9 +92,11 @@ def test_the_author_withdraws_with_the_keyboard(site, browser):
     browser.switch_to.active_element.send_keys(Keys.TAB)
     assert browser.switch_to.active_element.text == "Rút phản ánh"
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 30).until(  # Plone's status message, above the page's main
-        lambda d: "Đã rút phản ánh." in d.find_element(By.TAG_NAME, "body").text
-    )
+    # Plone's status message, above the page's main; the old page's body goes stale as
+    # the browser leaves it.
+    WebDriverWait(
+        browser, 30, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(lambda d: "Đã rút phản ánh." in d.find_element(By.TAG_NAME, "body").text)
     transaction.begin()
     assert report.state == "withdrawn"
     screenshot(browser, "feedback-withdrawn")

@@ -177,19 +177,37 @@ def check_photo(data, filename=None):
     return fmt
 
 
+def _damaged():
+    return Refused(
+        _(
+            "error_feedback_photo_damaged",
+            default="Ảnh bị hỏng hoặc tải lên không đầy đủ; hãy chụp hoặc chọn lại ảnh.",
+        )
+    )
+
+
+def _complete(data, fmt):
+    """Whether the file reaches its format's end: a JPEG's end-of-image marker, a PNG's
+    IEND chunk, a WEBP's RIFF length. Pillow's own refusal of truncated files depends on
+    the process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``, which plone.scale turns on in
+    every Plone process (a photo cut off by a weak connection would be padded with grey)."""
+    if fmt == "jpeg":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if fmt == "png":
+        return b"IEND" in data[-16:]
+    if fmt == "webp":
+        return len(data) >= int.from_bytes(data[4:8], "little") + 8
+    return True
+
+
 def _decoded(data):
     """The photo's pixels, upright, in sRGB (RGB or L), through its embedded profile if any."""
     try:
         image = Image.open(BytesIO(data))
         image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # JPEG decodes smaller
         image = ImageOps.exif_transpose(image)
-    except Exception:  # truncated or damaged data fails while decoding, in any way
-        raise Refused(
-            _(
-                "error_feedback_photo_damaged",
-                default="Ảnh bị hỏng hoặc tải lên không đầy đủ; hãy chụp hoặc chọn lại ảnh.",
-            )
-        ) from None
+    except Exception:  # damaged data fails while decoding, in any way
+        raise _damaged() from None
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "CMYK", "L"):
         try:
@@ -217,7 +235,9 @@ def clean_photo(data, filename=None, number=1):
     most, and nothing but the pixels is written: no EXIF (GPS, camera), XMP, comment, text
     chunk or ICC profile, and not the citizen's file name.
     """
-    check_photo(data, filename)
+    fmt = check_photo(data, filename)
+    if not _complete(data, fmt):
+        raise _damaged()
     image = _decoded(data)
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.LANCZOS)
     image.info = {}

@@ -24,6 +24,7 @@ from nguon.feedback.privacy import MAX_PHOTOS
 from nguon.feedback.privacy import scrub_text
 from PIL import ExifTags
 from PIL import Image
+from PIL import ImageFile
 from tests.feedback import photos
 from zope.i18n import translate
 
@@ -422,3 +423,18 @@ def test_the_next_photo_is_still_cleaned_after_refusals():
         with pytest.raises(Refused):
             clean_photo(attack, "a.jpg")
     assert clean_photo(photos.jpeg_with_gps(), "a.jpg").width == 64
+
+
+@pytest.mark.parametrize(
+    "cut, name",
+    [
+        (photos.truncated_jpeg, "a.jpg"),
+        (lambda: photos.png_transparent((200, 200))[:-30], "a.png"),
+        (lambda: photos.webp((200, 200))[:-30], "a.webp"),
+    ],
+)
+def test_a_truncated_photo_is_refused_in_a_plone_process_too(monkeypatch, cut, name):
+    # plone.scale sets this for the whole process when Plone starts: Pillow pads the rest.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    message = refusal(clean_photo, cut(), name)
+    assert "hỏng" in message or "không phải ảnh" in message

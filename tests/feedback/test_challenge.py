@@ -4,8 +4,10 @@ tampered with, expired or used twice; the work asked of an address rises with it
 an honest report from the same address in the middle of the flood is still accepted."""
 
 from Acquisition import aq_base
+from argparse import Namespace
 from BTrees.OOBTree import OOBTree
 from nguon.feedback import challenge as pow
+from nguon.feedback import cli
 from nguon.feedback import throttle
 from nguon.feedback.challenge import ChallengeRefused
 from nguon.feedback.throttle import Throttle
@@ -158,6 +160,16 @@ def test_rotation_keeps_challenges_in_flight_until_they_expire(site):
     assert pow.verify(site, solve(issue(site)))  # signed with the new secret
     with pytest.raises(ChallengeRefused):
         pow.verify(site, late, now=time.time() + pow.EXPIRY + 1)
+
+
+def test_the_command_rotates_the_secret_on_a_stopped_site(site, capsys, monkeypatch):
+    monkeypatch.setattr(cli.transaction, "commit", lambda: None)  # the layer aborts
+    before = solve(issue(site))
+    secret = IAnnotations(site)[pow.KEY].secret
+    cli.rotate_challenge(site, Namespace())
+    assert IAnnotations(site)[pow.KEY].secret != secret
+    assert "10 phút" in capsys.readouterr().out
+    assert pow.verify(site, before)  # handed out before: still good until it expires
 
 
 def test_used_challenges_are_forgotten_once_expired(site):

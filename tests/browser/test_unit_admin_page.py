@@ -6,6 +6,7 @@ violation in its content. Screenshots in tests/artifacts/."""
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from plone import api
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -44,6 +45,10 @@ def browser():
         driver.quit()
 
 
+# While the browser leaves the page a form was sent from, what was read of it goes stale.
+LEAVING = (StaleElementReferenceException,)
+
+
 def _members(browser, title):
     section = next(
         s
@@ -72,7 +77,9 @@ def test_a_unit_admin_adds_and_removes_an_editor(site, browser):
         "Biên tập viên"
     )
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 30).until(lambda d: NEWCOMER in _members(d, "Biên tập viên"))
+    WebDriverWait(browser, 30, ignored_exceptions=LEAVING).until(
+        lambda d: NEWCOMER in _members(d, "Biên tập viên")
+    )
     screenshot(browser, "unit-admin-members")
     assert_accessible(browser, "unit-admin-members", include="#content")
 
@@ -82,7 +89,7 @@ def test_a_unit_admin_adds_and_removes_an_editor(site, browser):
         if r.find_element(By.CSS_SELECTOR, "td").text == editors
     )
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(browser, 30, ignored_exceptions=LEAVING).until(
         lambda d: _members(d, "Biên tập viên") == [NEWCOMER]
     )
     transaction.begin()  # read what the browser's requests committed

@@ -15,6 +15,7 @@ from nguon.feedback import lifecycle
 from nguon.feedback.store import feedback_store
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -156,7 +157,10 @@ def test_a_citizens_report_from_the_form_to_the_published_answer(
     screenshot(browser, "feedback-desk-report")
     Select(browser.find_element(By.ID, "mau")).select_by_index(0)
     _press(browser, "#mau ~ button[type=submit]")
-    WebDriverWait(browser, 10).until(
+    # The desk reloads with the template filled in; the old page's field goes stale.
+    WebDriverWait(
+        browser, 30, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(
         lambda d: (
             "Thuận Hóa" in d.find_element(By.ID, "answer-text").get_attribute("value")
         )

@@ -53,6 +53,10 @@ setup(
         "vietnam-provinces",
         "polib",
         "waitress",
+        # nguon-cluster: the ZODB on PostgreSQL (history-free, blobs in the database). The
+        # binary driver: RelStorage's [postgresql] extra would build psycopg2 from source.
+        "RelStorage",
+        "psycopg2-binary",
     ],
     extras_require={
         # make lint: ruff (lint and format), pre-commit, towncrier (news/ -> CHANGES.md).
@@ -95,6 +99,7 @@ setup(
             "nguon-outbox = nguon.outbox.cli:main",
             "nguon-cap-ingest = nguon.alerts.ingest.cli:main",
             "nguon-feedback-keys = nguon.feedback.cli:main",
+            "nguon-cluster = nguon.cluster.cli:main",
         ],
     },
 )

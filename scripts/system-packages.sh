@@ -21,12 +21,19 @@ declare -A NEEDED=(
     [mosquitto_passwd]=mosquitto
     [xmllint]=libxml2-utils
     [xmlsec1]=xmlsec1
+    # nguon-cluster: the balancer and the caching proxy (in /usr/sbin)
+    [haproxy]=haproxy
+    [varnishd]=varnish
 )
+# The system's daemons live in /usr/sbin, which a user's PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
 
 missing=()
 for command in "${!NEEDED[@]}"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
 done
+# nguon-cluster: PostgreSQL's server programs are not on PATH (/usr/lib/postgresql/<v>/bin).
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "nguon: installing Debian packages: ${missing[*]}"

@@ -28,10 +28,7 @@ $trusted_proxies
 </environment>
 
 <zodb_db main>
-    <filestorage>
-        path $var/filestorage/Data.fs
-        blob-dir $var/blobstorage
-    </filestorage>
+$storage
     mount-point /
     cache-size 30000
 </zodb_db>
@@ -130,17 +127,35 @@ SITE_ZCML = """\
 """
 
 
+FILESTORAGE = """\
+    <filestorage>
+        path $var/filestorage/Data.fs
+        blob-dir $var/blobstorage
+    </filestorage>"""
+
+
+def storage_section(settings):
+    """The zope.conf storage section: the FileStorage under ``var/``, or the text of
+    ``settings.storage_conf`` (nguon-cluster's RelStorage section, written by it)."""
+    if settings.storage_conf is None:
+        return Template(FILESTORAGE).substitute(var=settings.var)
+    return settings.storage_conf.read_text(encoding="utf-8").rstrip()
+
+
 def write_instance(settings):
     """Create the data folders and (re)write the instance's configuration files."""
     var = settings.var
-    for folder in ("filestorage", "log", "cache", settings.instance_dir / "etc"):
+    for folder in ("log", "cache", settings.instance_dir / "etc"):
         (var / folder).mkdir(parents=True, exist_ok=True)
-    (var / "blobstorage").mkdir(mode=0o700, exist_ok=True)
+    if settings.storage_conf is None:
+        (var / "filestorage").mkdir(exist_ok=True)
+        (var / "blobstorage").mkdir(mode=0o700, exist_ok=True)
     values = {
         "instance": settings.instance_dir,
         "var": var,
         "host": settings.host,
         "port": settings.port,
+        "storage": storage_section(settings),
         "timezone": TIMEZONE,
         "trusted_proxies": "\n".join(
             f"trusted-proxy {proxy}" for proxy in settings.trusted_proxies

@@ -27,11 +27,16 @@ class Settings:
     demo: bool
     admin_password: str
     trusted_proxies: tuple = ("127.0.0.1",)
+    # nguon-cluster: each instance's own configuration folder (NGUON_INSTANCE_DIR) and the
+    # file holding the zope.conf storage section (NGUON_ZODB_STORAGE, RelStorage); None: the
+    # one process of nguon-start (parts/instance, FileStorage under var/).
+    instance_home: Path = None
+    storage_conf: Path = None
 
     @property
     def instance_dir(self):
         """Generated configuration, where buildout and ftw.upgrade's command expect it."""
-        return self.root / "parts" / "instance"
+        return self.instance_home or self.root / "parts" / "instance"
 
     @property
     def zope_conf(self):
@@ -129,4 +134,11 @@ def from_environment(env=None, cwd=None):
         demo=demo,
         admin_password=admin_password or "admin",
         trusted_proxies=_trusted_proxies(env),
+        instance_home=_path(env, "NGUON_INSTANCE_DIR", cwd),
+        storage_conf=_path(env, "NGUON_ZODB_STORAGE", cwd),
     )
+
+
+def _path(env, name, cwd):
+    raw = env.get(name, "").strip()
+    return (cwd / raw).resolve() if raw else None

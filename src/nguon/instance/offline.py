@@ -144,6 +144,25 @@ def point_at_solr(settings):
             api.portal.set_registry_record(record, value)
 
 
+def point_at_caching_proxies(settings):
+    """plone.cachepurging's settings from NGUON_CACHING_PROXIES, as every start sets them:
+    purging on and the proxies listed, or off when there are none (written only when they
+    differ). The records exist once plone.app.caching is installed (nguon:default)."""
+    from plone import api
+
+    prefix = "plone.cachepurging.interfaces.ICachePurgingSettings"
+    if api.portal.get_registry_record(f"{prefix}.enabled", default=None) is None:
+        return  # a site not upgraded yet: the upgrade step installs the records
+    wanted = {
+        "enabled": bool(settings.caching_proxies),
+        "cachingProxies": tuple(settings.caching_proxies),
+    }
+    for name, value in wanted.items():
+        record = f"{prefix}.{name}"
+        if api.portal.get_registry_record(record, default=None) != value:
+            api.portal.set_registry_record(record, value)
+
+
 def start_solr(settings):
     """Make sure Solr answers at SOLR_URL: the bundled node is started when the settings use
     it and it is not running; returns it (to stop after the run), or None. Raises
@@ -211,6 +230,7 @@ def offline_site(
         setSite(site)
         if solr in (POINT, START):
             point_at_solr(settings)
+            point_at_caching_proxies(settings)
         if solr == START:
             cleanup.enter_context(solr_for_the_run(settings))
         yield site

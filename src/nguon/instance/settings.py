@@ -32,6 +32,9 @@ class Settings:
     # one process of nguon-start (parts/instance, FileStorage under var/).
     instance_home: Path = None
     storage_conf: Path = None
+    # NGUON_CACHING_PROXIES: the Varnish instances plone.cachepurging purges (URLs, e.g.
+    # http://127.0.0.1:6081); empty: no purge (offline.point_at_caching_proxies).
+    caching_proxies: tuple = ()
 
     @property
     def instance_dir(self):
@@ -110,6 +113,25 @@ def _trusted_proxies(env):
     return proxies
 
 
+def _caching_proxies(env):
+    """NGUON_CACHING_PROXIES: the URLs of the caching proxies to purge (space-separated)."""
+    proxies = tuple(
+        url.rstrip("/") for url in env.get("NGUON_CACHING_PROXIES", "").split()
+    )
+    for url in proxies:
+        parts = urlsplit(url)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path.strip("/")
+        ):
+            raise ConfigurationError(
+                f"NGUON_CACHING_PROXIES: {url!r} không hợp lệ: cần dạng http://máy-chủ:cổng, "
+                "ví dụ http://127.0.0.1:6081 (các địa chỉ cách nhau bởi dấu cách)"
+            )
+    return proxies
+
+
 def from_environment(env=None, cwd=None):
     """Settings from ``env`` (default: os.environ); raises ConfigurationError on bad values."""
     env = os.environ if env is None else env
@@ -136,6 +158,7 @@ def from_environment(env=None, cwd=None):
         trusted_proxies=_trusted_proxies(env),
         instance_home=_path(env, "NGUON_INSTANCE_DIR", cwd),
         storage_conf=_path(env, "NGUON_ZODB_STORAGE", cwd),
+        caching_proxies=_caching_proxies(env),
     )
 
 

@@ -126,6 +126,11 @@ bench-boards: install
 bench-alerts: install
 	$(BIN)/python tests/bench/bench_alerts.py $(BENCH_ARGS)
 
+## make bench-cluster: the same mixed load on one instance and on the cluster of 2 and 4, and the four faults (docs/benchmarks.md).
+.PHONY: bench-cluster
+bench-cluster: install
+	nice $(BIN)/python tests/bench/bench_cluster.py $(BENCH_ARGS)
+
 ## make bench-ledger: the delivery ledger's store, ZODB BTrees beside PostgreSQL, at 10 million records (docs/benchmarks.md).
 .PHONY: bench-ledger
 bench-ledger: install

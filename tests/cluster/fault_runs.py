@@ -166,6 +166,15 @@ class Setting:
         return run
 
 
+def lease_term(cluster):
+    """How long a delivery lease runs in ``cluster`` (``NGUON_LEASE_SECONDS``)."""
+    try:
+        from nguon.outbox.lease import term
+    except ImportError:
+        return 20.0
+    return term(getattr(cluster, "base_env", None))
+
+
 def wait_serving(url, timeout=120):
     """Wait until ``url`` answers 200 to a REST client (the cluster recovered); returns
     the seconds waited."""
@@ -238,14 +247,20 @@ def kill_solr_node(setting, victim=0, before=3, after=12):
     return run
 
 
-def restart_postgres(setting, before=4, after=5):
-    """Restart PostgreSQL under load; nothing restarted on the Plone side."""
+def restart_postgres(setting, before=4, down=3, after=5):
+    """Stop PostgreSQL under load, start it again ``down`` seconds later; nothing is
+    restarted on the Plone side."""
     cluster = setting.cluster
     load = setting.load().start()
     warm(load, before)
     published_before = len(load.figures().published)
     restart_at = time.monotonic()
-    cluster.postgres_restart()
+    if hasattr(cluster, "postgres_stop"):  # down for ``down`` seconds, then up again
+        cluster.postgres_stop()
+        time.sleep(down)
+        cluster.postgres_start()
+    else:
+        cluster.postgres_restart()
     restarted_at = time.monotonic()
     recovery = wait_serving(f"{setting.balancer}/@search?portal_type=Bulletin")
     recovered_at = time.monotonic()
@@ -301,8 +316,16 @@ def kill_lease_holder(setting, hold=4.0):
     cluster.kill_instance(victim)
     killed_at = time.time()
     counter.delay = 0.0
-    # Another instance takes the lease over once its term has run out.
-    time.sleep(getattr(cluster, "lease_seconds", 20) + 10)
+    # Another instance takes the lease over once its term has run out, and pushes.
+    deadline = time.monotonic() + lease_term(cluster) + 30
+    while time.monotonic() < deadline:
+        others = {
+            fault_counters.process_of(pid, pids) for pid in counter.senders(killed_at)
+        } - {None, holder}
+        if others:
+            break
+        time.sleep(0.2)
+    time.sleep(2)
     figures = load.stop()
     run = Run("kill the outbox lease holder", figures)
     try:

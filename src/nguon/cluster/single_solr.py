@@ -60,3 +60,6 @@ class SingleSolr:
 
     def stop(self):
         self.child.stop()
+
+    def pids(self):
+        return [self.child.pid] if self.child.alive() else []

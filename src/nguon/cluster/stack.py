@@ -232,6 +232,7 @@ class Cluster:
     def start(self):
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "log").mkdir(exist_ok=True)
+        self._end_stale_run()
         for name, port in self.ports.all():
             preflight.check_port_free(HOST, port, f"cổng của {name}")
         self._check_programs()
@@ -241,6 +242,7 @@ class Cluster:
         self.postgres.init()
         self.postgres.start()
         self.postgres.ensure_database()
+        self._write_state()
         self.log("khởi động SolrCloud (3 nút và ZooKeeper)…")
         self.solr = _solrcloud_class()(
             self.folder / "solrcloud",
@@ -251,6 +253,7 @@ class Cluster:
         self.solr.start()
         self.log(f"HAProxy tại {HOST}:{self.ports.haproxy} (Solr: {self.solr_url})")
         self._start_haproxy()
+        self._write_state()
         wait_for(
             lambda: ping(self.solr_url, timeout=2),
             120,
@@ -276,6 +279,7 @@ class Cluster:
         ]
         for child in self.instances:
             child.start()
+        self._write_state()
         for i in range(len(self.instances)):
             self._wait_instance(i)
         self.log(f"Varnish tại {HOST}:{self.ports.varnish}")
@@ -539,9 +543,34 @@ class Cluster:
         if not child.alive():
             fail()
 
+    def _end_stale_run(self):
+        """A run that was killed (SIGKILL, a crash) left its programs running: end those
+        that still run from this folder. A run that is alive is refused."""
+        try:
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if _alive(state.get("pid")) and state.get("pid") != os.getpid():
+            raise ConfigurationError(
+                f"cụm trong {self.folder} đang chạy (pid {state['pid']}): dừng nó trước"
+            )
+        for pid in state.get("children", []):
+            if _runs_from(pid, self.folder):
+                self.log(f"dừng tiến trình còn lại của lần chạy trước (pid {pid})")
+                _end(pid)
+        self.state_file.unlink(missing_ok=True)
+
     def _write_state(self):
+        children = [c for c in (self.haproxy, self.varnish, *self.instances) if c]
         state = {
             "pid": os.getpid(),
+            "children": [c.pid for c in children if c.alive()]
+            + list(getattr(self.solr, "pids", lambda: [])())
+            + (
+                [self.mosquitto.process.pid]
+                if self.mosquitto and self.mosquitto.process
+                else []
+            ),
             "site_id": self.site_id,
             "ports": asdict(self.ports),
             "url": self.url,
@@ -555,6 +584,39 @@ class Cluster:
             },
         }
         self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+
+
+def _alive(pid):
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _runs_from(pid, folder):
+    """True when process ``pid`` still runs with ``folder`` in its command line."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(str(folder).encode() in word for word in words)
+
+
+def _end(pid, timeout=20):
+    try:
+        os.kill(pid, 15)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(pid):
+        os.kill(pid, 9)
 
 
 def _sbin(program):

@@ -5,11 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test lint format install system-packages translations axe kiosk-mqtt altcha test-fast clean-instance
+.PHONY: start cluster test lint format install system-packages translations axe kiosk-mqtt altcha test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
 	@$(BIN)/nguon-start
+
+## make cluster: the production cluster on this machine (PostgreSQL/RelStorage, Plone
+## instances, HAProxy, Varnish, SolrCloud, Mosquitto) in the foreground; docs/operations.md.
+cluster: install
+	@$(BIN)/nguon-cluster start
 
 ## make test: install what is missing, check lint and format, then run the whole test suite.
 test: install

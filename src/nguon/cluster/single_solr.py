@@ -31,7 +31,7 @@ class SingleSolr:
 
     @property
     def node_urls(self):
-        return [f"http://127.0.0.1:{self.port}/solr"]
+        return [f"http://127.0.0.1:{self.port}/solr/{self.collection}"]
 
     def start(self, timeout=300):
         self.folder.mkdir(parents=True, exist_ok=True)

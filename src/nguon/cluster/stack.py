@@ -565,7 +565,7 @@ class Cluster:
         state = {
             "pid": os.getpid(),
             "children": [c.pid for c in children if c.alive()]
-            + list(getattr(self.solr, "pids", lambda: [])())
+            + _solr_pids(self.solr)
             + (
                 [self.mosquitto.process.pid]
                 if self.mosquitto and self.mosquitto.process
@@ -584,6 +584,17 @@ class Cluster:
             },
         }
         self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+
+
+def _solr_pids(solr):
+    """The pids of SolrCloud's programs (ZooKeeper and the nodes) that run."""
+    if solr is None:
+        return []
+    if hasattr(solr, "pids"):
+        return list(solr.pids())
+    parts = [getattr(solr, "zookeeper", None), *getattr(solr, "nodes", [])]
+    processes = [getattr(part, "process", None) for part in parts if part is not None]
+    return [p.pid for p in processes if p is not None and p.poll() is None]
 
 
 def _alive(pid):

@@ -28,7 +28,12 @@ def free_ports(count):
 def cloud(tmp_path_factory):
     zk_port, *node_ports = free_ports(4)
     cloud = SolrCloud(
-        tmp_path_factory.mktemp("solrcloud"), zk_port, node_ports, heap="384m"
+        tmp_path_factory.mktemp("solrcloud"),
+        zk_port,
+        node_ports,
+        heap="384m",
+        # C1 only: the JVMs start with less CPU (the tests run beside others on 2 cores)
+        java_options=["-XX:TieredStopAtLevel=1"],
     )
     cloud.start()
     yield cloud

@@ -193,6 +193,7 @@ class SolrCloud:
     ``start_node(i)`` waits until node i's replica is active again; ``stop()`` stops all.
     ``session_timeout`` (seconds) is how long ZooKeeper keeps a silent node: a killed node
     leaves the cluster (and hands on its leadership) that long after it died.
+    ``java_options`` are added to every JVM's command line.
     """
 
     collection = "plone"
@@ -206,6 +207,7 @@ class SolrCloud:
         session_timeout=10,
         startup_timeout=300,
         configset=None,
+        java_options=(),
     ):
         self.folder = Path(folder)
         self.zk_port = int(zk_port)
@@ -216,6 +218,7 @@ class SolrCloud:
         self.configset = Path(
             configset or solr_dir() / "home" / "configsets" / "plone" / "conf"
         )
+        self.java_options = list(java_options)
         self.classpath = None
         self.zookeeper = None
         self.nodes = [None] * len(self.node_ports)
@@ -435,6 +438,7 @@ class SolrCloud:
             "-Dfile.encoding=UTF-8",
             f"-Dlog4j2.configurationFile={solr_dir() / 'log4j2.xml'}",
             f"-Dsolr.log.dir={self.folder / 'logs'}",
+            *self.java_options,
             "-cp",
             self.classpath,
             MAIN,

@@ -34,8 +34,9 @@ TITLES = (
     "CAP alerts signed and served.",
     "CAP alerts from other systems.",
     "Citizen feedback and surveys.",
+    "HTTP caching behind a caching proxy.",
 )
-LATEST = "20261130130000"  # the newest step's version
+LATEST = "20261130190500"  # the newest step's version
 
 
 def titles_from(first):

@@ -85,8 +85,14 @@ sub vcl_recv {
     }
 
     # Anything signed or authenticated is private: never shared, never stored. A subscriber's
-    # signed poll also goes to Plone, which counts what it served (the delivery ledger).
-    if (req.http.Authorization || req.http.X-Nguon-Subscription) {
+    # signed poll also goes to Plone, which counts what it served (the delivery ledger);
+    # radio stations and boards authenticate with their own token headers.
+    if (req.http.Authorization
+        || req.http.X-Nguon-Subscription
+        || req.http.X-Hub-Signature
+        || req.http.X-Station-Token
+        || req.http.X-Board-Token
+        || req.http.X-Board-Pairing) {
         return (pass);
     }
 

@@ -11,9 +11,12 @@ lease at once both write the same object, so the ZODB lets one commit and raises
 Holders are named by ``holder_id()`` (host, process, a random part), so a restarted process is
 a new holder that waits for its predecessor's term to end: a lease is never given back, it
 runs out (a process may stop without a chance to write). ``hold`` claims a lease and commits
-the claim, as the threads that share one do before each round.
+the claim, as the threads that share one do before each round; ``site_lease`` finds (or
+makes, from a thread) a site's lease by name, and ``term`` is how long a delivery lease runs
+(``NGUON_LEASE_SECONDS``): how long the work of a process that died waits for another.
 """
 
+from nguon.annotations import site_state
 from persistent import Persistent
 from ZODB.POSException import ConflictError
 
@@ -44,6 +47,24 @@ class Lease(Persistent):
         if self.holder != holder or self.expires - now < seconds / 2:
             self.holder, self.expires = holder, now + seconds
         return True
+
+
+DEFAULT_TERM = 20.0  # seconds; a holder renews once less than half of it is left
+
+
+def term(environ=None):
+    """The term of the delivery threads' leases, ``NGUON_LEASE_SECONDS`` (at least 2 s)."""
+    raw = (os.environ if environ is None else environ).get("NGUON_LEASE_SECONDS", "")
+    try:
+        return max(2.0, float(raw)) if raw.strip() else DEFAULT_TERM
+    except ValueError:
+        return DEFAULT_TERM
+
+
+def site_lease(portal, key):
+    """The lease ``key`` of ``portal``, made on first use (only threads call this: they
+    commit what they write; requests never do)."""
+    return site_state(portal, key, Lease, create=True)
 
 
 def holder_id():

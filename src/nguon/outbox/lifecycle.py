@@ -2,9 +2,10 @@
 
 ``IProcessStarting`` is fired by the WSGI starter once the database is open; test layers and
 scripts never fire it, so they deliver explicitly (``nguon.outbox.worker.drain``,
-``nguon.syndication.pusher.push_round``). Set ``NGUON_OUTBOX_WORKER=0`` to run a Zope process
-without the threads (a second instance on ZEO/RelStorage may keep them on: deliveries are
-idempotent).
+``nguon.syndication.pusher.push_round``). Every process of a cluster (RelStorage, ZEO) starts
+them: each round claims a lease first, so one process at a time does each job and another
+takes over when it dies (``nguon.outbox.thread``). Set ``NGUON_OUTBOX_WORKER=0`` to run a Zope
+process without the threads.
 """
 
 from functools import partial

@@ -5,7 +5,11 @@
 process with its own ZODB connection, one thread per consumer (``lifecycle``), so that no
 consumer waits for another: it is woken by every commit that recorded a change (and polls
 every second for changes committed by other processes), backs off while its channel is
-down, and retries a round that hit a ZODB conflict.
+down, and retries a round that hit a ZODB conflict. Before each round it claims the site's
+lease of that consumer (``LEASE_PREFIX`` + name): of several processes sharing the database
+one delivers each consumer's changes, and when it dies another takes over once the lease has
+run out; what the dead one was delivering when it died is offered again (its taking was never
+committed), which every consumer absorbs (deliveries are idempotent).
 """
 
 from nguon.outbox.backoff import Backoff
@@ -26,6 +30,7 @@ import transaction
 
 logger = logging.getLogger("nguon.outbox")
 BATCH_SIZE = 200
+LEASE_PREFIX = "nguon.outbox.consumer."
 
 
 class RoundResult:
@@ -125,7 +130,7 @@ class Worker(DeliveryThread):
     def _deliver(self, tm, site, name, consumer):
         key = (site.getId(), name)
         backoff = self.backoffs.setdefault(key, Backoff())
-        if not backoff.ready():
+        if not backoff.ready() or not self.holds(tm, site, LEASE_PREFIX + name):
             return False
         try:
             result = deliver_pending(site, name, consumer)

@@ -23,18 +23,15 @@ from nguon.alerts.ingest.receive import receive
 from nguon.alerts.ingest.receive import Refused
 from nguon.alerts.ingest.receive import vietnamese
 from nguon.alerts.ingest.record import ingest_log
-from nguon.annotations import site_state
 from nguon.cap.atom import parse_index
 from nguon.cap.errors import CapError
 from nguon.cap.xml import MAX_SIZE
-from nguon.outbox.lease import holder_id
-from nguon.outbox.lease import Lease
+from nguon.outbox.lease import site_lease
 from nguon.outbox.lifecycle import start_thread
 from nguon.outbox.thread import DeliveryThread
 from persistent.mapping import PersistentMapping
 from plone import api
 from urllib.parse import urlsplit
-from ZODB.POSException import ConflictError
 
 import logging
 import threading
@@ -166,37 +163,27 @@ def _unreachable(log, source, url, error):
 
 
 def install(portal):
-    return site_state(portal, KEY, Lease, create=True)
-
-
-def claim(portal, holder, tm, seconds):
-    """True when ``holder`` holds this site's round (claimed and committed)."""
-    try:
-        held = install(portal).claim(holder, seconds)
-        if held:
-            tm.commit()
-            return True
-    except ConflictError:
-        pass
-    tm.abort()
-    return False
+    return site_lease(portal, KEY)
 
 
 class Poller(DeliveryThread):
-    """The ingest thread of a Zope process: a round per site every ``interval()``."""
+    """The ingest thread of a Zope process: a round per site every ``interval()``, in the one
+    process that holds the site's lease ``KEY``."""
 
     title = "CAP ingest"
+    lease_key = KEY
 
     def __init__(self, db, poll_seconds=DEFAULT_INTERVAL):
         super().__init__(db, poll_seconds)
         self.wake = threading.Event()  # only ``stop`` sets it
-        self.holder = holder_id()
+
+    @property
+    def lease_seconds(self):
+        return 5 * self.poll_seconds
 
     def work(self, tm, site):
         self.poll_seconds = interval()
-        if trusted.active().polled() and claim(
-            site, self.holder, tm, 5 * self.poll_seconds
-        ):
+        if trusted.active().polled():
             poll(site, tm)
         return False
 

@@ -91,6 +91,19 @@ def test_every_node_holds_an_active_replica(cloud):
         assert "<uniqueKey>UID</uniqueKey>" in client.schema_file(url=url)
 
 
+def test_setup_again_changes_nothing(cloud):
+    log = cloud.folder / "setup.log"
+    first = log.read_text()
+    assert "configset 'plone' uploaded" in first
+    assert "collection 'plone' created" in first
+    cloud.setup()
+    again = log.read_text()[len(first) :]
+    assert "nguon-solr: ready collection plone" in again
+    assert "uploaded" not in again
+    assert "created" not in again
+    assert "reloaded" not in again
+
+
 def test_nguon_indexing_through_any_node(cloud):
     first, second, third = cloud.node_urls
     add(

@@ -264,7 +264,7 @@ class SolrCloud:
                 self._part(i).start()
             for i in range(len(self.node_ports)):
                 self.nodes[i].wait_ready(self.startup_timeout)
-            self._setup()
+            self.setup()
             self.wait_active(timeout=self.startup_timeout)
         except BaseException:
             self.stop()
@@ -465,7 +465,10 @@ class SolrCloud:
         )
         return self.nodes[i]
 
-    def _setup(self):
+    def setup(self):
+        """Run the one-shot setup step (start() does): upload the configset when ZooKeeper's
+        copy differs, create the collection when missing, wait until its replicas are
+        active. Running it again on a ready cloud changes nothing."""
         log_path = self.folder / "setup.log"
         setup = _Part(
             "bước setup của SolrCloud",

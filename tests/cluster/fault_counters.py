@@ -122,10 +122,32 @@ class WebSubCounter:
         with self.lock:
             return {uid for uid, _seq in self.events}
 
-    def doubled(self):
-        """Item events received more than once: {(uid, seq): count}."""
+    def mark(self):
+        """What was received so far (for ``doubled(since=…)``)."""
         with self.lock:
-            return {event: n for event, n in self.events.items() if n > 1}
+            return dict(self.events)
+
+    def doubled(self, since=None):
+        """Item events received more than once: {(uid, seq): count}; with ``since`` (a
+        ``mark()``), only those received again after it."""
+        since = since or {}
+        with self.lock:
+            return {
+                event: n
+                for event, n in self.events.items()
+                if n > 1 and n > since.get(event, 0)
+            }
+
+    def events_between(self, start, end, pid=None):
+        """The item events of the pushes that arrived between ``start`` and ``end``
+        (time.time()), from process ``pid`` only when given."""
+        with self.lock:
+            return {
+                event
+                for arrived, _delivery, sender, events in self.received
+                if start <= arrived <= end and (pid is None or sender == pid)
+                for event in events
+            }
 
     def senders(self, since=0.0):
         """{pid: pushes} of the pushes received after ``since`` (time.time())."""
@@ -159,6 +181,8 @@ def sender_pid(port):
 
 def process_of(pid, candidates):
     """The top process among ``candidates`` (pids) that ``pid`` is or descends from."""
+    if pid in candidates:
+        return pid
     try:
         process = psutil.Process(pid)
         family = [process.pid] + [parent.pid for parent in process.parents()]
@@ -207,8 +231,8 @@ def wait_solr(core_url, uids, timeout):
     return missing
 
 
-def deliveries(published_uids, counter):
+def deliveries(published_uids, counter, since=None):
     """(lost, doubled) at a WebSub counter: published items never received, and item
-    events received more than once."""
+    events received more than once (again after the ``since`` mark)."""
     lost = set(published_uids) - counter.uids()
-    return lost, counter.doubled()
+    return lost, counter.doubled(since)

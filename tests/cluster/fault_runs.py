@@ -17,18 +17,19 @@ from urllib.parse import urlsplit
 
 import psutil
 import requests
+import threading
 import time
 
 
 # Statuses a client may get while the database restarts: the balancer's or the site's 503
 # (a clear "try again"), never a 500 or no answer at all.
 DB_DOWN = (503,)
-TIMEOUT = (
-    30  # no request may hang longer: the load's client gives up at this (status 0)
-)
-DELIVERY_WAIT = (
-    60  # seconds for every published item to reach the consumers after a run
-)
+# No request may hang longer: the load's client gives up at this (status 0).
+TIMEOUT = 30
+# Seconds for every published item to reach the consumers after a run.
+DELIVERY_WAIT = 60
+# Seconds a pusher waits for the commune's answer (nguon.syndication.pusher.TIMEOUT).
+PUSH_TIMEOUT = 10
 COMMUNE_ADMIN = ("thuanhoa.quantri", "nguon-demo")
 
 
@@ -41,6 +42,9 @@ class Run:
     lost: set = field(default_factory=set)  # published, never pushed to the commune
     missing: set = field(default_factory=set)  # published, not in Solr
     doubled: dict = field(default_factory=dict)  # (uid, seq) pushed more than once
+    # events whose push may not have been acknowledged to the pusher (in flight when it
+    # died, or its cursor's commit failed): sent again, the commune absorbs them by (uid, seq)
+    resendable: set = field(default_factory=set)
     facts: dict = field(default_factory=dict)
     line: str = ""
 
@@ -65,6 +69,7 @@ class Run:
             "lost": len(self.lost),
             "not_in_solr": len(self.missing),
             "doubled": len(self.doubled),
+            "doubled_beyond_resends": len(set(self.doubled) - self.resendable),
             "facts": self.facts,
             "line": self.line,
         }
@@ -91,6 +96,7 @@ class Setting:
         self.front = site_url(cluster.url)
         self.balancer = site_url(cluster.balancer_url)
         self.units = {}
+        self.tokens = {}
         self.counter = None
 
     def start(self):
@@ -103,7 +109,14 @@ class Setting:
             timeout=60,
         )
         assert allowed.status_code == 204, allowed.text
-        self.units = mixed.Load(self.front, self.balancer).prepare().units
+        first = mixed.Load(self.front, self.balancer).prepare()
+        self.units = first.units
+        for user in (
+            mixed.EDITOR,
+            mixed.APPROVER,
+        ):  # log in once: runs start publishing
+            first.login(user)
+        self.tokens = first.tokens
         self.counter = fault_counters.WebSubCounter().start()
         self.counter.subscribe(
             f"{self.balancer}/{self.units[mixed.EDITOR_UNIT]}", COMMUNE_ADMIN
@@ -117,6 +130,8 @@ class Setting:
     def load(self, **options):
         load = mixed.Load(self.front, self.balancer, timeout=TIMEOUT, **options)
         load.units = self.units
+        load.tokens = dict(self.tokens)
+        load.mark = self.counter.mark()  # what the receiver had before the run
         return load
 
     def solr_core(self, skip=()):
@@ -143,13 +158,17 @@ class Setting:
                 found[connection.pid] = ports[connection.laddr.port]
         return found
 
-    def count(self, run, skip_nodes=()):
+    def count(self, run, load, skip_nodes=()):
         """Wait for every item published in ``run`` at the push receiver and in Solr, then
         print its figures line."""
         uids = [item.uid for item in run.figures.published if item.uid]
         assert len(uids) == len(run.figures.published), "a published item had no UID"
         self.counter.wait_for(uids, DELIVERY_WAIT)
-        run.lost, run.doubled = fault_counters.deliveries(uids, self.counter)
+        run.lost, run.doubled = fault_counters.deliveries(uids, self.counter, load.mark)
+        if run.doubled:
+            run.facts["doubled beyond re-sent unacknowledged pushes"] = len(
+                set(run.doubled) - run.resendable
+            )
         run.missing = fault_counters.wait_solr(
             self.solr_core(skip_nodes), uids, DELIVERY_WAIT
         )
@@ -203,30 +222,48 @@ def warm(load, before, timeout=60):
 # --- the faults --------------------------------------------------------------------------
 
 
-def kill_instance(setting, victim=0, before=5, after=10):
+def restarting(cluster, victim):
+    """Start instance ``victim`` again in a thread (it takes a while: the deliveries are
+    counted meanwhile); ``join()`` the thread returned."""
+    thread = threading.Thread(target=cluster.start_instance, args=(victim,))
+    thread.start()
+    return thread
+
+
+def kill_instance(setting, victim=0, before=3, after=8):
     """SIGKILL one Plone instance under load, then start it again."""
     cluster = setting.cluster
+    pid = {n: p for p, n in setting.instance_pids().items()}.get(victim)
     load = setting.load().start()
     warm(load, before)
+    killed_wall = time.time()
     cluster.kill_instance(victim)
     killed_at = time.monotonic()
     time.sleep(after)
     figures = load.stop()
     restarted = time.monotonic()
-    cluster.start_instance(victim)
+    restart = restarting(cluster, victim)
     run = Run("kill one Plone instance", figures)
+    # If the killed instance was pushing, its push in flight may be sent again.
+    run.resendable = setting.counter.events_between(
+        killed_wall - PUSH_TIMEOUT, killed_wall, pid
+    )
     run.facts = {
         "answered after the kill": sum(
             1 for r in figures.records if r.started >= killed_at and r.ok
         ),
         "failed GETs": len(run.failed_gets),
         "failed POSTs": len(run.failed_posts),
-        "instance back in s": round(time.monotonic() - restarted, 1),
     }
-    return setting.count(run)
+    try:
+        setting.count(run, load)
+    finally:
+        restart.join()
+    run.facts["instance back in s"] = round(time.monotonic() - restarted, 1)
+    return run
 
 
-def kill_solr_node(setting, victim=0, before=3, after=12):
+def kill_solr_node(setting, victim=0, before=3, after=8):
     """Kill one SolrCloud node under load (searches and indexing go on), then start it."""
     cluster = setting.cluster
     load = setting.load().start()
@@ -241,20 +278,20 @@ def kill_solr_node(setting, victim=0, before=3, after=12):
         "failed searches": sum(1 for r in searches if not r.ok),
     }
     try:
-        setting.count(run, skip_nodes=(victim,))
+        setting.count(run, load, skip_nodes=(victim,))
     finally:
         cluster.solr.start_node(victim)
     return run
 
 
-def restart_postgres(setting, before=4, down=3, after=5):
+def restart_postgres(setting, before=3, down=3, after=4):
     """Stop PostgreSQL under load, start it again ``down`` seconds later; nothing is
     restarted on the Plone side."""
     cluster = setting.cluster
     load = setting.load().start()
     warm(load, before)
     published_before = len(load.figures().published)
-    restart_at = time.monotonic()
+    restart_at, restart_wall = time.monotonic(), time.time()
     if hasattr(cluster, "postgres_stop"):  # down for ``down`` seconds, then up again
         cluster.postgres_stop()
         time.sleep(down)
@@ -263,12 +300,17 @@ def restart_postgres(setting, before=4, down=3, after=5):
         cluster.postgres_restart()
     restarted_at = time.monotonic()
     recovery = wait_serving(f"{setting.balancer}/@search?portal_type=Bulletin")
-    recovered_at = time.monotonic()
+    recovered_at, recovered_wall = time.monotonic(), time.time()
     time.sleep(after)  # the load goes on against the recovered cluster
     figures = load.stop()
     run = Run("restart PostgreSQL", figures)
     run.during = load.figures(restart_at, recovered_at)
     run.after = load.figures(recovered_at + 1)
+    # A push acknowledged while the database was down could not move its cursor: it is
+    # sent again once the database is back.
+    run.resendable = setting.counter.events_between(
+        restart_wall - PUSH_TIMEOUT, recovered_wall
+    )
     # Nothing committed is lost: every item published (before the restart too) is there.
     anonymous = requests.Session()
     anonymous.headers["Accept"] = "application/json"
@@ -280,7 +322,7 @@ def restart_postgres(setting, before=4, down=3, after=5):
     ]
     run.published_before = published_before
     run.facts = {
-        "restart took s": round(restarted_at - restart_at, 1),
+        "database down for s": round(restarted_at - restart_at, 1),
         "served again after s": round(recovery, 1),
         "during it": f"{run.during.sent} requests {run.during.statuses()}",
         "failed after it": run.after.failed(),
@@ -288,7 +330,7 @@ def restart_postgres(setting, before=4, down=3, after=5):
         "published items gone": len(run.gone),
         "slowest answer s": round(figures.slowest(), 1),
     }
-    return setting.count(run)
+    return setting.count(run, load)
 
 
 def kill_lease_holder(setting, hold=4.0):
@@ -296,8 +338,8 @@ def kill_lease_holder(setting, hold=4.0):
     has not answered yet; another instance must take the lease over and push again."""
     cluster = setting.cluster
     counter = setting.counter
-    load = setting.load().start()
     pids = setting.instance_pids()
+    load = setting.load().start()
     counter.delay = hold  # the next pushes are answered late
     watched_from = time.time()
     deadline = time.monotonic() + 60
@@ -316,41 +358,35 @@ def kill_lease_holder(setting, hold=4.0):
     cluster.kill_instance(victim)
     killed_at = time.time()
     counter.delay = 0.0
+    in_flight = counter.events_between(watched_from, killed_at, holder)
     # Another instance takes the lease over once its term has run out, and pushes.
     deadline = time.monotonic() + lease_term(cluster) + 30
-    while time.monotonic() < deadline:
+    others = set()
+    while time.monotonic() < deadline and not others:
         others = {
             fault_counters.process_of(pid, pids) for pid in counter.senders(killed_at)
         } - {None, holder}
-        if others:
-            break
         time.sleep(0.2)
+    took_over = time.time() - killed_at
     time.sleep(2)
     figures = load.stop()
+    restart = restarting(cluster, victim)
     run = Run("kill the outbox lease holder", figures)
+    run.holder, run.in_flight, run.resendable = holder, in_flight, in_flight
+    run.senders_after = {
+        fault_counters.process_of(pid, pids) for pid in counter.senders(killed_at)
+    } - {None}
+    run.facts = {
+        "killed instance": victim,
+        "pushing after": sorted(pids.get(p, p) for p in run.senders_after),
+        "another pushed after s": round(took_over, 1),
+        "in-flight events": len(in_flight),
+    }
     try:
-        run.senders_after = {
-            fault_counters.process_of(pid, pids) for pid in counter.senders(killed_at)
-        } - {None}
-        run.in_flight = {
-            event
-            for arrived, _id, pid, events in list(counter.received)
-            if fault_counters.process_of(pid, pids) == holder
-            and killed_at - hold - 2 <= arrived <= killed_at
-            for event in events
-        }
-        run.holder = holder
-        run.facts = {
-            "killed instance": victim,
-            "pushing after": sorted(pids.get(p, p) for p in run.senders_after),
-            "in-flight events": len(run.in_flight),
-        }
-        setting.count(run)
-        run.facts["redelivered in-flight events"] = len(
-            set(run.doubled) & run.in_flight
-        )
+        setting.count(run, load)
+        run.facts["re-sent in-flight events"] = len(set(run.doubled) & in_flight)
     finally:
-        cluster.start_instance(victim)
+        restart.join()
     return run
 
 

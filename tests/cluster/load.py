@@ -171,6 +171,7 @@ class Load:
         self.threads = []
         self.started = None
         self.units = {}  # code -> path below the site
+        self.tokens = {}  # user -> a login token of an earlier run (``login`` keeps them)
 
     # --- setting up ---------------------------------------------------------------------
 
@@ -238,7 +239,8 @@ class Load:
             answer = session.request(method, url, timeout=self.timeout, **options)
             status, error = answer.status_code, ""
         except requests.RequestException as failure:
-            answer, status, error = None, 0, type(failure).__name__
+            answer, status = None, 0
+            error = f"{type(failure).__name__}: {failure}"[:300]
         record = Record(
             kind, method, status, started, time.monotonic() - started, error
         )
@@ -315,6 +317,9 @@ class Load:
         """A REST session logged in as ``user`` (a plone.restapi token), through the
         balancer; tries again while the cluster cannot answer."""
         session = self._rest()
+        if user in self.tokens:
+            session.headers["Authorization"] = f"Bearer {self.tokens[user]}"
+            return session
         while not self.stopping.is_set():
             answer, _record = self._send(
                 session,
@@ -324,7 +329,8 @@ class Load:
                 json={"login": user, "password": self.password},
             )
             if answer is not None and answer.status_code == 200:
-                session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+                self.tokens[user] = answer.json()["token"]
+                session.headers["Authorization"] = f"Bearer {self.tokens[user]}"
                 return session
             _record.committed = False  # a login commits nothing worth checking
             self.stopping.wait(1)

@@ -116,6 +116,11 @@ bench-search-solr: install
 bench-syndication: install
 	$(BIN)/python tests/bench/bench_syndication.py $(BENCH_ARGS)
 
+## make bench-cache: 3,321 communes' conditional polls through Varnish beside its static ceiling, and purge on publish (docs/benchmarks.md).
+.PHONY: bench-cache
+bench-cache: install
+	$(BIN)/python tests/bench/bench_cache.py $(BENCH_ARGS)
+
 ## make bench-radio: speech and loudness, 3,321 stations polling, emergency to Icecast (docs/benchmarks.md).
 .PHONY: bench-radio
 bench-radio: install

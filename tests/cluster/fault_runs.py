@@ -98,6 +98,8 @@ class Setting:
         self.units = {}
         self.tokens = {}
         self.counter = None
+        self.pending = []  # threads putting parts back (``later``)
+        self.errors = []
 
     def start(self):
         admin = requests.Session()
@@ -123,9 +125,28 @@ class Setting:
         )
         return self
 
+    def later(self, function, *args):
+        """Run ``function(*args)`` in a thread (putting back a part of the cluster that
+        takes long to start); ``stop`` waits for it and raises what it raised."""
+
+        def run():
+            try:
+                function(*args)
+            except BaseException as error:
+                self.errors.append(error)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        self.pending.append(thread)
+
     def stop(self):
+        for thread in self.pending:
+            thread.join()
+        self.pending = []
         if self.counter is not None:
             self.counter.stop()
+        if self.errors:
+            raise self.errors[0]
 
     def load(self, **options):
         load = mixed.Load(self.front, self.balancer, timeout=TIMEOUT, **options)
@@ -135,12 +156,17 @@ class Setting:
         return load
 
     def solr_core(self, skip=()):
-        """A live Solr node's collection URL (``…/solr/plone``)."""
+        """A live Solr node's collection URL (``…/solr/plone``): one that answers a ping."""
         for number, url in enumerate(self.cluster.solr.node_urls):
             if number in skip:
                 continue
             url = url.rstrip("/")
-            return url if url.endswith("/plone") else f"{url}/plone"
+            core = url if url.endswith("/plone") else f"{url}/plone"
+            try:
+                if requests.get(f"{core}/admin/ping", timeout=5).status_code == 200:
+                    return core
+            except requests.RequestException:
+                pass
         raise AssertionError("no live Solr node")
 
     def instance_pids(self):
@@ -280,7 +306,9 @@ def kill_solr_node(setting, victim=0, before=3, after=8):
     try:
         setting.count(run, load, skip_nodes=(victim,))
     finally:
-        cluster.solr.start_node(victim)
+        # A node takes the better part of a minute to start: the next runs go on meanwhile
+        # (they do not need it: the other two serve), ``Setting.stop`` waits for it.
+        setting.later(cluster.solr.start_node, victim)
     return run
 
 

@@ -22,8 +22,13 @@ another process), then the centre publishes a bulletin for the whole country; th
 the time from the publishing request's answer (its transaction committed) to the last of the
 3,321 signature-checked acknowledgements.
 
+The push figures stand beside those of the code before issue 18 (``PUSH_BEFORE``: one
+thread per request from 64 threads, a new connection each, every document rendered whole; the
+farm then was ``http.server``'s thread per connection, itself a bottleneck).
+
     .venv/bin/python tests/bench/bench_syndication.py                 # 20 s per phase
     .venv/bin/python tests/bench/bench_syndication.py --seconds 5 --connections 16
+    .venv/bin/python tests/bench/bench_syndication.py --push-only     # polling table kept
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -69,6 +74,17 @@ END = "<!-- bench_syndication.py: end of generated figures -->"
 DATASET_VERSION = 1
 PROVINCE_ITEMS, CENTRAL_ITEMS = 10, 5
 EDITOR, APPROVER = "bench-central-editor", "bench-central-approver"
+# The push fan-out measured before issue 18 (docs/benchmarks.md, 2026-11-29 06:40, code
+# 59605ee, load average 0.4 / 1.7): what the figures of a run stand beside.
+PUSH_BEFORE = {
+    "when": "2026-11-29, code 59605ee",
+    "subscribing": "3,321 in 22 s",
+    "publish_request_seconds": 0.052,
+    "first_ack": 0.21,
+    "median_ack": 2.21,
+    "last_ack": 3.87,
+    "refused": 0,
+}
 STATIC_CANDIDATES = (
     "++plone++static/plone-logo.svg",
     "++plone++static/favicon.ico",
@@ -436,9 +452,9 @@ def run(args):
         wait_until_serving(server, f"http://127.0.0.1:{port}{base_path}")
         communes = manifest["communes"]
         figures = {
-            "polling": polling(
-                base_path, port, communes, args.seconds, args.connections
-            ),
+            "polling": None
+            if args.push_only
+            else polling(base_path, port, communes, args.seconds, args.connections),
             "push": fan_out(base_path, port, farm_port, communes, run_folder),
         }
     finally:
@@ -458,15 +474,48 @@ def run(args):
     return figures
 
 
+def kept_polling():
+    """The polling part of the section written by an earlier full run: its "Generated" line
+    and its lines from the polling table to the paragraph after it, for ``--push-only``."""
+    text = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < 0:
+        raise SystemExit(
+            "--push-only: no earlier figures in docs/benchmarks.md to keep"
+        )
+    lines = text[start:end].splitlines()
+    generated = next(
+        (line for line in lines if line.startswith("Polling figures kept")),
+        None,
+    ) or next(
+        (line for line in lines if line.startswith("Generated ")),
+        "Generated at an unknown time.",
+    )
+    kept = lines[
+        lines.index(next(line for line in lines if line.startswith("| Polling"))) :
+    ]
+    kept = kept[: kept.index(next(line for line in kept if line.startswith("| Push")))]
+    if generated.startswith("Polling figures kept"):  # kept already: keep its words
+        return generated, [line for line in kept if line]
+    return f"Polling figures kept from an earlier full run: {generated}", [
+        line for line in kept if line
+    ]
+
+
 def section(args, manifest, built_now, figures):
     m = machine()
     polling_ = figures["polling"]
     push = figures["push"]
+    command = (
+        "--push-only"
+        if args.push_only
+        else f"--seconds {args.seconds} --connections {args.connections}"
+    )
     lines = [
         BEGIN,
         "",
         f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_syndication.py "
-        f"--seconds {args.seconds} --connections {args.connections}` on {m['cpu']} "
+        f"{command}` on {m['cpu']} "
         f"({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, Plone {m['plone']}; "
         f"{describe_code(manifest['code'], code_version())}. Load average before/after: "
         f"{figures['load'][0][0]:.1f} / {figures['load'][1][0]:.1f}.",
@@ -475,10 +524,46 @@ def section(args, manifest, built_now, figures):
         f"{manifest['items']:,} published items ({'built now' if built_now else 'reused'}: "
         + ", ".join(f"{k} {v} s" for k, v in manifest["steps"].items())
         + "). "
-        f"One `runwsgi` process (waitress, 4 threads) with the outbox worker and pusher; "
-        f"the load generator is one asyncio process with {args.connections} keep-alive "
-        "connections, every request a different commune's in turn.",
+        "One `runwsgi` process (waitress, 4 threads) with the outbox worker and pusher"
+        + (
+            "; the polling phases were not run."
+            if args.push_only
+            else f"; the load generator is one asyncio process with {args.connections} "
+            "keep-alive connections, every request a different commune's in turn."
+        ),
         "",
+    ]
+    if polling_ is None:
+        generated, kept = kept_polling()
+        lines += [
+            generated,
+            "",
+            *kept[:-1],
+            "",
+            kept[-1],
+            "",
+        ]
+    else:
+        lines += polling_lines(manifest, polling_)
+    before = PUSH_BEFORE
+    lines += [
+        "| Push fan-out (one process; the consumer farm in another) | before issue 18 "
+        f"({before['when']}) | this run |",
+        "|---|---:|---:|",
+        f"| Subscriptions (made through `@subscriptions`, intent verified) | {before['subscribing']} | {push['subscriptions']:,} in {push['subscribing_seconds']:.0f} s |",
+        f"| Publishing request (submit → published, committed) | {before['publish_request_seconds'] * 1000:.0f} ms | {push['publish_request_seconds'] * 1000:.0f} ms |",
+        f"| First acknowledgement after the commit | {before['first_ack']:.2f} s | {push['first_ack']:.2f} s |",
+        f"| Median acknowledgement after the commit | {before['median_ack']:.2f} s | {push['median_ack']:.2f} s |",
+        f"| **Last of {push['acked']:,} acknowledgements after the commit** | **{before['last_ack']:.2f} s** | **{push['last_ack']:.2f} s** |",
+        f"| Deliveries refused by consumers (bad signature) | {before['refused']} | {push['refused']} |",
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def polling_lines(manifest, polling_):
+    lines = [
         "| Polling, same run | requests/s | p50 ms | p95 ms | p99 ms | answers | bytes per answer |",
         "|---|---:|---:|---:|---:|---|---:|",
     ]
@@ -501,18 +586,8 @@ def section(args, manifest, built_now, figures):
         "time; communes polling once a minute use "
         f"{len(manifest['communes']) / 60 / polling_['304']['rate'] * 100:.0f} % of it.",
         "",
-        "| Push fan-out | value |",
-        "|---|---:|",
-        f"| Subscriptions (made through `@subscriptions`, intent verified) | {push['subscriptions']:,} in {push['subscribing_seconds']:.0f} s |",
-        f"| Publishing request (submit → published, committed) | {push['publish_request_seconds'] * 1000:.0f} ms |",
-        f"| First acknowledgement after the commit | {push['first_ack']:.2f} s |",
-        f"| Median acknowledgement after the commit | {push['median_ack']:.2f} s |",
-        f"| **Last of {push['acked']:,} acknowledgements after the commit** | **{push['last_ack']:.2f} s** |",
-        f"| Deliveries refused by consumers (bad signature) | {push['refused']} |",
-        "",
-        END,
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv=None):
@@ -521,6 +596,11 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "syndication"))
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--push-only",
+        action="store_true",
+        help="measure the push fan-out only; the polling table of the last full run is kept",
+    )
     parser.add_argument(
         "--no-doc", action="store_true", help="print, do not write docs/benchmarks.md"
     )

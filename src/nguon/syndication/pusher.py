@@ -11,10 +11,15 @@ delivery has an id (``<subscription>:<first>-<last>``) so a repeated one is harm
 acknowledged push enters its items in the delivery ledger (``nguon.syndication.delivery``),
 in the transaction that moves the cursor.
 
-Requests go out in parallel (one thread pool per process), outside any lock, to the address
-that was checked (``outbound``); outcomes are written in one transaction per round. The
-delivery log keeps the status and our own words for it, never what the subscriber's server
-answered.
+A round is made for thousands of subscribers at once (a national bulletin reaches every
+commune): what subscribers share is worked out once per round (``Round``): the page of changes
+of each distinct (lineage, filters, cursor), and the JSON text of each item, which every
+document carrying it takes as it is. Each subscriber's document is still its own (its unit,
+topic, cursor, delivery id) and signed with its own secret. Requests go out from one event
+loop over keep-alive connections (``fanout``), outside any lock, to the address that was
+checked (``outbound``'s guarantees), and start while the next pushes are still being built;
+outcomes are written in one transaction per round. The delivery log keeps the status and our
+own words for it, never what the subscriber's server answered.
 
 A subscriber whose cursor fell behind the compacted log (``store.CursorExpired``) gets a
 *resync* delivery: no items, ``_nguon.resync`` naming the full feed to read again, and the
@@ -23,14 +28,14 @@ cursor the pushes go on from once it is acknowledged.
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from nguon.errors import UserError
 from nguon.outbox.thread import DeliveryThread
 from nguon.publication.feeds import UnitFeed
 from nguon.publication.store import CursorExpired
+from nguon.publication.store import DELETE
 from nguon.publication.store import storage
 from nguon.syndication import compaction
+from nguon.syndication import fanout
 from nguon.syndication import formats
-from nguon.syndication import outbound
 from nguon.syndication import signing
 from nguon.syndication.delivery import acknowledged
 from nguon.syndication.subscriptions import ACTIVE
@@ -38,6 +43,7 @@ from nguon.syndication.subscriptions import allowed_networks
 from ZODB.POSException import ConflictError
 from zope.i18n import translate
 
+import itertools
 import json
 import logging
 import threading
@@ -46,9 +52,11 @@ import time
 
 logger = logging.getLogger("nguon.syndication")
 PUSH_SIZE = 100  # events per delivery
-TIMEOUT = 10  # seconds a subscriber has to acknowledge
-THREADS = 64
+TIMEOUT = fanout.TIMEOUT  # seconds a subscriber has to acknowledge
+THREADS = 64  # the pusher's threads (callbacks' name lookups); connections: ``fanout``
 WAKE = threading.Event()  # set when the change log grew
+_ITEMS = "\x00items\x00"  # where a document's items go, in its JSON text
+_ITEMS_JSON = json.dumps(_ITEMS)
 
 
 @dataclass
@@ -68,16 +76,68 @@ class Push:
     ms: float = 0.0
 
 
-def build(store, subscription, delivery, now):
+class Round:
+    """What the pushes of one round share, worked out once: the page of changes of each
+    distinct (lineage, filters, cursor) (``changes``: subscribers of one unit with the same
+    filters, or whose cursors stand at the same place, get the same events), and the JSON
+    text of each item (``item_text``: the same in every document that carries it)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.pages = {}
+        self.texts = {}
+
+    @staticmethod
+    def group(subscription, cursor):
+        """The key of the subscribers who get the same changes from ``cursor``."""
+        filters = subscription.filters
+        return (
+            tuple(subscription.lineage),
+            tuple(filters.channels),
+            tuple(filters.categories),
+            tuple(filters.priorities),
+            bool(filters.tests),
+            cursor,
+        )
+
+    def changes(self, subscription, cursor):
+        """``(version, changed, page)`` after ``cursor`` for the subscription's unit and
+        filters: ``page`` is None when nothing happened after it, ``CursorExpired`` when
+        the cursor fell behind the compacted log."""
+        key = self.group(subscription, cursor)
+        found = self.pages.get(key)
+        if found is None:
+            feed = UnitFeed(self.store, subscription.lineage, subscription.filters)
+            version, changed = feed.version()
+            page = None
+            if version > cursor:
+                try:
+                    page = feed.changes(cursor, PUSH_SIZE)
+                except CursorExpired:
+                    page = CursorExpired
+            found = self.pages[key] = (version, changed, page)
+        return found
+
+    def item_text(self, document, change):
+        """The JSON text of an upsert of ``document`` (``formats.json_item``)."""
+        key = (document.site_url, change.seq, change.uid)
+        text = self.texts.get(key)
+        if text is None:
+            item = formats.json_item(
+                document, change.seq, change.uid, formats.clean(change.entry)
+            )
+            text = self.texts[key] = json.dumps(item, ensure_ascii=False)
+        return text
+
+
+def build(store, subscription, delivery, now, shared=None):
     """The push due for one subscription, or None (its cursor may move past events that
-    its filters leave out)."""
-    feed = UnitFeed(store, subscription.lineage, subscription.filters)
-    version, changed = feed.version()
-    if version <= delivery.cursor:
+    its filters leave out). ``shared``: the round's ``Round``."""
+    shared = shared or Round(store)
+    version, changed, page = shared.changes(subscription, delivery.cursor)
+    if page is None:
         return None
-    try:
-        page = feed.changes(delivery.cursor, PUSH_SIZE)
-    except CursorExpired:
+    if page is CursorExpired:
         return _push(
             subscription,
             f"resync-{version}",
@@ -92,11 +152,16 @@ def build(store, subscription, delivery, now):
         return None
     first, last = page.entries[0].seq, page.entries[-1].seq
     cursor = page.cursor if not page.more else last
-    return _push(subscription, f"{first}-{last}", cursor, page.entries, page.changed)
+    return _push(
+        subscription, f"{first}-{last}", cursor, page.entries, page.changed, shared
+    )
 
 
-def _push(subscription, span, cursor, entries, changed, resync=None):
-    """The signed JSON Feed change document of ``entries`` for one subscriber."""
+def _push(subscription, span, cursor, entries, changed, shared=None, resync=None):
+    """The signed JSON Feed change document of ``entries`` for one subscriber: the same
+    bytes as ``formats.json_feed_data`` of them with the delivery added, its items' text
+    taken from ``shared`` (a ``Round``)."""
+    upserts = [change for change in entries if change.kind != DELETE]
     document = formats.Document(
         title=subscription.unit["title"],
         unit=subscription.unit,
@@ -105,14 +170,18 @@ def _push(subscription, span, cursor, entries, changed, resync=None):
         links={},
         updated=changed,
         cursor=cursor,
-        items=entries,
+        items=[change for change in entries if change.kind == DELETE],
         changes=True,
         resync=resync,
     )
     data = formats.json_feed_data(document)
+    data["items"] = _ITEMS
     delivery_id = f"{subscription.id}:{span}"
     data["_nguon"]["delivery"] = {"id": delivery_id, "sent": formats.iso(time.time())}
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    shared = shared or Round(None)
+    items = ", ".join(shared.item_text(document, change) for change in upserts)
+    text = json.dumps(data, ensure_ascii=False).replace(_ITEMS_JSON, f"[{items}]", 1)
+    body = text.encode("utf-8")
     headers = {
         "Content-Type": "application/feed+json; charset=utf-8",
         signing.HEADER: signing.sign(subscription.secret, body),
@@ -127,11 +196,13 @@ def _push(subscription, span, cursor, entries, changed, resync=None):
         cursor,
         len(entries),
         delivery_id,
-        document.delivered(),
+        tuple(change.uid for change in upserts),
     )
 
 
-def due(store, now):
+def due(store, now, shared=None):
+    """The pushes due on ``store`` at ``now``, built as they are asked for."""
+    shared = shared or Round(store)
     for sid, subscription in store.subscriptions.items():
         delivery = store.deliveries.get(sid)
         if (
@@ -141,52 +212,47 @@ def due(store, now):
             or delivery.next_attempt > now
         ):
             continue
-        push = build(store, subscription, delivery, now)
+        push = build(store, subscription, delivery, now, shared)
         if push is not None:
             yield push
+
+
+def _words(error):
+    """Our words for a refused callback address (a ``UserError``)."""
+    return translate(error.message, target_language="vi")
 
 
 def send(push, allowed=()):
     """POST one push to the address its callback's check found; note the outcome in
     ``push``: the status and our own words for it, never the answer's body or reason."""
-    started = time.monotonic()
-    try:
-        answer = outbound.call(
-            "POST",
-            push.callback,
-            allowed,
-            body=push.body,
-            headers=push.headers,
-            timeout=TIMEOUT,
-        )
-        push.code = answer.status
-        push.ok = answer.status // 100 == 2
-        if not push.ok:
-            push.message = f"HTTP {answer.status} {answer.reason}".strip()
-    except UserError as error:
-        push.message = translate(error.message, target_language="vi")
-    except outbound.CallFailed as error:
-        push.message = str(error)
-    push.ms = round((time.monotonic() - started) * 1000, 1)
-    return push
+    return fanout.send_all([push], allowed, translate=_words)[0]
 
 
 def push_round(portal, executor=None, now=None, base_delay=1.0):
     """Send every push due on ``portal`` and record the outcomes; the caller commits.
-    Returns the pushes sent."""
+    Returns the pushes sent. ``executor``: threads for the callbacks' name lookups."""
     store = storage(portal)
     if store is None:
         return []
+    started = time.monotonic()
     now = now or time.time()
-    pushes = list(due(store, now))
-    if not pushes:
+    pushes = due(store, now)
+    first = next(pushes, None)
+    if first is None:
         return []
     allowed = tuple(allowed_networks())
-    if executor is None:
-        with ThreadPoolExecutor(max_workers=min(THREADS, len(pushes))) as pool:
-            done = list(pool.map(lambda push: send(push, allowed), pushes))
-    else:
-        done = list(executor.map(lambda push: send(push, allowed), pushes))
+    done = fanout.send_all(
+        itertools.chain([first], pushes),
+        allowed,
+        executor=executor,
+        translate=_words,
+    )
+    logger.info(
+        "push round: %d pushes built and sent in %.2f s, %d acknowledged",
+        len(done),
+        time.monotonic() - started,
+        sum(push.ok for push in done),
+    )
     for push in done:
         delivery = store.deliveries.get(push.sid)
         if delivery is None:  # unsubscribed meanwhile
@@ -214,11 +280,16 @@ def wake(event):
         WAKE.set()
 
 
+LEASE_KEY = "nguon.syndication.pusher"
+
+
 class Pusher(DeliveryThread):
-    """The push thread of a Zope process."""
+    """The push thread of a Zope process; of several processes, the one holding the site's
+    lease ``LEASE_KEY`` pushes (``nguon.outbox.thread``)."""
 
     wake = WAKE
     title = "pusher"
+    lease_key = LEASE_KEY
 
     def __init__(self, db, poll_seconds=1.0):
         super().__init__(db, poll_seconds)

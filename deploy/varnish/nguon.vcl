@@ -151,14 +151,18 @@ sub vcl_backend_response {
         return (deliver);
     }
 
-    # Only what plone.app.caching explicitly lets a shared cache keep: s-maxage, or a public
-    # max-age above 0. An answer without such a rule (a page for people, an error) is not
-    # stored, even though Varnish's default would keep it for two minutes.
+    # Only what plone.app.caching explicitly lets a shared cache keep: an s-maxage, or a
+    # public max-age set by one of its rules (X-Cache-Operation: static resources). An answer
+    # without such a rule (a page for people, an error, a view's own "public, max-age" meant
+    # for browsers, such as a report's photo or a CAP alert) is not stored, even though
+    # Varnish's default would keep it for two minutes.
     if (beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(?i)(private|no-store)"
         || beresp.http.Vary == "*"
         || !(beresp.http.Cache-Control ~ "(?i)s-maxage=[1-9]"
-             || (beresp.http.Cache-Control ~ "(?i)public" && beresp.http.Cache-Control ~ "(?i)max-age=[1-9]"))) {
+             || (beresp.http.X-Cache-Operation
+                 && beresp.http.Cache-Control ~ "(?i)public"
+                 && beresp.http.Cache-Control ~ "(?i)max-age=[1-9]"))) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);

@@ -65,8 +65,8 @@ BEGIN = "<!-- bench_cache.py: generated figures, replaced at every run -->"
 END = "<!-- bench_cache.py: end of generated figures -->"
 TODAY_DIRECT = 551  # docs/benchmarks.md, bench_syndication (one instance, 304 polls)
 STATIC_CANDIDATES = (
-    "++plone++static/favicon.ico",
-    "++plone++static/plone-logo.svg",
+    "++resource++plone-logo.svg",
+    "logo.png",
     "favicon.ico",
 )
 

@@ -173,3 +173,20 @@ def test_purge_and_ban_come_only_from_the_acl_and_drop_every_cursor(portal, cach
     ).ok
     for params in ({}, {"since": "0"}):
         assert requests.get(feed, params=params).headers["X-Cache"] == "MISS"
+
+
+def test_only_what_a_caching_rule_allows_is_stored(portal, cache):
+    _varnish, site = cache
+    # a static resource: plone.app.caching's rule (strong caching) lets the cache keep it
+    resource = f"{site}/++resource++plone-logo.svg"
+    requests.get(resource, timeout=30)
+    assert requests.get(resource, timeout=30).headers["X-Cache"] == "HIT"
+    # a view's own "public, max-age" (the CAP alerts' index) is for browsers, not stored
+    alerts = f"{site}/@@alerts.atom"
+    first = requests.get(alerts, timeout=30)
+    assert "max-age=60" in first.headers["Cache-Control"]
+    assert requests.get(alerts, timeout=30).headers["X-Cache"] == "MISS"
+    # nor a page
+    page = f"{site}/vn/46/19786"
+    requests.get(page, timeout=30)
+    assert requests.get(page, timeout=30).headers["X-Cache"] == "MISS"

@@ -6,15 +6,20 @@ a search nor a document.
 One cloud for the module (its start is most of the time): the tests run in file order and the
 fault test comes last."""
 
+from nguon.cluster.solrcloud import solr_dir
 from nguon.cluster.solrcloud import SolrCloud
 from nguon.search import client
 from tests.e2e.instance import free_port
+from types import SimpleNamespace
 
 import pytest
+import shutil
 import time
 
 
 pytestmark = pytest.mark.slow  # four JVMs start, one dies and starts again: minutes
+
+CONFIGSET = solr_dir() / "home" / "configsets" / "plone" / "conf"
 
 
 def free_ports(count):
@@ -27,11 +32,16 @@ def free_ports(count):
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
     zk_port, *node_ports = free_ports(4)
+    folder = tmp_path_factory.mktemp("solrcloud")
+    # The project's configset as it is now: an edit of the checkout during the run would be
+    # a change that the setup step must upload.
+    configset = shutil.copytree(CONFIGSET, folder / "conf")
     cloud = SolrCloud(
-        tmp_path_factory.mktemp("solrcloud"),
+        folder,
         zk_port,
         node_ports,
         heap="384m",
+        configset=configset,
         # C1 only: the JVMs start with less CPU (the tests run beside others on 2 cores)
         java_options=["-XX:TieredStopAtLevel=1"],
     )
@@ -145,6 +155,35 @@ def test_nguon_indexing_through_any_node(cloud):
         ]
 
 
+def test_collective_solr_through_a_node(cloud, monkeypatch):
+    """collective.solr's own connection (one host, XML updates with update="set" and
+    commitWithin, the schema read as a file) against a node that is not the leader."""
+    from collective.solr import solr
+
+    # No Plone here: the registry record the site has (profiles/default/registry.xml)
+    monkeypatch.setattr(solr, "getConfig", lambda: SimpleNamespace(atomic_updates=True))
+
+    i = (cloud.leader() + 1) % 3
+    connection = solr.SolrConnection(
+        host=f"127.0.0.1:{cloud.node_ports[i]}", solrBase="/solr/plone", timeout=30
+    )
+    try:
+        assert connection.get_schema()["uniqueKey"] == "UID"
+        connection.add(UID="cloud-c", Title="Đường Đông Đô", commitWithin=500)
+        connection.add(
+            UID="cloud-c", Description="sửa chữa"
+        )  # update="set": Title stays
+        connection.flush()
+    finally:
+        connection.close()
+    for url in cloud.node_urls:
+        assert until(
+            lambda url=url: client.search(
+                {"q": "duong dong do", "fl": "UID,Title,Description"}, url=url
+            )["response"]["docs"]
+        ) == [{"UID": "cloud-c", "Title": "Đường Đông Đô", "Description": "sửa chữa"}]
+
+
 def test_a_killed_node_loses_no_search_and_no_document(cloud):
     """The node holding the shard's leader is killed (the harder case: updates wait for a new
     leader); searches on the two others answer all along, documents indexed while it is down
@@ -155,7 +194,7 @@ def test_a_killed_node_loses_no_search_and_no_document(cloud):
     before = {f"before-{n}" for n in range(40)}
     add(entry, [document(uid, f"Tin số {uid}") for uid in sorted(before)])
     commit(entry)
-    everything = before | {"cloud-a", "cloud-b"}
+    everything = before | {"cloud-a", "cloud-b", "cloud-c"}
     assert uids_on(entry) == everything
 
     cloud.kill_node(victim, wait=False)

@@ -116,6 +116,11 @@ bench-search-solr: install
 bench-syndication: install
 	$(BIN)/python tests/bench/bench_syndication.py $(BENCH_ARGS)
 
+## make bench-push: the push fan-out to 3,321 communes only (docs/benchmarks.md, polling table kept).
+.PHONY: bench-push
+bench-push: install
+	$(BIN)/python tests/bench/bench_syndication.py --push-only $(BENCH_ARGS)
+
 ## make bench-cache: 3,321 communes' conditional polls through Varnish beside its static ceiling, and purge on publish (docs/benchmarks.md).
 .PHONY: bench-cache
 bench-cache: install

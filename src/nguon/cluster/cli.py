@@ -175,7 +175,9 @@ def main(argv=None):
         prog="nguon-cluster", description="Cụm sản xuất của Nguồn trên một máy."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    begin = commands.add_parser("start", help="khởi động cả cụm (chạy nền trước)")
+    begin = commands.add_parser(
+        "start", help="khởi động cả cụm (chạy tiền cảnh, Ctrl-C dừng tất cả)"
+    )
     begin.add_argument("--instances", type=int, default=2, help="số instance Plone (2)")
     begin.add_argument("--var", default="var", help="thư mục dữ liệu (var)")
     begin.add_argument("--port", type=int, default=8080, help="cổng của Varnish (8080)")

@@ -542,6 +542,11 @@ class Cluster:
         )
         if not child.alive():
             fail()
+        # The first requests compile the page templates; several threads compiling at once
+        # can fail (CPython 3.11's compile is not thread-safe), so compile the common ones now.
+        site = self.instance_urls[i]
+        for path in ("", "/@@search?SearchableText=x"):
+            status_of(f"{site}{path}", timeout=120)
 
     def _end_stale_run(self):
         """A run that was killed (SIGKILL, a crash) left its programs running: end those
@@ -558,6 +563,9 @@ class Cluster:
             if _runs_from(pid, self.folder):
                 self.log(f"dừng tiến trình còn lại của lần chạy trước (pid {pid})")
                 _end(pid)
+        if self.postgres.initialized() and self.postgres.running():
+            self.log("dừng PostgreSQL còn chạy từ lần trước")
+            self.postgres.stop()
         self.state_file.unlink(missing_ok=True)
 
     def _write_state(self):

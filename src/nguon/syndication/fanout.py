@@ -31,11 +31,13 @@ from nguon.syndication import outbound
 from urllib.parse import urlsplit
 
 import asyncio
+import logging
 import requests.certs
 import ssl
 import time
 
 
+logger = logging.getLogger("nguon.syndication")
 CONNECTIONS = 64  # open at once, in all
 PER_HOST = 16  # open at once to one callback host (address, port and name)
 TIMEOUT = 10  # seconds to connect, and again to send a push and read its answer's head
@@ -263,6 +265,11 @@ async def _send_all(
             push.message = translate(error)
         except Failed as error:
             push.message = str(error)
+        except (
+            Exception
+        ) as error:  # one push's surprise must not lose the round's outcomes
+            logger.exception("push to %s failed", push.callback)
+            push.message = error.__class__.__name__
         return push
 
     tasks = []

@@ -14,6 +14,10 @@ from tests.cluster import fault_runs
 import pytest
 
 
+# 20-50 s each under the load, on the session's cluster (minutes to start)
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def setting(cluster):
     setting = fault_runs.Setting(cluster).start()

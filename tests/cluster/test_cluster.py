@@ -9,6 +9,7 @@ import json
 import pytest
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -35,6 +36,15 @@ def fetch(url, method="GET", data=None, auth=None, accept=None):
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace")
+
+
+def until(condition, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
 
 
 def test_two_instances_behind_haproxy_are_up(cluster):
@@ -144,3 +154,22 @@ def test_status_command_reports_every_part(cluster):
     assert done.returncode == 0, done.stdout + done.stderr
     for part in ("varnish", "haproxy", "instance1", "instance2", "solr", "postgresql"):
         assert f"OK  {part}" in done.stdout
+
+
+def test_a_postgresql_restart_gives_a_clear_503_and_the_cluster_recovers(cluster):
+    """While PostgreSQL is down every request gets a 503 with a short Vietnamese page (from
+    the instance, or from HAProxy once the checks took the instances out); once it is back
+    the instances reconnect and HAProxy brings them back, with no restart."""
+    cluster.postgres_stop()
+    try:
+        for url in (cluster.instance_urls[0], cluster.balancer_url):
+            status, body = fetch(url)
+            assert status == 503, url
+            assert "Hệ thống tạm thời gián đoạn" in body
+    finally:
+        cluster.postgres_start()
+    assert until(lambda: all(fetch(url)[0] == 200 for url in cluster.instance_urls))
+    assert until(
+        lambda: all(cluster.haproxy_states()[f"i{i + 1}"] == "UP" for i in range(2))
+    )
+    assert fetch(cluster.balancer_url)[0] == 200

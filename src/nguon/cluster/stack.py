@@ -15,7 +15,12 @@ harness. API (for the CLI, the tests and the fault tests)::
         cluster.haproxy_states()     # {"i1": "UP", "i2": "DOWN", "s1": …} from the admin socket
         cluster.haproxy_command("disable server plone/i1")
         cluster.postgres.dsn()       # the libpq DSN of the site's database
+        cluster.folder               # var/cluster; log/haproxy.log has one line per request
+                                     # (httplog: server, timers, retries), log/instance<i>.log
     # leaving the block stops everything, in reverse order of start
+
+``watch()`` (nguon-cluster start) restarts what died without being stopped or killed on
+purpose; the tests do not run it, so a killed instance stays dead until ``start_instance``.
 
 What runs (``var/cluster/`` holds every file, re-rendered at every start from ``deploy/``):
 PostgreSQL 15 (``postgresql/``, initdb once, the ``nguon`` database, RelStorage history-free
@@ -165,9 +170,9 @@ class Cluster:
         self.folder = self.var / "cluster"
         self.ports = ports or Ports.default(instances)
         if len(self.ports.instances) != instances:
-            self.ports.instances = self.ports.instances[:instances] or [
-                8091 + i for i in range(instances)
-            ]
+            raise ValueError(
+                f"{instances} instances but {len(self.ports.instances)} instance ports"
+            )
         self.vcl = Path(vcl or deploy_dir() / "varnish" / "nguon.vcl")
         self.solr_heap = solr_heap
         self.base_env = dict(os.environ if env is None else env)

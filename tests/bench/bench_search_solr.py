@@ -184,11 +184,11 @@ def ensure_index(args, node, folder):
             return manifest, False
     skip = 0
     if args.resume and not args.rebuild:
-        skip = node.get("select", q="*:*", rows=0)["response"]["numFound"]
-        skip -= (
-            skip % args.batch
-        )  # a batch cut short is sent again (same UIDs: replaced)
-        say(f"resuming: {skip:,} documents already in the core")
+        found = node.get("select", q="*:*", rows=0)["response"]["numFound"]
+        # The batches that were being posted when the run stopped may be cut short, and
+        # the ones after them done: send the last few again (same UIDs, so replaced).
+        skip = max(0, found - found % args.batch - 2 * args.threads * args.batch)
+        say(f"resuming: {found:,} documents in the core, loading from number {skip:,}")
     else:
         node.post("update", {"delete": {"query": "*:*"}, "commit": {}})
     say(
@@ -203,8 +203,9 @@ def ensure_index(args, node, folder):
         "built": datetime.now().isoformat(timespec="minutes"),
         "index_bytes": folder_bytes(folder / "plone"),
         "code": code_version()["commit"],
-        "loaded": args.docs
-        - skip,  # by the run that timed it (the rest: a stopped run)
+        # loaded by the run that timed it (the rest by a run that was stopped)
+        "loaded": args.docs - skip,
+        "soft_commits_off": True,  # run() starts the loading node with bulk_load_settings
     }
     manifest_path.write_text(json.dumps(manifest))
     return manifest, True

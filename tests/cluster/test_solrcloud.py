@@ -8,12 +8,14 @@ fault test comes last."""
 
 from nguon.cluster.solrcloud import solr_dir
 from nguon.cluster.solrcloud import SolrCloud
+from nguon.instance.settings import ConfigurationError
 from nguon.search import client
 from tests.e2e.instance import free_port
 from types import SimpleNamespace
 
 import pytest
 import shutil
+import socket
 import time
 
 
@@ -48,6 +50,22 @@ def cloud(tmp_path_factory):
     cloud.start()
     yield cloud
     cloud.stop()
+
+
+def test_a_taken_port_is_named_before_anything_starts(tmp_path):
+    zk_port, *node_ports = free_ports(4)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", node_ports[1]))
+        taken.listen()
+        cloud = SolrCloud(tmp_path / "cloud", zk_port, node_ports)
+        with pytest.raises(ConfigurationError) as error:
+            cloud.start()
+    assert str(error.value) == (
+        f"cổng {node_ports[1]} trên 127.0.0.1 (của nút Solr 1) đang bận: "
+        "có SolrCloud khác đang chạy?"
+    )
+    assert cloud.zookeeper is None
+    assert not (tmp_path / "cloud").exists()
 
 
 def until(condition, timeout=60, pause=0.3):

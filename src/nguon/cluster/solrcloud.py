@@ -28,6 +28,7 @@ import fcntl
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -157,7 +158,10 @@ class _Part:
                 return
             if not self.alive():
                 code = self.process.returncode if self.process else None
-                detail = self.errors() or f"mã thoát {code}"
+                if code == 2:  # the launcher's code for a port in use
+                    detail = "cổng của nó đang bận"
+                else:
+                    detail = self.errors() or f"mã thoát {code}"
                 raise ConfigurationError(
                     f"{self.name} dừng khi khởi động ({detail}): xem {self.log_path}"
                 )
@@ -243,6 +247,7 @@ class SolrCloud:
     # -- life cycle
 
     def start(self):
+        self._check_ports()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.classpath = ensure_launcher(self.folder / "launcher-build.log")
         try:
@@ -270,6 +275,27 @@ class SolrCloud:
             self.stop()
             raise
         return self
+
+    def _check_ports(self):
+        """Fail before anything starts when a port is taken (or named twice)."""
+        named = [("ZooKeeper", self.zk_port)] + [
+            (f"nút Solr {i}", port) for i, port in enumerate(self.node_ports)
+        ]
+        ports = [port for _name, port in named]
+        for name, port in named:
+            if ports.count(port) > 1:
+                raise ConfigurationError(
+                    f"cổng {port} được dùng hai lần trong SolrCloud"
+                )
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind((HOST, port))
+                except OSError:
+                    raise ConfigurationError(
+                        f"cổng {port} trên {HOST} (của {name}) đang bận: "
+                        "có SolrCloud khác đang chạy?"
+                    ) from None
 
     def stop(self, timeout=60):
         """Stops the nodes (cleanly, each commits its index), then ZooKeeper."""

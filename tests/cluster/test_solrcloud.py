@@ -221,7 +221,8 @@ def test_a_killed_node_loses_no_search_and_no_document(cloud):
         assert client.ping(cloud.node_urls[i], timeout=10)
     assert not client.ping(cloud.node_urls[victim], timeout=2)
 
-    cloud.kill_node(victim)  # wait until ZooKeeper dropped it and a survivor leads
+    # wait until ZooKeeper dropped it and a survivor leads
+    print(f"a new leader {cloud.kill_node(victim)} s after the kill")
     assert cloud.leader() in survivors
     during = {f"during-{n}" for n in range(20)}
     add(
@@ -234,7 +235,8 @@ def test_a_killed_node_loses_no_search_and_no_document(cloud):
         assert uids_on(cloud.node_urls[i]) == everything
         assert uids_on(cloud.node_urls[i], local=True) == everything
 
-    cloud.start_node(victim)  # returns once its replica is active: it caught up
+    # returns once its replica is active: it caught up
+    print(f"the killed node active again in {cloud.start_node(victim)} s")
     assert sorted(cloud.active_nodes()) == [0, 1, 2]
     for url in cloud.node_urls:
         assert uids_on(url, local=True) == everything

@@ -316,8 +316,10 @@ class SolrCloud:
 
     def kill_node(self, i, wait=True):
         """SIGKILL node i, as a crash. With ``wait``, returns once ZooKeeper has dropped it
-        and the shard has an active leader again (updates go through from then on)."""
+        and the shard has an active leader again (updates go through from then on), and
+        gives the seconds that took since the kill."""
         node = self.nodes[i]
+        killed = time.monotonic()
         if node is not None:
             node.kill()
         if wait:
@@ -330,9 +332,13 @@ class SolrCloud:
                 what=f"ZooKeeper chưa bỏ nút {i} (cổng {self.node_ports[i]}) "
                 "hoặc chưa có replica dẫn đầu mới",
             )
+            return round(time.monotonic() - killed, 1)
+        return None
 
     def start_node(self, i, timeout=None):
-        """Start node i again; returns once its replica is active (caught up)."""
+        """Start node i again; returns once its replica is active (caught up), and gives
+        the seconds that took."""
+        started = time.monotonic()
         timeout = timeout or self.startup_timeout
         node = self.nodes[i]
         if node is not None and node.alive():
@@ -352,6 +358,7 @@ class SolrCloud:
             what=f"replica trên nút {i} (cổng {self.node_ports[i]}) chưa hoạt động lại: "
             f"xem {self.nodes[i].log_path}",
         )
+        return round(time.monotonic() - started, 1)
 
     # -- state
 

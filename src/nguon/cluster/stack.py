@@ -34,6 +34,7 @@ HAProxy. The site (with the demo data unless NGUON_DEMO=0) is created once, on t
 start, by ``python -m nguon.instance.site``, before the instances start.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
@@ -235,6 +236,7 @@ class Cluster:
         self.stop()
 
     def start(self):
+        began = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "log").mkdir(exist_ok=True)
         self._end_stale_run()
@@ -284,11 +286,12 @@ class Cluster:
         ]
         for child in self.instances:
             child.start()
-        self._write_state()
-        for i in range(len(self.instances)):
-            self._wait_instance(i)
+        # Varnish compiles its VCL while the instances load.
         self.log(f"Varnish tại {HOST}:{self.ports.varnish}")
         self._start_varnish()
+        self._write_state()
+        with ThreadPoolExecutor(len(self.instances)) as pool:
+            list(pool.map(self._wait_instance, range(len(self.instances))))
         wait_for(
             lambda: status_of(self.url, timeout=10) == 200,
             120,
@@ -296,6 +299,7 @@ class Cluster:
             fail=self._fail("site không trả lời qua Varnish", self.varnish),
         )
         self._write_state()
+        self.log(f"cụm sẵn sàng sau {time.monotonic() - began:.0f} giây")
         return self
 
     def stop(self):

@@ -19,6 +19,7 @@ items (UID, path, when) are what the delivery counters check against.
 
 from dataclasses import dataclass
 from dataclasses import field
+from nguon.demo.users import demo_password
 from urllib.parse import urlsplit
 
 import itertools
@@ -157,13 +158,13 @@ class Load:
         pause=0.05,
         editor_pause=0.3,
         timeout=30,
-        password="nguon-demo",
+        password=None,
     ):
         self.front = front.rstrip("/")
         self.balancer = balancer.rstrip("/")
         self.citizens, self.communes, self.editors = citizens, communes, editors
         self.pause, self.editor_pause, self.timeout = pause, editor_pause, timeout
-        self.password = password
+        self.password = password or demo_password()
         self.records = []
         self.published = []
         self.lock = threading.Lock()

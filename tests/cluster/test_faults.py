@@ -70,6 +70,7 @@ def test_restarting_postgresql_gives_a_clear_503_loses_nothing_and_recovers_by_i
     run = fault_runs.restart_postgres(setting)
     # A clear answer during the outage: a 503, never a 500 or no answer (status 0).
     assert not run.during.failed(allowed=fault_runs.DB_DOWN), run.during.failed()
+    assert not run.settling.failed(allowed=fault_runs.DB_DOWN), run.settling.failed()
     # It recovered by itself: nothing fails after it, no Plone instance restarted.
     assert not run.after.failed(), run.after.failed()
     assert run.figures.slowest() < fault_runs.TIMEOUT

@@ -198,7 +198,8 @@ def section(args, figures):
         lines += [
             "",
             "Fault runs on the two-instance cluster (the runs of tests/cluster/test_faults.py,"
-            " under the same load with a pause of 50 ms between two requests of a user):",
+            " under the same load with a pause of 50 ms between two requests of a user; "
+            f"delivery leases of {args.lease_seconds:g} s, `NGUON_LEASE_SECONDS`):",
             "",
             "| Fault | sent | failed (statuses) | failed POSTs committed / not / unknown "
             "| published | lost (push) | not in Solr | doubled | what else |",

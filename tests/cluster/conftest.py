@@ -21,6 +21,8 @@ def cluster():
         # The test session turns the delivery threads off for its own layers; a cluster
         # runs them, as in production.
         "NGUON_OUTBOX_WORKER": "1",
+        # A dead holder's background work is taken over after 10 s (20 s in production).
+        "NGUON_LEASE_SECONDS": "10",
     }
     with Cluster(folder, instances=2, ports=Ports.free(2), env=env) as running:
         yield running

@@ -12,6 +12,7 @@ in Solr (tests/cluster/fault_counters.py). It prints its figures line
 from dataclasses import dataclass
 from dataclasses import field
 from nguon.demo.users import demo_password
+from nguon.outbox.lease import term
 from tests.cluster import fault_counters
 from tests.cluster import load as mixed
 from urllib.parse import urlsplit
@@ -217,11 +218,7 @@ class Setting:
 
 def lease_term(cluster):
     """How long a delivery lease runs in ``cluster`` (``NGUON_LEASE_SECONDS``)."""
-    try:
-        from nguon.outbox.lease import term
-    except ImportError:
-        return 20.0
-    return term(getattr(cluster, "base_env", None))
+    return term(cluster.base_env)
 
 
 def wait_serving(url, timeout=120):

@@ -202,3 +202,14 @@ def test_the_first_ranking_is_reranked_over_ten_pages():
     params = solr_params(_request("điện"), ["Anonymous"])
     assert "SearchableText^" not in params["qf"]  # the exact body: re-ranking only
     assert "SearchableText_folded" in params["qf"]
+
+
+def test_newest_first_is_not_reranked(indexed):
+    params = solr_params(
+        SearchRequest(text=clean_text("thong bao cat dien"), sort="newest"),
+        ["Anonymous"],
+    )
+    assert "rq" not in params
+    docs = _search(indexed, {**params, "fl": "UID,effective"})["response"]["docs"]
+    dates = [doc["effective"] for doc in docs]
+    assert dates == sorted(dates, reverse=True) and len(docs) >= 4

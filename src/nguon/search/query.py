@@ -206,20 +206,19 @@ def solr_params(request, allowed_roles_and_users, include_inactive=False):
         "wt": "json",
     }
     if request.text:
-        params["q"] = request.text
-        params.update(
-            {
-                "qf": MATCH_FIELDS,
-                "pf": "",
-                "rq": "{!rerank reRankQuery=$rank_q reRankDocs="
-                f"{RERANK_DOCS} reRankWeight=1 reRankOperator=replace}}",
-                "rank_q": "{!edismax qf=$rank_qf pf=$rank_pf bf=$rank_bf v=$q}",
-                "rank_qf": RANK_FIELDS,
-                "rank_pf": RANK_PHRASE_FIELDS,
-                "rank_bf": NEWER_FIRST,
-                "hl": "true",
-            }
-        )
+        params.update(q=request.text, qf=MATCH_FIELDS, pf="", hl="true")
+        # "newest" sorts on the date (the score only breaks its ties): no re-ranking then
+        if request.sort == "relevance":
+            params.update(
+                {
+                    "rq": "{!rerank reRankQuery=$rank_q reRankDocs="
+                    f"{RERANK_DOCS} reRankWeight=1 reRankOperator=replace}}",
+                    "rank_q": "{!edismax qf=$rank_qf pf=$rank_pf bf=$rank_bf v=$q}",
+                    "rank_qf": RANK_FIELDS,
+                    "rank_pf": RANK_PHRASE_FIELDS,
+                    "rank_bf": NEWER_FIRST,
+                }
+            )
     else:  # no q: the handler's q.alt (*:*) lists everything the filters allow, newest first
         params["sort"] = SORTS["newest"]
     if not include_inactive:

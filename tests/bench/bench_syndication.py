@@ -464,7 +464,8 @@ def run(args):
     figures["load"] = [load_before, os.getloadavg()]
     say(
         f"push: last of {figures['push']['acked']} acknowledgements "
-        f"{figures['push']['last_ack']:.2f} s after the commit"
+        f"{figures['push']['last_ack']:.2f} s after the commit; "
+        + json.dumps({**figures["push"], "load": figures["load"]})
     )
     generated = section(args, manifest, built_now, figures)
     print(generated)

@@ -20,6 +20,7 @@ import json
 import pytest
 import socket
 import socketserver
+import ssl
 import threading
 
 
@@ -313,3 +314,88 @@ def test_a_header_cannot_smuggle_another_request():
         push.headers["Link"] = "<x>\r\nX-Evil: 1"
         fanout.send_all([push], LOOPBACK)
     assert (push.ok, push.message, server.bodies) == (False, "InvalidHeader", [])
+
+
+# -- https -----------------------------------------------------------------------------------
+
+
+class TLSCallbacks(Callbacks):
+    def __init__(self, certificate, key):
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(certificate, key)
+        super().__init__()
+
+    def get_request(self):
+        sock, address = self.socket.accept()
+        try:
+            return self.context.wrap_socket(sock, server_side=True), address
+        except (ssl.SSLError, OSError):
+            sock.close()
+            raise
+
+
+@pytest.fixture
+def tls(tmp_path, monkeypatch):
+    """A TLS callback server for ``xa.example`` (a self-signed certificate), names resolved
+    to the loopback address."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from datetime import datetime
+    from datetime import timedelta
+    from datetime import UTC
+    from nguon.syndication import addresses
+
+    import ipaddress
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "xa.example")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("xa.example")]), critical=False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+    )
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setattr(
+        addresses, "resolve", lambda host, port: [ipaddress.ip_address("127.0.0.1")]
+    )
+    with TLSCallbacks(tmp_path / "cert.pem", tmp_path / "key.pem") as server:
+        server.ca = tmp_path / "cert.pem"
+        yield server
+
+
+def test_https_pushes_check_the_certificate_against_the_callbacks_name(
+    tls, monkeypatch
+):
+    port = tls.server_address[1]
+    untrusted = Sent(1, f"https://xa.example:{port}/nhan")
+    fanout.send_all([untrusted], LOOPBACK)  # certifi's roots do not know this one
+    assert (untrusted.ok, untrusted.message) == (False, "SSLError")
+    monkeypatch.setattr(fanout, "_tls", ssl.create_default_context(cafile=tls.ca))
+    right = [Sent(n, f"https://xa.example:{port}/nhan") for n in range(2, 12)]
+    wrong = Sent(12, f"https://khac.example:{port}/nhan")  # same address, other name
+    fanout.send_all([*right, wrong], LOOPBACK)
+    assert all(push.ok and push.code == 200 for push in right)
+    assert (wrong.ok, wrong.message) == (False, "SSLError")
+    assert sorted(tls.bodies) == sorted(push.body for push in right)

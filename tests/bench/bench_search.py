@@ -964,7 +964,7 @@ def interpretation(figures, caches):
             f"original search {ms(catalog_p50[0])} to {ms(catalog_p50[-1])} ms; the dispatcher "
             f"is faster than the catalog for {faster_p50} of {len(plone)} texts at p50 and "
             f"{faster_p95} of {len(plone)} at p95. It asks Solr for the rows the caller reads "
-            "(here none named: the first 50 UIDs, JSON), checks them against the catalog, whose "
+            "(here none named: the first 25 UIDs, JSON), checks them against the catalog, whose "
             "brains are the results, and takes the length from Solr's count (before issue 18, "
             "collective.solr's dispatcher asked for up to `max_results`, 1000, rows in XML and "
             "built a result object for each: 57.4 to 843 ms at p50)."

@@ -232,7 +232,8 @@ def test_the_visibility_check_reads_what_the_catalog_finds(site):
     asked.append("0" * 32)  # no such item
 
     def both(show_inactive=False):
-        fast = guard._visible_by_index(catalog, asked, show_inactive)
+        assert guard.visible_rids(catalog, asked, show_inactive) is not None
+        fast = guard.visible_brains(catalog, asked, show_inactive)
         query = {"UID": asked, **({"show_inactive": True} if show_inactive else {})}
         slow = {brain.UID for brain in catalog._cs_old_searchResults(query)}
         assert set(fast) == slow

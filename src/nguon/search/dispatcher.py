@@ -51,7 +51,7 @@ import logging
 
 logger = logging.getLogger("nguon.search")
 UNAVAILABLE = (SolrConnectionException, OSError, http.client.HTTPException)
-FIRST_ROWS = 50  # rows of the first request when the caller names no page
+FIRST_ROWS = 25  # rows of the first request when the caller names none (restapi's page)
 MORE_ROWS = 1000  # the most rows of one later request
 STALE = object()  # a position whose Solr document the catalog does not show
 # "In effect now" as a filter Solr can cache: whole hours, wide on both sides (collective.solr
@@ -191,6 +191,8 @@ class SolrHits(Lazy):
                 raise IndexError(index)
             position = self._position(number)
             brain = self._docs.get(position)
+            if isinstance(brain, int):  # a record id: its brain is made when first read
+                brain = self._docs[position] = self._catalog._catalog[brain]
             if brain is not None and brain is not STALE:
                 return brain
             if not self._fetch_more(position, 1):
@@ -244,9 +246,10 @@ class SolrHits(Lazy):
         if len(uids) < rows and start + len(uids) < found:
             found = start + len(uids)  # the index shrank since the count
         self._found = found
-        brains = guard.visible_brains(
-            self._catalog, [uid for uid in uids if uid], self._show_inactive
-        )
+        asked = [uid for uid in uids if uid]
+        brains = guard.visible_rids(self._catalog, asked, self._show_inactive)
+        if brains is None:  # a catalog without the indexes read row by row
+            brains = guard.visible_brains(self._catalog, asked, self._show_inactive)
         stale = []
         for offset, uid in enumerate(uids):
             position = start + offset

@@ -197,17 +197,18 @@ def visible_brains(catalog, uids, show_inactive=False):
     filters), by UID."""
     if not uids:
         return {}
-    found = _visible_by_index(catalog, uids, show_inactive)
-    if found is not None:
-        return found
+    rids = visible_rids(catalog, uids, show_inactive)
+    if rids is not None:
+        return {uid: catalog._catalog[rid] for uid, rid in rids.items()}
     query = {"UID": list(uids)}
     if show_inactive:
         query["show_inactive"] = True
     return {brain.UID: brain for brain in catalog._cs_old_searchResults(query)}
 
 
-def _visible_by_index(catalog, uids, show_inactive):
-    """``visible_brains`` read from the indexes' own records, row by row: what
+def visible_rids(catalog, uids, show_inactive=False):
+    """The catalog's record ids of those of ``uids`` the current user finds, by UID, read
+    from the indexes' own records, row by row: what
     ``CatalogTool.searchResults`` would find for ``UID: uids`` (one of the user's roles in
     ``allowedRolesAndUsers``; ``effectiveRange`` now, unless inactive content may be shown),
     at a cost that grows with the rows asked about, not with the catalog (a catalog query
@@ -238,5 +239,5 @@ def _visible_by_index(catalog, uids, show_inactive):
                 until is not None and until < now
             ):
                 continue
-        found[uid] = catalog._catalog[rid]
+        found[uid] = rid
     return found

@@ -44,7 +44,7 @@ from tests.bench.bench_search import replace_section  # noqa: E402
 from tests.bench.bench_search import search_request  # noqa: E402
 
 
-SECTION = "## Search: Solr alone at {docs:,} documents (issue 4)"
+SECTION = "## Search: Solr alone at {docs:,} documents (issues 4 and 18)"
 SECTION_PREFIX = "## Search: Solr alone"
 BEGIN = "<!-- bench_search_solr.py: generated figures, replaced at every run -->"
 END = "<!-- bench_search_solr.py: end of generated figures -->"

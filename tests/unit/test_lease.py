@@ -6,7 +6,9 @@ from nguon.outbox.lease import holder_id
 from nguon.outbox.lease import Lease
 from ZODB.POSException import ConflictError
 
+import os
 import pytest
+import socket
 import transaction
 import ZODB
 
@@ -69,3 +71,21 @@ def test_two_processes_claiming_at_once_only_one_commits(db):
     assert second.root()["lease"].held_by("a", now=1001)
     first.close()
     second.close()
+
+
+def test_a_process_restarted_in_the_holders_slot_takes_over_at_once():
+    lease = Lease()
+    lease.claim("host:/srv/i1|100|aaaa", 60, now=1000)
+    # the same instance, started again: its predecessor is gone
+    assert lease.claim("host:/srv/i1|200|bbbb", 60, now=1001)
+    # another instance, or another thread of the same process, waits for the term
+    assert not lease.claim("host:/srv/i2|300|cccc", 60, now=1002)
+    assert not lease.claim("host:/srv/i1|200|dddd", 60, now=1002)
+    assert not lease.claim("other:/srv/i1|400|eeee", 60, now=1002)
+    assert lease.held_by("host:/srv/i1|200|bbbb", now=1002)
+
+
+def test_holder_ids_name_the_slot_and_the_process():
+    slot, pid, _random = holder_id().split("|")
+    assert slot.startswith(socket.gethostname() + ":")
+    assert pid == str(os.getpid())

@@ -8,9 +8,11 @@ every time) and is refused while another holder's term runs. Two processes that 
 lease at once both write the same object, so the ZODB lets one commit and raises
 ``ConflictError`` in the other: a claim counts only once its transaction has committed.
 
-Holders are named by ``holder_id()`` (host, process, a random part), so a restarted process is
-a new holder that waits for its predecessor's term to end: a lease is never given back, it
-runs out (a process may stop without a chance to write). ``hold`` claims a lease and commits
+Holders are named by ``holder_id()``: the process's slot (its host and Zope instance home: one
+process at a time runs in a slot), its process id and a random part. A lease is never given
+back, it runs out (a process may stop without a chance to write); but a process that starts in
+the slot of the holder takes the lease over at once, since the holder that ran there is gone
+(a restarted single-process site delivers at once, not after the term). ``hold`` claims a lease and commits
 the claim, as the threads that share one do before each round; ``site_lease`` finds (or
 makes, from a thread) a site's lease by name, and ``term`` is how long a delivery lease runs
 (``NGUON_LEASE_SECONDS``): how long the work of a process that died waits for another.
@@ -42,7 +44,11 @@ class Lease(Persistent):
         holder's term runs. Writes only when taking it over or when less than half of the
         term is left."""
         now = time.time() if now is None else now
-        if self.holder != holder and self.expires > now:
+        if (
+            self.holder != holder
+            and self.expires > now
+            and not succeeds(holder, self.holder)
+        ):
             return False
         if self.holder != holder or self.expires - now < seconds / 2:
             self.holder, self.expires = holder, now + seconds
@@ -67,9 +73,30 @@ def site_lease(portal, key):
     return site_state(portal, key, Lease, create=True)
 
 
+SEPARATOR = "|"
+
+
+def slot():
+    """Where this process runs: its host and its Zope instance home."""
+    try:
+        from App.config import getConfiguration
+
+        home = getattr(getConfiguration(), "instancehome", None) or ""
+    except ImportError:  # pragma: no cover - Zope is always there in the product
+        home = ""
+    return f"{socket.gethostname()}:{home}"
+
+
 def holder_id():
-    """A name for a new holder: ``host:pid:random``."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """A name for a new holder: ``slot|pid|random``."""
+    return SEPARATOR.join((slot(), str(os.getpid()), uuid.uuid4().hex[:8]))
+
+
+def succeeds(holder, previous):
+    """True when ``holder`` runs in ``previous``'s slot in another process: ``previous`` is
+    a process that ran there before and is gone."""
+    new, old = str(holder).split(SEPARATOR), str(previous).split(SEPARATOR)
+    return len(new) == len(old) == 3 and new[0] == old[0] and new[1] != old[1]
 
 
 def hold(found, holder, tm, seconds, now=None):

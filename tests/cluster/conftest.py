@@ -1,4 +1,5 @@
-"""One running cluster for the whole session (``cluster``): PostgreSQL with RelStorage, two
+"""One running cluster for the tests of this folder (``cluster``, stopped after the last
+of them, so that the rest of the suite does not run beside it): PostgreSQL with RelStorage, two
 Plone instances with the demo site, HAProxy, Varnish, SolrCloud and Mosquitto, on free ports
 in a temporary folder (see nguon.cluster.stack for what the fixture offers)."""
 
@@ -11,7 +12,7 @@ import shutil
 import tempfile
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster():
     # Under /tmp and searchable by others: PostgreSQL runs as the postgres user when root.
     folder = tempfile.mkdtemp(prefix="nguon-cluster-")

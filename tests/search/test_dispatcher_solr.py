@@ -7,7 +7,6 @@ every Unicode form of a Vietnamese word, with or without its diacritics, finds t
 from AccessControl.SecurityManagement import getSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
-from collective.solr import solr as solr_connection
 from nguon.search import dispatcher
 from nguon.search import guard
 from nguon.search.health import HEALTH
@@ -33,20 +32,6 @@ TITLES = [
     "Lịch cấp nước sạch tháng {}",
     "Thông báo nước sinh hoạt đợt {}",
 ]
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """The parameters of every search sent to Solr through collective.solr's connection."""
-    requests_sent = []
-    original = solr_connection.SolrConnection.search
-
-    def recording(self, **params):
-        requests_sent.append(params)
-        return original(self, **params)
-
-    monkeypatch.setattr(solr_connection.SolrConnection, "search", recording)
-    return requests_sent
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Each attack is first sent through collective.solr's own path (``solrSearchResult
 answered before nguon's guard) to show what it did to the real Solr, then through the site as
 an anonymous caller."""
 
-from collective.solr import solr as solr_connection
 from collective.solr.dispatcher import solrSearchResults
 from collective.solr.exceptions import SolrConnectionException
 from nguon.search import guard
@@ -56,20 +55,6 @@ HOSTILE = {
     "defType": "lucene",
     "json.facet": "{x:{type:terms,field:review_state}}",
 }
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """The parameters of every search collective.solr sends to Solr."""
-    requests_sent = []
-    original = solr_connection.SolrConnection.search
-
-    def recording(self, **params):
-        requests_sent.append(params)
-        return original(self, **params)
-
-    monkeypatch.setattr(solr_connection.SolrConnection, "search", recording)
-    return requests_sent
 
 
 @pytest.fixture

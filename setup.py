@@ -78,6 +78,9 @@ setup(
             "selenium",
             "hypothesis",
             "aiosmtpd",
+            # tests/openapi: the OpenAPI document's validation and the run against the site.
+            "openapi-spec-validator",
+            "schemathesis",
         ],
         # make bench-ledger: the PostgreSQL driver of tests/bench/bench_ledger.py only.
         "bench": [

@@ -33,6 +33,7 @@ class Federation(Persistent):
 
 class Link(Persistent):
     resync = None  # the full feed to read again (central compacted its log past us)
+    pulled = None  # when the last catch-up ran (seconds since the epoch)
 
     def __init__(self, id, topic, secret, unit_code, local_unit, callback):
         self.id = id
@@ -64,6 +65,23 @@ class Link(Persistent):
         """Drop the digests of deliveries sent before ``before``: they are stale anyway."""
         for digest in [d for d, sent in self.seen.items() if sent < before]:
             del self.seen[digest]
+
+
+def describe(link):
+    """A link as plain data (never its secret)."""
+    return {
+        "id": link.id,
+        "topic": link.topic,
+        "unit": link.unit_code,
+        "local_unit": link.local_unit,
+        "callback": link.callback,
+        "subscription": link.subscription_id,
+        "cursor": link.cursor,
+        "items": len(link.applied),
+        "pulled": link.pulled,
+        "resync": link.resync,
+        "log": [dict(record) for record in reversed(link.log)],
+    }
 
 
 def state(portal, create=False):

@@ -1,0 +1,61 @@
+"""The catch-up thread: every ``EVERY`` seconds each link reads what it may have missed
+from central's feed (``catchup.pull``), so an outage of the province, of central or of the
+network between them heals by itself; of several processes one does it (a lease)."""
+
+from nguon.errors import UserError
+from nguon.federation import catchup
+from nguon.federation import links
+from nguon.outbox.lifecycle import start_thread
+from nguon.outbox.thread import LeasedThread
+from ZODB.POSException import ConflictError
+from zope.i18n import translate
+
+import logging
+import time
+
+
+logger = logging.getLogger("nguon.federation")
+EVERY = 300  # seconds between two catch-ups of a link
+LEASE_KEY = "nguon.federation.catchup"
+
+
+def catch_up_all(tm, site, now=None):
+    """Pull every link of ``site`` whose last catch-up is older than ``EVERY``."""
+    federation = links.state(site)
+    now = now or time.time()
+    for link_id in list(federation.links.keys()) if federation is not None else ():
+        link = federation.links[link_id]
+        if now - (link.pulled or 0) < EVERY:
+            continue
+        try:
+            counts = catchup.pull(site, link_id, now)
+            link.pulled = now
+            tm.commit()
+            logger.info("federation link %s caught up: %s", link_id, counts)
+        except ConflictError:
+            tm.abort()
+        except UserError as error:
+            tm.abort()
+            link = links.get(site, link_id)
+            link.pulled = now
+            link.note(
+                status="failed", message=translate(error.message, target_language="vi")
+            )
+            tm.commit()
+            logger.warning("federation link %s: catch-up failed", link_id)
+
+
+class Puller(LeasedThread):
+    title = "federation catch-up"
+    lease_key = LEASE_KEY
+
+    def __init__(self, db, poll_seconds=60.0):
+        super().__init__(db, poll_seconds)
+
+    def work(self, tm, site):
+        catch_up_all(tm, site)
+        return False
+
+
+def start_puller(event):
+    start_thread(Puller)

@@ -8,6 +8,7 @@ from plone.testing import Layer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 from tests.solr_node import SolrNode
 
+import shutil
 import tempfile
 
 
@@ -15,11 +16,13 @@ class SolrNodeLayer(Layer):
     """One Solr node for every layer that needs it."""
 
     def setUp(self):
-        self.node = SolrNode(tempfile.mkdtemp(prefix="nguon-solr-layer-")).start()
+        self.folder = tempfile.mkdtemp(prefix="nguon-solr-layer-")
+        self.node = SolrNode(self.folder).start()
         self["solr"] = self.node
 
     def tearDown(self):
         self.node.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
         del self["solr"]
 
     def testSetUp(self):

@@ -402,9 +402,16 @@
       .catch(function () { status.textContent = root.getAttribute("data-offline"); });
   }
 
+  // One report in flight at a time: an answer drops from the front as many records as its
+  // batch held, so two overlapping batches (the 5-second timer's and a takeover's) would drop
+  // records that neither of them sent.
+  var reporting = false, reportAgain = false;
+
   function report() {
+    if (reporting) { reportAgain = true; return; }
     if (!proofs.length) return;
     var batch = proofs.slice(0, 200);
+    reporting = true;
     fetch(base + "/@board-proof", {
       method: "POST", headers: headers({"Content-Type": "application/json"}), credentials: "same-origin",
       body: JSON.stringify({records: batch})
@@ -413,7 +420,10 @@
         proofs = proofs.slice(batch.length);
         keep("nguon-proofs", proofs);
       }
-    }).catch(function () {});
+    }).catch(function () {}).then(function () {
+      reporting = false;
+      if (reportAgain) { reportAgain = false; report(); }
+    });
   }
 
   // For the operator's console and the tests: the checks, and what was refused.

@@ -42,12 +42,17 @@ ITEMS = {
 }
 
 
+# What XML 1.0 cannot hold (C0 controls but tab, newline and return; U+FFFE, U+FFFF): a
+# value echoed from the request (``address_id=%01`` in the 400's description) made lxml fail.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value):
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _fill(element, value):

@@ -1,13 +1,13 @@
-"""Federation: where central pushes to a provincial site (``@federation-inbox/{link}``,
-``nguon.restapi.federation``). The push is signed with the link's shared secret
-(``X-Hub-Signature``, WebSub style), not made by a user.
+"""Federation (``nguon.restapi.federation``, docs/federation.md): where central pushes to a
+provincial site (``@federation-inbox/{link}``), signed with the link's shared secret
+(``X-Hub-Signature``, WebSub style) rather than made by a user; the links, for the site's
+administrators (``@federation-links``)."""
 
-The federation package is being built beside this one: its description applies once the
-package is there (``find_spec``), so the document never describes a service the site lacks
-(``tests/openapi`` checks both ways)."""
-
-from importlib.util import find_spec
+from nguon.restapi.openapi.schema import arr
+from nguon.restapi.openapi.schema import INT
 from nguon.restapi.openapi.schema import json_answer
+from nguon.restapi.openapi.schema import json_body
+from nguon.restapi.openapi.schema import NULLABLE_STR
 from nguon.restapi.openapi.schema import obj
 from nguon.restapi.openapi.schema import operation
 from nguon.restapi.openapi.schema import path_parameter
@@ -15,7 +15,20 @@ from nguon.restapi.openapi.schema import query
 from nguon.restapi.openapi.schema import STR
 
 
-PRESENT = find_spec("nguon.restapi.federation") is not None
+ADMINS = ["basicAuth", "bearerAuth"]
+LINK = obj(
+    ["id", "topic"],
+    id=STR,
+    topic=STR,
+    unit=STR,
+    local_unit=STR,
+    callback=STR,
+    subscription=NULLABLE_STR,
+    cursor={"type": ["integer", "null"]},
+    items=INT,
+    log=arr(obj()),
+)
+LINK_PATH = path_parameter("id", "the link's id")
 
 INTENT = operation(
     "WebSub verification of intent: the challenge echoed for the link's own topic",
@@ -50,26 +63,62 @@ DELIVERY = operation(
     **{"x-nguon-signed": "HMAC of the body with the link's secret (X-Hub-Signature)"},
 )
 
-OPERATIONS = (
-    {
-        ("GET", "@federation-inbox", "site"): INTENT,
-        ("POST", "@federation-inbox", "site"): DELIVERY,
-    }
-    if PRESENT
-    else {}
-)
+OPERATIONS = {
+    ("GET", "@federation-inbox", "site"): INTENT,
+    ("POST", "@federation-inbox", "site"): DELIVERY,
+    ("GET", "@federation-links", "site"): operation(
+        "The site's federation links (never their secrets)",
+        {"200": json_answer(obj(["items"], items=arr(LINK)))},
+        401,
+        security=ADMINS,
+    ),
+    ("POST", "@federation-links", "site"): operation(
+        "Create or change a link; the answer names the callback to subscribe with",
+        {"200": json_answer(LINK), "201": json_answer(LINK)},
+        400,
+        401,
+        security=ADMINS,
+        body=json_body(
+            obj(
+                ["id", "topic", "secret", "unit"],
+                id=STR,
+                topic=STR,
+                secret=STR,
+                unit=STR,
+                local_unit=STR,
+            )
+        ),
+    ),
+}
 
-PATHS = (
-    {
-        "/@federation-inbox/{link}": {
-            "parameters": [path_parameter("link", "the link's id")],
-            "get": INTENT,
-            "post": DELIVERY,
-        }
-    }
-    if PRESENT
-    else {}
-)
+PATHS = {
+    "/@federation-inbox/{link}": {
+        "parameters": [path_parameter("link", "the link's id")],
+        "get": INTENT,
+        "post": DELIVERY,
+    },
+    "/@federation-links/{id}": {
+        "parameters": [LINK_PATH],
+        "get": operation(
+            "One link, with its log",
+            {"200": json_answer(LINK)},
+            401,
+            404,
+            security=ADMINS,
+        ),
+    },
+    "/@federation-links/{id}/catch-up": {
+        "parameters": [LINK_PATH],
+        "post": operation(
+            "Read what central's feed holds after the link's cursor, now",
+            {"200": json_answer(obj())},
+            400,
+            401,
+            404,
+            security=ADMINS,
+        ),
+    },
+}
 
 SECURITY = {
     "hubSignature": {

@@ -55,11 +55,27 @@ def _scopes(context):
     return ("object",)
 
 
+def _registries(registry, seen=None):
+    """The registry and every registry it builds on (test layers stack registries)."""
+    seen = seen if seen is not None else []
+    if registry not in seen:
+        seen.append(registry)
+        for base in getattr(registry, "__bases__", ()):
+            _registries(base, seen)
+    return seen
+
+
+def _adapters():
+    for registry in _registries(getGlobalSiteManager()):
+        if hasattr(registry, "registeredAdapters"):
+            yield from registry.registeredAdapters()
+
+
 def registrations():
     """Nguồn's services, sorted by name, method and scope (one per scope: a service
     registered for every object is listed for the site root and for an object)."""
     found = set()
-    for reg in getGlobalSiteManager().registeredAdapters():
+    for reg in _adapters():
         match = SERVICE.match(reg.name or "")
         if not match or not isinstance(reg.factory, type):
             continue

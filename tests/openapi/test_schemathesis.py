@@ -1,0 +1,216 @@
+"""The site against its own OpenAPI document, with schemathesis: a real site (the tree's
+functional layer and its WSGI server) serves ``GET /@openapi``; every operation anyone or a
+device may call (anonymous, ``X-Board-Token``, ``X-Station-Token``) gets a few generated
+requests, and every answer must be no server error, with a documented status, content type
+and body shape. Bounded: ``EXAMPLES`` requests per operation, no deadline (the site's speed is
+not what is tested), no example database, derandomized (the same requests every run)."""
+
+from hypothesis import given
+from hypothesis import HealthCheck
+from hypothesis import settings
+from nguon.testing import TREE_PASSWORD
+from plone import api
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import status_code_conformance
+from tests.search.helpers import published
+
+import copy
+import pytest
+import requests
+import schemathesis
+import transaction
+
+
+EXAMPLES = 8
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+DEVICE_SCHEMES = {"boardToken", "kioskSession", "boardPairing", "stationToken"}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def site(tree_functional):
+    """The tree site with a station, a board, a published bulletin and survey, and the
+    devices' tokens."""
+    portal = tree_functional["portal"]
+    commune = portal["vn"]["46"]["19786"]
+    with api.env.adopt_user(username="19786-admins"):
+        station = api.content.create(
+            container=commune, type="RadioStation", title="Đài phường Thuận Hóa"
+        )
+        board = api.content.create(
+            container=commune,
+            type="PublicBoard",
+            title="Bảng LED chợ Đông Ba",
+            size_class="led",
+            width=384,
+            height=192,
+            opening_start="00:00",
+            opening_end="23:59",
+        )
+    bulletin = published(
+        commune,
+        "Bulletin",
+        "19786-editors",
+        "19786-approvers",
+        title="Lịch tiêm chủng tháng 12",
+        description="Trạm y tế phường tiêm chủng vào ngày 5/12.",
+    )
+    with api.env.adopt_user(username="46-editors"):
+        survey = api.content.create(
+            container=portal["vn"]["46"],
+            type="Survey",
+            title="Lấy ý kiến về giờ phát thanh",
+            questions="Ông/bà nghe đài vào lúc nào? *\n( ) Sáng sớm\n( ) Chiều tối\n",
+            answer_mode="challenge",
+            category="public-services",
+            target_scope="subtree",
+        )
+        api.content.transition(obj=survey, transition="submit")
+    with api.env.adopt_user(username="46-approvers"):
+        api.content.transition(obj=survey, transition="publish")
+    transaction.commit()
+    admin = requests.Session()
+    admin.auth = ("19786-admins", TREE_PASSWORD)
+    admin.headers["Accept"] = "application/json"
+    tokens = {
+        "X-Station-Token": admin.post(
+            f"{station.absolute_url()}/@station-credentials", timeout=60
+        ).json()["token"],
+        "X-Board-Token": admin.post(
+            f"{board.absolute_url()}/@board-credentials", timeout=60
+        ).json()["token"],
+    }
+    root = portal.absolute_url_path()
+
+    def path(obj):
+        return obj.absolute_url_path()[len(root) + 1 :]
+
+    objects = {
+        "nguon.content.unit.IAdministrativeUnit": path(commune),
+        "nguon.content.radio_station.IRadioStation": path(station),
+        "nguon.content.public_board.IPublicBoard": path(board),
+        "nguon.content.survey.ISurvey": path(survey),
+        "nguon.content.distribution.IDistributed": path(bulletin),
+        "plone.dexterity.interfaces.IDexterityContent": path(bulletin),
+        "Products.CMFCore.interfaces.IContentish": path(bulletin),
+        "zope.interface.Interface": path(bulletin),
+    }
+    return {"url": portal.absolute_url(), "tokens": tokens, "objects": objects}
+
+
+def _callable(operation):
+    """Whether anyone or a device may call the operation (not only a person logged in)."""
+    security = operation.get("security")
+    if security is None:
+        return True
+    schemes = {name for requirement in security for name in requirement}
+    return not security or {} in security or bool(schemes & DEVICE_SCHEMES)
+
+
+def _object_of(entry, operation, objects):
+    """The object path the operation is called on: its context (a service) or the view's."""
+    contexts = operation.get("x-nguon-context", "").split()
+    if "x-nguon-view" in entry:
+        contexts = [entry["x-nguon-view"][0]]
+    for context in contexts:
+        if context in objects:
+            return objects[context]
+    return None
+
+
+def exercised(doc, objects):
+    """The document with only the operations this run calls, each ``{path}`` fixed to an
+    object of the right kind; and the operations left out, with why."""
+    doc = copy.deepcopy(doc)
+    paths, left_out = {}, []
+    for path, entry in doc["paths"].items():
+        kept = {}
+        for method in METHODS:
+            operation = entry.get(method)
+            if operation is None:
+                continue
+            if not _callable(operation):
+                left_out.append((method, path, "staff only"))
+                continue
+            if "{path}" in path:
+                target = _object_of(entry, operation, objects)
+                if target is None:
+                    left_out.append((method, path, "no object of its kind"))
+                    continue
+                operation.setdefault("parameters", []).append(
+                    {
+                        "name": "path",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": [target]},
+                    }
+                )
+            kept[method] = operation
+        if kept:
+            paths[path] = {
+                **{k: v for k, v in entry.items() if k not in METHODS},
+                **kept,
+            }
+    doc["paths"] = paths
+    return doc, left_out
+
+
+def _runner(operation, base_url, headers, statuses):
+    """The hypothesis test of one operation: ``EXAMPLES`` generated requests, checked."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call_and_validate(
+            base_url=base_url, headers=headers, checks=CHECKS, timeout=60
+        )
+        statuses.setdefault(operation.label, set()).add(response.status_code)
+
+    return run
+
+
+def test_the_site_answers_as_its_document_says(site):
+    served = requests.get(
+        f"{site['url']}/@openapi", headers={"Accept": "application/json"}, timeout=60
+    ).json()
+    doc, left_out = exercised(served, site["objects"])
+    schema = schemathesis.openapi.from_dict(doc)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 40, left_out
+    failures, statuses = [], {}
+    for operation in operations:
+        security = {
+            name
+            for requirement in operation.definition.raw.get("security", [])
+            for name in requirement
+        }
+        headers = {"Accept": "application/json"}
+        if security & {"boardToken", "kioskSession"}:
+            headers["X-Board-Token"] = site["tokens"]["X-Board-Token"]
+        if "stationToken" in security:
+            headers["X-Station-Token"] = site["tokens"]["X-Station-Token"]
+
+        run = _runner(operation, site["url"], headers, statuses)
+        try:
+            run()
+        except (Exception, BaseExceptionGroup) as error:  # every operation's failure
+            failures.append(f"{operation.label}: {str(error)[:3000]}")
+    assert not failures, "\n\n".join(failures)
+    # Every operation was called, and the devices' tokens opened their endpoints.
+    assert set(statuses) == {operation.label for operation in operations}
+    for label in ("GET /@board-playlist", "GET /@station-schedule", "GET /@openapi"):
+        assert 200 in statuses[label], (label, statuses[label])
+    print("\n".join(f"{label}: {sorted(found)}" for label, found in statuses.items()))

@@ -8,9 +8,11 @@ and through plone.restapi with a Vietnamese message, and nothing is saved.
 from AccessControl.SecurityManagement import getSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
 from base64 import b64encode
+from collections import OrderedDict
 from datetime import date
 from datetime import timedelta
 from io import BytesIO
+from nguon.content import text_extraction
 from nguon.interfaces import INguonLayer
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
@@ -135,6 +137,50 @@ def test_the_text_of_a_published_document_file_is_searchable(tree, name, data, w
     assert _found(SearchableText=words) == [path]
     assert _found(SearchableText="12/2026/QĐ-UBND") == [path]
     assert _found(SearchableText="Thuận Hóa", portal_type="LegalDocument") == [path]
+
+
+def test_a_file_is_read_once_however_often_its_document_is_indexed(tree, monkeypatch):
+    from nguon.content import file_text
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    read = []
+
+    def counted(data):
+        read.append(len(data))
+        return text_extraction.searchable_text(data)
+
+    monkeypatch.setattr(file_text, "searchable_text", counted)
+    monkeypatch.setattr(file_text, "_recent", OrderedDict())  # files of earlier tests
+    first = samples.docx_file("Kế hoạch nạo vét kênh mương", "Tổ dân phố 7")
+    document = _create(
+        "LegalDocument", file=NamedBlobFile(first, filename="ke-hoach.docx")
+    )
+    _transition(EDITOR, document, "submit")
+    _transition(APPROVER, document, "publish")
+    for _round in range(3):
+        document.reindexObject()
+    assert _found(SearchableText="nạo vét") == ["/".join(document.getPhysicalPath())]
+    assert read == [len(first)]
+
+    # A new file: read once, and the old file's words leave the index.
+    def _indexed(words):
+        with api.env.adopt_roles(["Manager"]):
+            return [b.getObject() for b in api.content.find(SearchableText=words)]
+
+    second = samples.docx_file("Lịch tiêm phòng dại cho chó mèo", "Tổ dân phố 9")
+    document.file = NamedBlobFile(second, filename="tiem-phong.docx")
+    notify(ObjectModifiedEvent(document))
+    document.reindexObject()
+    assert read == [len(first), len(second)]
+    assert _indexed("phòng dại") == [document]
+    assert _indexed("nạo vét") == []
+
+    # A file replaced behind the events is never indexed with the old file's text.
+    document.file = NamedBlobFile(first, filename="ke-hoach.docx")
+    document.reindexObject()
+    assert _indexed("nạo vét") == [document]
+    assert _indexed("phòng dại") == []
 
 
 def test_the_script_and_the_board_text_are_searchable(tree):

@@ -3,11 +3,11 @@
 from nguon.content.alert import IAlert
 from nguon.content.alert import infos
 from nguon.content.board_notice import IBoardNotice
+from nguon.content.file_text import text_of
 from nguon.content.legal_document import ILegalDocument
 from nguon.content.radio_item import IRadioItem
 from nguon.content.survey import ISurvey
 from nguon.content.survey import questions
-from nguon.content.text_extraction import searchable_text
 from nguon.content.unit import IAdministrativeUnit
 from plone.indexer import indexer
 
@@ -29,14 +29,13 @@ def _joined(*parts):
 @indexer(ILegalDocument)
 def legal_document_text(document):
     """Title, summary, number, issuing body, signer and the text of the attached file."""
-    data = document.file.data if document.file else b""
     return _joined(
         document.title,
         document.description,
         document.number,
         document.issuing_body,
         document.signer,
-        searchable_text(data),
+        text_of(document),
     )
 
 

@@ -1,0 +1,1 @@
+"""Export and import of a whole site or of one unit's subtree (docs/exportimport.md)."""

@@ -1,0 +1,132 @@
+"""Export the demo site and import it into a fresh site on the same database: every item,
+review state, workflow history, version, group, member and Nguồn store comes back equal,
+compared item by item; and a one-unit export carries that unit's subtree, groups and members.
+
+The fresh site is a second Plone site in the layer's application (``nguon:default`` only, as
+``nguon-start`` creates a site without the demo); the layer's transaction is aborted after."""
+
+from Acquisition import aq_base
+from nguon.exportimport import run
+from nguon.exportimport import state
+from nguon.instance.site import BASE_PROFILES
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import SITE_OWNER_NAME
+from plone.exportimport.utils.principals import export_groups
+from plone.exportimport.utils.principals import export_members
+from Products.CMFPlone.factory import addPloneSite
+from zope.component.hooks import site as active_site
+
+import json
+import pytest
+
+
+def fresh_site(app, site_id):
+    return addPloneSite(
+        app,
+        site_id,
+        extension_ids=BASE_PROFILES,
+        setup_content=False,
+        default_language="vi",
+    )
+
+
+FIELDS = (
+    "title",
+    "description",
+    "language",
+    "creators",
+    "effective_date",
+    "expiration_date",
+    "creation_date",
+    "modification_date",
+)
+
+
+def snapshot(site):
+    """Everything compared, by UID (the site root under its own key), read from ``site``."""
+    with active_site(site):
+        items = {}
+        for obj in run.site_objects(site):
+            uid = run._uid(obj)
+            base = aq_base(obj)
+            items[uid] = {
+                "path": run._relative(site, obj),
+                "type": obj.portal_type,
+                "review_state": run.review_state(obj),
+                "workflow_history": state.encode(
+                    dict(getattr(base, "workflow_history", {}) or {})
+                ),
+                "versions": [
+                    {k: v for k, v in version.items() if k != "version_id"}
+                    for version in run.version_history(obj)
+                ],
+                "local_roles": dict(getattr(base, "__ac_local_roles__", None) or {}),
+                "fields": {name: getattr(base, name, None) for name in FIELDS},
+                "text": repr(getattr(getattr(base, "text", None), "raw", None)),
+                "annotations": run.nguon_annotations(obj),
+            }
+        groups = {g["groupid"]: g for g in export_groups()}
+        members = {m["username"]: m for m in export_members()}
+    return items, groups, members
+
+
+def assert_same(expected, found, what):
+    missing = sorted(set(expected) - set(found))
+    assert not missing, f"{what} missing: {missing[:10]}"
+    for key, value in expected.items():
+        for name in value:
+            assert found[key][name] == value[name], (
+                f"{what} {key}: {name}: {found[key][name]} ≠ {value[name]}"
+            )
+
+
+@pytest.fixture
+def demo_export(demo_integration, tmp_path):
+    login(demo_integration["app"], SITE_OWNER_NAME)
+    return demo_integration, tmp_path
+
+
+def test_demo_site_round_trip(demo_export):
+    layer, folder = demo_export
+    app, portal = layer["app"], layer["portal"]
+    manifest = run.export_site(portal, folder)
+    items, groups, members = snapshot(portal)
+    assert len(manifest["items"]) == len(items) > 100
+    assert sum(len(i["versions"]) for i in items.values()) > 50
+    assert items[run.SITE_ROOT]["annotations"]["nguon.ledger"]  # the ledger is carried
+    target = fresh_site(app, "fresh")
+
+    assert run.import_site(target, folder) == []
+
+    found_items, found_groups, found_members = snapshot(target)
+    assert_same(items, found_items, "item")
+    assert_same(groups, found_groups, "group")
+    assert_same(members, found_members, "member")
+
+
+def test_one_unit_subtree(demo_export):
+    layer, folder = demo_export
+    app, portal = layer["app"], layer["portal"]
+    unit = run.unit_folder("19777")  # Phường Vỹ Dạ, under Thành phố Huế
+    manifest = run.export_site(portal, folder, unit="19777")
+    unit_path = run._relative(portal, unit)
+    paths = {entry["path"] for entry in manifest["items"].values()}
+    assert unit_path in paths and "/" not in paths
+    assert all(p.startswith(unit_path) or unit_path.startswith(p) for p in paths)
+    principals = json.loads((folder / "principals.json").read_text())
+    assert {g["groupid"] for g in principals["groups"]} == {
+        f"unit-19777-{kind}" for kind in ("editors", "approvers", "admins")
+    }
+    assert principals["members"]  # the commune's own editors and approvers
+    target = fresh_site(app, "fresh")
+
+    assert run.import_site(target, folder) == []
+
+    with active_site(target):
+        assert api.group.get("unit-19777-editors") is not None
+        assert (
+            api.group.get("unit-46-editors") is None
+        )  # other units' groups stay behind
+        for member in principals["members"]:
+            assert api.user.get(member["username"]) is not None

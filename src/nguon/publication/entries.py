@@ -11,6 +11,8 @@ from DateTime import DateTime
 from nguon.content.channels import channels
 from nguon.publication.public import public_html
 from nguon.units.tree import item_unit
+from nguon.workflow.approval import ApprovalState
+from plone import api
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.component import queryUtility
 from zope.component.hooks import getSite
@@ -111,6 +113,20 @@ def dayparts(obj):
     ]
 
 
+def approvers(obj):
+    """Who approved what is published: for each approval of the item's last round, the unit
+    and the approver's full name (never a login name; None when the account has none).
+    Federated sites keep it as the item's provenance (docs/federation.md)."""
+    found = []
+    for approval in ApprovalState(obj).approvals:
+        user = (
+            api.user.get(userid=approval.get("user")) if approval.get("user") else None
+        )
+        name = user.getProperty("fullname", None) if user is not None else None
+        found.append({"unit": approval.get("unit"), "name": name or None})
+    return found
+
+
 def entry(obj, portal):
     """The snapshot of ``obj`` (a dict of plain values)."""
     unit = item_unit(obj)
@@ -139,4 +155,5 @@ def entry(obj, portal):
         "expires": expires,
         "modified": obj.modified().timeTime(),
         "attachments": attachments(obj, path),
+        "approvers": approvers(obj),
     }

@@ -301,6 +301,7 @@ def json_item(document, seq, uid, snapshot):
             "channels": snapshot["channels"],
             "number": snapshot["number"],
             "expires": iso(snapshot["expires"]) if snapshot["expires"] else None,
+            "approvers": snapshot.get("approvers") or [],
             "seq": seq,
         },
     }

@@ -99,6 +99,8 @@ def test_central_pushes_to_the_province_which_publishes_and_passes_it_on(
     copy = copies["Cảnh báo lũ trên sông Hương"]
     assert review_state(copy) == "published"  # emergency: at once (the policy)
     assert provenance.get(copy)["origin_uid"] == item.UID()
+    # central's approvers: their unit and full name, never a login name
+    assert provenance.get(copy)["approvers"] == [{"unit": "46", "name": None}]
     assert provenance.get(copy)["url"].endswith("/vn/46/" + item.getId()), (
         provenance.get(copy)
     )

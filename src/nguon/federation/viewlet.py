@@ -50,7 +50,15 @@ class ProvenanceViewlet(ViewletBase):
                 _("federation_provenance_approvers", default="Người duyệt ở nơi gửi:"),
                 context=self.request,
             )
-            names = ", ".join(str(a) for a in data["approvers"])
+            names = ", ".join(
+                " ".join(
+                    part
+                    for part in (approver.get("name"), f"({approver.get('unit')})")
+                    if part
+                )
+                for approver in data["approvers"]
+                if isinstance(approver, dict)
+            )
             parts.append(f"<p>{html.escape(label)} {html.escape(names)}</p>")
         if data.get("retracted"):
             retracted = translate(

@@ -103,6 +103,8 @@ setup(
             "nguon-cap-ingest = nguon.alerts.ingest.cli:main",
             "nguon-feedback-keys = nguon.feedback.cli:main",
             "nguon-cluster = nguon.cluster.cli:main",
+            "nguon-export = nguon.exportimport.cli:export_main",
+            "nguon-import = nguon.exportimport.cli:import_main",
         ],
     },
 )

@@ -201,6 +201,26 @@ def test_a_bulletin_waits_for_the_provinces_approval_as_the_policy_says(portal, 
     assert review_state(local_items(portal)[0]) == "retracted"
 
 
+def test_a_waiting_copy_is_updated_not_doubled_and_withdrawn_when_central_retracts(
+    portal, link
+):
+    uid = new_uid()
+    post(portal, link.id, *signed(document(link, [item(uid, 3, "Tin chờ duyệt")])))
+    [waiting] = local_items(portal)
+    assert review_state(waiting) == "pending"
+    changed = item(uid, 5, "Tin chờ duyệt (sửa)")
+    assert (
+        post(portal, link.id, *signed(document(link, [changed]))).json()["updated"] == 1
+    )
+    [updated] = local_items(portal)
+    assert updated.UID() == waiting.UID() and updated.title == "Tin chờ duyệt (sửa)"
+    assert review_state(updated) == "pending"
+    post(portal, link.id, *signed(document(link, deleted=[tombstone(uid, 6)])))
+    [withdrawn] = local_items(portal)
+    assert review_state(withdrawn) == "draft"
+    assert provenance.get(withdrawn)["retracted"] is True
+
+
 def test_the_inbox_answers_with_or_without_accept_json(portal, link):
     data = document(link, [item(new_uid(), 2, "Khẩn", priority="emergency")])
     response = post(portal, link.id, *signed(data), accept="application/json")

@@ -18,6 +18,7 @@ from DateTime import DateTime
 from datetime import datetime
 from nguon.federation import policy
 from nguon.federation import provenance
+from nguon.syndication import formats
 from nguon.units.tree import find_unit
 from nguon.workflow.approval import ApprovalState
 from nguon.workflow.state import review_state
@@ -142,7 +143,7 @@ def upsert(portal, link, item, seq, now=None):
         link.applied[origin] = (seq, None)
         return "skipped"
     rule = policy.rule_for(portal_type, nguon.get("priority") or "normal")
-    obj = uuidToObject(known[1]) if known and known[1] else None
+    obj = uuidToObject(known[1], unrestricted=True) if known and known[1] else None
     unit = find_unit(link.local_unit)
     central_unit = nguon.get("unit") or {}
     fields = _fields(item, portal_type, rule, central_unit.get("title") or "")
@@ -184,6 +185,8 @@ def upsert(portal, link, item, seq, now=None):
         obj.reindexObject()
         _through_chain(obj, rule, comment)
     link.applied[origin] = (seq, obj.UID())
+    if outcome == "created" and portal_type == "LegalDocument":
+        link.note_directive(origin, obj.UID(), formats.iso(now))
     return outcome
 
 
@@ -193,7 +196,7 @@ def retract(portal, link, origin, seq):
     known = link.applied.get(origin)
     if known is not None and known[0] >= seq:
         return "skipped"
-    obj = uuidToObject(known[1]) if known and known[1] else None
+    obj = uuidToObject(known[1], unrestricted=True) if known and known[1] else None
     link.applied[origin] = (seq, known[1] if known else None)
     if obj is None:
         return "skipped"

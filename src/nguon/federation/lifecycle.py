@@ -3,10 +3,12 @@ from central's feed (``catchup.pull``), so an outage of the province, of central
 network between them heals by itself; of several processes one does it (a lease)."""
 
 from nguon.errors import UserError
+from nguon.federation import acks
 from nguon.federation import catchup
 from nguon.federation import links
 from nguon.outbox.lifecycle import start_thread
 from nguon.outbox.thread import LeasedThread
+from nguon.syndication import outbound
 from ZODB.POSException import ConflictError
 from zope.i18n import translate
 
@@ -19,30 +21,41 @@ EVERY = 300  # seconds between two catch-ups of a link
 LEASE_KEY = "nguon.federation.catchup"
 
 
+def _failed(tm, site, link_id, now, error):
+    tm.abort()
+    message = (
+        translate(error.message, target_language="vi")
+        if isinstance(error, UserError)
+        else str(error)
+    )
+    link = links.get(site, link_id)
+    link.pulled = now
+    link.note(status="failed", message=message)
+    tm.commit()
+    logger.warning("federation link %s: %s", link_id, message)
+
+
 def catch_up_all(tm, site, now=None):
-    """Pull every link of ``site`` whose last catch-up is older than ``EVERY``."""
+    """Pull every link of ``site`` whose last catch-up is older than ``EVERY``, and send
+    every link's acknowledgements (``acks``)."""
     federation = links.state(site)
     now = now or time.time()
     for link_id in list(federation.links.keys()) if federation is not None else ():
         link = federation.links[link_id]
-        if now - (link.pulled or 0) < EVERY:
-            continue
         try:
-            counts = catchup.pull(site, link_id, now)
-            link.pulled = now
+            if now - (link.pulled or 0) >= EVERY:
+                counts = catchup.pull(site, link_id, now)
+                link.pulled = now
+                tm.commit()
+                logger.info("federation link %s caught up: %s", link_id, counts)
+            sent = acks.send(site, link, now)
             tm.commit()
-            logger.info("federation link %s caught up: %s", link_id, counts)
+            if sent:
+                logger.info("federation link %s: %d acknowledgements", link_id, sent)
         except ConflictError:
             tm.abort()
-        except UserError as error:
-            tm.abort()
-            link = links.get(site, link_id)
-            link.pulled = now
-            link.note(
-                status="failed", message=translate(error.message, target_language="vi")
-            )
-            tm.commit()
-            logger.warning("federation link %s: catch-up failed", link_id)
+        except (UserError, outbound.CallFailed) as error:
+            _failed(tm, site, link_id, now, error)
 
 
 class Puller(LeasedThread):

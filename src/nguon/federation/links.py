@@ -9,6 +9,7 @@ the last window (``seen``: a byte-identical replay is refused).
 """
 
 from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOTreeSet
 from nguon import _
 from nguon.annotations import site_state
 from nguon.errors import UserError
@@ -34,6 +35,7 @@ class Federation(Persistent):
 class Link(Persistent):
     resync = None  # the full feed to read again (central compacted its log past us)
     pulled = None  # when the last catch-up ran (seconds since the epoch)
+    central = None  # the central site's root address (acknowledgements go there)
 
     def __init__(self, id, topic, secret, unit_code, local_unit, callback):
         self.id = id
@@ -48,6 +50,11 @@ class Link(Persistent):
         self.seen = OOBTree()  # sha256 of a taken delivery's body -> its sent time
         self.log = PersistentList()
         self.created = time.time()
+        self.directives = OOBTree()  # local UID -> origin UID of a received directive
+        self.outgoing = (
+            OOBTree()
+        )  # acknowledgements to send: (origin, unit, kind, channel, at)
+        self.acked = OOTreeSet()  # acknowledgements central took
 
     @property
     def site(self):
@@ -60,6 +67,12 @@ class Link(Persistent):
         self.log.append(record)
         if len(self.log) > LOG_SIZE:
             del self.log[: len(self.log) - LOG_SIZE]
+
+    def note_directive(self, origin, local_uid, at):
+        """A directive arrived (``at``: ISO time): remember it, and acknowledge it for the
+        receiving unit (by central's code for it; ``acks``)."""
+        self.directives[local_uid] = origin
+        self.outgoing[(origin, self.unit_code, "received", "web", at)] = True
 
     def forget_seen(self, before):
         """Drop the digests of deliveries sent before ``before``: they are stale anyway."""
@@ -75,6 +88,7 @@ def describe(link):
         "unit": link.unit_code,
         "local_unit": link.local_unit,
         "callback": link.callback,
+        "central": link.central,
         "subscription": link.subscription_id,
         "cursor": link.cursor,
         "items": len(link.applied),
@@ -97,9 +111,31 @@ def callback_of(portal, link_id):
     return f"{portal.absolute_url()}/@federation-inbox/{link_id}"
 
 
-def add(portal, link_id, topic, secret, unit_code, local_unit=None, callback=None):
+def central_of(topic):
+    """The central site's root guessed from a unit feed's address (``…/vn/<code>/feed.json``:
+    the unit tree starts at ``vn``)."""
+    head, found, _tail = topic.partition("/vn/")
+    return head if found else links_site(topic)
+
+
+def links_site(topic):
+    parts = urlsplit(topic)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def add(
+    portal,
+    link_id,
+    topic,
+    secret,
+    unit_code,
+    local_unit=None,
+    callback=None,
+    central=None,
+):
     """Create (or change) the link ``link_id`` to the feed ``topic`` of the central unit
-    ``unit_code``; the items go into ``local_unit`` (the same code by default). Returns it."""
+    ``unit_code``; the items go into ``local_unit`` (the same code by default); ``central``
+    is the central site's root (guessed from the topic by default). Returns it."""
     if not LINK_ID.match(link_id or ""):
         raise UserError(
             _(
@@ -132,4 +168,5 @@ def add(portal, link_id, topic, secret, unit_code, local_unit=None, callback=Non
         link.topic, link.secret, link.unit_code = topic, secret, unit_code
         link.local_unit, link.callback = local_unit or unit_code, callback
         link.subscription_id = subscription_id(unit_code, callback)
+    link.central = central or central_of(topic)
     return link

@@ -12,6 +12,7 @@ plain view of the same name for those that do not.
 """
 
 from nguon.errors import error_body
+from nguon.federation import acks
 from nguon.federation import inbox
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -65,6 +66,36 @@ def answer(request, params):
         data = error_body(KINDS.get(refused.status, "BadRequest"), message)
         return json.dumps(data, ensure_ascii=False)
     return json.dumps(counts)
+
+
+def acknowledged(request):
+    """Handle a province's POST of acknowledgements (``nguon.federation.acks.take``)."""
+    response = request.response
+    response.setHeader("Cache-Control", "no-store")
+    response.setHeader("Content-Type", "application/json; charset=utf-8")
+    alsoProvides(request, IDisableCSRFProtection)  # signed by the subscription's secret
+    body = request.get("BODY") or b""
+    try:
+        if request.get("REQUEST_METHOD") != "POST" or len(body) > MAX_BODY:
+            raise inbox.Refused(400, inbox.MALFORMED)
+        counts = acks.take(api.portal.get(), body, request.getHeader("X-Hub-Signature"))
+    except inbox.Refused as refused:
+        transaction.doom()
+        response.setStatus(refused.status)
+        message = translate(refused.message, context=request)
+        data = error_body(KINDS.get(refused.status, "BadRequest"), message)
+        return json.dumps(data, ensure_ascii=False)
+    return json.dumps(counts)
+
+
+class AcksView(BrowserView):
+    def __call__(self):
+        return acknowledged(self.request)
+
+
+class AcksService(Service):
+    def render(self):
+        return acknowledged(self.request)
 
 
 @implementer(IPublishTraverse)

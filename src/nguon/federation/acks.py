@@ -1,0 +1,185 @@
+"""Acknowledgements of directives, from the province up to central (docs/federation.md).
+
+**On the province** (``collect``, ``send``): a directive (a ``LegalDocument``) that arrived
+by a link is acknowledged for the province's unit when it arrives, and for every unit of the
+province that the province's own ledger proves it reached (a commune site's signed push or
+read, a board, a radio station: every proving record of the local copy). Each
+acknowledgement is ``(origin UID, unit, kind, channel, at)``; the province's unit is named by
+central's code for it. ``send`` POSTs what was not sent yet to ``<central>/@federation-acks``,
+signed like a push (``X-Hub-Signature`` over the body with the link's secret, the body's
+``sent`` time within the window), through ``syndication.outbound`` (SSRF-checked). What
+central took is remembered and never sent again.
+
+**On central** (``take``): the subscription named in the body must exist, its secret verify
+the signature and ``sent`` lie within ``WINDOW``; then each acknowledgement whose unit is the
+subscription's unit or one below it, for an item of central, becomes a ledger record of kind
+``federation-received`` (channel ``web``) for that unit: central's coverage of the directive
+then shows which provinces and communes received it. The same acknowledgement twice is one
+record (the ledger keeps the first of a key), so a replayed body adds nothing.
+"""
+
+from datetime import datetime
+from datetime import UTC
+from nguon import _
+from nguon.federation.inbox import FORGED
+from nguon.federation.inbox import MALFORMED
+from nguon.federation.inbox import Refused
+from nguon.federation.inbox import STALE
+from nguon.federation.inbox import WINDOW
+from nguon.ledger.kinds import kind
+from nguon.ledger.kinds import ProofKind
+from nguon.ledger.record import record
+from nguon.ledger.store import ledger
+from nguon.publication.store import storage
+from nguon.syndication import formats
+from nguon.syndication import outbound
+from nguon.syndication import signing
+from nguon.syndication.subscriptions import allowed_networks
+from nguon.units.tree import find_unit
+from nguon.units.tree import lineage
+from plone.app.uuid.utils import uuidToObject
+from urllib.parse import urlsplit
+from zope.i18nmessageid import Message
+
+import json
+import time
+
+
+RECEIVED = ProofKind(
+    "federation-received",
+    "web",
+    _(
+        "proof_kind_federation_received",
+        default="Trang của cấp dưới xác nhận đã nhận tin",
+    ),
+)
+BATCH = 500  # acknowledgements in one request
+UNKNOWN_SUBSCRIPTION = _(
+    "federation_error_unknown_subscription",
+    default="Không có đăng ký nào như vậy ở trang này.",
+)
+
+
+# -- the province ---------------------------------------------------------------------
+
+
+def _central_code(link, unit):
+    return link.unit_code if unit == link.local_unit else unit
+
+
+def collect(portal, link):
+    """Add to ``link.outgoing`` the units the province's ledger proves each directive
+    reached; returns how many were added."""
+    store = ledger(portal)
+    if store is None:
+        return 0
+    added = 0
+    for local_uid, origin in link.directives.items():
+        for key in store.records.keys(min=(local_uid,), max=(local_uid, "\U0010ffff")):
+            _item, unit, channel, at, _device, name = key
+            try:
+                proves = kind(name).proves
+            except LookupError:
+                continue
+            ack = (origin, _central_code(link, unit), "received", channel, at)
+            if proves and ack not in link.outgoing and ack not in link.acked:
+                link.outgoing[ack] = True
+                added += 1
+    return added
+
+
+def acks_url(link):
+    return f"{link.central.rstrip('/')}/@federation-acks"
+
+
+def send(portal, link, now=None):
+    """POST the acknowledgements not sent yet (at most ``BATCH``); returns how many central
+    took. Raises ``outbound.CallFailed`` or ``UserError`` (the address) when it could not."""
+    now = now or time.time()
+    collect(portal, link)
+    batch = list(link.outgoing.keys())[:BATCH]
+    if not batch:
+        return 0
+    body = json.dumps(
+        {
+            "subscription": link.subscription_id,
+            "sent": formats.iso(now),
+            "acks": [
+                {"uid": o, "unit": u, "kind": k, "channel": c, "at": a}
+                for o, u, k, c, a in batch
+            ],
+        }
+    ).encode("utf-8")
+    answer = outbound.call(
+        "POST",
+        acks_url(link),
+        tuple(allowed_networks()),
+        body=body,
+        headers={
+            "Content-Type": "application/json",
+            signing.HEADER: signing.sign(link.secret, body),
+        },
+        timeout=30,
+    )
+    if answer.status != 200:
+        link.note(status="acks-failed", code=answer.status)
+        return 0
+    for ack in batch:
+        del link.outgoing[ack]
+        link.acked.insert(ack)
+    link.note(status="acks-sent", acks=len(batch))
+    return len(batch)
+
+
+# -- central --------------------------------------------------------------------------
+
+
+def _within(unit_code, subscription):
+    unit = find_unit(unit_code)
+    return unit is not None and subscription.unit_code in [
+        code for code, _level in lineage(unit)
+    ]
+
+
+def take(portal, body, signature, now=None):
+    """Enter the acknowledgements of ``body`` (from a province) in central's ledger; returns
+    ``{"recorded", "known", "refused"}`` or raises ``inbox.Refused``."""
+    now = now if now is not None else time.time()
+    try:
+        data = json.loads(body)
+        sid = str(data["subscription"])
+        sent = datetime.fromisoformat(data["sent"]).timestamp()
+        acks = list(data["acks"])
+    except (ValueError, KeyError, TypeError):
+        raise Refused(400, MALFORMED) from None
+    store = storage(portal)
+    subscription = store.subscriptions.get(sid) if store is not None else None
+    if subscription is None:
+        raise Refused(404, UNKNOWN_SUBSCRIPTION)
+    if not signing.verify(subscription.secret, body, signature):
+        raise Refused(403, FORGED)
+    if abs(now - sent) > WINDOW:
+        raise Refused(
+            403, Message(STALE, mapping={"sent": data["sent"], "window": WINDOW})
+        )
+    counts = {"recorded": 0, "known": 0, "refused": 0}
+    host = urlsplit(subscription.callback).hostname
+    for ack in acks:
+        try:
+            uid, unit = str(ack["uid"]), str(ack["unit"])
+            at = datetime.fromisoformat(ack["at"]).astimezone(UTC)
+            status = str(ack.get("kind") or "received")[:20]
+            channel = str(ack.get("channel") or "")[:20]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            counts["refused"] += 1
+            continue
+        if (
+            not _within(unit, subscription)
+            or uuidToObject(uid, unrestricted=True) is None
+        ):
+            counts["refused"] += 1
+            continue
+        detail = {"status": status, "subscriber": host, "message": channel}
+        new = record(portal, RECEIVED.name, uid, unit, subscription.id, at, detail)
+        counts["recorded" if new else "known"] += 1
+    return counts

@@ -4,7 +4,10 @@ QueryParsingError, whose message shows the index's database object, or a Compone
 for an index it has no reader for). Each parameter is read
 on its own, and one that cannot be read answers 400 naming the parameter. Registered for
 nguon's browser layer, so it is used instead of restapi's. A repeated ``SearchableText``
-(a list, which restapi's handler cannot clean: a 500) is read as one text."""
+(a list, which restapi's handler cannot clean: a 500) is read as one text. A negative
+``b_start``, a ``b_size`` under 1 (plone.restapi's batch asserts: a 500) and a text the
+catalog's parser cannot read (only characters it does not count as words, when the catalog
+answers: a ``ParseError``, a 500) answer 400 too."""
 
 from DateTime.interfaces import DateTimeError
 from nguon.interfaces import INguonLayer
@@ -13,6 +16,7 @@ from plone.restapi.exceptions import QueryParsingError
 from plone.restapi.interfaces import IZCatalogCompatibleQuery
 from plone.restapi.search.query import ZCatalogCompatibleQueryAdapter
 from plone.restapi.services.search.get import SearchGet
+from Products.ZCTextIndex.ParseTree import ParseError
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
@@ -44,4 +48,20 @@ class GuardedSearchGet(SearchGet):
         text = self.request.form.get("SearchableText")
         if isinstance(text, (list, tuple)):
             self.request.form["SearchableText"] = " ".join(str(part) for part in text)
-        return super().reply()
+        for name, lowest in (("b_start", 0), ("b_size", 1)):
+            value = self.request.form.get(name)
+            if value is not None and _integer(value, lowest) is None:
+                raise guard.refused(name)
+        try:
+            return super().reply()
+        except ParseError:
+            raise guard.refused("SearchableText") from None
+
+
+def _integer(value, lowest):
+    """``value`` as an integer of at least ``lowest``, or None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= lowest else None

@@ -8,8 +8,12 @@ not what is tested), no example database, derandomized (the same requests every 
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
+from hypothesis.errors import Unsatisfiable
 from nguon.testing import TREE_PASSWORD
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -114,9 +118,17 @@ def _callable(operation):
     return not security or {} in security or bool(schemes & DEVICE_SCHEMES)
 
 
+def _staff_read(method, operation):
+    """A GET only people logged in may call: read as the site's administrator."""
+    return method == "get" and not _callable(operation)
+
+
 def _object_of(entry, operation, objects):
-    """The object path the operation is called on: its context (a service) or the view's."""
-    contexts = operation.get("x-nguon-context", "").split()
+    """The object path the operation is called on: its context (a service's, or a path's
+    that a service reads after its name) or the view's."""
+    contexts = (
+        operation.get("x-nguon-context") or entry.get("x-nguon-context", "")
+    ).split()
     if "x-nguon-view" in entry:
         contexts = [entry["x-nguon-view"][0]]
     for context in contexts:
@@ -125,9 +137,10 @@ def _object_of(entry, operation, objects):
     return None
 
 
-def exercised(doc, objects):
-    """The document with only the operations this run calls, each ``{path}`` fixed to an
-    object of the right kind; and the operations left out, with why."""
+def exercised(doc, objects, staff=False):
+    """The document with only the operations this run calls (anyone's and the devices', or
+    with ``staff`` the reads of people logged in), each ``{path}`` fixed to an object of the
+    right kind; and the operations left out, with why."""
     doc = copy.deepcopy(doc)
     paths, left_out = {}, []
     for path, entry in doc["paths"].items():
@@ -136,8 +149,8 @@ def exercised(doc, objects):
             operation = entry.get(method)
             if operation is None:
                 continue
-            if not _callable(operation):
-                left_out.append((method, path, "staff only"))
+            if not (_staff_read(method, operation) if staff else _callable(operation)):
+                left_out.append((method, path, "not in this run"))
                 continue
             if "{path}" in path:
                 target = _object_of(entry, operation, objects)
@@ -162,10 +175,10 @@ def exercised(doc, objects):
     return doc, left_out
 
 
-def _runner(operation, base_url, headers, statuses):
+def _runner(operation, base_url, headers, statuses, mode, checks):
     """The hypothesis test of one operation: ``EXAMPLES`` generated requests, checked."""
 
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -175,23 +188,44 @@ def _runner(operation, base_url, headers, statuses):
     )
     def run(case):
         response = case.call_and_validate(
-            base_url=base_url, headers=headers, checks=CHECKS, timeout=60
+            base_url=base_url, headers=headers, checks=checks, timeout=60
         )
         statuses.setdefault(operation.label, set()).add(response.status_code)
 
     return run
 
 
-def test_the_site_answers_as_its_document_says(site):
-    served = requests.get(
+def _served(site):
+    return requests.get(
         f"{site['url']}/@openapi", headers={"Accept": "application/json"}, timeout=60
     ).json()
-    doc, left_out = exercised(served, site["objects"])
+
+
+def _run(doc, site, headers_of, mode=GenerationMode.POSITIVE, checks=CHECKS):
+    """Every operation of ``doc`` run; the failures and the statuses seen per operation."""
     schema = schemathesis.openapi.from_dict(doc)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 40, left_out
     failures, statuses = [], {}
     for operation in operations:
+        run = _runner(
+            operation, site["url"], headers_of(operation), statuses, mode, checks
+        )
+        try:
+            run()
+        except Unsatisfiable:  # negative data: an operation with nothing to get wrong
+            if mode is GenerationMode.POSITIVE:
+                raise
+            statuses[operation.label] = set()
+        except (Exception, BaseExceptionGroup) as error:  # every operation's failure
+            failures.append(f"{operation.label}: {str(error)[:3000]}")
+    assert not failures, "\n\n".join(failures)
+    assert set(statuses) == {operation.label for operation in operations}
+    print("\n".join(f"{label}: {sorted(found)}" for label, found in statuses.items()))
+    return operations, statuses
+
+
+def _device_headers(site):
+    def headers_of(operation):
         security = {
             name
             for requirement in operation.definition.raw.get("security", [])
@@ -202,15 +236,42 @@ def test_the_site_answers_as_its_document_says(site):
             headers["X-Board-Token"] = site["tokens"]["X-Board-Token"]
         if "stationToken" in security:
             headers["X-Station-Token"] = site["tokens"]["X-Station-Token"]
+        return headers
 
-        run = _runner(operation, site["url"], headers, statuses)
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as error:  # every operation's failure
-            failures.append(f"{operation.label}: {str(error)[:3000]}")
-    assert not failures, "\n\n".join(failures)
-    # Every operation was called, and the devices' tokens opened their endpoints.
-    assert set(statuses) == {operation.label for operation in operations}
+    return headers_of
+
+
+def test_anyone_and_devices_get_what_the_document_says(site):
+    doc, left_out = exercised(_served(site), site["objects"])
+    operations, statuses = _run(doc, site, _device_headers(site))
+    assert len(operations) >= 40, left_out
+    # The devices' tokens opened their endpoints; the document itself was read.
     for label in ("GET /@board-playlist", "GET /@station-schedule", "GET /@openapi"):
         assert 200 in statuses[label], (label, statuses[label])
-    print("\n".join(f"{label}: {sorted(found)}" for label, found in statuses.items()))
+
+
+def test_requests_outside_the_document_are_refused_not_failed(site):
+    """Negative data (wrong types, missing fields, values out of bounds) for the same
+    operations: refused in the error shape, never a server error."""
+    doc, _left_out = exercised(_served(site), site["objects"])
+    _run(
+        doc,
+        site,
+        _device_headers(site),
+        mode=GenerationMode.NEGATIVE,
+        checks=[not_a_server_error, content_type_conformance],
+    )
+
+
+def test_the_staff_reads_get_what_the_document_says(site):
+    """The GETs only people logged in may call, as the site's administrator."""
+    doc, left_out = exercised(_served(site), site["objects"], staff=True)
+    admin = requests.auth._basic_auth_str(SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    operations, statuses = _run(
+        doc,
+        site,
+        lambda operation: {"Accept": "application/json", "Authorization": admin},
+    )
+    assert len(operations) >= 15, left_out
+    for label in ("GET /@cap-ingest", "GET /{path}/@unit-members"):
+        assert 200 in statuses[label], (label, statuses[label])

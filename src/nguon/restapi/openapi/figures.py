@@ -13,6 +13,7 @@ from nguon.restapi.openapi.schema import URL
 
 
 OFFICIALS = ["basicAuth", "bearerAuth"]
+UNIT_CONTEXT = "nguon.content.unit.IAdministrativeUnit"
 REPORT = obj(["form", "period"], form=STR, period=STR, state=STR)
 REPORT_PATH = [
     {"$ref": "#/components/parameters/path"},
@@ -38,6 +39,7 @@ OPERATIONS = {
         "Every target unit x required channel of an item: status, reason and proof",
         {"200": json_answer(obj(pairs=arr(obj()), **{"@id": URL}))},
         401,
+        404,
         security=OFFICIALS,
     ),
     ("GET", "@reports", "object"): operation(
@@ -45,6 +47,7 @@ OPERATIONS = {
         {"200": json_answer(obj())},
         400,
         401,
+        404,
         security=OFFICIALS,
         parameters=[query("form"), query("period")],
     ),
@@ -68,6 +71,7 @@ OPERATIONS = {
 
 PATHS = {
     "/{path}/@reports/{form}/{period}": {
+        "x-nguon-context": UNIT_CONTEXT,
         "parameters": REPORT_PATH,
         "get": operation(
             "One report",
@@ -87,6 +91,7 @@ PATHS = {
         ),
     },
     "/{path}/@reports/{form}/{period}/{action}": {
+        "x-nguon-context": UNIT_CONTEXT,
         "parameters": [
             *REPORT_PATH,
             {

@@ -18,6 +18,7 @@ from nguon.restapi.openapi.schema import URL
 
 
 STAFF = ["basicAuth", "bearerAuth"]
+UNIT_CONTEXT = "nguon.content.unit.IAdministrativeUnit"
 UNIT = obj(["code"], code=STR, title=STR)
 MEMBERS = json_answer(obj(["unit", "groups"], unit=UNIT, groups=ANY, **{"@id": URL}))
 MEMBER_BODY = json_body(
@@ -150,6 +151,7 @@ OPERATIONS = {
 
 PATHS = {
     "/{path}/@workflow/{transition}": {
+        "x-nguon-context": "Products.CMFCore.interfaces.IContentish",
         "parameters": [
             {"$ref": "#/components/parameters/path"},
             path_parameter("transition", "the transition's id (submit, publish, ...)"),
@@ -177,6 +179,7 @@ PATHS = {
         ),
     },
     "/{path}/@subscriptions/{id}": {
+        "x-nguon-context": UNIT_CONTEXT,
         "parameters": [
             {"$ref": "#/components/parameters/path"},
             path_parameter("id", "the subscription's id"),
@@ -197,6 +200,7 @@ PATHS = {
         ),
     },
     "/{path}/@subscriptions/{id}/resume": {
+        "x-nguon-context": UNIT_CONTEXT,
         "parameters": [
             {"$ref": "#/components/parameters/path"},
             path_parameter("id", "the subscription's id"),

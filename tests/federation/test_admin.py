@@ -48,6 +48,14 @@ def test_site_administrators_create_list_and_catch_up_links(layer, portal):
         timeout=30,
     )
     assert bad.status_code == 400 and "16 đến 200" in bad.json()["message"]
+    nowhere = requests.post(
+        links_url(portal),
+        json={**body, "local_unit": "99999"},
+        auth=owner,
+        headers=JSON,
+        timeout=30,
+    )
+    assert nowhere.status_code == 400 and "99999" in nowhere.json()["message"]
     made = requests.post(
         links_url(portal), json=body, auth=owner, headers=JSON, timeout=30
     )

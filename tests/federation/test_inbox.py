@@ -246,3 +246,10 @@ def test_the_provenance_is_shown_on_the_item(portal, link, layer):
     page = requests.get(received.absolute_url(), timeout=30)
     assert page.status_code == 200
     assert "Tin nhận từ Trung ương (https://trunguong.nguon.invalid)" in page.text
+
+
+def test_values_this_site_does_not_know_fall_back_to_its_own(portal, link):
+    strange = item(new_uid(), 2, "Tin lạ", category="space-weather", priority="cosmic")
+    assert post(portal, link.id, *signed(document(link, [strange]))).status_code == 200
+    [received] = local_items(portal)
+    assert received.category == "policy-law" and received.priority == "normal"

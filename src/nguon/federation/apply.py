@@ -16,6 +16,8 @@ from AccessControl.users import UnrestrictedUser
 from contextlib import contextmanager
 from DateTime import DateTime
 from datetime import datetime
+from nguon.content.vocabularies import CATEGORIES
+from nguon.content.vocabularies import PRIORITIES
 from nguon.federation import policy
 from nguon.federation import provenance
 from nguon.syndication import formats
@@ -60,6 +62,12 @@ def _date(text):
         return None
 
 
+def _known(value, vocabulary, fallback):
+    """``value`` when this site's vocabulary has it, else ``fallback`` (central may run a
+    newer list, or another vendor's)."""
+    return value if value in {term for term, _title in vocabulary} else fallback
+
+
 def _fields(item, portal_type, rule, unit_title):
     """The fields of the local item from a JSON Feed item of central."""
     nguon = item["_nguon"]
@@ -68,8 +76,8 @@ def _fields(item, portal_type, rule, unit_title):
     fields = {
         "title": item.get("title") or "",
         "description": item.get("summary") or "",
-        "category": nguon.get("category"),
-        "priority": nguon.get("priority") or "normal",
+        "category": _known(nguon.get("category"), CATEGORIES, "policy-law"),
+        "priority": _known(nguon.get("priority"), PRIORITIES, "normal"),
         "target_scope": rule.target_scope,
         "target_units": [],
     }
@@ -142,7 +150,9 @@ def upsert(portal, link, item, seq, now=None):
     if portal_type not in policy.TYPES:
         link.applied[origin] = (seq, None)
         return "skipped"
-    rule = policy.rule_for(portal_type, nguon.get("priority") or "normal")
+    rule = policy.rule_for(
+        portal_type, _known(nguon.get("priority"), PRIORITIES, "normal")
+    )
     obj = uuidToObject(known[1], unrestricted=True) if known and known[1] else None
     unit = find_unit(link.local_unit)
     central_unit = nguon.get("unit") or {}

@@ -14,6 +14,7 @@ from nguon import _
 from nguon.annotations import site_state
 from nguon.errors import UserError
 from nguon.syndication.subscriptions import subscription_id
+from nguon.units.tree import find_unit
 from persistent import Persistent
 from persistent.list import PersistentList
 from urllib.parse import urlsplit
@@ -155,6 +156,14 @@ def add(
             _(
                 "federation_error_topic",
                 default="Địa chỉ nguồn tin của trang trung ương phải là http hoặc https.",
+            )
+        )
+    if find_unit(local_unit or unit_code) is None:
+        raise UserError(
+            _(
+                "federation_error_local_unit",
+                default="Không có đơn vị «${code}» ở trang này để nhận tin.",
+                mapping={"code": local_unit or unit_code},
             )
         )
     links = state(portal, create=True).links

@@ -1,7 +1,8 @@
 """Federation (``nguon.restapi.federation``, docs/federation.md): where central pushes to a
 provincial site (``@federation-inbox/{link}``), signed with the link's shared secret
 (``X-Hub-Signature``, WebSub style) rather than made by a user; the links, for the site's
-administrators (``@federation-links``)."""
+administrators (``@federation-links``); on central, the provinces' acknowledgements of
+directives (``@federation-acks``), signed the same way."""
 
 from nguon.restapi.openapi.schema import arr
 from nguon.restapi.openapi.schema import INT
@@ -63,9 +64,54 @@ DELIVERY = operation(
     **{"x-nguon-signed": "HMAC of the body with the link's secret (X-Hub-Signature)"},
 )
 
+ACKS = operation(
+    "Central: a province's signed acknowledgements of the directives it received",
+    {
+        "200": json_answer(
+            obj(
+                ["recorded", "known", "refused"],
+                recorded=INT,
+                known=INT,
+                refused=INT,
+            )
+        )
+    },
+    400,
+    403,
+    404,
+    security=["hubSignature"],
+    body={
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": obj(
+                    ["subscription", "sent", "acks"],
+                    subscription=STR,
+                    sent=STR,
+                    acks=arr(
+                        obj(
+                            ["uid", "unit", "at"],
+                            uid=STR,
+                            unit=STR,
+                            at=STR,
+                            kind=STR,
+                            channel=STR,
+                        )
+                    ),
+                )
+            }
+        },
+    },
+    **{
+        "x-nguon-signed": "HMAC of the body with the subscription's secret"
+        " (X-Hub-Signature)"
+    },
+)
+
 OPERATIONS = {
     ("GET", "@federation-inbox", "site"): INTENT,
     ("POST", "@federation-inbox", "site"): DELIVERY,
+    ("POST", "@federation-acks", "site"): ACKS,
     ("GET", "@federation-links", "site"): operation(
         "The site's federation links (never their secrets)",
         {"200": json_answer(obj(["items"], items=arr(LINK)))},

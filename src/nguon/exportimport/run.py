@@ -30,6 +30,7 @@ from plone.exportimport.exporters import get_exporter
 from plone.exportimport.importers import get_importer
 from plone.exportimport.utils import content as content_utils
 from plone.exportimport.utils.content import get_deserializer
+from plone.exportimport.utils.content import import_helpers
 from plone.exportimport.utils.principals import export_groups
 from plone.exportimport.utils.principals import export_members
 from Products.CMFEditions.CopyModifyMergeRepositoryTool import (
@@ -247,9 +248,9 @@ def export_site(site, path, unit=None):
     """Write the site (or the subtree of the unit with code ``unit``) to the folder ``path``;
     returns the manifest."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
     with active_site(site), api.env.adopt_roles(["Manager"]):
         folder = unit_folder(unit) if unit else None
+        path.mkdir(parents=True, exist_ok=True)
         objects = subtree_objects(site, folder) if folder else site_objects(site)
         exporter = get_exporter(site)
         options = argparse.Namespace(include_revisions=True)
@@ -356,6 +357,10 @@ def _never_versionable(*args, **kwargs):
     return False
 
 
+def _unchanged(item, obj):
+    return obj
+
+
 # --- import -----------------------------------------------------------------------------
 
 
@@ -392,9 +397,14 @@ def import_site(site, path, commit=False):
             if name == "plone.importer.content":
                 one.data_hooks = [restore_language]
         import_registry(path)
-        # Versions are saved by import_versions alone (editing and transitions save some).
-        with mock.patch.object(
-            CopyModifyMergeRepositoryTool, "isVersionable", _never_versionable
+        # Versions are saved by import_versions alone (editing and transitions save some);
+        # no transitions: Nguồn's guards ask who approves in which unit, and the workflow
+        # history set as exported says the state (import_raw_fields).
+        with (
+            mock.patch.object(
+                CopyModifyMergeRepositoryTool, "isVersionable", _never_versionable
+            ),
+            mock.patch.object(import_helpers, "update_review_state", _unchanged),
         ):
             report = importer.import_site(path)
         for line in report:
@@ -483,6 +493,15 @@ def import_versions(site, path):
         if obj is None:
             logger.warning("versions of %s: no such item", uid)
             continue
+        existing = [_without_id(v) for v in version_history(obj)]
+        if existing == [_without_id(v) for v in history]:
+            continue  # imported before: its versions are there
+        if existing:
+            logger.warning(
+                "versions of %s: %d versions already there, the exported ones follow them",
+                uid,
+                len(existing),
+            )
         data = _read(
             path / "content" / settings.EXPORT_CONTENT_FILEPATH.format(UID=uid)
         )
@@ -496,6 +515,10 @@ def import_versions(site, path):
             repository.save(obj, comment=version["comment"])
         _apply(obj, data)
         _restore_metadata(repository, obj, history)
+
+
+def _without_id(version):
+    return {k: v for k, v in version.items() if k != "version_id"}
 
 
 def _apply(obj, data):

@@ -135,3 +135,7 @@ def test_anyone_reads_the_document_from_the_site(functional):
     validate(served)
     assert "/@board-playlist" in served["paths"]
     assert "/{path}/feed.json" in served["paths"]
+    plain = requests.get(f"{url}/@@openapi.json", timeout=60)
+    assert plain.status_code == 200
+    assert plain.headers["Content-Type"].startswith("application/json")
+    assert plain.json() == served

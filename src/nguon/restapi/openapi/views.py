@@ -135,6 +135,22 @@ OPEN311_REQUEST = obj(
 )
 
 PATHS = {
+    "/@@openapi.json": {
+        "x-nguon-view": [SITE, "openapi.json"],
+        "get": operation(
+            "This document, for tools that send no ``Accept`` (``GET /@openapi`` too)",
+            {
+                "200": {
+                    "description": "OpenAPI 3.1",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "required": ["openapi"]}
+                        }
+                    },
+                }
+            },
+        ),
+    },
     "/{path}/feed.atom": _unit_feed(
         "feed.atom", "A unit's feed (Atom 1.0)", "application/atom+xml", XML_FEED
     ),

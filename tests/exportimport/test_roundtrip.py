@@ -15,6 +15,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.exportimport.utils.principals import export_groups
 from plone.exportimport.utils.principals import export_members
 from Products.CMFPlone.factory import addPloneSite
+from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import site as active_site
 
 import json
@@ -124,6 +125,14 @@ def test_one_unit_subtree(demo_export):
     assert run.import_site(target, folder) == []
 
     with active_site(target):
+        ledger = IAnnotations(target)["nguon.ledger"]
+        source = IAnnotations(portal)["nguon.ledger"]
+        for tree, position in (("records", 1), ("by_area", 0), ("counters", 0)):
+            expected = {
+                k: v for k, v in getattr(source, tree).items() if k[position] == "19777"
+            }
+            assert dict(getattr(ledger, tree).items()) == expected, tree
+        assert ledger.counters and ledger.by_area  # what the commune received, counted
         assert api.group.get("unit-19777-editors") is not None
         assert (
             api.group.get("unit-46-editors") is None

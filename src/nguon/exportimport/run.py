@@ -20,6 +20,8 @@ from Acquisition import aq_base
 from datetime import datetime
 from datetime import UTC
 from nguon.exportimport import state
+from nguon.ledger.store import KEY as LEDGER
+from nguon.ledger.store import Ledger
 from nguon.units.tree import find_unit
 from nguon.units.tree import group_id
 from nguon.units.tree import GROUP_KINDS
@@ -268,6 +270,7 @@ def export_site(site, path, unit=None):
             one.export_data(path, options=options)
         if folder:
             export_subtree_principals(path, objects, folder)
+            _dump(path / FOLDER / "ledger.json", ledger_part(site, objects, folder))
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -306,11 +309,7 @@ def export_site(site, path, unit=None):
 def export_subtree_principals(path, objects, folder):
     """principals.json with the groups of the unit and the units below it, and their members
     (the ancestors written as containers keep their groups behind)."""
-    top = folder.getPhysicalPath()
-    inside = [obj for obj in objects if obj.getPhysicalPath()[: len(top)] == top]
-    codes = {getattr(aq_base(obj), "code", None) for obj in inside}
-    codes.discard(None)
-
+    _inside, codes = _subtree_codes(objects, folder)
     wanted = {group_id(code, kind) for code in codes for kind in GROUP_KINDS}
     groups = [g for g in export_groups() if g["groupid"] in wanted]
     userids = {p for g in groups for p in g["principals"]}
@@ -359,6 +358,54 @@ def _never_versionable(*args, **kwargs):
 
 def _unchanged(item, obj):
     return obj
+
+
+def _subtree_codes(objects, folder):
+    top = folder.getPhysicalPath()
+    inside = [obj for obj in objects if obj.getPhysicalPath()[: len(top)] == top]
+    codes = {getattr(aq_base(obj), "code", None) for obj in inside}
+    codes.discard(None)
+    return inside, codes
+
+
+def ledger_part(site, objects, folder):
+    """The ledger's records of a subtree: what its items must reach and reached, and what its
+    units received (from any item), their areas' lists and their counters."""
+    found = IAnnotations(site).get(LEDGER)
+    if found is None:
+        return None
+    inside, codes = _subtree_codes(objects, folder)
+    uids = {_uid(obj) for obj in inside}
+    part = {
+        "records": [
+            [k, v] for k, v in found.records.items() if k[0] in uids or k[1] in codes
+        ],
+        "obligations": [[k, v] for k, v in found.obligations.items() if k in uids],
+        "by_area": [[k, v] for k, v in found.by_area.items() if k[0] in codes],
+        "counters": [[k, v] for k, v in found.counters.items() if k[0] in codes],
+        "published": [[k, v] for k, v in found.published.items() if k in uids],
+        "aliases": [
+            [k, v] for k, v in found.aliases.items() if k in codes or v in codes
+        ],
+    }
+    return state.encode(part, LEDGER)
+
+
+def import_ledger_part(site, path):
+    """Merge a subtree's ledger records into the site's ledger (created when missing)."""
+    part_path = path / FOLDER / "ledger.json"
+    if not part_path.is_file():
+        return
+    part = state.decode(_read(part_path))
+    if part is None:
+        return
+    annotations = IAnnotations(site)
+    if annotations.get(LEDGER) is None:
+        annotations[LEDGER] = Ledger()
+    target = annotations[LEDGER]
+    for name, pairs in part.items():
+        getattr(target, name).update(dict(pairs))
+    forget_cached_stores(site)
 
 
 # --- import -----------------------------------------------------------------------------
@@ -412,6 +459,7 @@ def import_site(site, path, commit=False):
         import_members_without_email(path)
         import_versions(site, path)
         import_annotations(site, path)
+        import_ledger_part(site, path)
         import_local_roles(site, path, manifest)
         import_raw_fields(site, path, manifest)
         api.portal.get_tool("portal_workflow").updateRoleMappings()
@@ -479,6 +527,15 @@ def import_annotations(site, path):
         annotations = IAnnotations(obj)
         for key, value in found.items():
             annotations[key] = state.decode(value)
+    forget_cached_stores(site)
+
+
+def forget_cached_stores(site):
+    """The stores a site keeps at hand for its connection (``_v_nguon_ledger``…) are the
+    replaced ones: they are looked up again."""
+    base = aq_base(site)
+    for name in [n for n in vars(base) if n.startswith("_v_nguon")]:
+        delattr(base, name)
 
 
 def import_versions(site, path):

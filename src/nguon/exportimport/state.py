@@ -82,7 +82,11 @@ def encode(value, where="/"):
     if state is not None and not _is_btree(value):
         return {
             "@class": name,
-            "state": {k: encode(v, f"{where}{k}/") for k, v in sorted(state.items())},
+            "state": {
+                k: encode(v, f"{where}{k}/")
+                for k, v in sorted(state.items())
+                if not k.startswith(("_v_", "_p_"))  # volatile: not the object's data
+            },
         }
     raise TypeError(f"nguon.exportimport: không ghi được {name} tại {where}")
 

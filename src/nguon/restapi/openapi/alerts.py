@@ -34,7 +34,17 @@ OPERATIONS = {
                 obj(
                     ["algorithm", "keys"],
                     algorithm={"const": "RSA-SHA256"},
-                    keys=arr(obj()),
+                    keys=arr(
+                        obj(
+                            ["certificate", "fingerprint", "not_after"],
+                            certificate=STR,
+                            fingerprint=STR,
+                            subject=STR,
+                            not_before=STR,
+                            not_after=STR,
+                            retiring_at=NULLABLE_STR,
+                        )
+                    ),
                 )
             )
         },

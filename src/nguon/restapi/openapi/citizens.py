@@ -31,6 +31,17 @@ SEARCH_RESULTS = {
     "anyOf": [batched(obj()), {"type": "array", "maxItems": 0}],
 }
 
+QUESTION = obj(
+    ["id", "kind", "text"],
+    id=STR,
+    kind=STR,
+    text=STR,
+    required=BOOL,
+    options=arr(obj(["id", "title"], id=STR, title=STR)),
+    low=NULLABLE_STR,
+    high=NULLABLE_STR,
+)
+
 CATEGORIES = operation(
     "What a citizen may report about (site: every category; unit: those offered there)",
     {
@@ -75,7 +86,19 @@ FILED = {
 }
 DESK = operation(
     "The unit's desk: a page of a bucket, the counts of every bucket, the overdue",
-    {"200": json_answer(batched(obj(), counts=ANY, overdue=INT, bucket=STR))},
+    {
+        "200": json_answer(
+            batched(
+                obj(),
+                counts=obj(
+                    ["open", "escalated", "done"], open=INT, escalated=INT, done=INT
+                ),
+                overdue=INT,
+                bucket=STR,
+                unit=STR,
+            )
+        )
+    },
     400,
     401,
     security=OFFICIALS,
@@ -252,10 +275,10 @@ OPERATIONS = {
             "200": json_answer(
                 obj(
                     ["questions", "open"],
-                    questions=arr(
-                        obj(["id", "kind", "text"], id=STR, kind=STR, text=STR)
-                    ),
+                    questions=arr(QUESTION),
                     open=BOOL,
+                    title=STR,
+                    description=NULLABLE_STR,
                     opens=NULLABLE_STR,
                     closes=NULLABLE_STR,
                     answer_mode={"enum": ["challenge", "contact"]},
@@ -288,7 +311,23 @@ OPERATIONS = {
     ),
     ("GET", "@survey-results", "object"): operation(
         "The live results (the unit's officials; everyone once published)",
-        {"200": json_answer(obj())},
+        {
+            "200": json_answer(
+                obj(
+                    ["questions", "total"],
+                    questions=arr(
+                        {
+                            **QUESTION,
+                            "properties": {**QUESTION["properties"], "answered": INT},
+                        }
+                    ),
+                    total=INT,
+                    public=BOOL,
+                    open=BOOL,
+                    title=STR,
+                )
+            )
+        },
         401,
     ),
 }

@@ -27,7 +27,25 @@ ADMIN = ["basicAuth", "bearerAuth"]
 SCHEMAS = {
     "SignedEnvelope": obj(
         ["schedule", "signatures"],
-        schedule=obj(["kind", "station"], kind=STR, station=STR),
+        schedule=obj(
+            ["kind", "station", "sequence", "issued", "valid_from", "valid_until"],
+            kind=STR,
+            station=STR,
+            sequence=INT,
+            issued=DATETIME,
+            valid_from=DATETIME,
+            valid_until=DATETIME,
+            emergencies=arr(obj()),
+            slots=arr(
+                obj(
+                    ["start", "end", "items"],
+                    start=DATETIME,
+                    end=DATETIME,
+                    items=arr(obj()),
+                    deferred=arr(obj()),
+                )
+            ),
+        ),
         signatures=arr(obj(["key_id", "signature"], key_id=STR, signature=STR)),
     ),
     "DeviceReport": obj(

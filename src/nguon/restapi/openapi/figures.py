@@ -1,7 +1,9 @@
 """Figures and reports: a unit's indicators (``@statistics``), an item's delivery coverage
 (``@coverage``), the periodic reports that roll up the unit tree (``@reports``)."""
 
+from nguon.restapi.openapi.schema import ANY
 from nguon.restapi.openapi.schema import arr
+from nguon.restapi.openapi.schema import INT
 from nguon.restapi.openapi.schema import json_answer
 from nguon.restapi.openapi.schema import json_body
 from nguon.restapi.openapi.schema import obj
@@ -24,7 +26,23 @@ REPORT_PATH = [
 OPERATIONS = {
     ("GET", "@statistics", "object"): operation(
         "The indicators of a unit's area over a period, coverage below, months and gaps",
-        {"200": json_answer(obj(**{"@id": URL}))},
+        {
+            "200": json_answer(
+                obj(
+                    ["unit", "period", "indicators", "months"],
+                    unit=obj(["code"], code=STR, title=STR),
+                    period=obj(
+                        ["start", "end"], kind=STR, start=STR, end=STR, label=STR
+                    ),
+                    indicators=arr(obj(["name"], name=STR, title=STR, value=ANY)),
+                    groups=arr(obj()),
+                    months=arr(obj(["month"], month=STR)),
+                    gaps=obj(["items"], items=arr(obj()), total=INT),
+                    children=arr(obj()),
+                    **{"@id": URL},
+                )
+            )
+        },
         400,
         401,
         security=OFFICIALS,
@@ -44,7 +62,27 @@ OPERATIONS = {
     ),
     ("GET", "@reports", "object"): operation(
         "The unit's reports and, per form, the period due with its units' states",
-        {"200": json_answer(obj())},
+        {
+            "200": json_answer(
+                obj(
+                    ["unit", "forms", "items"],
+                    unit=STR,
+                    forms=arr(
+                        obj(
+                            ["form", "period", "state"],
+                            form=STR,
+                            period=STR,
+                            state=STR,
+                            deadline=STR,
+                            late=arr(ANY),
+                            children=arr(ANY),
+                        )
+                    ),
+                    items=arr(obj()),
+                    **{"@id": URL},
+                )
+            )
+        },
         400,
         401,
         404,

@@ -16,7 +16,7 @@ NULLABLE_STR = {"type": ["string", "null"]}
 ANY = {}
 
 
-def obj(required=(), **properties):
+def obj(required=(), /, **properties):
     shape = {"type": "object", "properties": properties}
     if required:
         shape["required"] = list(required)

@@ -221,7 +221,22 @@ PATHS = {
         "parameters": [OPEN311_FORMAT],
         "x-nguon-view": [SITE, "open311"],
         "get": _open311(
-            "Open311 discovery: endpoint, formats, how to get a key", obj()
+            "Open311 discovery: endpoint, formats, how to get a key",
+            obj(
+                ["endpoints"],
+                changeset=STR,
+                contact=STR,
+                key_service=STR,
+                endpoints=arr(
+                    obj(
+                        ["specification", "url"],
+                        specification=STR,
+                        url=STR,
+                        type=STR,
+                        formats=arr(STR),
+                    )
+                ),
+            ),
         ),
     },
     "/open311/v2/services.{format}": {

@@ -6,9 +6,11 @@ from nguon.restapi.openapi.schema import ANY
 from nguon.restapi.openapi.schema import arr
 from nguon.restapi.openapi.schema import BATCH_PARAMETERS
 from nguon.restapi.openapi.schema import batched
+from nguon.restapi.openapi.schema import BOOL
 from nguon.restapi.openapi.schema import INT
 from nguon.restapi.openapi.schema import json_answer
 from nguon.restapi.openapi.schema import json_body
+from nguon.restapi.openapi.schema import NULLABLE_STR
 from nguon.restapi.openapi.schema import obj
 from nguon.restapi.openapi.schema import operation
 from nguon.restapi.openapi.schema import path_parameter
@@ -20,7 +22,15 @@ from nguon.restapi.openapi.schema import URL
 STAFF = ["basicAuth", "bearerAuth"]
 UNIT_CONTEXT = "nguon.content.unit.IAdministrativeUnit"
 UNIT = obj(["code"], code=STR, title=STR)
-MEMBERS = json_answer(obj(["unit", "groups"], unit=UNIT, groups=ANY, **{"@id": URL}))
+MEMBER = obj(["id"], id=STR, fullname=NULLABLE_STR, email=NULLABLE_STR)
+MEMBERS = json_answer(
+    obj(
+        ["unit", "groups"],
+        unit=UNIT,
+        groups={"type": "object", "additionalProperties": arr(MEMBER)},
+        **{"@id": URL},
+    )
+)
 MEMBER_BODY = json_body(
     obj(
         ["kind", "user"],
@@ -58,12 +68,27 @@ REACHABLE = operation(
 OPERATIONS = {
     ("GET", "@approval", "object"): operation(
         "An item's approval summary: its chain, who approved, what waits",
-        {"200": json_answer(obj(**{"@id": URL}))},
+        {
+            "200": json_answer(
+                obj(
+                    ["review_state", "chain", "approvals", "history"],
+                    review_state=STR,
+                    rule=NULLABLE_STR,
+                    chain=arr(UNIT),
+                    awaiting_unit=ANY,
+                    approvals=arr(obj(["unit", "time"], unit=UNIT, user=STR, time=STR)),
+                    history=arr(obj(["time"], time=STR, actor=STR, transition=STR)),
+                    emergency_procedure=BOOL,
+                    last_rejection=ANY,
+                    **{"@id": URL},
+                )
+            )
+        },
         401,
     ),
     ("GET", "@approval-queue", "site"): operation(
         "Items waiting for the current user's approval, oldest first, with counts per unit",
-        {"200": json_answer(batched(obj(), counts=ANY))},
+        {"200": json_answer(batched(obj(), counts=arr(obj())))},
         400,
         401,
         security=STAFF,
@@ -71,13 +96,34 @@ OPERATIONS = {
     ),
     ("GET", "@my-work", "site"): operation(
         "The first items and the total of each of the current user's work lists",
-        {"200": json_answer(obj())},
+        {
+            "200": json_answer(
+                obj(
+                    ["lists"],
+                    lists={"type": "object", "additionalProperties": batched(obj())},
+                    **{"@id": URL},
+                )
+            )
+        },
         401,
         security=STAFF,
     ),
     ("GET", "@reach-preview", "object"): operation(
         "Who will receive an item as it stands, and the units that must approve it",
-        {"200": json_answer(obj(**{"@id": URL}))},
+        {
+            "200": json_answer(
+                obj(
+                    ["units", "channels", "chain"],
+                    units=arr(
+                        obj(["code"], code=STR, title=STR, level=STR, below=BOOL)
+                    ),
+                    channels=arr(obj(["id"], id=STR, title=STR)),
+                    chain=arr(obj(["code"], code=STR, title=STR, level=STR)),
+                    problem=ANY,
+                    **{"@id": URL},
+                )
+            )
+        },
         401,
         security=STAFF,
     ),

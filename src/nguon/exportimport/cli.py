@@ -81,7 +81,9 @@ def create_empty_site(app):
     settings = replace(from_environment(), demo=False)
     ensure_admin(app, settings.admin_password)
     say(f"chưa có site «{settings.site_id}»: tạo site trống (không có dữ liệu mẫu)")
-    return create_site(app, settings)
+    site = create_site(app, settings)
+    transaction.commit()  # the empty site stays, as nguon-start's would, whatever follows
+    return site
 
 
 def export_main(argv=None):
@@ -93,6 +95,11 @@ def export_main(argv=None):
 
 def import_main(argv=None):
     arguments = _import_parser().parse_args(argv)
+    try:
+        run.read_manifest(arguments.folder)  # before a site is opened, or made
+    except run.ExportError as error:
+        print(f"nguon: LỖI: {error}", file=sys.stderr)
+        return 2
     try:
         return run_command(
             import_job,

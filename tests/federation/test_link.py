@@ -199,3 +199,46 @@ def test_a_410_from_central_makes_a_full_read_that_retracts_what_is_gone(
     assert review_state(copies["Tin sẽ thu hồi"]) == "retracted"
     assert review_state(copies["Tin vẫn còn"]) == "published"
     assert provenance.get(copies["Tin vẫn còn"])["origin_uid"] == kept.UID()
+
+
+def test_a_directive_with_its_file_is_published_once_the_file_is_fetched(
+    layer, portal, link
+):
+    from datetime import date
+    from nguon.federation import apply as applying
+    from plone.namedfile.file import NamedBlobFile
+
+    pdf = b"%PDF-1.4\n% chi thi\n" + b"0" * 2048 + b"\n%%EOF\n"
+    subscribe(layer, portal, link)
+    directive = published(
+        portal["vn"]["46"],
+        "LegalDocument",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title="Chỉ thị kèm văn bản",
+        number="07/CT-UBND",
+        document_type="directive",
+        issuing_body="UBND tỉnh",
+        issue_date=date.today(),
+        target_scope="subtree",
+        file=NamedBlobFile(pdf, "application/pdf", "chi-thi.pdf"),
+    )
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    transaction.begin()
+    [copy] = [
+        brain.getObject()
+        for brain in api.content.find(
+            path="/".join(portal["vn"]["44"].getPhysicalPath()),
+            portal_type="LegalDocument",
+        )
+    ]
+    # it waits for its file: submitted, not published
+    assert review_state(copy) == "pending" and copy.file is None
+    assert list(links.get(portal, link.id).files) == [copy.UID()]
+    assert applying.fetch_files(portal, links.get(portal, link.id)) == 1
+    transaction.commit()
+    assert copy.file.data == pdf and copy.file.filename == "chi-thi.pdf"
+    assert review_state(copy) == "published"  # the policy: directives at once
+    assert len(links.get(portal, link.id).files) == 0
+    assert provenance.get(copy)["origin_uid"] == directive.UID()

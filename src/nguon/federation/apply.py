@@ -12,14 +12,14 @@ of what it receives, so the workflow's rule that nobody approves what they wrote
 holds); the items' creator is the link (``federation:<link id>``).
 """
 
-from AccessControl.users import UnrestrictedUser
-from contextlib import contextmanager
 from DateTime import DateTime
 from datetime import datetime
 from nguon.content.vocabularies import CATEGORIES
 from nguon.content.vocabularies import PRIORITIES
+from nguon.federation import files
 from nguon.federation import policy
 from nguon.federation import provenance
+from nguon.federation.acting import as_link
 from nguon.syndication import formats
 from nguon.units.tree import find_unit
 from nguon.workflow.approval import ApprovalState
@@ -39,18 +39,8 @@ import time
 
 
 logger = logging.getLogger("nguon.federation")
-USER = "nguon-federation"
 WAITING = ("pending", "approved_at_level")
 TAGS = re.compile(r"<[^>]+>")
-
-
-@contextmanager
-def as_link():
-    """Act as the federation's system user."""
-    portal = api.portal.get()
-    user = UnrestrictedUser(USER, "", ("Manager",), ()).__of__(portal.acl_users)
-    with api.env.adopt_user(user=user):
-        yield
 
 
 def _date(text):
@@ -113,9 +103,9 @@ def _transition(obj, name, comment=""):
     api.content.transition(obj=obj, transition=name, comment=comment)
 
 
-def _through_chain(obj, rule, comment):
-    """Submit ``obj`` (again) and, for ``at-once``, approve it at every step of this site's
-    chain until it is published."""
+def _through_chain(obj, publish, comment):
+    """Submit ``obj`` (again) and, for ``publish`` ``at-once``, approve it at every step of
+    this site's chain until it is published."""
     state = review_state(obj)
     if state == "retracted":
         _transition(obj, "revise", comment)
@@ -123,7 +113,7 @@ def _through_chain(obj, rule, comment):
     if state in ("draft", "rejected"):
         _transition(obj, "submit", comment)
         state = review_state(obj)
-    if rule.publish != "at-once":
+    if publish != "at-once":
         return
     for _step in range(20):  # a chain is a handful of units; never loop for ever
         if state not in WAITING:
@@ -193,7 +183,13 @@ def upsert(portal, link, item, seq, now=None):
         else:
             notify(ObjectModifiedEvent(obj))
         obj.reindexObject()
-        _through_chain(obj, rule, comment)
+        file = files.wanted(link, portal_type, item)
+        # an item that has a file waits for it (``files``): submitted, published after
+        _through_chain(obj, "approval" if file else rule.publish, comment)
+    if file:
+        link.files[obj.UID()] = {**file, "publish": rule.publish, "comment": comment}
+    else:
+        link.files.pop(obj.UID(), None)
     link.applied[origin] = (seq, obj.UID())
     if outcome == "created" and portal_type == "LegalDocument":
         link.note_directive(origin, obj.UID(), formats.iso(now))
@@ -210,6 +206,7 @@ def retract(portal, link, origin, seq):
     link.applied[origin] = (seq, known[1] if known else None)
     if obj is None:
         return "skipped"
+    link.files.pop(obj.UID(), None)
     comment = f"Trung ương ({link.site}) đã thu hồi tin này"
     with as_link():
         state = review_state(obj)
@@ -219,6 +216,11 @@ def retract(portal, link, origin, seq):
             _transition(obj, "withdraw", comment)
         provenance.record(obj, retracted=True, seq=seq)
     return "retracted"
+
+
+def fetch_files(portal, link):
+    """Fetch the files copies wait for, then publish or submit them (``files.fetch``)."""
+    return files.fetch(portal, link, _through_chain)
 
 
 def changes(data):

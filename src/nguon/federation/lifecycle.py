@@ -4,6 +4,7 @@ network between them heals by itself; of several processes one does it (a lease)
 
 from nguon.errors import UserError
 from nguon.federation import acks
+from nguon.federation import apply as applying
 from nguon.federation import catchup
 from nguon.federation import links
 from nguon.outbox.lifecycle import start_thread
@@ -48,6 +49,8 @@ def catch_up_all(tm, site, now=None):
                 link.pulled = now
                 tm.commit()
                 logger.info("federation link %s caught up: %s", link_id, counts)
+            if applying.fetch_files(site, link):
+                tm.commit()
             sent = acks.send(site, link, now)
             tm.commit()
             if sent:

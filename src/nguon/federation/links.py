@@ -56,6 +56,7 @@ class Link(Persistent):
             OOBTree()
         )  # acknowledgements to send: (origin, unit, kind, channel, at)
         self.acked = OOTreeSet()  # acknowledgements central took
+        self.files = OOBTree()  # local UID -> the file its copy waits for (``files``)
 
     @property
     def site(self):
@@ -93,6 +94,7 @@ def describe(link):
         "subscription": link.subscription_id,
         "cursor": link.cursor,
         "items": len(link.applied),
+        "files": len(link.files),
         "pulled": link.pulled,
         "resync": link.resync,
         "log": [dict(record) for record in reversed(link.log)],

@@ -11,6 +11,7 @@
 from nguon import _
 from nguon.errors import client_error
 from nguon.errors import UserError
+from nguon.federation import apply as applying
 from nguon.federation import catchup
 from nguon.federation import links
 from nguon.restapi.traversing import PathService
@@ -62,7 +63,9 @@ class LinksPost(_Base):
         if len(self.params) == 2 and self.params[1] == "catch-up":
             link = self.link()
             try:
-                return catchup.pull(api.portal.get(), link.id)
+                counts = catchup.pull(api.portal.get(), link.id)
+                counts["files"] = applying.fetch_files(api.portal.get(), link)
+                return counts
             except UserError as error:
                 raise client_error(BadRequest, error, self.request) from None
         if self.params:

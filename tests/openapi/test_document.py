@@ -116,12 +116,14 @@ def test_every_view_the_document_names_is_registered(integration):
         assert queryMultiAdapter((stub, request), name=name) is not None, name
 
 
-def test_every_operation_has_answers_and_a_unique_id(built):
+def test_every_operation_has_answers_a_unique_id_and_its_family(built):
     ids = [operation["operationId"] for _p, _m, operation in operations_of(built)]
     assert len(ids) == len(set(ids))
+    families = {tag["name"] for tag in built["tags"]}
     for path, method, operation in operations_of(built):
         assert operation["responses"], (path, method)
         assert operation.get("summary"), (path, method)
+        assert set(operation["tags"]) <= families, (path, method, operation["tags"])
 
 
 def test_anyone_reads_the_document_from_the_site(functional):

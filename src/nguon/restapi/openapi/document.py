@@ -29,6 +29,7 @@ from nguon.restapi.openapi.schema import URL
 import sys
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
 FAMILIES = (devices, citizens, alerts, work, figures, views, federation)
 VERSION = "1"
 
@@ -160,12 +161,30 @@ SELF = {
 }
 
 
+def tag(family):
+    """A family's tag: its module's name (``devices``, ``citizens``, ...)."""
+    return family.__name__.rsplit(".", 1)[-1]
+
+
 def operations():
-    """``{(method, name, scope): operation}`` of every family."""
-    found = dict(SELF)
+    """``{(method, name, scope): operation}`` of every family, each tagged with its family."""
+    found = {key: {**operation, "tags": ["openapi"]} for key, operation in SELF.items()}
     for family in FAMILIES:
-        found.update(getattr(family, "OPERATIONS", {}))
+        for key, operation in getattr(family, "OPERATIONS", {}).items():
+            found[key] = {**operation, "tags": [tag(family)]}
     return found
+
+
+def tags():
+    """The families, each described by the first paragraph of its module's docstring."""
+    described = [
+        {
+            "name": tag(family),
+            "description": getdoc(family).split("\n\n")[0].replace("\n", " "),
+        }
+        for family in FAMILIES
+    ]
+    return [*described, {"name": "openapi", "description": "This document."}]
 
 
 def _path(registration):
@@ -204,7 +223,7 @@ def build(portal_url):
         )
         operation["x-nguon-context"] = registration.context
         operation["x-nguon-permission"] = registration.permission
-        operation.setdefault("tags", [registration.name])
+        operation.setdefault("tags", ["undescribed"])
         entry = paths.setdefault(_path(registration), {})
         if registration.scope == "object":
             entry["parameters"] = [{"$ref": "#/components/parameters/path"}]
@@ -216,6 +235,9 @@ def build(portal_url):
     for family in FAMILIES:
         for path, entry in getattr(family, "PATHS", {}).items():
             entry = deepcopy(entry)
+            for method in METHODS:
+                if method in entry:
+                    entry[method].setdefault("tags", [tag(family)])
             for method, operation in entry.items():
                 if isinstance(operation, dict) and "responses" in operation:
                     operation.setdefault(
@@ -224,7 +246,6 @@ def build(portal_url):
                         + "_"
                         + "".join(c if c.isalnum() else "_" for c in path).strip("_"),
                     )
-                    operation.setdefault("tags", [path.rsplit("/", 1)[-1]])
             paths.setdefault(path, {}).update(entry)
     return {
         "openapi": "3.1.0",
@@ -236,6 +257,7 @@ def build(portal_url):
         },
         "servers": [{"url": portal_url}],
         "security": [{}, {"basicAuth": []}, {"bearerAuth": []}],
+        "tags": tags(),
         "paths": dict(sorted(paths.items())),
         "components": deepcopy(COMPONENTS),
     }

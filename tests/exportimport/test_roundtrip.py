@@ -12,12 +12,16 @@ from nguon.instance.site import BASE_PROFILES
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import SITE_OWNER_NAME
+from plone.dexterity.utils import iterSchemata
 from plone.exportimport.utils.principals import export_groups
 from plone.exportimport.utils.principals import export_members
+from plone.namedfile.interfaces import INamedField
 from Products.CMFPlone.factory import addPloneSite
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import site as active_site
+from zope.schema import getFields
 
+import hashlib
 import json
 import pytest
 
@@ -44,6 +48,18 @@ FIELDS = (
 )
 
 
+def files(obj):
+    """{field: (file name, content type, SHA-256 of the data)} of the item's file fields."""
+    found = {}
+    for schema in iterSchemata(obj):
+        for name, field in getFields(schema).items():
+            value = getattr(aq_base(obj), name, None)
+            if INamedField.providedBy(field) and value is not None:
+                digest = hashlib.sha256(value.data).hexdigest()
+                found[name] = (value.filename, value.contentType, digest)
+    return found
+
+
 def snapshot(site):
     """Everything compared, by UID (the site root under its own key), read from ``site``."""
     with active_site(site):
@@ -66,6 +82,7 @@ def snapshot(site):
                 "fields": {name: getattr(base, name, None) for name in FIELDS},
                 "text": repr(getattr(getattr(base, "text", None), "raw", None)),
                 "annotations": run.nguon_annotations(obj),
+                "files": files(obj),
             }
         groups = {g["groupid"]: g for g in export_groups()}
         members = {m["username"]: m for m in export_members()}
@@ -96,6 +113,7 @@ def test_demo_site_round_trip(demo_export):
     assert len(manifest["items"]) == len(items) > 100
     assert sum(len(i["versions"]) for i in items.values()) > 50
     assert items[run.SITE_ROOT]["annotations"]["nguon.ledger"]  # the ledger is carried
+    assert sum(len(item["files"]) for item in items.values()) >= 2  # audio, documents
     target = fresh_site(app, "fresh")
 
     assert run.import_site(target, folder) == []

@@ -30,7 +30,9 @@ from plone import api
 from plone.exportimport import settings
 from plone.exportimport.exporters import get_exporter
 from plone.exportimport.importers import get_importer
+from plone.exportimport.interfaces import IExportImportRequestMarker
 from plone.exportimport.utils import content as content_utils
+from plone.exportimport.utils import request_provides
 from plone.exportimport.utils.content import get_deserializer
 from plone.exportimport.utils.content import import_helpers
 from plone.exportimport.utils.principals import export_groups
@@ -44,6 +46,7 @@ from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import site as active_site
 
 import argparse
+import copy
 import json
 import logging
 import zope.event
@@ -566,11 +569,11 @@ def import_versions(site, path):
         for version in history:
             vid = str(version["version_id"])
             if vid in earlier:
-                _apply(obj, earlier[vid])
+                _apply(obj, earlier[vid], path)
             else:
-                _apply(obj, data)
+                _apply(obj, data, path)
             repository.save(obj, comment=version["comment"])
-        _apply(obj, data)
+        _apply(obj, data, path)
         _restore_metadata(repository, obj, history)
 
 
@@ -578,16 +581,25 @@ def _without_id(version):
     return {k: v for k, v in version.items() if k != "version_id"}
 
 
-def _apply(obj, data):
+def _apply(obj, data, path):
     """Set the fields of ``data`` on ``obj`` without events (editing a published item would
     take it back to approval); the final importer and ``updateRoleMappings`` reindex."""
     payload = {
-        k: v
+        k: copy.deepcopy(
+            v
+        )  # the file deserializer takes its blob_path out of the value
         for k, v in data.items()
         if not k.startswith(("@", "exportimport.")) and k not in ("workflow_history",)
     }
-    deserializer = get_deserializer(obj, obj.REQUEST)
-    with mock.patch.object(zope.event, "subscribers", []):
+    request = obj.REQUEST
+    request[settings.IMPORT_PATH_KEY] = (
+        path / "content"
+    )  # files: content/<UID>/<field>/…
+    deserializer = get_deserializer(obj, request)
+    with (
+        request_provides(request, IExportImportRequestMarker),
+        mock.patch.object(zope.event, "subscribers", []),
+    ):
         deserializer(validate_all=False, data=payload)
 
 

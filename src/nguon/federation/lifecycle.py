@@ -7,6 +7,7 @@ from nguon.federation import acks
 from nguon.federation import apply as applying
 from nguon.federation import catchup
 from nguon.federation import links
+from nguon.federation import rollup
 from nguon.outbox.lifecycle import start_thread
 from nguon.outbox.thread import LeasedThread
 from nguon.syndication import outbound
@@ -52,6 +53,7 @@ def catch_up_all(tm, site, now=None):
             if applying.fetch_files(site, link):
                 tm.commit()
             sent = acks.send(site, link, now)
+            sent += rollup.send(site, link, now)
             tm.commit()
             if sent:
                 logger.info("federation link %s: %d acknowledgements", link_id, sent)

@@ -57,6 +57,7 @@ class Link(Persistent):
         )  # acknowledgements to send: (origin, unit, kind, channel, at)
         self.acked = OOTreeSet()  # acknowledgements central took
         self.files = OOBTree()  # local UID -> the file its copy waits for (``files``)
+        self.reports_sent = OOTreeSet()  # (form, period, signed at) central took
 
     @property
     def site(self):

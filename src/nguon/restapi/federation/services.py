@@ -14,6 +14,7 @@ plain view of the same name for those that do not.
 from nguon.errors import error_body
 from nguon.federation import acks
 from nguon.federation import inbox
+from nguon.federation import rollup
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
@@ -68,8 +69,10 @@ def answer(request, params):
     return json.dumps(counts)
 
 
-def acknowledged(request):
-    """Handle a province's POST of acknowledgements (``nguon.federation.acks.take``)."""
+def acknowledged(request, take=None):
+    """Handle a province's signed POST: acknowledgements (``nguon.federation.acks.take``)
+    or, with ``take``, another kind (``rollup.take``: a report)."""
+    take = take or acks.take
     response = request.response
     response.setHeader("Cache-Control", "no-store")
     response.setHeader("Content-Type", "application/json; charset=utf-8")
@@ -78,7 +81,7 @@ def acknowledged(request):
     try:
         if request.get("REQUEST_METHOD") != "POST" or len(body) > MAX_BODY:
             raise inbox.Refused(400, inbox.MALFORMED)
-        counts = acks.take(api.portal.get(), body, request.getHeader("X-Hub-Signature"))
+        counts = take(api.portal.get(), body, request.getHeader("X-Hub-Signature"))
     except inbox.Refused as refused:
         transaction.doom()
         response.setStatus(refused.status)
@@ -96,6 +99,16 @@ class AcksView(BrowserView):
 class AcksService(Service):
     def render(self):
         return acknowledged(self.request)
+
+
+class ReportsView(BrowserView):
+    def __call__(self):
+        return acknowledged(self.request, rollup.take)
+
+
+class ReportsService(Service):
+    def render(self):
+        return acknowledged(self.request, rollup.take)
 
 
 @implementer(IPublishTraverse)

@@ -20,6 +20,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
+from tests.alerts.alert_support import make_alert
+from tests.alerts.alert_support import publish
 from tests.search.helpers import published
 
 import copy
@@ -42,8 +44,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 @pytest.fixture
 def site(tree_functional):
-    """The tree site with a station, a board, a published bulletin and survey, and the
-    devices' tokens."""
+    """The tree site with a station, a board, a published bulletin, survey and alert, and
+    the devices' tokens."""
     portal = tree_functional["portal"]
     commune = portal["vn"]["46"]["19786"]
     with api.env.adopt_user(username="19786-admins"):
@@ -81,6 +83,7 @@ def site(tree_functional):
         api.content.transition(obj=survey, transition="submit")
     with api.env.adopt_user(username="46-approvers"):
         api.content.transition(obj=survey, transition="publish")
+    alert = publish(make_alert())
     transaction.commit()
     admin = requests.Session()
     admin.auth = ("19786-admins", TREE_PASSWORD)
@@ -103,6 +106,7 @@ def site(tree_functional):
         "nguon.content.radio_station.IRadioStation": path(station),
         "nguon.content.public_board.IPublicBoard": path(board),
         "nguon.content.survey.ISurvey": path(survey),
+        "nguon.content.alert.IAlert": path(alert),
         "nguon.content.distribution.IDistributed": path(bulletin),
         "plone.dexterity.interfaces.IDexterityContent": path(bulletin),
         "Products.CMFCore.interfaces.IContentish": path(bulletin),
@@ -360,6 +364,15 @@ def test_what_succeeds_answers_as_the_document_says(site):
         path_parameters={"path": survey},
         body={"answers": {"q1": "1"}, "altcha": challenge()},
     )
+    editor = requests.auth._basic_auth_str("46-editors", TREE_PASSWORD)
+    update = call(
+        "/{path}/@alert-update",
+        "POST",
+        201,
+        {"Authorization": editor},
+        path_parameters={"path": site["objects"]["nguon.content.alert.IAlert"]},
+    ).json()
+    assert update["msg_type"] == "Update"
     call(
         "/open311/v2/requests.{format}",
         "POST",

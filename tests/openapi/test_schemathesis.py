@@ -298,13 +298,20 @@ def _now():
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def test_what_succeeds_answers_as_the_document_says(site):
+def test_what_succeeds_answers_as_the_document_says(site, monkeypatch):
     """Generated data rarely gets past the checks (a solved challenge, an item the device
     played, an application's key): the writes that succeed are sent by hand, and their
     answers checked against the document as the generated ones are."""
     from nguon.feedback import apikeys
+    from nguon.feedback import throttle
     from nguon.feedback.policy import load_policy
     from tests.feedback.altcha_solver import solve
+
+    # The challenges the runs above asked for (and other modules') make this address's
+    # next ones cost more: start its count afresh so the two solved here stay cheap.
+    monkeypatch.setattr(
+        throttle.THROTTLE, "addresses", throttle.Window(throttle.ADDRESS_WINDOW)
+    )
 
     schema = schemathesis.openapi.from_dict(_served(site))
     portal = site["portal"]

@@ -11,7 +11,12 @@ members, redirects, relations, discussions and portlets. Nguồn adds, in ``nguo
   (the ledger, the change log, the device reports, approval records…), written by
   ``nguon.exportimport.state`` (``SKIPPED`` lists what is not carried);
 - ``versions.json``: each item's versions' comment, author and time: plone.exportimport
-  exports the versions' data but imports none of it, so ``import_versions`` saves them again.
+  exports the versions' data but imports none of it, so ``import_versions`` saves them again;
+- ``registry.json`` (whole site): the registry's records; ``ledger.json`` (one unit): its part
+  of the ledger, merged into the target's.
+
+Each item's ``data.json`` also gets ``nguon.raw``: the attributes plone.exportimport changes on
+the way (language, creators, dates, workflow history), set again last (``RAW_FIELDS``).
 
 docs/exportimport.md describes the folder for importers of other vendors.
 """
@@ -71,6 +76,9 @@ SKIPPED = frozenset(
     }
 )
 SITE_ROOT = settings.SITE_ROOT_UID
+CONTENT = (
+    "plone.dexterity.interfaces.IDexterityContent"  # what plone.exportimport writes
+)
 
 
 class ExportError(Exception):
@@ -118,7 +126,9 @@ def subtree_objects(site, unit):
         ancestors.append(parent)
         parent = parent.aq_parent
     path = "/".join(unit.getPhysicalPath())
-    brains = catalog.unrestrictedSearchResults(path=path, sort_on="path")
+    brains = catalog.unrestrictedSearchResults(
+        path=path, object_provides=CONTENT, sort_on="path"
+    )
     return [site, *reversed(ancestors), *(b._unrestrictedGetObject() for b in brains)]
 
 
@@ -127,7 +137,7 @@ def site_objects(site):
     path = "/".join(site.getPhysicalPath())
     brains = catalog.unrestrictedSearchResults(
         path=path,
-        object_provides="plone.dexterity.interfaces.IDexterityContent",
+        object_provides=CONTENT,
         sort_on="path",
     )
     found = [b._unrestrictedGetObject() for b in brains if b.getPath() != path]

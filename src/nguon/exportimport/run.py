@@ -37,6 +37,7 @@ from plone.exportimport.exporters import get_exporter
 from plone.exportimport.importers import get_importer
 from plone.exportimport.interfaces import IExportImportRequestMarker
 from plone.exportimport.utils import content as content_utils
+from plone.exportimport.utils import relations as relation_utils
 from plone.exportimport.utils import request_provides
 from plone.exportimport.utils.content import get_deserializer
 from plone.exportimport.utils.content import import_helpers
@@ -46,6 +47,7 @@ from Products.CMFEditions.CopyModifyMergeRepositoryTool import (
     CopyModifyMergeRepositoryTool,
 )
 from Products.CMFEditions.utilities import dereference
+from Products.CMFPlone import relationhelper
 from unittest import mock
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import site as active_site
@@ -278,11 +280,13 @@ def export_site(site, path, unit=None):
                 one.data_hooks = [keep_raw]
             elif name == "plone.exporter.principals" and folder:
                 continue  # written below: only the subtree's groups and their members
-            elif folder and name != "plone.exporter.relations":
-                continue  # redirects, translations, discussions, portlets: the whole site's
+            elif folder:
+                continue  # relations (below), redirects, translations, discussions,
+                # portlets: the whole site's
             one.export_data(path, options=options)
         if folder:
             export_subtree_principals(path, objects, folder)
+            export_subtree_relations(path, objects)
             _dump(path / FOLDER / "ledger.json", ledger_part(site, objects, folder))
         manifest = {
             "format": FORMAT,
@@ -330,6 +334,26 @@ def export_subtree_principals(path, objects, folder):
     for member in members:
         member["groups"] = [g for g in member["groups"] if g in wanted]
     _dump(path / "principals.json", {"groups": groups, "members": members})
+
+
+def export_subtree_relations(path, objects):
+    """relations.json with the relations between the subtree's items only."""
+    uids = {_uid(obj) for obj in objects}
+    found = [
+        rel
+        for rel in relation_utils.get_relations()
+        if rel["from_uuid"] in uids and rel["to_uuid"] in uids
+    ]
+    _dump(path / "relations.json", found)
+
+
+def import_subtree_relations(path):
+    """A unit's relations added to the site's: plone.exportimport's importer would first
+    remove every relation of the site (it imports whole sites)."""
+    relations_path = path / "relations.json"
+    if relations_path.is_file():
+        found = relation_utils._prepare_relations_to_import(_read(relations_path))
+        relationhelper.restore_relations(all_relations=found)
 
 
 # Records that belong to the environment the site runs in, set again at every start.
@@ -452,6 +476,8 @@ def import_site(site, path, commit=False):
     manifest = read_manifest(path)
     with active_site(site), api.env.adopt_roles(["Manager"]):
         importer = get_importer(site)
+        if manifest["unit"]:
+            del importer.importers["plone.importer.relations"]
         for name, one in importer.importers.items():
             one.intermediate_commits = commit
             if name == "plone.importer.content":
@@ -469,6 +495,8 @@ def import_site(site, path, commit=False):
             report = importer.import_site(path)
         for line in report:
             logger.info(line)
+        if manifest["unit"]:
+            import_subtree_relations(path)
         import_members_without_email(path)
         import_versions(site, path)
         import_annotations(site, path)

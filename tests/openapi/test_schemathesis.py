@@ -38,7 +38,15 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-DEVICE_SCHEMES = {"boardToken", "kioskSession", "boardPairing", "stationToken"}
+# Operations anyone may call: with a device's token, or refused without a signature or key.
+DEVICE_SCHEMES = {
+    "boardToken",
+    "kioskSession",
+    "boardPairing",
+    "stationToken",
+    "hubSignature",
+    "open311Key",
+}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 

@@ -2,9 +2,11 @@
 provincial site (``@federation-inbox/{link}``), signed with the link's shared secret
 (``X-Hub-Signature``, WebSub style) rather than made by a user; the links, for the site's
 administrators (``@federation-links``); on central, the provinces' acknowledgements of
-directives (``@federation-acks``), signed the same way."""
+directives (``@federation-acks``) and their reports (``@federation-reports``), signed the
+same way."""
 
 from nguon.restapi.openapi.schema import arr
+from nguon.restapi.openapi.schema import BOOL
 from nguon.restapi.openapi.schema import INT
 from nguon.restapi.openapi.schema import json_answer
 from nguon.restapi.openapi.schema import json_body
@@ -108,8 +110,36 @@ ACKS = operation(
     },
 )
 
+REPORTS = operation(
+    "Central: a province's signed report, rolled up into central's statistics",
+    {"200": json_answer(obj(["stored"], stored=BOOL))},
+    400,
+    403,
+    404,
+    409,
+    security=["hubSignature"],
+    body={
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": obj(
+                    ["subscription", "sent", "report"],
+                    subscription=STR,
+                    sent=STR,
+                    report={"type": "object"},
+                )
+            }
+        },
+    },
+    **{
+        "x-nguon-signed": "HMAC of the body with the subscription's secret"
+        " (X-Hub-Signature)"
+    },
+)
+
 OPERATIONS = {
     ("GET", "@federation-inbox", "site"): INTENT,
+    ("POST", "@federation-reports", "site"): REPORTS,
     ("POST", "@federation-inbox", "site"): DELIVERY,
     ("POST", "@federation-acks", "site"): ACKS,
     ("GET", "@federation-links", "site"): operation(

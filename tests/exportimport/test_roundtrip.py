@@ -152,6 +152,11 @@ def test_one_unit_subtree(demo_export):
             assert dict(getattr(ledger, tree).items()) == expected, tree
         assert ledger.counters and ledger.by_area  # what the commune received, counted
         assert api.group.get("unit-19777-editors") is not None
+        province = target.unrestrictedTraverse(unit_path.rsplit("/", 1)[0].lstrip("/"))
+        province.title = "Thành phố Huế (site của tỉnh)"
+        # Again, into a site that has the unit's ancestors: they stay the site's own.
+        assert run.import_site(target, folder) == []
+        assert province.title == "Thành phố Huế (site của tỉnh)"
         assert (
             api.group.get("unit-46-editors") is None
         )  # other units' groups stay behind

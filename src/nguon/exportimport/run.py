@@ -294,6 +294,12 @@ def export_site(site, path, unit=None):
             "exported": datetime.now(UTC).isoformat(timespec="seconds"),
             "site": site.getId(),
             "unit": unit,
+            # a unit's ancestors, written as containers: left as they are where they exist
+            "ancestors": [
+                _uid(obj)
+                for obj in objects
+                if folder and obj is not site and not _inside(obj, folder)
+            ],
             "items": {
                 _uid(obj): describe(site, obj)
                 for obj in objects
@@ -397,9 +403,13 @@ def _unchanged(item, obj):
     return obj
 
 
-def _subtree_codes(objects, folder):
+def _inside(obj, folder):
     top = folder.getPhysicalPath()
-    inside = [obj for obj in objects if obj.getPhysicalPath()[: len(top)] == top]
+    return obj.getPhysicalPath()[: len(top)] == top
+
+
+def _subtree_codes(objects, folder):
+    inside = [obj for obj in objects if _inside(obj, folder)]
     codes = {getattr(aq_base(obj), "code", None) for obj in inside}
     codes.discard(None)
     return inside, codes
@@ -483,6 +493,10 @@ def import_site(site, path, commit=False):
             if name == "plone.importer.content":
                 one.data_hooks = [restore_language]
         import_registry(path)
+        kept = existing_ancestors(site, manifest)
+        if kept:
+            content = importer.importers["plone.importer.content"]
+            content.all_objects = _without(content.all_objects, kept)
         # Versions are saved by import_versions alone (editing and transitions save some);
         # no transitions: Nguồn's guards ask who approves in which unit, and the workflow
         # history set as exported says the state (import_raw_fields).
@@ -498,8 +512,8 @@ def import_site(site, path, commit=False):
         if manifest["unit"]:
             import_subtree_relations(path)
         import_members_without_email(path)
-        import_versions(site, path)
-        import_annotations(site, path)
+        import_versions(site, path, manifest)
+        import_annotations(site, path, manifest)
         import_ledger_part(site, path)
         import_local_roles(site, path, manifest)
         import_raw_fields(site, path, manifest)
@@ -512,6 +526,28 @@ def _object(site, uid, entry=None):
     if obj is None and entry is not None:
         obj = site.unrestrictedTraverse(entry["path"].lstrip("/"), None)
     return obj
+
+
+def existing_ancestors(site, manifest):
+    """The UIDs of a unit's ancestors that the site has at their path: the import leaves them
+    (their fields, roles, history and UID are the site's), and the manifest's check too."""
+    kept = set()
+    for uid in manifest.get("ancestors", ()):
+        entry = manifest["items"][uid]
+        if site.unrestrictedTraverse(entry["path"].lstrip("/"), None) is not None:
+            kept.add(uid)
+    for uid in kept:
+        del manifest["items"][uid]
+    return kept
+
+
+def _without(all_objects, kept):
+    def filtered():
+        for data in all_objects():
+            if data.get("UID") not in kept:
+                yield data
+
+    return filtered
 
 
 def import_members_without_email(path):
@@ -558,9 +594,11 @@ def import_local_roles(site, path, manifest):
             obj.reindexObjectSecurity()
 
 
-def import_annotations(site, path):
+def import_annotations(site, path, manifest):
     data = _read(path / FOLDER / "annotations.json")
     for uid, found in data.items():
+        if uid not in manifest["items"]:
+            continue  # an ancestor the site has
         obj = _object(site, uid)
         if obj is None:
             logger.warning("annotations of %s: no such item", uid)
@@ -579,14 +617,15 @@ def forget_cached_stores(site):
         delattr(base, name)
 
 
-def import_versions(site, path):
+def import_versions(site, path, manifest):
     """Save each item's earlier versions again from their exported data, oldest first, then
     the current data as the last version; each version gets back its comment, author and
     time."""
     versions = _read(path / FOLDER / "versions.json")
     repository = api.portal.get_tool("portal_repository")
-    manifest = read_manifest(path)
     for uid, history in versions.items():
+        if uid not in manifest["items"]:
+            continue  # an ancestor the site has
         obj = _object(site, uid, manifest["items"].get(uid))
         if obj is None:
             logger.warning("versions of %s: no such item", uid)

@@ -60,6 +60,18 @@ def files(obj):
     return found
 
 
+def versions(obj):
+    """Each version's comment, author, time, and its title and text as saved."""
+    repository = api.portal.get_tool("portal_repository")
+    found = []
+    for selector, version in enumerate(run.version_history(obj)):
+        saved = aq_base(repository.retrieve(obj, selector, countPurged=False).object)
+        text = getattr(getattr(saved, "text", None), "raw", None)
+        del version["version_id"]
+        found.append({**version, "title": saved.title, "text": text})
+    return found
+
+
 def snapshot(site):
     """Everything compared, by UID (the site root under its own key), read from ``site``."""
     with active_site(site):
@@ -74,10 +86,7 @@ def snapshot(site):
                 "workflow_history": state.encode(
                     dict(getattr(base, "workflow_history", {}) or {})
                 ),
-                "versions": [
-                    {k: v for k, v in version.items() if k != "version_id"}
-                    for version in run.version_history(obj)
-                ],
+                "versions": versions(obj),
                 "local_roles": dict(getattr(base, "__ac_local_roles__", None) or {}),
                 "fields": {name: getattr(base, name, None) for name in FIELDS},
                 "text": repr(getattr(getattr(base, "text", None), "raw", None)),
@@ -112,6 +121,8 @@ def test_demo_site_round_trip(demo_export):
     items, groups, members = snapshot(portal)
     assert len(manifest["items"]) == len(items) > 100
     assert sum(len(i["versions"]) for i in items.values()) > 50
+    edited = [i for i in items.values() if len({v["text"] for v in i["versions"]}) > 1]
+    assert edited  # versions whose texts differ: each comes back with its own
     assert items[run.SITE_ROOT]["annotations"]["nguon.ledger"]  # the ledger is carried
     assert sum(len(item["files"]) for item in items.values()) >= 2  # audio, documents
     target = fresh_site(app, "fresh")

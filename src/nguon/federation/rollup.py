@@ -134,6 +134,8 @@ def take(portal, body, signature, now=None):
         unit_code = str(sent_report["unit"])
         form_key, period_id = str(sent_report["form"]), str(sent_report["period"])
         signed_at = datetime.fromisoformat(sent_report["signed"]["at"])
+        if signed_at.tzinfo is None:
+            signed_at = signed_at.replace(tzinfo=UTC)
         values = dict(sent_report["values"])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise Refused(400, MALFORMED) from None

@@ -242,3 +242,45 @@ def test_a_directive_with_its_file_is_published_once_the_file_is_fetched(
     assert review_state(copy) == "published"  # the policy: directives at once
     assert len(links.get(portal, link.id).files) == 0
     assert provenance.get(copy)["origin_uid"] == directive.UID()
+
+
+def test_a_radio_programme_from_central_reaches_a_station_of_the_province(
+    layer, portal, link
+):
+    from nguon.radio import schedule
+
+    station = api.content.create(
+        container=portal["vn"]["44"]["18880"],
+        type="RadioStation",
+        title="Đài truyền thanh phường Đồng Hới",
+        slots="FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0 | 10",
+    )
+    transaction.commit()
+    subscribe(layer, portal, link)
+    programme = published(
+        portal["vn"]["46"],
+        "RadioItem",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title="Bản tin phát thanh khẩn về bão",
+        script="Bão số chín đang tiến vào đất liền; người dân không ra khơi.",
+        priority="emergency",
+        target_scope="subtree",
+    )
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    settle(portal)  # the province's change log takes its copy
+    transaction.begin()
+    [copy] = [
+        brain.getObject()
+        for brain in api.content.find(
+            path="/".join(portal["vn"]["44"].getPhysicalPath()),
+            portal_type="RadioItem",
+        )
+    ]
+    assert copy.script == programme.script
+    assert review_state(copy) == "published"
+    found, waiting = schedule.candidates(portal, station)
+    # on the commune station's list: waiting for its audio (text to speech) or ready
+    assert copy.UID() in waiting + [candidate.uid for candidate in found]
+    assert programme.UID() not in waiting + [candidate.uid for candidate in found]

@@ -6,9 +6,13 @@ The fresh site is a second Plone site in the layer's application (``nguon:defaul
 ``nguon-start`` creates a site without the demo); the layer's transaction is aborted after."""
 
 from Acquisition import aq_base
+from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
 from nguon.exportimport import run
 from nguon.exportimport import state
 from nguon.instance.site import BASE_PROFILES
+from nguon.ledger.record import record
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import SITE_OWNER_NAME
@@ -108,9 +112,31 @@ def assert_same(expected, found, what):
             )
 
 
+def proofs_of_play(portal):
+    """Board proofs of play in the ledger (the demo holds counters but no records): two for
+    Vỹ Dạ (19777), one for Thuận Hóa (19786)."""
+    item = api.content.find(portal_type="Bulletin", review_state="published")[0].UID
+    at = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    for unit, minutes, device in (
+        ("19777", 0, "b1"),
+        ("19777", 5, "b1"),
+        ("19786", 0, "b2"),
+    ):
+        assert record(
+            portal,
+            "board-shown",
+            item,
+            unit,
+            device=device,
+            at=at + timedelta(minutes=minutes),
+            detail={"seconds": 12.5},
+        )
+
+
 @pytest.fixture
 def demo_export(demo_integration, tmp_path):
     login(demo_integration["app"], SITE_OWNER_NAME)
+    proofs_of_play(demo_integration["portal"])
     return demo_integration, tmp_path
 
 
@@ -123,7 +149,8 @@ def test_demo_site_round_trip(demo_export):
     assert sum(len(i["versions"]) for i in items.values()) > 50
     edited = [i for i in items.values() if len({v["text"] for v in i["versions"]}) > 1]
     assert edited  # versions whose texts differ: each comes back with its own
-    assert items[run.SITE_ROOT]["annotations"]["nguon.ledger"]  # the ledger is carried
+    ledger = items[run.SITE_ROOT]["annotations"]["nguon.ledger"]
+    assert ledger and len(IAnnotations(portal)["nguon.ledger"].records) == 3
     assert sum(len(item["files"]) for item in items.values()) >= 2  # audio, documents
     target = fresh_site(app, "fresh")
 
@@ -161,6 +188,7 @@ def test_one_unit_subtree(demo_export):
                 k: v for k, v in getattr(source, tree).items() if k[position] == "19777"
             }
             assert dict(getattr(ledger, tree).items()) == expected, tree
+        assert len(ledger.records) == 2  # Vỹ Dạ's proofs of play, not Thuận Hóa's
         assert ledger.counters and ledger.by_area  # what the commune received, counted
         assert api.group.get("unit-19777-editors") is not None
         province = target.unrestrictedTraverse(unit_path.rsplit("/", 1)[0].lstrip("/"))

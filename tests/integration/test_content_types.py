@@ -183,6 +183,20 @@ def test_a_file_is_read_once_however_often_its_document_is_indexed(tree, monkeyp
     assert _indexed("phòng dại") == []
 
 
+def test_the_upgrade_step_keeps_the_text_of_documents_saved_before(tree, monkeypatch):
+    from nguon.content import file_text
+    from tests.integration.upgrade_steps import run_only
+    from zope.annotation.interfaces import IAnnotations
+
+    data = samples.docx_file("Kế hoạch phòng chống lụt bão", "Thôn Đông")
+    document = _create("LegalDocument", file=NamedBlobFile(data, filename="pclb.docx"))
+    del IAnnotations(document)[file_text.KEY]  # as a document saved before the step
+    run_only(tree["portal"], "Legal documents' file text kept once per file.")
+    monkeypatch.setattr(file_text, "searchable_text", None)  # reading again would fail
+    monkeypatch.setattr(file_text, "_recent", OrderedDict())
+    assert "phòng chống lụt bão" in file_text.text_of(document)
+
+
 def test_the_script_and_the_board_text_are_searchable(tree):
     radio = _create("RadioItem", script="Tiêm phòng dại cho chó mèo tại nhà văn hóa")
     board = _create("BoardNotice", text="Đổ rác đúng giờ quy định")

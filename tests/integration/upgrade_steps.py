@@ -35,8 +35,9 @@ TITLES = (
     "CAP alerts from other systems.",
     "Citizen feedback and surveys.",
     "HTTP caching behind a caching proxy.",
+    "Legal documents' file text kept once per file.",
 )
-LATEST = "20261130190500"  # the newest step's version
+LATEST = "20261130230000"  # the newest step's version
 
 
 def titles_from(first):

@@ -21,16 +21,13 @@ record (the ledger keeps the first of a key), so a replayed body adds nothing.
 from datetime import datetime
 from datetime import UTC
 from nguon import _
-from nguon.federation.inbox import FORGED
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
-from nguon.federation.inbox import STALE
-from nguon.federation.inbox import WINDOW
+from nguon.federation.inbox import sender
 from nguon.ledger.kinds import kind
 from nguon.ledger.kinds import ProofKind
 from nguon.ledger.record import record
 from nguon.ledger.store import ledger
-from nguon.publication.store import storage
 from nguon.syndication import formats
 from nguon.syndication import outbound
 from nguon.syndication import signing
@@ -39,7 +36,6 @@ from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
 from plone.app.uuid.utils import uuidToObject
 from urllib.parse import urlsplit
-from zope.i18nmessageid import Message
 
 import json
 import time
@@ -54,10 +50,6 @@ RECEIVED = ProofKind(
     ),
 )
 BATCH = 500  # acknowledgements in one request
-UNKNOWN_SUBSCRIPTION = _(
-    "federation_error_unknown_subscription",
-    default="Không có đăng ký nào như vậy ở trang này.",
-)
 
 
 # -- the province ---------------------------------------------------------------------
@@ -147,21 +139,12 @@ def take(portal, body, signature, now=None):
     now = now if now is not None else time.time()
     try:
         data = json.loads(body)
-        sid = str(data["subscription"])
-        sent = datetime.fromisoformat(data["sent"]).timestamp()
+        sid, sent = str(data["subscription"]), str(data["sent"])
+        datetime.fromisoformat(sent)
         acks = list(data["acks"])
     except (ValueError, KeyError, TypeError):
         raise Refused(400, MALFORMED) from None
-    store = storage(portal)
-    subscription = store.subscriptions.get(sid) if store is not None else None
-    if subscription is None:
-        raise Refused(404, UNKNOWN_SUBSCRIPTION)
-    if not signing.verify(subscription.secret, body, signature):
-        raise Refused(403, FORGED)
-    if abs(now - sent) > WINDOW:
-        raise Refused(
-            403, Message(STALE, mapping={"sent": data["sent"], "window": WINDOW})
-        )
+    subscription = sender(portal, sid, sent, body, signature, now)
     counts = {"recorded": 0, "known": 0, "refused": 0}
     host = urlsplit(subscription.callback).hostname
     for ack in acks:

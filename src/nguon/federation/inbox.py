@@ -20,6 +20,7 @@ from datetime import datetime
 from nguon import _
 from nguon.federation import apply as applying
 from nguon.federation import links
+from nguon.publication.store import storage
 from nguon.syndication import signing
 from zope.i18nmessageid import Message
 
@@ -61,6 +62,10 @@ REPLAYED = _(
     "federation_error_replayed",
     default="Bản tin này đã được nhận trước đó; gửi lại y nguyên bị từ chối.",
 )
+UNKNOWN_SUBSCRIPTION = _(
+    "federation_error_unknown_subscription",
+    default="Không có đăng ký nào như vậy ở trang này.",
+)
 
 
 def check(link, body, signature, now):
@@ -94,6 +99,23 @@ def check(link, body, signature, now):
     if digest in link.seen:
         raise Refused(409, REPLAYED)
     return data, digest, sent
+
+
+def sender(portal, subscription_id, sent, body, signature, now):
+    """The subscription of this site that a province's sending up (acknowledgements, a
+    report) comes from: one this site knows, whose secret signed ``body``, ``sent`` (ISO
+    8601, already read once by the caller) within ``WINDOW`` of ``now``; else ``Refused``."""
+    store = storage(portal)
+    subscription = (
+        store.subscriptions.get(subscription_id) if store is not None else None
+    )
+    if subscription is None:
+        raise Refused(404, UNKNOWN_SUBSCRIPTION)
+    if not signing.verify(subscription.secret, body, signature):
+        raise Refused(403, FORGED)
+    if abs(now - datetime.fromisoformat(sent).timestamp()) > WINDOW:
+        raise Refused(403, Message(STALE, mapping={"sent": sent, "window": WINDOW}))
+    return subscription
 
 
 def receive(portal, link_id, body, signature, now=None):

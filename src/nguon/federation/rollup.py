@@ -22,13 +22,9 @@ changes nothing.
 from datetime import datetime
 from datetime import UTC
 from nguon import _
-from nguon.federation.acks import UNKNOWN_SUBSCRIPTION
-from nguon.federation.inbox import FORGED
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
-from nguon.federation.inbox import STALE
-from nguon.federation.inbox import WINDOW
-from nguon.publication.store import storage as change_log
+from nguon.federation.inbox import sender
 from nguon.reports import lifecycle
 from nguon.reports.store import Report
 from nguon.reports.store import SIGNED
@@ -38,7 +34,6 @@ from nguon.syndication import outbound
 from nguon.syndication import signing
 from nguon.syndication.subscriptions import allowed_networks
 from nguon.units.tree import find_unit
-from zope.i18nmessageid import Message
 
 import json
 import time
@@ -128,8 +123,8 @@ def take(portal, body, signature, now=None):
     now = now if now is not None else time.time()
     try:
         data = json.loads(body)
-        sid = str(data["subscription"])
-        sent = datetime.fromisoformat(data["sent"]).timestamp()
+        sid, sent = str(data["subscription"]), str(data["sent"])
+        datetime.fromisoformat(sent)
         sent_report = data["report"]
         unit_code = str(sent_report["unit"])
         form_key, period_id = str(sent_report["form"]), str(sent_report["period"])
@@ -139,16 +134,7 @@ def take(portal, body, signature, now=None):
         values = dict(sent_report["values"])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise Refused(400, MALFORMED) from None
-    log = change_log(portal)
-    subscription = log.subscriptions.get(sid) if log is not None else None
-    if subscription is None:
-        raise Refused(404, UNKNOWN_SUBSCRIPTION)
-    if not signing.verify(subscription.secret, body, signature):
-        raise Refused(403, FORGED)
-    if abs(now - sent) > WINDOW:
-        raise Refused(
-            403, Message(STALE, mapping={"sent": data["sent"], "window": WINDOW})
-        )
+    subscription = sender(portal, sid, sent, body, signature, now)
     unit = find_unit(unit_code)
     if unit is None or unit_code != subscription.unit_code:
         raise Refused(403, NOT_ITS_UNIT)

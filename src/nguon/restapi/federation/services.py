@@ -15,14 +15,14 @@ from nguon.errors import error_body
 from nguon.federation import acks
 from nguon.federation import inbox
 from nguon.federation import rollup
+from nguon.restapi.traversing import PathService
+from nguon.restapi.traversing import PathView
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
 from Products.Five import BrowserView
 from zope.i18n import translate
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import json
 import transaction
@@ -111,31 +111,13 @@ class ReportsService(Service):
         return acknowledged(self.request, rollup.take)
 
 
-@implementer(IPublishTraverse)
-class InboxView(BrowserView):
+class InboxView(PathView):
     """For pushers that send no ``Accept: application/json``."""
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
 
     def __call__(self):
         return answer(self.request, self.params)
 
 
-@implementer(IPublishTraverse)
-class InboxService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class InboxService(PathService):
     def render(self):
         return answer(self.request, self.params)

@@ -13,6 +13,7 @@ import uuid
 
 
 SECRET = "a-secret-of-the-link-0123456789"
+LOOP_SECRET = "the-link-secret-of-province-44"  # conftest's link, over HTTP
 CENTRAL = "https://trunguong.nguon.invalid"
 CENTRAL_UNIT = {"code": "VN", "title": "Trung ương", "level": "central"}
 

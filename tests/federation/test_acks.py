@@ -10,6 +10,7 @@ from nguon.federation import links
 from nguon.ledger.record import record
 from nguon.ledger.store import ledger
 from nguon.syndication import signing
+from tests.federation.helpers import LOOP_SECRET
 from tests.federation.test_link import push
 from tests.federation.test_link import subscribe
 from tests.syndication.helpers import PROVINCE_APPROVER
@@ -18,29 +19,9 @@ from tests.syndication.helpers import published
 from tests.syndication.helpers import settle
 
 import json
-import pytest
 import requests
 import time
 import transaction
-
-
-SECRET = "the-link-secret-of-province-44"
-
-
-@pytest.fixture
-def link(layer, portal):
-    from tests.syndication.helpers import unit_url
-
-    link = links.add(
-        portal,
-        "trung-uong",
-        f"{unit_url(layer, '46')}/feed.json",
-        SECRET,
-        unit_code="46",
-        local_unit="44",
-    )
-    transaction.commit()
-    return link
 
 
 def central_acks(portal, uid):
@@ -132,7 +113,7 @@ def test_central_refuses_forged_stale_and_out_of_area_acknowledgements(
             }
         ).encode()
 
-    def send(data, secret=SECRET):
+    def send(data, secret=LOOP_SECRET):
         return requests.post(
             url,
             data=data,

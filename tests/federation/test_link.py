@@ -10,6 +10,7 @@ from nguon.syndication.pusher import push_round
 from nguon.testing import TREE_PASSWORD
 from nguon.workflow.state import review_state
 from plone import api
+from tests.federation.helpers import LOOP_SECRET
 from tests.syndication.helpers import PROVINCE_APPROVER
 from tests.syndication.helpers import PROVINCE_EDITOR
 from tests.syndication.helpers import published
@@ -17,34 +18,16 @@ from tests.syndication.helpers import settle
 from tests.syndication.helpers import transition
 from tests.syndication.helpers import unit_url
 
-import pytest
 import requests
 import time
 import transaction
-
-
-SECRET = "the-link-secret-of-province-44"
-
-
-@pytest.fixture
-def link(layer, portal):
-    link = links.add(
-        portal,
-        "trung-uong",
-        f"{unit_url(layer, '46')}/feed.json",
-        SECRET,
-        unit_code="46",
-        local_unit="44",
-    )
-    transaction.commit()
-    return link
 
 
 def subscribe(layer, portal, link):
     """The province subscribes at central (the WebSub intent check reaches its inbox)."""
     response = requests.post(
         f"{unit_url(layer, '46')}/@subscriptions",
-        json={"callback": link.callback, "secret": SECRET},
+        json={"callback": link.callback, "secret": LOOP_SECRET},
         auth=("46-admins", TREE_PASSWORD),
         headers={"Accept": "application/json"},
         timeout=30,

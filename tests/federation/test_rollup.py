@@ -11,7 +11,6 @@ from nguon.syndication import signing
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from plone import api
-from tests.federation.test_acks import link  # noqa: F401 (the fixture)
 from tests.federation.test_link import subscribe
 
 import json
@@ -40,7 +39,7 @@ def signed_report(portal, code):
     return report
 
 
-def test_the_provinces_signed_report_arrives_at_central(layer, portal, link):  # noqa: F811
+def test_the_provinces_signed_report_arrives_at_central(layer, portal, link):
     subscribe(layer, portal, link)
     mine = signed_report(portal, "44")  # the province's unit on its own site
     assert rollup.send(portal, links.get(portal, link.id)) == 1
@@ -59,7 +58,7 @@ def test_the_provinces_signed_report_arrives_at_central(layer, portal, link):  #
 def test_central_refuses_forged_misdirected_reports_and_keeps_its_own(
     layer,
     portal,
-    link,  # noqa: F811
+    link,
 ):
     subscribe(layer, portal, link)
     url = f"{portal.absolute_url()}/@federation-reports"

@@ -21,6 +21,7 @@ record (the ledger keeps the first of a key), so a replayed body adds nothing.
 from datetime import datetime
 from datetime import UTC
 from nguon import _
+from nguon.federation import upward
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
 from nguon.federation.inbox import sender
@@ -28,10 +29,6 @@ from nguon.ledger.kinds import kind
 from nguon.ledger.kinds import ProofKind
 from nguon.ledger.record import record
 from nguon.ledger.store import ledger
-from nguon.syndication import formats
-from nguon.syndication import outbound
-from nguon.syndication import signing
-from nguon.syndication.subscriptions import allowed_networks
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
 from plone.app.uuid.utils import uuidToObject
@@ -80,10 +77,6 @@ def collect(portal, link):
     return added
 
 
-def acks_url(link):
-    return f"{link.central.rstrip('/')}/@federation-acks"
-
-
 def send(portal, link, now=None):
     """POST the acknowledgements not sent yet (at most ``BATCH``); returns how many central
     took. Raises ``outbound.CallFailed`` or ``UserError`` (the address) when it could not."""
@@ -92,29 +85,19 @@ def send(portal, link, now=None):
     batch = list(link.outgoing.keys())[:BATCH]
     if not batch:
         return 0
-    body = json.dumps(
+    status = upward.post(
+        link,
+        "@federation-acks",
         {
-            "subscription": link.subscription_id,
-            "sent": formats.iso(now),
             "acks": [
                 {"uid": o, "unit": u, "kind": k, "channel": c, "at": a}
                 for o, u, k, c, a in batch
-            ],
-        }
-    ).encode("utf-8")
-    answer = outbound.call(
-        "POST",
-        acks_url(link),
-        tuple(allowed_networks()),
-        body=body,
-        headers={
-            "Content-Type": "application/json",
-            signing.HEADER: signing.sign(link.secret, body),
+            ]
         },
-        timeout=30,
+        now,
     )
-    if answer.status != 200:
-        link.note(status="acks-failed", code=answer.status)
+    if status != 200:
+        link.note(status="acks-failed", code=status)
         return 0
     for ack in batch:
         del link.outgoing[ack]

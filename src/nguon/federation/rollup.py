@@ -22,6 +22,7 @@ changes nothing.
 from datetime import datetime
 from datetime import UTC
 from nguon import _
+from nguon.federation import upward
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
 from nguon.federation.inbox import sender
@@ -29,10 +30,6 @@ from nguon.reports import lifecycle
 from nguon.reports.store import Report
 from nguon.reports.store import SIGNED
 from nguon.reports.store import storage as report_store
-from nguon.syndication import formats
-from nguon.syndication import outbound
-from nguon.syndication import signing
-from nguon.syndication.subscriptions import allowed_networks
 from nguon.units.tree import find_unit
 
 import json
@@ -78,10 +75,10 @@ def send(portal, link, now=None):
         version = (report.form, report.period, _json(report.signed["at"]))
         if version in link.reports_sent:
             continue
-        body = json.dumps(
+        status = upward.post(
+            link,
+            "@federation-reports",
             {
-                "subscription": link.subscription_id,
-                "sent": formats.iso(now),
                 "report": {
                     "unit": link.unit_code,
                     "form": report.form,
@@ -92,21 +89,10 @@ def send(portal, link, now=None):
                     "history": _json(report.history),
                 },
             },
-            ensure_ascii=False,
-        ).encode("utf-8")
-        answer = outbound.call(
-            "POST",
-            f"{link.central.rstrip('/')}/@federation-reports",
-            tuple(allowed_networks()),
-            body=body,
-            headers={
-                "Content-Type": "application/json",
-                signing.HEADER: signing.sign(link.secret, body),
-            },
-            timeout=30,
+            now,
         )
-        if answer.status != 200:
-            link.note(status="report-failed", code=answer.status, form=report.form)
+        if status != 200:
+            link.note(status="report-failed", code=status, form=report.form)
             continue
         link.reports_sent.insert(version)
         link.note(status="report-sent", form=report.form, period=report.period)

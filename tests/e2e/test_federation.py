@@ -6,7 +6,6 @@ and passes on to a commune's feed; a forged delivery is refused; while the link 
 catch-up from its cursor brings it, with central's retries doubling nothing; a retraction
 follows."""
 
-from concurrent.futures import ThreadPoolExecutor
 from nguon.demo.users import demo_password
 from nguon.syndication import signing
 from tests.e2e.instance import Instance
@@ -38,11 +37,11 @@ def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_pat
     (tmp_path / "province").mkdir()
     central = Instance(tmp_path / "central")
     province = Instance(tmp_path / "province")
-    with ThreadPoolExecutor(2) as pool:
-        started = [pool.submit(site.start) for site in (central, province)]
-        errors = [future.exception() for future in started]
     try:
-        assert errors == [None, None], [str(e)[-3000:] for e in errors if e]
+        # One after the other: two demo sites and two Solr nodes starting at once on the
+        # 2 cores of CI failed once in five trial runs.
+        for site in (central, province):
+            site.start()
         for site in (central, province):
             allowed = _session("admin", "admin").patch(
                 f"{site.url}/@registry",

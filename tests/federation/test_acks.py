@@ -135,3 +135,88 @@ def test_central_refuses_forged_stale_and_out_of_area_acknowledgements(
     # the same body again adds nothing
     assert send(data).json() == {"recorded": 0, "known": 1, "refused": 0}
     assert central_acks(portal, item.UID()) == [("46", "federation-received")]
+
+
+def central_records(portal, uid):
+    transaction.begin()
+    return sorted(
+        (unit, kind)
+        for _uid, unit, _channel, _at, _device, kind in ledger(portal).records.keys(
+            min=(uid,), max=(uid, "\U0010ffff")
+        )
+        if kind.startswith("federation-")
+    )
+
+
+def test_a_directive_opened_by_a_communes_site_flows_up_as_opened_beside_received(
+    layer, portal, link
+):
+    subscribe(layer, portal, link)
+    directive = published(
+        portal["vn"]["46"],
+        "LegalDocument",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title="Chỉ thị về chuyển đổi số",
+        number="09/CT-UBND",
+        document_type="directive",
+        issuing_body="UBND tỉnh",
+        issue_date=date.today(),
+        target_scope="subtree",
+    )
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    copy = received_directive(portal)
+    # one commune's site read it from the province's feed with its signed request (it
+    # opened it); another's only took a push (received, not opened)
+    record(portal, "web-fetch", copy.UID(), "19786", "commune-a", datetime.now(UTC))
+    record(portal, "web-push", copy.UID(), "19777", "commune-b", datetime.now(UTC))
+    transaction.commit()
+    assert acks.send(portal, links.get(portal, link.id)) == 4
+    transaction.commit()
+    assert central_records(portal, directive.UID()) == [
+        ("19777", "federation-received"),
+        ("19786", "federation-opened"),
+        ("19786", "federation-received"),
+        ("46", "federation-received"),
+    ]
+    # "opened" is a note beside the proof: the commune's deliveries are counted once
+    from nguon.ledger.kinds import kind
+
+    assert kind("federation-opened").note and not kind("federation-opened").proves
+    assert acks.send(portal, links.get(portal, link.id)) == 0
+    transaction.commit()
+
+
+def test_central_refuses_an_acknowledgement_of_a_kind_it_does_not_know(
+    layer, portal, link
+):
+    subscribe(layer, portal, link)
+    item = published(
+        portal["vn"]["46"],
+        "Bulletin",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title="Tin",
+        target_scope="subtree",
+    )
+    transaction.commit()
+    at = datetime.now(UTC).isoformat()
+    data = json.dumps(
+        {
+            "subscription": link.subscription_id,
+            "sent": datetime.now(UTC).isoformat(),
+            "acks": [
+                {"uid": item.UID(), "unit": "46", "kind": k, "channel": "web", "at": at}
+                for k in ("liked", "opened")
+            ],
+        }
+    ).encode()
+    answer = requests.post(
+        f"{portal.absolute_url()}/@federation-acks",
+        data=data,
+        headers={signing.HEADER: signing.sign(LOOP_SECRET, data)},
+        timeout=30,
+    )
+    assert answer.json() == {"recorded": 1, "known": 0, "refused": 1}
+    assert central_records(portal, item.UID()) == [("46", "federation-opened")]

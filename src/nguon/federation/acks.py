@@ -16,6 +16,12 @@ subscription's unit or one below it, for an item of central, becomes a ledger re
 ``federation-received`` (channel ``web``) for that unit: central's coverage of the directive
 then shows which provinces and communes received it. The same acknowledgement twice is one
 record (the ledger keeps the first of a key), so a replayed body adds nothing.
+
+**Opened**: where the province's ledger shows that the unit itself read the directive (its
+site fetched it with a signed request: ``OPENED_BY``), an acknowledgement of kind
+``opened`` goes up beside ``received``, and central enters it as a ``federation-opened``
+record: a note kept beside the unit's proof, counted in no figure (``received`` is the
+proof). An acknowledgement of another kind is refused.
 """
 
 from datetime import datetime
@@ -46,6 +52,23 @@ RECEIVED = ProofKind(
         default="Trang của cấp dưới xác nhận đã nhận tin",
     ),
 )
+OPENED = ProofKind(
+    "federation-opened",
+    "web",
+    _(
+        "proof_kind_federation_opened",
+        default="Trang của cấp dưới xác nhận đơn vị đã mở đọc tin",
+    ),
+    proves=False,
+    note=True,  # kept beside the unit's "received" proof, counted nowhere
+)
+KINDS = {
+    "received": RECEIVED,
+    "opened": OPENED,
+}  # an acknowledgement's kind -> central's
+# Records of the province's ledger that say the unit itself opened the item, not only that
+# it was handed over: its site read it from the feed with its signed request.
+OPENED_BY = frozenset({"web-fetch"})
 BATCH = 500  # acknowledgements in one request
 
 
@@ -70,10 +93,14 @@ def collect(portal, link):
                 proves = kind(name).proves
             except LookupError:
                 continue
-            ack = (origin, _central_code(link, unit), "received", channel, at)
-            if proves and ack not in link.outgoing and ack not in link.acked:
-                link.outgoing[ack] = True
-                added += 1
+            if not proves:
+                continue
+            states = ("received", "opened") if name in OPENED_BY else ("received",)
+            for state in states:
+                ack = (origin, _central_code(link, unit), state, channel, at)
+                if ack not in link.outgoing and ack not in link.acked:
+                    link.outgoing[ack] = True
+                    added += 1
     return added
 
 
@@ -134,10 +161,11 @@ def take(portal, body, signature, now=None):
         try:
             uid, unit = str(ack["uid"]), str(ack["unit"])
             at = datetime.fromisoformat(ack["at"]).astimezone(UTC)
-            status = str(ack.get("kind") or "received")[:20]
+            status = str(ack.get("kind") or "received")
+            proof = KINDS[status]
             channel = str(ack.get("channel") or "")[:20]
         except (ValueError, KeyError, TypeError, AttributeError):
-            counts["refused"] += 1
+            counts["refused"] += 1  # malformed, or a kind central does not know
             continue
         if (
             not _within(unit, subscription)
@@ -146,6 +174,6 @@ def take(portal, body, signature, now=None):
             counts["refused"] += 1
             continue
         detail = {"status": status, "subscriber": host, "message": channel}
-        new = record(portal, RECEIVED.name, uid, unit, subscription.id, at, detail)
+        new = record(portal, proof.name, uid, unit, subscription.id, at, detail)
         counts["recorded" if new else "known"] += 1
     return counts

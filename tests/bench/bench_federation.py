@@ -1,0 +1,849 @@
+"""Federation at the scale of the country (issue 19): central publishes one item for every
+province, each province's site takes it by central's signed push, publishes it (its policy:
+an emergency at once) and pushes it on to its communes. Measured with as many real provincial
+sites as fit on this machine; extrapolated to 34 provinces on paper.
+
+What runs, all on this machine:
+
+- one Solr node (``solr/start.sh``) with a core per site (``--solr shared``, the default; a
+  site is pointed at its core by ``SOLR_URL``, ``NGUON_SOLR_BUNDLED=0``), or each site its
+  own bundled node (``--solr own``);
+- a central site and ``--provinces`` provincial sites, each ``nguon-start`` with the demo
+  (tests/e2e/instance.py), started one after the other. The demo holds Thành phố Huế (46, 40
+  communes) and Quảng Trị (44); provincial site *i* plays province 46 or 44 in turn: its link
+  (``@federation-links``) follows central's unit feed of that province, and central's unit
+  has it as a subscriber (``@subscriptions``, the same secret): real signed pushes from
+  central's pusher to each province's ``@federation-inbox``;
+- every commune of every provincial site subscribed (``@subscriptions`` on the province's
+  site) by a consumer farm (one asyncio process, tests/bench/consumer_farm.py's, one callback
+  and secret per commune, every push's signature checked) that notes when each commune first
+  acknowledged an item, by its title.
+
+A round: a central editor creates an emergency bulletin at the central unit for the whole
+country (``target_scope: subtree``), submits it, a central approver publishes it; from the
+approving request's answer (central's commit) the script waits until every commune of every
+province acknowledged the province's copy. Then it reads, per province, when its inbox applied
+the delivery (the link's log, ``@federation-links/<id>``: the copy is published inside that
+request, before its commit) and how long central's push to that province took (central's
+subscription log, ``@subscriptions/<id>``: ``ms``, the inbox request with its commit). Hops:
+central approval → province copy published; copy published → the province's first and last
+commune acknowledgement; approval → the last commune of all provinces. After the rounds,
+every commune's feed on every provincial site is read: it must hold every round's item.
+
+    .venv/bin/python tests/bench/bench_federation.py                      # 4 provinces
+    .venv/bin/python tests/bench/bench_federation.py --provinces 2 --rounds 3 --no-doc
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script: make ``tests.*`` importable
+    sys.path.insert(0, str(REPO))
+
+
+SECTION = "## Federation: central to 34 provinces to their communes (issue 19)"
+SECTION_PREFIX = "## Federation:"
+BEGIN = "<!-- bench_federation.py: generated figures, replaced at every run -->"
+END = "<!-- bench_federation.py: end of generated figures -->"
+PROVINCES = (
+    "46",
+    "44",
+)  # the demo's provinces; provincial site i plays PROVINCES[i % 2]
+EDITOR, APPROVER = "bench-fed-editor", "bench-fed-approver"
+PASSWORD = "Bench-federation-2026"
+LINK = "trung-uong"
+# The «Push» figures of docs/benchmarks.md (bench_syndication.py --push-only, 2026-11-30):
+# central's one pusher process sent 3,321 signed pushes, the last acknowledged 1.88 s after
+# the commit (first 0.15 s): the marginal cost of one more subscriber in a round.
+PUSH_3321 = {"subscribers": 3321, "first": 0.15, "last": 1.88}
+
+
+def say(message):
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The consumer farm, noting acknowledgements by the item's title (each province's copy has
+# its own UID; the title is central's).
+
+
+def farm_main(port, communes_file):
+    from nguon.syndication import signing
+    from tests.bench.consumer_farm import Farm
+
+    class TitleFarm(Farm):
+        def post(self, target, headers, body):
+            code = target.split("?", 1)[0].rsplit("/", 1)[-1]
+            commune = self.communes.get(code)
+            if commune is None or not signing.verify(
+                commune["secret"], body, headers.get(signing.HEADER.lower())
+            ):
+                self.refused.append(code)
+                return 403, "bad signature"
+            acknowledged = time.time()
+            for item in json.loads(body).get("items", []):
+                self.acks.setdefault(item.get("title") or "", {}).setdefault(
+                    code, acknowledged
+                )
+            return 200, "ok"
+
+    async def serve():
+        farm = TitleFarm(json.loads(Path(communes_file).read_text()))
+        server = await asyncio.start_server(
+            farm.connection, "127.0.0.1", port, backlog=4096, reuse_address=True
+        )
+        print(f"farm on {port}: {len(farm.communes)} communes", flush=True)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+# ---------------------------------------------------------------------------------------
+# The parts
+
+
+class SharedSolr:
+    """One Solr node with a core per site (the repo's configset), in ``folder``."""
+
+    def __init__(self, folder, cores, heap):
+        from tests.e2e.instance import free_port
+
+        self.folder, self.cores, self.heap = Path(folder), list(cores), heap
+        self.port = free_port()
+        self.process = None
+
+    def url(self, core):
+        return f"http://127.0.0.1:{self.port}/solr/{core}"
+
+    def start(self, timeout=600):
+        import urllib.request
+
+        home = self.folder / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "solr" / "home" / "solr.xml", home / "solr.xml")
+        (home / "configsets").symlink_to(REPO / "solr" / "home" / "configsets")
+        for core in self.cores:
+            (home / core).mkdir()
+            (home / core / "core.properties").write_text(
+                f"name={core}\nconfigSet=plone\n"
+            )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SOLR_")}
+        env.update(
+            SOLR_PORT=str(self.port),
+            SOLR_HOME=str(home),
+            SOLR_DATA_DIR=str(self.folder / "data"),
+            SOLR_HEAP=self.heap,
+        )
+        self.log = open(self.folder / "solr.log", "wb")
+        self.process = subprocess.Popen(
+            ["bash", str(REPO / "solr" / "start.sh")],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Solr exited: see {self.log.name}")
+            try:
+                for core in self.cores:
+                    with urllib.request.urlopen(
+                        f"{self.url(core)}/admin/ping?wt=json", timeout=5
+                    ) as answer:
+                        if json.load(answer)["status"] != "OK":
+                            raise OSError("not ready")
+                return self
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"Solr not ready after {timeout} s: see {self.log.name}")
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def session(user, password):
+    import requests
+
+    s = requests.Session()
+    s.auth = (user, password)
+    s.headers["Accept"] = "application/json"
+    return s
+
+
+def unit_url(site, code):
+    import requests
+
+    found = requests.get(
+        f"{site.url}/@search",
+        params={"portal_type": "AdministrativeUnit", "unit_code": code},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    ).json()
+    assert found["items_total"] == 1, found
+    return found["items"][0]["@id"]
+
+
+def communes_of(site, province_url):
+    """(code, unit URL) of every commune directly below the province unit."""
+    import requests
+
+    path = "/" + site.url.split("/", 3)[3] + province_url[len(site.url) :]
+    found = requests.get(
+        f"{site.url}/@search",
+        params={
+            "portal_type": "AdministrativeUnit",
+            "path.query": path,
+            "path.depth": 1,
+            "metadata_fields": "unit_code",
+            "b_size": 1000,
+        },
+        headers={"Accept": "application/json"},
+        timeout=60,
+    ).json()
+    return [
+        (item["unit_code"], item["@id"])
+        for item in found["items"]
+        if item["@id"] != province_url
+    ]
+
+
+def allow_loopback(site):
+    answer = session("admin", "admin").patch(
+        f"{site.url}/@registry",
+        json={"nguon.syndication.allowed_networks": ["127.0.0.0/8"]},
+        timeout=60,
+    )
+    assert answer.status_code == 204, answer.text
+
+
+def central_people(central):
+    """A central editor and approver (the groups of the central unit ``VN``)."""
+    admin = session("admin", "admin")
+    for userid, kind in ((EDITOR, "editors"), (APPROVER, "approvers")):
+        made = admin.post(
+            f"{central.url}/@users",
+            json={
+                "username": userid,
+                "email": f"{userid}@nguon.invalid",
+                "password": PASSWORD,
+            },
+            timeout=60,
+        )
+        assert made.status_code == 201, made.text
+        joined = admin.patch(
+            f"{central.url}/@groups/unit-VN-{kind}",
+            json={"users": {userid: True}},
+            timeout=60,
+        )
+        assert joined.status_code == 204, joined.text
+
+
+def link_province(central, province, number, code, farm_port, farm_communes):
+    """Link provincial site ``province`` to central's unit ``code``; subscribe every commune
+    of its unit ``code`` at the farm. Returns what the rounds need to know of it."""
+    admin = session("admin", "admin")
+    central_unit = unit_url(central, code)
+    secret = secrets.token_urlsafe(24)
+    link = admin.post(
+        f"{province.url}/@federation-links",
+        json={
+            "id": LINK,
+            "topic": f"{central_unit}/feed.json",
+            "secret": secret,
+            "unit": code,
+        },
+        timeout=60,
+    )
+    assert link.status_code == 201, link.text
+    subscribed = admin.post(
+        f"{central_unit}/@subscriptions",
+        json={"callback": link.json()["callback"], "secret": secret},
+        timeout=60,
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    assert subscribed.json()["id"] == link.json()["subscription"]
+    province_unit = unit_url(province, code)
+    communes = communes_of(province, province_unit)
+    keys = []
+    for commune_code, url in communes:
+        key = f"p{number}-{commune_code}"
+        farm_communes[key] = {
+            "secret": secrets.token_urlsafe(24),
+            "topic": f"{url}/feed.json",
+            "url": url,
+        }
+        keys.append(key)
+    return {
+        "number": number,
+        "code": code,
+        "site": province,
+        "central_unit": central_unit,
+        "subscription": subscribed.json()["id"],
+        "communes": keys,
+    }
+
+
+def subscribe_communes(province, farm_port, farm_communes):
+    admin = session("admin", "admin")
+    for key in province["communes"]:
+        commune = farm_communes[key]
+        for _attempt in range(5):
+            answer = admin.post(
+                f"{commune['url']}/@subscriptions",
+                json={
+                    "callback": f"http://127.0.0.1:{farm_port}/c/{key}",
+                    "secret": commune["secret"],
+                },
+                timeout=60,
+            )
+            if answer.status_code == 201:
+                break
+        else:
+            raise RuntimeError(f"subscribing {key} failed: {answer.text[:300]}")
+
+
+# ---------------------------------------------------------------------------------------
+# A round
+
+
+def publish(central, title):
+    """Create, submit and publish an emergency bulletin for the whole country at central;
+    returns (time of the publishing request's answer, the request's own seconds)."""
+    editor, approver = session(EDITOR, PASSWORD), session(APPROVER, PASSWORD)
+    created = editor.post(
+        unit_url(central, "VN"),
+        json={
+            "@type": "Bulletin",
+            "title": title,
+            "category": "disaster",
+            "priority": "emergency",
+            "target_scope": "subtree",
+        },
+        timeout=120,
+    )
+    assert created.status_code == 201, created.text
+    url = created.json()["@id"]
+    assert editor.post(f"{url}/@workflow/submit", timeout=120).status_code == 200
+    sent = time.time()
+    published = approver.post(f"{url}/@workflow/publish", timeout=120)
+    approved = time.time()
+    assert published.status_code == 200, published.text
+    return approved, approved - sent
+
+
+def farm_acks(farm_port, title):
+    import requests
+
+    return requests.get(
+        f"http://127.0.0.1:{farm_port}/_acks", params={"uid": title}, timeout=30
+    ).json()
+
+
+def inbox_applied(province, after):
+    """When the province's inbox applied the first delivery after ``after`` that created
+    an item (the link's log)."""
+    found = session("admin", "admin").get(
+        f"{province['site'].url}/@federation-links/{LINK}", timeout=60
+    )
+    found.raise_for_status()
+    times = [
+        record["time"]
+        for record in found.json()["log"]
+        if record.get("status") == "delivered"
+        and record.get("created")
+        and record["time"] > after
+    ]
+    return min(times) if times else None
+
+
+def central_push(central, province, after):
+    """Central's record of its push to the province after ``after``: (round end, ms)."""
+    found = session("admin", "admin").get(
+        f"{province['central_unit']}/@subscriptions/{province['subscription']}",
+        timeout=60,
+    )
+    found.raise_for_status()
+    records = [
+        record
+        for record in found.json()["log"]
+        if record.get("status") == "delivered"
+        and record.get("events")
+        and record["time"] > after
+    ]
+    if not records:
+        return None, None
+    first = min(records, key=lambda record: record["time"])
+    return first["time"], first.get("ms")
+
+
+def run_round(central, provinces, farm_port, title, timeout):
+    expected = sum(len(p["communes"]) for p in provinces)
+    approved, request_seconds = publish(central, title)
+    deadline = time.monotonic() + timeout
+    acks = farm_acks(farm_port, title)
+    while acks["count"] < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        acks = farm_acks(farm_port, title)
+    times = acks["times"]
+    result = {
+        "title": title,
+        "approved": approved,
+        "publish_request": request_seconds,
+        "expected": expected,
+        "acked": acks["count"],
+        "refused": acks["refused"],
+        "provinces": [],
+    }
+    for province in provinces:
+        mine = [times[key] for key in province["communes"] if key in times]
+        applied = inbox_applied(province, approved)
+        answered, ms = central_push(central, province, approved)
+        result["provinces"].append(
+            {
+                "number": province["number"],
+                "code": province["code"],
+                "communes": len(province["communes"]),
+                "acked": len(mine),
+                "published": applied - approved if applied else None,
+                "inbox_ms": ms,
+                "central_round_end": answered - approved if answered else None,
+                "first_commune": min(mine) - applied if mine and applied else None,
+                "last_commune": max(mine) - applied if mine and applied else None,
+                "total": max(mine) - approved if mine else None,
+            }
+        )
+    result["last"] = max(times.values()) - approved if times else None
+    return result
+
+
+def check_feeds(provinces, farm_communes, titles):
+    """Every commune feed of every province holds every round's item: the communes missing
+    any, by key."""
+    import requests
+
+    missing = []
+    for province in provinces:
+        for key in province["communes"]:
+            feed = requests.get(
+                farm_communes[key]["topic"], params={"size": 200}, timeout=60
+            ).json()
+            held = {item.get("title") for item in feed.get("items", [])}
+            if not set(titles) <= held:
+                missing.append(key)
+    return missing
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+
+
+def quantiles(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    return {
+        "n": len(values),
+        "p50": statistics.median(values),
+        "max": values[-1],
+        "min": values[0],
+    }
+
+
+def official_communes():
+    """Communes per province of the official list (34 provinces)."""
+    from nguon.units import official
+
+    return {
+        code: len(unit.children) for code, unit in sorted(official.provinces().items())
+    }
+
+
+def summarise(rounds):
+    per = [p for r in rounds for p in r["provinces"]]
+    return {
+        "published": quantiles(p["published"] for p in per),
+        "inbox_ms": quantiles(p["inbox_ms"] for p in per),
+        "central_round_end": quantiles(p["central_round_end"] for p in per),
+        "first_commune": quantiles(p["first_commune"] for p in per),
+        "last_commune": quantiles(p["last_commune"] for p in per),
+        "total": quantiles(r["last"] for r in rounds),
+        "publish_request": quantiles(r["publish_request"] for r in rounds),
+        "slope": quantiles(
+            (p["last_commune"] - p["first_commune"]) / (p["communes"] - 1)
+            for p in per
+            if p["last_commune"] is not None and p["communes"] > 1
+        ),
+    }
+
+
+def extrapolate(summary, communes):
+    """The country on paper: central's fan-out to 34 provinces and each province's to its
+    own communes, each province on its own machine (in parallel)."""
+    per_push = (PUSH_3321["last"] - PUSH_3321["first"]) / (PUSH_3321["subscribers"] - 1)
+    largest = max(communes.values())
+    central_34 = 34 * per_push
+    figures = {}
+    for which in ("p50", "max"):
+        if not (summary["published"] and summary["first_commune"]):
+            figures[which] = {"hop1": None, "hop2": None, "total": None}
+            continue
+        hop1 = summary["published"][which] + central_34
+        measured_slope = summary["slope"][which] if summary["slope"] else 0.0
+        hop2 = summary["first_commune"][which] + (largest - 1) * max(
+            per_push, measured_slope
+        )
+        figures[which] = {"hop1": hop1, "hop2": hop2, "total": hop1 + hop2}
+    return {
+        "per_push": per_push,
+        "central_34": central_34,
+        "largest": largest,
+        "largest_code": max(communes, key=communes.get),
+        "communes_total": sum(communes.values()),
+        "mean": sum(communes.values()) / len(communes),
+        "figures": figures,
+    }
+
+
+def seconds(value, digits=2):
+    return "–" if value is None else f"{value:.{digits}f} s"
+
+
+def section(args, info, rounds, summary, paper, missing):
+    from tests.bench.bench_approval import code_version
+    from tests.bench.bench_approval import machine
+
+    m = machine()
+    code = code_version()
+    provinces = info["provinces"]
+    lines = [
+        BEGIN,
+        "",
+        f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_federation.py "
+        f"--provinces {args.provinces} --rounds {args.rounds} --solr {args.solr}` on "
+        f"{m['cpu']} ({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, "
+        f"Plone {m['plone']}; code {code['commit']}"
+        + (
+            f" plus uncommitted changes to {len(code['changed'])} files"
+            if code["changed"]
+            else ""
+        )
+        + f". Load average before/after: {info['load'][0]:.1f} / {info['load'][1]:.1f}.",
+        "",
+        f"**Measured**: a central site and {len(provinces)} provincial sites, each "
+        "`nguon-start` with the demo (Zope with its outbox worker and pusher, its own "
+        "Mosquitto), "
+        + (
+            f"sharing one Solr node (a core each, {args.solr_heap} heap)"
+            if args.solr == "shared"
+            else "each with its own bundled Solr"
+        )
+        + f", all on these {m['nproc']} cores; started one after the other in "
+        + ", ".join(f"{s:.0f}" for s in info["starts"])
+        + " s. Provincial sites: "
+        + ", ".join(
+            f"{p['number']} as {p['code']} ({len(p['communes'])} communes)"
+            for p in provinces
+        )
+        + f" — {sum(len(p['communes']) for p in provinces)} commune subscribers in all, "
+        "every one a callback and secret of its own at the consumer farm (one asyncio "
+        "process). Each round: an emergency bulletin for the whole country at central's "
+        "unit, published by a central approver; central's pusher sends it to every "
+        "province's inbox (signed, policy `at-once`: published inside the inbox request), "
+        "each province's pusher to each of its communes. "
+        f"{args.rounds} rounds after one unmeasured warm-up round, a pause of "
+        f"{args.pause:g} s between rounds.",
+        "",
+        "| Round | publishing request | approval → every province's copy published "
+        "(slowest) | approval → last commune acknowledged | communes acknowledged "
+        "| refused pushes |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for number, r in enumerate(rounds, 1):
+        published = [p["published"] for p in r["provinces"] if p["published"]]
+        lines.append(
+            f"| {number} | {seconds(r['publish_request'])} | "
+            f"{seconds(max(published) if published else None)} | "
+            f"**{seconds(r['last'])}** | {r['acked']} of {r['expected']} | "
+            f"{r['refused']} |"
+        )
+    rows = [
+        (
+            "Central approval → province copy published (central's outbox round, "
+            "central's push, the inbox's checks and the province's approval chain)",
+            summary["published"],
+        ),
+        (
+            "Central's push to a province, as central timed it (the inbox request, "
+            "its commit included)",
+            summary["inbox_ms"]
+            and {
+                k: (v / 1000 if k != "n" else v) for k, v in summary["inbox_ms"].items()
+            },
+        ),
+        (
+            "Central approval → central recorded every province's answer (its push "
+            "round's end)",
+            summary["central_round_end"],
+        ),
+        (
+            "Province copy published → its first commune acknowledged",
+            summary["first_commune"],
+        ),
+        (
+            "Province copy published → its last commune acknowledged",
+            summary["last_commune"],
+        ),
+        (
+            "Each further commune of a province (last − first) / (communes − 1)",
+            summary["slope"]
+            and {k: (v * 1000 if k != "n" else v) for k, v in summary["slope"].items()},
+        ),
+        (
+            "**Central approval → the last commune of all provinces** (per round)",
+            summary["total"],
+        ),
+    ]
+    lines += [
+        "",
+        "| Hop (measured, over every province and round) | n | p50 | max |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, q in rows:
+        if not q:
+            lines.append(f"| {name} | 0 | – | – |")
+            continue
+        unit = " ms" if name.startswith("Each further") else " s"
+        digits = 1 if unit == " ms" else 2
+        lines.append(
+            f"| {name} | {q['n']} | {q['p50']:.{digits}f}{unit} | "
+            f"{q['max']:.{digits}f}{unit} |"
+        )
+    lines += [
+        "",
+        "After the rounds, every commune feed of every provincial site was read: "
+        + (
+            "each held every round's item."
+            if not missing
+            else f"{len(missing)} did not hold every round's item: {missing[:10]}."
+        ),
+        "",
+        "**Computed** (on paper, not measured): the country has 34 provinces and "
+        f"{paper['communes_total']:,} communes ({paper['mean']:.0f} a province on average, "
+        f"{paper['largest']} in the largest, {paper['largest_code']}; "
+        "`nguon.units.official`), each province's site on its own machine. Central's "
+        "pusher sends a round's pushes at once (64 connections, 16 to one host: 34 "
+        "provinces never wait for a slot), so its hop is one province's measured hop plus "
+        "its cost for 33 more subscribers: the «Push» figures above (3,321 subscribers, "
+        f"first acknowledgement {PUSH_3321['first']} s, last {PUSH_3321['last']} s after "
+        f"the commit) give {paper['per_push'] * 1000:.2f} ms per further subscriber, "
+        f"{paper['central_34'] * 1000:.0f} ms for 34. Each province's hop to its communes "
+        "is its measured first acknowledgement plus, for each further commune, the larger "
+        "of the measured per-commune cost above and that figure, for the largest "
+        "province.",
+        "",
+        "| Computed for 34 provinces | from p50 figures | from max figures |",
+        "|---|---:|---:|",
+        f"| Central approval → every province's copy published | "
+        f"{seconds(paper['figures']['p50']['hop1'])} | "
+        f"{seconds(paper['figures']['max']['hop1'])} |",
+        f"| Province copy published → its last commune ({paper['largest']} communes) | "
+        f"{seconds(paper['figures']['p50']['hop2'])} | "
+        f"{seconds(paper['figures']['max']['hop2'])} |",
+        f"| **Central approval → the last commune of the country** | "
+        f"**{seconds(paper['figures']['p50']['total'])}** | "
+        f"**{seconds(paper['figures']['max']['total'])}** |",
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def run(args):
+    from tests.e2e.instance import free_port
+    from tests.e2e.instance import Instance
+
+    folder = Path(args.var).resolve()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    # a SIGTERM stops the run through the ``finally`` below: nothing is left running
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(1))
+    load_before = os.getloadavg()[0]
+    solr, sites, farm = None, [], None
+    try:
+        names = ["central"] + [f"province{n}" for n in range(1, args.provinces + 1)]
+        if args.solr == "shared":
+            say(f"Solr: one node, cores {', '.join(names)}")
+            started = time.monotonic()
+            solr = SharedSolr(folder / "solr", names, args.solr_heap).start()
+            say(f"  up in {time.monotonic() - started:.0f} s")
+        starts = []
+        for name in names:
+            (folder / name).mkdir()
+            env = (
+                {"SOLR_URL": solr.url(name), "NGUON_SOLR_BUNDLED": "0"} if solr else {}
+            )
+            site = Instance(folder / name, **env)
+            sites.append(site)
+            say(f"starting {name}")
+            started = time.monotonic()
+            site.start()
+            starts.append(time.monotonic() - started)
+            say(f"  {name} up in {starts[-1]:.0f} s at {site.url}")
+            allow_loopback(site)
+        central, province_sites = sites[0], sites[1:]
+        central_people(central)
+        farm_port = free_port()
+        farm_communes = {}
+        provinces = [
+            link_province(
+                central,
+                site,
+                number,
+                PROVINCES[(number - 1) % len(PROVINCES)],
+                farm_port,
+                farm_communes,
+            )
+            for number, site in enumerate(province_sites, 1)
+        ]
+        (folder / "communes.json").write_text(json.dumps(farm_communes))
+        farm_log = open(folder / "farm.log", "w")
+        farm = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--farm-port",
+                str(farm_port),
+                "--farm-communes",
+                str(folder / "communes.json"),
+            ],
+            stdout=farm_log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                farm_acks(farm_port, "")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        for province in provinces:
+            say(
+                f"province {province['number']} ({province['code']}): subscribing "
+                f"{len(province['communes'])} communes"
+            )
+            subscribe_communes(province, farm_port, farm_communes)
+        time.sleep(3)
+        stamp = datetime.now().strftime("%H%M%S")
+        rounds, titles = [], []
+        for number in range(args.rounds + 1):
+            title = f"Cảnh báo bão khẩn cấp toàn quốc {stamp}-{number}"
+            titles.append(title)
+            say(f"round {number}{' (warm-up)' if number == 0 else ''}: {title}")
+            result = run_round(central, provinces, farm_port, title, args.timeout)
+            say(
+                f"  last commune {seconds(result['last'])}, "
+                f"{result['acked']} of {result['expected']} acknowledged; "
+                + "; ".join(
+                    f"p{p['number']} published {seconds(p['published'])}, "
+                    f"communes {seconds(p['first_commune'])}–"
+                    f"{seconds(p['last_commune'])}"
+                    for p in result["provinces"]
+                )
+            )
+            if number:
+                rounds.append(result)
+            time.sleep(args.pause)
+        say("reading every commune feed")
+        missing = check_feeds(provinces, farm_communes, titles)
+        load_after = os.getloadavg()[0]
+        info = {
+            "provinces": provinces,
+            "starts": starts,
+            "load": (load_before, load_after),
+        }
+        summary = summarise(rounds)
+        paper = extrapolate(summary, official_communes())
+        (folder / "figures.json").write_text(
+            json.dumps(
+                {
+                    "rounds": rounds,
+                    "summary": summary,
+                    "paper": paper,
+                    "missing": missing,
+                },
+                indent=2,
+                default=str,
+            )
+        )
+        generated = section(args, info, rounds, summary, paper, missing)
+        print(generated)
+        if not args.no_doc:
+            from tests.bench.bench_search import replace_section
+
+            replace_section(SECTION, SECTION_PREFIX, BEGIN, END, generated)
+            say("written to docs/benchmarks.md")
+        return summary
+    finally:
+        if farm is not None and farm.poll() is None:
+            farm.terminate()
+            farm.wait(30)
+        for site in sites:
+            site.kill()
+        if solr is not None:
+            solr.kill()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--provinces", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=3.0)
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="seconds to wait for a round"
+    )
+    parser.add_argument("--solr", choices=("shared", "own"), default="shared")
+    parser.add_argument("--solr-heap", default="1g")
+    parser.add_argument("--var", default=str(REPO / "var" / "bench" / "federation"))
+    parser.add_argument(
+        "--no-doc", action="store_true", help="print, do not write docs/benchmarks.md"
+    )
+    parser.add_argument("--farm-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--farm-communes", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.farm_port:
+        farm_main(args.farm_port, args.farm_communes)
+        return 0
+    run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

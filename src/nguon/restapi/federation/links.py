@@ -4,22 +4,29 @@
   one, with its log.
 - ``POST @federation-links`` with ``{"id", "topic", "secret", "unit", "local_unit"}``:
   create or change a link; the answer names the ``callback`` to subscribe at central with.
-- ``POST @federation-links/<id>/catch-up``: read what central's feed holds after the cursor,
-  now (``nguon.federation.catchup``).
+- ``POST @federation-links/<id>/catch-up``: one round of the catch-up thread, now: read what
+  central's feed holds after the cursor (``nguon.federation.catchup``), fetch the files
+  copies wait for, and send central the acknowledgements and signed reports it has not
+  taken (``acks``, ``rollup``; the answer counts them, ``up_failed`` says why they could not
+  be sent, to be tried again next round).
 """
 
 from nguon import _
 from nguon.errors import client_error
 from nguon.errors import UserError
+from nguon.federation import acks
 from nguon.federation import apply as applying
 from nguon.federation import catchup
 from nguon.federation import links
+from nguon.federation import rollup
 from nguon.restapi.traversing import PathService
+from nguon.syndication import outbound
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from zExceptions import BadRequest
 from zExceptions import NotFound
+from zope.i18n import translate
 from zope.interface import alsoProvides
 
 
@@ -65,9 +72,20 @@ class LinksPost(_Base):
             try:
                 counts = catchup.pull(api.portal.get(), link.id)
                 counts["files"] = applying.fetch_files(api.portal.get(), link)
-                return counts
             except UserError as error:
                 raise client_error(BadRequest, error, self.request) from None
+            try:
+                counts["acks"] = acks.send(api.portal.get(), link)
+                counts["reports"] = rollup.send(api.portal.get(), link)
+            except (UserError, outbound.CallFailed) as error:
+                message = (
+                    translate(error.message, context=self.request)
+                    if isinstance(error, UserError)
+                    else str(error)
+                )
+                link.note(status="failed", message=message)
+                counts["up_failed"] = message
+            return counts
         if self.params:
             raise client_error(
                 NotFound,

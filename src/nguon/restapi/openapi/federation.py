@@ -186,7 +186,9 @@ PATHS = {
     "/@federation-links/{id}/catch-up": {
         "parameters": [LINK_PATH],
         "post": operation(
-            "Read what central's feed holds after the link's cursor, now",
+            "One catch-up round now: read what central's feed holds after the link's"
+            " cursor, fetch waiting files, send central the acknowledgements and signed"
+            " reports it has not taken",
             {"200": json_answer(obj())},
             400,
             401,

@@ -220,3 +220,36 @@ def test_central_refuses_an_acknowledgement_of_a_kind_it_does_not_know(
     )
     assert answer.json() == {"recorded": 1, "known": 0, "refused": 1}
     assert central_records(portal, item.UID()) == [("46", "federation-opened")]
+
+
+def test_an_administrator_sends_the_acknowledgements_at_once_with_a_catch_up(
+    layer, portal, link
+):
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+
+    subscribe(layer, portal, link)
+    directive = published(
+        portal["vn"]["46"],
+        "LegalDocument",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title="Chỉ thị gửi xác nhận ngay",
+        number="11/CT-UBND",
+        document_type="directive",
+        issuing_body="UBND tỉnh",
+        issue_date=date.today(),
+        target_scope="subtree",
+    )
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    transaction.commit()
+    answer = requests.post(
+        f"{portal.absolute_url()}/@federation-links/trung-uong/catch-up",
+        auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["acks"] == 1 and answer.json()["reports"] == 0
+    assert central_acks(portal, directive.UID()) == [("46", "federation-received")]

@@ -8,10 +8,12 @@ The body is rendered as the anonymous user sees it (``public``), never with the 
 
 from Acquisition import aq_base
 from DateTime import DateTime
+from nguon.content import alert as alerts
 from nguon.content.channels import channels
 from nguon.publication.public import public_html
 from nguon.units.tree import item_unit
 from nguon.workflow.approval import ApprovalState
+from nguon.workflow.reach import declared_reach
 from plone import api
 from plone.app.textfield.interfaces import IRichTextValue
 from zope.component import queryUtility
@@ -127,6 +129,68 @@ def approvers(obj):
     return found
 
 
+def _iso(moment):
+    return alerts.as_aware(moment).isoformat(timespec="seconds") if moment else None
+
+
+def document_facts(obj):
+    """A legal document's own facts (None for other types): what a federated site needs to
+    keep it as the same document (docs/federation.md)."""
+    if obj.portal_type != "LegalDocument":
+        return None
+    issued = getattr(aq_base(obj), "issue_date", None)
+    return {
+        "type": getattr(aq_base(obj), "document_type", None),
+        "number": getattr(aq_base(obj), "number", None),
+        "issuing_body": getattr(aq_base(obj), "issuing_body", None),
+        "signer": getattr(aq_base(obj), "signer", None),
+        "issue_date": issued.isoformat() if issued else None,
+    }
+
+
+def cap_facts(obj):
+    """An alert's CAP facts (None for other types): its message's identity and chain, its
+    Vietnamese ``<info>``, its area (the target units as ``[code, below]``) and its other
+    languages' texts (recorded voices are not carried)."""
+    if not alerts.is_alert(obj):
+        return None
+    return {
+        "identifier": obj.identifier,
+        "sender": alerts.sender_of(obj),
+        "sent": _iso(getattr(obj, "sent", None)),
+        "status": obj.cap_status,
+        "msg_type": obj.msg_type,
+        "references": list(obj.references or ()),
+        "event": obj.event,
+        "categories": sorted(obj.cap_categories or ()),
+        "urgency": obj.urgency,
+        "severity": obj.severity,
+        "certainty": obj.certainty,
+        "response_types": sorted(obj.response_types or ()),
+        "description": obj.alert_description,
+        "instruction": obj.instruction or None,
+        "onset": _iso(obj.onset),
+        "area": {
+            "description": obj.area_description or None,
+            "polygon": obj.polygon or None,
+            "circle": obj.circle or None,
+            "units": [[code, below] for code, below in declared_reach(obj)],
+        },
+        "web": obj.web or None,
+        "contact": obj.contact or None,
+        "languages": [
+            {
+                "language": info.language,
+                "headline": info.headline,
+                "event": info.event,
+                "description": info.description,
+                "instruction": info.instruction or None,
+            }
+            for info in alerts.infos(obj)[1:]
+        ],
+    }
+
+
 def entry(obj, portal):
     """The snapshot of ``obj`` (a dict of plain values)."""
     unit = item_unit(obj)
@@ -156,4 +220,6 @@ def entry(obj, portal):
         "modified": obj.modified().timeTime(),
         "attachments": attachments(obj, path),
         "approvers": approvers(obj),
+        "document": document_facts(obj),
+        "cap": cap_facts(obj),
     }

@@ -305,6 +305,9 @@ def json_item(document, seq, uid, snapshot):
             "seq": seq,
         },
     }
+    for name in ("document", "cap"):  # a legal document's, an alert's own facts
+        if snapshot.get(name):
+            item["_nguon"][name] = snapshot[name]
     if snapshot["html"]:
         item["content_html"] = snapshot["html"]
     else:

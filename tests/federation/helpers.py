@@ -111,3 +111,52 @@ def post(portal, link_id, body, signature, accept=None):
 
 def new_uid():
     return uuid.uuid4().hex
+
+
+def alert_item(uid, seq, title="Lũ quét trên sông Hương", units=(("46", True),), **cap):
+    """A central alert's entry as ``formats.json_item`` writes it: ``_nguon.cap`` (CAP
+    facts; ``msg_type``, ``references``, ``languages`` … as keyword arguments), expiring in
+    six hours."""
+    found = item(
+        uid,
+        seq,
+        title,
+        "Alert",
+        "emergency",
+        category="disaster",
+        expires=formats.iso(time.time() + 6 * 3600),
+    )
+    found["_nguon"]["cap"] = {
+        "identifier": cap.pop("identifier", f"nguon-{uid}"),
+        "sender": "trunguong@nguon.invalid",
+        "sent": formats.iso(time.time()),
+        "status": "Actual",
+        "msg_type": "Alert",
+        "references": [],
+        "event": "Lũ quét",
+        "categories": ["Met"],
+        "urgency": "Immediate",
+        "severity": "Extreme",
+        "certainty": "Likely",
+        "response_types": ["Evacuate"],
+        "description": f"Mô tả: {title}",
+        "instruction": "Di chuyển lên chỗ cao ngay.",
+        "onset": None,
+        "area": {
+            "description": "Lưu vực sông Hương",
+            "polygon": None,
+            "circle": None,
+            "units": [list(pair) for pair in units],
+        },
+        "web": None,
+        "contact": None,
+        "languages": [],
+        **cap,
+    }
+    return found
+
+
+def reference(alert_entry):
+    """The CAP reference ``sender,identifier,sent`` of a central alert's entry."""
+    cap = alert_entry["_nguon"]["cap"]
+    return f"{cap['sender']},{cap['identifier']},{cap['sent']}"

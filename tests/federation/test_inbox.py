@@ -253,3 +253,37 @@ def test_values_this_site_does_not_know_fall_back_to_its_own(portal, link):
     assert post(portal, link.id, *signed(document(link, [strange]))).status_code == 200
     [received] = local_items(portal)
     assert received.category == "policy-law" and received.priority == "normal"
+
+
+def test_a_directive_keeps_centrals_type_number_issuing_body_signer_and_date(
+    portal, link
+):
+    facts = {
+        "type": "directive",
+        "number": "05/CT-TTg",
+        "issuing_body": "Thủ tướng Chính phủ",
+        "signer": "Nguyễn Văn A",
+        "issue_date": "2026-11-02",
+    }
+    directive = item(new_uid(), 2, "Chỉ thị", "LegalDocument", document=facts)
+    assert post(portal, link.id, *signed(document(link, [directive]))).ok
+    [received] = local_items(portal)
+    assert (
+        received.document_type,
+        received.number,
+        received.issuing_body,
+        received.signer,
+        received.issue_date.isoformat(),
+    ) == ("directive", "05/CT-TTg", "Thủ tướng Chính phủ", "Nguyễn Văn A", "2026-11-02")
+    # a type this site does not know, and a central that sends no facts: its own fallbacks
+    odd = item(new_uid(), 3, "Văn bản lạ", "LegalDocument", number="1/X")
+    odd["_nguon"]["document"] = {"type": "edict", "issuing_body": None}
+    assert post(portal, link.id, *signed(document(link, [odd]))).ok
+    plain = item(new_uid(), 4, "Văn bản cũ", "LegalDocument", number="2/X")
+    assert post(portal, link.id, *signed(document(link, [plain]))).ok
+    by_title = {obj.title: obj for obj in local_items(portal)}
+    for title in ("Văn bản lạ", "Văn bản cũ"):
+        copy = by_title[title]
+        assert copy.document_type == "other" and copy.issuing_body == "Trung ương"
+        assert copy.signer is None
+    assert by_title["Văn bản lạ"].number == "1/X"

@@ -13,7 +13,7 @@ import yaml
 POLICY_FILE = (
     Path(__file__).resolve().parent.parent / "policies" / "federation.yaml"
 ).resolve()
-TYPES = ("Bulletin", "LegalDocument", "RadioItem")
+TYPES = ("Bulletin", "LegalDocument", "RadioItem", "Alert")
 PUBLISH = ("at-once", "approval")
 SCOPES = ("unit", "subtree")
 CONDITIONS = {"type": TYPES, "priority": tuple(value for value, _t in PRIORITIES)}

@@ -1,0 +1,202 @@
+"""Alerts travel down: a CAP alert central publishes for the province becomes an alert of the
+province's unit (its languages, its area inside the unit, its provenance), published at once
+as the policy says, and reaches the communes like a local alert; central's Update and Cancel
+make the province's own Update and Cancel of its copy. Refused first: an alert for a unit
+outside the link, a Cancel of an alert the province never got."""
+
+from nguon.alerts import current
+from nguon.content.alert import expires_at
+from nguon.content.alert import IAlertInfo
+from nguon.federation import links
+from nguon.federation import provenance
+from nguon.units.tree import find_unit
+from nguon.workflow.state import review_state
+from plone import api
+from tests.federation.helpers import alert_item
+from tests.federation.helpers import document
+from tests.federation.helpers import make_link
+from tests.federation.helpers import new_uid
+from tests.federation.helpers import post
+from tests.federation.helpers import reference
+from tests.federation.helpers import signed
+from tests.federation.helpers import tombstone
+from tests.syndication.helpers import get_feed
+from tests.syndication.helpers import settle
+
+import pytest
+import time
+import transaction
+
+
+def copies(portal, unit="46"):
+    """The alerts the link made in ``unit``, oldest first."""
+    transaction.begin()
+    found = [
+        brain.getObject()
+        for brain in api.content.find(
+            path="/".join(portal["vn"][unit].getPhysicalPath()),
+            portal_type="Alert",
+            sort_on="created",
+        )
+    ]
+    return [obj for obj in found if provenance.get(obj)]
+
+
+def deliver(portal, link, items=(), deleted=()):
+    response = post(
+        portal, link.id, *signed(document(link, list(items), list(deleted)))
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def key_of(alert):
+    return f"{alert.sender or 'nguon@localhost'},{alert.identifier}"
+
+
+@pytest.fixture
+def link(portal):
+    return make_link(portal)
+
+
+def test_an_alert_outside_the_link_and_a_cancel_of_nothing_make_nothing(portal, link):
+    # signed right, but the alert's area is another province's: skipped, nothing made
+    outside = alert_item(new_uid(), 3, "Bão ở tỉnh khác", units=[("44", True)])
+    assert deliver(portal, link, [outside])["skipped"] == 1
+    # the same alert as a delivery of the other province's feed: refused outright
+    refused = post(portal, link.id, *signed(document(link, [outside], unit="44")))
+    assert refused.status_code == 403
+    # a Cancel naming an alert this province never received
+    never = alert_item(new_uid(), 4, "Chưa từng nhận")
+    cancel = alert_item(
+        new_uid(), 5, "Hủy", msg_type="Cancel", references=[reference(never)]
+    )
+    assert deliver(portal, link, [cancel])["skipped"] == 1
+    assert copies(portal) == []
+    log = links.get(portal, link.id).log
+    assert [r.get("reason") for r in log if r["status"] == "alert-skipped"] == [
+        "area",
+        "cancel-of-nothing",
+    ]
+
+
+def test_an_alert_its_update_and_its_cancel_follow_on_the_province(portal, link, layer):
+    uid = new_uid()
+    alert = alert_item(
+        uid,
+        3,
+        languages=[
+            {
+                "language": "en-US",
+                "headline": "Flash flood on the Perfume River",
+                "event": "Flash flood",
+                "description": "The river rises fast.",
+                "instruction": "Move to high ground now.",
+            },
+            {  # needs a recorded voice, which is not carried: left out, noted
+                "language": "jra",
+                "headline": "Jrai",
+                "event": "Jrai",
+                "description": "Jrai",
+                "instruction": None,
+            },
+        ],
+    )
+    assert deliver(portal, link, [alert])["created"] == 1
+    [copy] = copies(portal)
+    assert review_state(copy) == "published"  # an alert: at once (the policy)
+    assert copy.msg_type == "Alert" and copy.references == []
+    assert copy.identifier != alert["_nguon"]["cap"]["identifier"]  # its own message
+    assert (copy.event, copy.urgency, copy.severity, copy.certainty) == (
+        "Lũ quét",
+        "Immediate",
+        "Extreme",
+        "Likely",
+    )
+    assert copy.instruction == "Di chuyển lên chỗ cao ngay."
+    assert copy.cap_categories == {"Met"} and copy.response_types == {"Evacuate"}
+    assert copy.area_description == "Lưu vực sông Hương"
+    assert copy.target_scope == "subtree"
+    assert expires_at(copy) is not None
+    assert [
+        (info.language, info.title)
+        for info in copy.objectValues()
+        if IAlertInfo.providedBy(info)
+    ] == [("en-US", "Flash flood on the Perfume River")]
+    assert provenance.get(copy)["origin_uid"] == uid
+    assert any(
+        r["status"] == "alert-languages" and r["left"] == ["jra"]
+        for r in links.get(portal, link.id).log
+    )
+    # like a local alert: in force for a commune of the province, on its feed
+    assert copy in current.current(find_unit("19786"))
+    settle(portal)
+    feed = get_feed(layer, "46/19786").json()
+    [entry] = [i for i in feed["items"] if i["_nguon"]["uid"] == copy.UID()]
+    assert entry["_nguon"]["cap"]["identifier"] == copy.identifier
+    assert entry["_nguon"]["cap"]["area"]["units"] == [["46", True]]
+
+    # central's retry of the same changes (a new time) changes nothing
+    again = post(
+        portal,
+        link.id,
+        *signed(document(link, [alert], sent=time.time() + 1)),
+    )
+    assert again.json()["skipped"] == 1
+
+    # central's Update (a new alert referencing it) and its retraction of the old one
+    update = alert_item(
+        new_uid(),
+        5,
+        "Lũ quét trên sông Hương (cập nhật)",
+        msg_type="Update",
+        references=[reference(alert)],
+        severity="Severe",
+    )
+    counts = deliver(portal, link, [update], [tombstone(uid, 6)])
+    assert (counts["created"], counts["retracted"]) == (1, 1)
+    first, local_update = copies(portal)
+    assert first.UID() == copy.UID() and review_state(first) == "retracted"
+    assert review_state(local_update) == "published"
+    assert local_update.msg_type == "Update"
+    assert local_update.severity == "Severe"
+    assert local_update.Title() == "Lũ quét trên sông Hương (cập nhật)"
+    # the province's own chain: its Update references its own copy
+    assert local_update.references[-1].startswith(key_of(first) + ",")
+    assert [
+        info.language
+        for info in local_update.objectValues()
+        if IAlertInfo.providedBy(info)
+    ] == []  # the Update's own languages (none), not the old ones
+
+    # central cancels: the province's Cancel of its Update, published at once
+    cancel = alert_item(
+        new_uid(),
+        8,
+        "Hủy cảnh báo lũ quét",
+        msg_type="Cancel",
+        references=[reference(alert), reference(update)],
+    )
+    counts = deliver(portal, link, [cancel], [tombstone(update["_nguon"]["uid"], 9)])
+    assert counts["created"] == 1
+    first, local_update, local_cancel = copies(portal)
+    assert local_cancel.msg_type == "Cancel"
+    assert review_state(local_cancel) == "published"
+    assert review_state(local_update) == "retracted"
+    assert local_cancel.references[-1].startswith(key_of(local_update) + ",")
+    assert local_update not in current.current(find_unit("19786"))
+
+    # everything again (an overlapping catch-up page): nothing changes, nothing doubles
+    counts = deliver(portal, link, [alert, update, cancel], [tombstone(uid, 6)])
+    assert counts["skipped"] == 4 and counts["created"] == 0
+    assert len(copies(portal)) == 3
+
+
+def test_an_alert_for_one_commune_stays_with_that_commune(portal, link):
+    one = alert_item(new_uid(), 3, "Sạt lở ở Thuận Hóa", units=[("19786", False)])
+    assert deliver(portal, link, [one])["created"] == 1
+    [copy] = copies(portal)
+    assert (copy.target_scope, copy.target_units) == ("chosen", ["19786"])
+    assert review_state(copy) == "published"
+    assert copy in current.current(find_unit("19786"))
+    assert copy not in current.current(find_unit("19777"))

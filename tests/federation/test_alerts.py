@@ -4,24 +4,33 @@ as the policy says, and reaches the communes like a local alert; central's Updat
 make the province's own Update and Cancel of its copy. Refused first: an alert for a unit
 outside the link, a Cancel of an alert the province never got."""
 
+from nguon.alerts import chain
 from nguon.alerts import current
 from nguon.content.alert import expires_at
 from nguon.content.alert import IAlertInfo
 from nguon.federation import links
 from nguon.federation import provenance
+from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from nguon.workflow.state import review_state
 from plone import api
+from tests.alerts.alert_support import add_language
+from tests.alerts.alert_support import make_alert
+from tests.alerts.alert_support import publish
 from tests.federation.helpers import alert_item
 from tests.federation.helpers import document
+from tests.federation.helpers import LOOP_SECRET
 from tests.federation.helpers import make_link
 from tests.federation.helpers import new_uid
 from tests.federation.helpers import post
 from tests.federation.helpers import reference
 from tests.federation.helpers import signed
 from tests.federation.helpers import tombstone
+from tests.federation.test_link import push
+from tests.federation.test_link import subscribe
 from tests.syndication.helpers import get_feed
 from tests.syndication.helpers import settle
+from tests.syndication.helpers import unit_url
 
 import pytest
 import time
@@ -200,3 +209,52 @@ def test_an_alert_for_one_commune_stays_with_that_commune(portal, link):
     assert review_state(copy) == "published"
     assert copy in current.current(find_unit("19786"))
     assert copy not in current.current(find_unit("19777"))
+
+
+def test_a_central_alert_pushed_by_central_reaches_a_commune_and_its_update_follows(
+    layer, portal
+):
+    """Over real HTTP: the tree site's unit 46 is central (its own pusher and feed), unit 44
+    the province (conftest's link), commune 18880 below it."""
+    loop = links.add(
+        portal,
+        "trung-uong",
+        f"{unit_url(layer, '46')}/feed.json",
+        LOOP_SECRET,
+        unit_code="46",
+        local_unit="44",
+    )
+    transaction.commit()
+    subscribe(layer, portal, loop)
+    alert = make_alert()
+    add_language(alert)
+    publish(alert)
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    [copy] = copies(portal, "44")
+    assert review_state(copy) == "published"
+    assert (copy.event, copy.severity, copy.target_scope) == (
+        "Lũ quét",
+        "Extreme",
+        "subtree",
+    )
+    assert [i.language for i in copy.objectValues()] == ["en-US"]
+    assert provenance.get(copy)["origin_uid"] == alert.UID()
+    assert copy in current.current(find_unit("18880"))
+    settle(portal)
+    feed = get_feed(layer, "44/18880").json()
+    assert [i["_nguon"]["cap"]["msg_type"] for i in feed["items"]] == ["Alert"]
+
+    # central updates it: its Update is published, the old alert retracted
+    transaction.begin()
+    with api.env.adopt_user(username=tree_user("46", "editors")):
+        update = chain.follow_up(portal["vn"]["46"][alert.getId()], "Update")
+        update.severity = "Severe"
+    publish(update)
+    settle(portal)
+    assert all(p.ok for p in push(portal))
+    first, local_update = copies(portal, "44")
+    assert review_state(first) == "retracted"
+    assert review_state(local_update) == "published"
+    assert (local_update.msg_type, local_update.severity) == ("Update", "Severe")
+    assert [i.language for i in local_update.objectValues()] == ["en-US"]

@@ -349,9 +349,11 @@ def _upsert_alert(link, item, seq, known, rule, now):
     nguon = item["_nguon"]
     origin, cap = nguon["uid"], nguon.get("cap")
     reach = _alert_reach(link, cap, rule) if cap else None
-    if reach is None:  # an old central that sends no CAP facts, or an area not ours
+    if reach is None:  # an area not ours, or a central that sends no CAP facts
         link.applied[origin] = (seq, None)
-        link.note(status="alert-skipped", origin=origin, reason="area")
+        link.note(
+            status="alert-skipped", origin=origin, reason="area" if cap else "no-cap"
+        )
         return "skipped"
     obj = uuidToObject(known[1], unrestricted=True) if known and known[1] else None
     msg_type = _choice(cap.get("msg_type"), alerts.MSG_TYPES, "Alert")

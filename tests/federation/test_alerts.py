@@ -10,6 +10,7 @@ from nguon.content.alert import expires_at
 from nguon.content.alert import IAlertInfo
 from nguon.federation import links
 from nguon.federation import provenance
+from nguon.syndication import formats
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit
 from nguon.workflow.state import review_state
@@ -258,3 +259,39 @@ def test_a_central_alert_pushed_by_central_reaches_a_commune_and_its_update_foll
     assert review_state(local_update) == "published"
     assert (local_update.msg_type, local_update.severity) == ("Update", "Severe")
     assert [i.language for i in local_update.objectValues()] == ["en-US"]
+
+
+def test_waiting_copies_and_refusals_of_the_provinces_own_checks(
+    portal, link, tmp_path, monkeypatch
+):
+    from nguon.federation import policy
+
+    rules = tmp_path / "federation.yaml"
+    rules.write_text("rules:\n  - name: Tỉnh duyệt\n    publish: approval\n")
+    monkeypatch.setattr(policy, "POLICY_FILE", rules)
+    waiting = alert_item(new_uid(), 3, "Chờ duyệt")
+    assert deliver(portal, link, [waiting])["created"] == 1
+    [copy] = copies(portal)
+    assert review_state(copy) == "pending"  # the province's approvers decide
+    # central cancels it before the province approved it: withdrawn, nothing made
+    cancel = alert_item(
+        new_uid(), 4, "Hủy", msg_type="Cancel", references=[reference(waiting)]
+    )
+    assert deliver(portal, link, [cancel])["retracted"] == 1
+    [copy] = copies(portal)
+    assert review_state(copy) == "draft"
+
+    # an alert the province's CAP checks refuse (expired on arrival): taken, left a
+    # draft for the province's people, the refusal in the link's log
+    monkeypatch.undo()
+    late = alert_item(new_uid(), 5, "Hết hạn")
+    late["_nguon"]["expires"] = formats.iso(time.time() - 60)
+    assert deliver(portal, link, [late])["created"] == 1
+    refused = [c for c in copies(portal) if c.Title() == "Hết hạn"]
+    assert [review_state(c) for c in refused] == ["draft"]
+    assert any(
+        r["status"] == "alert-refused"
+        and r["item"] == refused[0].UID()
+        and "Cảnh báo chưa thể gửi đi" in r["message"]
+        for r in links.get(portal, link.id).log
+    )

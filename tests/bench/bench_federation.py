@@ -8,8 +8,9 @@ What runs, all on this machine:
 - one Solr node (``solr/start.sh``) with a core per site (``--solr shared``, the default; a
   site is pointed at its core by ``SOLR_URL``, ``NGUON_SOLR_BUNDLED=0``), or each site its
   own bundled node (``--solr own``);
-- a central site and ``--provinces`` provincial sites, each ``nguon-start`` with the demo
-  (tests/e2e/instance.py), started one after the other. The demo holds Thành phố Huế (46, 40
+- a central site and as many provincial sites as the largest of ``--provinces`` (e.g.
+  ``2,4``: 2 linked and measured, then 2 more linked and all 4 measured), each
+  ``nguon-start`` with the demo (tests/e2e/instance.py), started one after the other. The demo holds Thành phố Huế (46, 40
   communes) and Quảng Trị (44); provincial site *i* plays province 46 or 44 in turn: its link
   (``@federation-links``) follows central's unit feed of that province, and central's unit
   has it as a subscriber (``@subscriptions``, the same secret): real signed pushes from
@@ -29,9 +30,11 @@ subscription log, ``@subscriptions/<id>``: ``ms``, the inbox request with its co
 central approval → province copy published; copy published → the province's first and last
 commune acknowledgement; approval → the last commune of all provinces. After the rounds,
 every commune's feed on every provincial site is read: it must hold every round's item.
+The section of docs/benchmarks.md also gives the same chain computed for 34 provinces
+(``extrapolate``), saying what is measured and what is computed.
 
-    .venv/bin/python tests/bench/bench_federation.py                      # 4 provinces
-    .venv/bin/python tests/bench/bench_federation.py --provinces 2 --rounds 3 --no-doc
+    .venv/bin/python tests/bench/bench_federation.py          # 2, then 4 provinces linked
+    .venv/bin/python tests/bench/bench_federation.py --provinces 1 --rounds 1 --no-doc
 """
 
 from datetime import datetime
@@ -183,6 +186,48 @@ class SharedSolr:
                 self.process.wait()
 
 
+def site_class():
+    from tests.e2e.instance import BIN
+    from tests.e2e.instance import Instance
+
+    import urllib.request
+
+    class Site(Instance):
+        """``Instance``, waiting for the site with one JSON request at a time (no page
+        template): under load, ``Instance.start``'s 5 s polls of the home page came again
+        while the first render was still compiling its templates, and two threads
+        compiling one template at once broke it for good in that process (Python 3.11:
+        "AST constructor recursion depth mismatch")."""
+
+        def start(self, timeout=900):
+            self.log = open(self.folder / "nguon-start.log", "w")
+            self.process = subprocess.Popen(
+                [str(BIN / "nguon-start")],
+                cwd=self.folder,
+                env=self.env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            deadline = time.monotonic() + timeout
+            request = urllib.request.Request(
+                self.url, headers={"Accept": "application/json"}
+            )
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"nguon-start exited: see {self.log.name}")
+                try:
+                    with urllib.request.urlopen(request, timeout=300) as answer:
+                        if answer.status == 200:
+                            return self
+                except OSError:
+                    time.sleep(1)
+            self.kill()
+            raise RuntimeError(f"site not up after {timeout} s: see {self.log.name}")
+
+    return Site
+
+
 def session(user, password):
     import requests
 
@@ -260,32 +305,10 @@ def central_people(central):
         assert joined.status_code == 204, joined.text
 
 
-def link_province(central, province, number, code, farm_port, farm_communes):
-    """Link provincial site ``province`` to central's unit ``code``; subscribe every commune
-    of its unit ``code`` at the farm. Returns what the rounds need to know of it."""
-    admin = session("admin", "admin")
-    central_unit = unit_url(central, code)
-    secret = secrets.token_urlsafe(24)
-    link = admin.post(
-        f"{province.url}/@federation-links",
-        json={
-            "id": LINK,
-            "topic": f"{central_unit}/feed.json",
-            "secret": secret,
-            "unit": code,
-        },
-        timeout=60,
-    )
-    assert link.status_code == 201, link.text
-    subscribed = admin.post(
-        f"{central_unit}/@subscriptions",
-        json={"callback": link.json()["callback"], "secret": secret},
-        timeout=60,
-    )
-    assert subscribed.status_code == 201, subscribed.text
-    assert subscribed.json()["id"] == link.json()["subscription"]
-    province_unit = unit_url(province, code)
-    communes = communes_of(province, province_unit)
+def prepare_province(central, province, number, code, farm_communes):
+    """What the rounds need to know of provincial site ``province`` playing ``code``; its
+    communes (of its unit ``code``) get a callback and secret at the farm."""
+    communes = communes_of(province, unit_url(province, code))
     keys = []
     for commune_code, url in communes:
         key = f"p{number}-{commune_code}"
@@ -299,10 +322,35 @@ def link_province(central, province, number, code, farm_port, farm_communes):
         "number": number,
         "code": code,
         "site": province,
-        "central_unit": central_unit,
-        "subscription": subscribed.json()["id"],
+        "central_unit": unit_url(central, code),
         "communes": keys,
     }
+
+
+def link_province(province):
+    """Link the provincial site to central's unit: the link on the province, the same
+    secret in a subscription at central (intent verified by the province's inbox)."""
+    admin = session("admin", "admin")
+    secret = secrets.token_urlsafe(24)
+    link = admin.post(
+        f"{province['site'].url}/@federation-links",
+        json={
+            "id": LINK,
+            "topic": f"{province['central_unit']}/feed.json",
+            "secret": secret,
+            "unit": province["code"],
+        },
+        timeout=60,
+    )
+    assert link.status_code == 201, link.text
+    subscribed = admin.post(
+        f"{province['central_unit']}/@subscriptions",
+        json={"callback": link.json()["callback"], "secret": secret},
+        timeout=60,
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    assert subscribed.json()["id"] == link.json()["subscription"]
+    province["subscription"] = subscribed.json()["id"]
 
 
 def subscribe_communes(province, farm_port, farm_communes):
@@ -438,9 +486,9 @@ def run_round(central, provinces, farm_port, title, timeout):
     return result
 
 
-def check_feeds(provinces, farm_communes, titles):
-    """Every commune feed of every province holds every round's item: the communes missing
-    any, by key."""
+def check_feeds(provinces, farm_communes):
+    """Every commune feed of every province holds the item of every round run while the
+    province was linked: the communes missing any, by key."""
     import requests
 
     missing = []
@@ -450,7 +498,7 @@ def check_feeds(provinces, farm_communes, titles):
                 farm_communes[key]["topic"], params={"size": 200}, timeout=60
             ).json()
             held = {item.get("title") for item in feed.get("items", [])}
-            if not set(titles) <= held:
+            if not set(province["titles"]) <= held:
                 missing.append(key)
     return missing
 
@@ -498,28 +546,36 @@ def summarise(rounds):
     }
 
 
-def extrapolate(summary, communes):
+def extrapolate(summary, communes, measured):
     """The country on paper: central's fan-out to 34 provinces and each province's to its
-    own communes, each province on its own machine (in parallel)."""
+    own communes, each province on its own machine (in parallel). ``measured``: how many
+    provinces the figures in ``summary`` had."""
+    from nguon.units import official
+
     per_push = (PUSH_3321["last"] - PUSH_3321["first"]) / (PUSH_3321["subscribers"] - 1)
-    largest = max(communes.values())
-    central_34 = 34 * per_push
+    largest_code = max(communes, key=communes.get)
+    largest = communes[largest_code]
+    central_more = max(0, 34 - measured) * per_push
     figures = {}
     for which in ("p50", "max"):
         if not (summary["published"] and summary["first_commune"]):
             figures[which] = {"hop1": None, "hop2": None, "total": None}
             continue
-        hop1 = summary["published"][which] + central_34
-        measured_slope = summary["slope"][which] if summary["slope"] else 0.0
-        hop2 = summary["first_commune"][which] + (largest - 1) * max(
-            per_push, measured_slope
-        )
-        figures[which] = {"hop1": hop1, "hop2": hop2, "total": hop1 + hop2}
+        hop1 = summary["published"][which] + central_more
+        slope = max(per_push, summary["slope"][which] if summary["slope"] else 0.0)
+        hop2 = summary["first_commune"][which] + (largest - 1) * slope
+        figures[which] = {
+            "hop1": hop1,
+            "hop2": hop2,
+            "slope": slope,
+            "total": hop1 + hop2,
+        }
     return {
+        "measured": measured,
         "per_push": per_push,
-        "central_34": central_34,
+        "central_more": central_more,
         "largest": largest,
-        "largest_code": max(communes, key=communes.get),
+        "largest_name": f"{official.provinces()[largest_code].title} ({largest_code})",
         "communes_total": sum(communes.values()),
         "mean": sum(communes.values()) / len(communes),
         "figures": figures,
@@ -530,20 +586,31 @@ def seconds(value, digits=2):
     return "–" if value is None else f"{value:.{digits}f} s"
 
 
-def section(args, info, rounds, summary, paper, missing):
+def p50_max(q, scale=1.0, unit=" s", digits=2):
+    if not q:
+        return "–"
+    return f"{q['p50'] * scale:.{digits}f} / {q['max'] * scale:.{digits}f}{unit}"
+
+
+def plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def section(args, info, steps, paper, missing):
     from tests.bench.bench_approval import code_version
     from tests.bench.bench_approval import machine
 
     m = machine()
     code = code_version()
     provinces = info["provinces"]
+    last = steps[-1]
     lines = [
         BEGIN,
         "",
         f"Generated {datetime.now():%Y-%m-%d %H:%M} by `tests/bench/bench_federation.py "
-        f"--provinces {args.provinces} --rounds {args.rounds} --solr {args.solr}` on "
-        f"{m['cpu']} ({m['nproc']} cores), {m['ram_gib']} GiB, Python {m['python']}, "
-        f"Plone {m['plone']}; code {code['commit']}"
+        f"--provinces {','.join(str(n) for n in args.provinces)} --rounds {args.rounds} "
+        f"--solr {args.solr}` on {m['cpu']} ({m['nproc']} cores), {m['ram_gib']} GiB, "
+        f"Python {m['python']}, Plone {m['plone']}; code {code['commit']}"
         + (
             f" plus uncommitted changes to {len(code['changed'])} files"
             if code["changed"]
@@ -551,8 +618,8 @@ def section(args, info, rounds, summary, paper, missing):
         )
         + f". Load average before/after: {info['load'][0]:.1f} / {info['load'][1]:.1f}.",
         "",
-        f"**Measured**: a central site and {len(provinces)} provincial sites, each "
-        "`nguon-start` with the demo (Zope with its outbox worker and pusher, its own "
+        f"**Measured**: a central site and {plural(len(provinces), 'provincial site')}, "
+        "each `nguon-start` with the demo (Zope with its outbox worker and pusher, its own "
         "Mosquitto), "
         + (
             f"sharing one Solr node (a core each, {args.solr_heap} heap)"
@@ -566,102 +633,86 @@ def section(args, info, rounds, summary, paper, missing):
             f"{p['number']} as {p['code']} ({len(p['communes'])} communes)"
             for p in provinces
         )
-        + f" — {sum(len(p['communes']) for p in provinces)} commune subscribers in all, "
-        "every one a callback and secret of its own at the consumer farm (one asyncio "
-        "process). Each round: an emergency bulletin for the whole country at central's "
-        "unit, published by a central approver; central's pusher sends it to every "
-        "province's inbox (signed, policy `at-once`: published inside the inbox request), "
-        "each province's pusher to each of its communes. "
-        f"{args.rounds} rounds after one unmeasured warm-up round, a pause of "
-        f"{args.pause:g} s between rounds.",
+        + ", every commune subscribed to its province's site by the consumer farm (one "
+        "asyncio process, a callback and secret per commune, every signature checked). "
+        "Each round: an emergency bulletin for the whole country at central's unit, "
+        "published by a central approver; central's pusher sends it to every linked "
+        "province's inbox (signed; policy `at-once`: the copy is published inside the "
+        "inbox request), each province's pusher to each of its communes; times count "
+        "from the answer to the approver's request. "
+        f"{plural(args.rounds, 'round')} per configuration after one unmeasured warm-up "
+        f"round, {args.pause:g} s apart; the first provinces are linked, measured, then "
+        "more are linked (the others run idle meanwhile).",
         "",
-        "| Round | publishing request | approval → every province's copy published "
-        "(slowest) | approval → last commune acknowledged | communes acknowledged "
-        "| refused pushes |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| Provinces linked (communes) | approval → province copy published p50 / max "
+        "| central's push to a province (the inbox request) p50 / max | copy published "
+        "→ first commune p50 / max | copy published → last commune p50 / max | **approval "
+        "→ last commune of all provinces** p50 / max | communes acknowledged |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for number, r in enumerate(rounds, 1):
-        published = [p["published"] for p in r["provinces"] if p["published"]]
+    for step in steps:
+        q = step["summary"]
+        acked = sum(r["acked"] for r in step["rounds"])
+        expected = sum(r["expected"] for r in step["rounds"])
+        refused = sum(r["refused"] for r in step["rounds"])
         lines.append(
-            f"| {number} | {seconds(r['publish_request'])} | "
-            f"{seconds(max(published) if published else None)} | "
-            f"**{seconds(r['last'])}** | {r['acked']} of {r['expected']} | "
-            f"{r['refused']} |"
-        )
-    rows = [
-        (
-            "Central approval → province copy published (central's outbox round, "
-            "central's push, the inbox's checks and the province's approval chain)",
-            summary["published"],
-        ),
-        (
-            "Central's push to a province, as central timed it (the inbox request, "
-            "its commit included)",
-            summary["inbox_ms"]
-            and {
-                k: (v / 1000 if k != "n" else v) for k, v in summary["inbox_ms"].items()
-            },
-        ),
-        (
-            "Central approval → central recorded every province's answer (its push "
-            "round's end)",
-            summary["central_round_end"],
-        ),
-        (
-            "Province copy published → its first commune acknowledged",
-            summary["first_commune"],
-        ),
-        (
-            "Province copy published → its last commune acknowledged",
-            summary["last_commune"],
-        ),
-        (
-            "Each further commune of a province (last − first) / (communes − 1)",
-            summary["slope"]
-            and {k: (v * 1000 if k != "n" else v) for k, v in summary["slope"].items()},
-        ),
-        (
-            "**Central approval → the last commune of all provinces** (per round)",
-            summary["total"],
-        ),
-    ]
-    lines += [
-        "",
-        "| Hop (measured, over every province and round) | n | p50 | max |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, q in rows:
-        if not q:
-            lines.append(f"| {name} | 0 | – | – |")
-            continue
-        unit = " ms" if name.startswith("Each further") else " s"
-        digits = 1 if unit == " ms" else 2
-        lines.append(
-            f"| {name} | {q['n']} | {q['p50']:.{digits}f}{unit} | "
-            f"{q['max']:.{digits}f}{unit} |"
+            f"| {step['provinces']} ({step['communes']}) | {p50_max(q['published'])} | "
+            f"{p50_max(q['inbox_ms'], 1, ' ms', 0)} | {p50_max(q['first_commune'])} | "
+            f"{p50_max(q['last_commune'])} | **{p50_max(q['total'])}** | "
+            f"{acked} of {expected}"
+            + (f", {refused} refused" if refused else "")
+            + " |"
         )
     lines += [
         "",
-        "After the rounds, every commune feed of every provincial site was read: "
+        f"With {plural(last['provinces'], 'province')} linked, per provincial site:",
+        "",
+        "| Provincial site | communes | approval → copy published p50 / max | copy "
+        "published → last commune p50 / max | per further commune p50 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for province in provinces[: last["provinces"]]:
+        mine = [
+            p
+            for r in last["rounds"]
+            for p in r["provinces"]
+            if p["number"] == province["number"]
+        ]
+        slope = quantiles(
+            (p["last_commune"] - p["first_commune"]) / (p["communes"] - 1)
+            for p in mine
+            if p["last_commune"] is not None and p["communes"] > 1
+        )
+        lines.append(
+            f"| {province['number']} ({province['code']}) | {len(province['communes'])} | "
+            f"{p50_max(quantiles(p['published'] for p in mine))} | "
+            f"{p50_max(quantiles(p['last_commune'] for p in mine))} | "
+            + (f"{slope['p50'] * 1000:.2f} ms" if slope else "–")
+            + " |"
+        )
+    lines += [
+        "",
+        "After the rounds, every commune feed of every linked provincial site was read: "
         + (
             "each held every round's item."
             if not missing
             else f"{len(missing)} did not hold every round's item: {missing[:10]}."
         ),
         "",
-        "**Computed** (on paper, not measured): the country has 34 provinces and "
+        "**Computed** (on paper, not measured), from the figures with "
+        f"{plural(paper['measured'], 'province')}: the country has 34 provinces and "
         f"{paper['communes_total']:,} communes ({paper['mean']:.0f} a province on average, "
-        f"{paper['largest']} in the largest, {paper['largest_code']}; "
+        f"{paper['largest']} in the largest, {paper['largest_name']}; "
         "`nguon.units.official`), each province's site on its own machine. Central's "
         "pusher sends a round's pushes at once (64 connections, 16 to one host: 34 "
-        "provinces never wait for a slot), so its hop is one province's measured hop plus "
-        "its cost for 33 more subscribers: the «Push» figures above (3,321 subscribers, "
-        f"first acknowledgement {PUSH_3321['first']} s, last {PUSH_3321['last']} s after "
-        f"the commit) give {paper['per_push'] * 1000:.2f} ms per further subscriber, "
-        f"{paper['central_34'] * 1000:.0f} ms for 34. Each province's hop to its communes "
-        "is its measured first acknowledgement plus, for each further commune, the larger "
-        "of the measured per-commune cost above and that figure, for the largest "
-        "province.",
+        "provinces never wait for a slot), so central's hop is the measured hop plus its "
+        f"cost for {max(0, 34 - paper['measured'])} more subscribers: the «Push» figures "
+        f"above (3,321 subscribers, first acknowledgement {PUSH_3321['first']} s, last "
+        f"{PUSH_3321['last']} s after the commit) give {paper['per_push'] * 1000:.2f} ms "
+        f"per further subscriber, {paper['central_more'] * 1000:.0f} ms in all. Each "
+        "province's hop to its communes is its measured first acknowledgement plus, for "
+        "each further commune of the largest province, the larger of the measured cost "
+        f"per further commune and that same {paper['per_push'] * 1000:.2f} ms.",
         "",
         "| Computed for 34 provinces | from p50 figures | from max figures |",
         "|---|---:|---:|",
@@ -683,10 +734,41 @@ def section(args, info, rounds, summary, paper, missing):
 # ---------------------------------------------------------------------------------------
 
 
+def measure_step(central, provinces, farm_port, args, stamp, titles):
+    rounds = []
+    for number in range(args.rounds + 1):
+        title = f"Cảnh báo bão khẩn cấp toàn quốc {stamp}-{len(provinces)}-{number}"
+        titles.append(title)
+        for province in provinces:
+            province.setdefault("titles", []).append(title)
+        say(f"round {number}{' (warm-up)' if number == 0 else ''}: {title}")
+        result = run_round(central, provinces, farm_port, title, args.timeout)
+        say(
+            f"  last commune {seconds(result['last'])}, "
+            f"{result['acked']} of {result['expected']} acknowledged; "
+            + "; ".join(
+                f"p{p['number']} published {seconds(p['published'])}, "
+                f"communes {seconds(p['first_commune'])}–"
+                f"{seconds(p['last_commune'])}"
+                for p in result["provinces"]
+            )
+        )
+        if number:
+            rounds.append(result)
+        time.sleep(args.pause)
+    return {
+        "provinces": len(provinces),
+        "communes": sum(len(p["communes"]) for p in provinces),
+        "rounds": rounds,
+        "summary": summarise(rounds),
+    }
+
+
 def run(args):
     from tests.e2e.instance import free_port
-    from tests.e2e.instance import Instance
 
+    Instance = site_class()
+    args.provinces = sorted(set(args.provinces))
     folder = Path(args.var).resolve()
     if folder.exists():
         shutil.rmtree(folder)
@@ -696,7 +778,9 @@ def run(args):
     load_before = os.getloadavg()[0]
     solr, sites, farm = None, [], None
     try:
-        names = ["central"] + [f"province{n}" for n in range(1, args.provinces + 1)]
+        names = ["central"] + [
+            f"province{n}" for n in range(1, max(args.provinces) + 1)
+        ]
         if args.solr == "shared":
             say(f"Solr: one node, cores {', '.join(names)}")
             started = time.monotonic()
@@ -716,20 +800,19 @@ def run(args):
             starts.append(time.monotonic() - started)
             say(f"  {name} up in {starts[-1]:.0f} s at {site.url}")
             allow_loopback(site)
-        central, province_sites = sites[0], sites[1:]
+        central = sites[0]
         central_people(central)
         farm_port = free_port()
         farm_communes = {}
         provinces = [
-            link_province(
+            prepare_province(
                 central,
                 site,
                 number,
                 PROVINCES[(number - 1) % len(PROVINCES)],
-                farm_port,
                 farm_communes,
             )
-            for number, site in enumerate(province_sites, 1)
+            for number, site in enumerate(sites[1:], 1)
         ]
         (folder / "communes.json").write_text(json.dumps(farm_communes))
         farm_log = open(folder / "farm.log", "w")
@@ -754,63 +837,49 @@ def run(args):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        for province in provinces:
-            say(
-                f"province {province['number']} ({province['code']}): subscribing "
-                f"{len(province['communes'])} communes"
-            )
-            subscribe_communes(province, farm_port, farm_communes)
-        time.sleep(3)
         stamp = datetime.now().strftime("%H%M%S")
-        rounds, titles = [], []
-        for number in range(args.rounds + 1):
-            title = f"Cảnh báo bão khẩn cấp toàn quốc {stamp}-{number}"
-            titles.append(title)
-            say(f"round {number}{' (warm-up)' if number == 0 else ''}: {title}")
-            result = run_round(central, provinces, farm_port, title, args.timeout)
-            say(
-                f"  last commune {seconds(result['last'])}, "
-                f"{result['acked']} of {result['expected']} acknowledged; "
-                + "; ".join(
-                    f"p{p['number']} published {seconds(p['published'])}, "
-                    f"communes {seconds(p['first_commune'])}–"
-                    f"{seconds(p['last_commune'])}"
-                    for p in result["provinces"]
+        steps, titles, linked = [], [], 0
+        for count in args.provinces:
+            for province in provinces[linked:count]:
+                say(
+                    f"province {province['number']} ({province['code']}): linking, "
+                    f"subscribing {len(province['communes'])} communes"
                 )
+                link_province(province)
+                subscribe_communes(province, farm_port, farm_communes)
+            linked = count
+            time.sleep(3)
+            say(f"{count} provinces linked")
+            steps.append(
+                measure_step(central, provinces[:count], farm_port, args, stamp, titles)
             )
-            if number:
-                rounds.append(result)
-            time.sleep(args.pause)
+            (folder / "figures.json").write_text(
+                json.dumps({"steps": steps}, indent=2, default=str)
+            )
         say("reading every commune feed")
-        missing = check_feeds(provinces, farm_communes, titles)
+        missing = check_feeds(provinces[:linked], farm_communes)
         load_after = os.getloadavg()[0]
         info = {
             "provinces": provinces,
             "starts": starts,
             "load": (load_before, load_after),
         }
-        summary = summarise(rounds)
-        paper = extrapolate(summary, official_communes())
+        paper = extrapolate(steps[-1]["summary"], official_communes(), linked)
         (folder / "figures.json").write_text(
             json.dumps(
-                {
-                    "rounds": rounds,
-                    "summary": summary,
-                    "paper": paper,
-                    "missing": missing,
-                },
+                {"steps": steps, "paper": paper, "missing": missing},
                 indent=2,
                 default=str,
             )
         )
-        generated = section(args, info, rounds, summary, paper, missing)
+        generated = section(args, info, steps, paper, missing)
         print(generated)
         if not args.no_doc:
             from tests.bench.bench_search import replace_section
 
             replace_section(SECTION, SECTION_PREFIX, BEGIN, END, generated)
             say("written to docs/benchmarks.md")
-        return summary
+        return steps
     finally:
         if farm is not None and farm.poll() is None:
             farm.terminate()
@@ -823,7 +892,12 @@ def run(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--provinces", type=int, default=4)
+    parser.add_argument(
+        "--provinces",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[2, 4],
+        help="provinces linked in each configuration, e.g. 2,4 (as many sites start)",
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pause", type=float, default=3.0)
     parser.add_argument(

@@ -146,7 +146,7 @@ bench-alerts: install
 bench-cluster: install
 	nice $(BIN)/python tests/bench/bench_cluster.py $(BENCH_ARGS)
 
-## make bench-federation: central to 4 provincial sites (real signed pushes) to their communes, extrapolated to 34 provinces (docs/benchmarks.md).
+## make bench-federation: central to 1, 2, then 4 provincial sites (real signed pushes) to their communes, extrapolated to 34 provinces (docs/benchmarks.md).
 .PHONY: bench-federation
 bench-federation: install
 	$(BIN)/python tests/bench/bench_federation.py $(BENCH_ARGS)

@@ -295,3 +295,11 @@ def test_waiting_copies_and_refusals_of_the_provinces_own_checks(
         and "Cảnh báo chưa thể gửi đi" in r["message"]
         for r in links.get(portal, link.id).log
     )
+
+
+def test_an_alert_for_the_whole_country_covers_the_whole_province(portal, link):
+    national = alert_item(new_uid(), 3, "Bão số 3", units=[("VN", True)])
+    assert deliver(portal, link, [national])["created"] == 1
+    [copy] = copies(portal)
+    assert (copy.target_scope, copy.target_units) == ("subtree", [])
+    assert copy in current.current(find_unit("19777"))

@@ -180,14 +180,15 @@ def test_an_alert_its_update_and_its_cancel_follow_on_the_province(portal, link,
     ] == []  # the Update's own languages (none), not the old ones
 
     # central cancels: the province's Cancel of its Update, published at once
+    # (central's retraction of its Update comes first in its log this time)
     cancel = alert_item(
         new_uid(),
-        8,
+        9,
         "Hủy cảnh báo lũ quét",
         msg_type="Cancel",
         references=[reference(alert), reference(update)],
     )
-    counts = deliver(portal, link, [cancel], [tombstone(update["_nguon"]["uid"], 9)])
+    counts = deliver(portal, link, [cancel], [tombstone(update["_nguon"]["uid"], 8)])
     assert counts["created"] == 1
     first, local_update, local_cancel = copies(portal)
     assert local_cancel.msg_type == "Cancel"

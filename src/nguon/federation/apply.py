@@ -367,12 +367,16 @@ def _upsert_alert(link, item, seq, known, rule, now):
             return "skipped"
         if follows is None:
             msg_type = "Alert"  # an Update of an alert this site never got: a new one
-        elif msg_type == "Cancel" and review_state(follows) != "published":
-            with api.env.adopt_user(user=actor(USER)):
-                if review_state(follows) in WAITING:
-                    _transition(follows, "withdraw", comment)
+        elif msg_type == "Cancel" and review_state(follows) in WAITING:
+            with api.env.adopt_user(user=actor(USER)):  # never sent: just withdrawn
+                _transition(follows, "withdraw", comment)
             link.applied[origin] = (seq, None)
             return "retracted"
+        elif msg_type == "Cancel" and review_state(follows) in ("draft", "rejected"):
+            link.applied[origin] = (seq, None)  # never sent: nothing to cancel
+            return "skipped"
+        # a copy published, or retracted already (central's tombstone came first): the
+        # province's own Update or Cancel of it follows, for its CAP readers too
     fields = _alert_fields(item, cap, now)
     fields["category"] = _known(nguon.get("category"), CATEGORIES, "disaster")
     fields["target_scope"], fields["target_units"] = reach

@@ -102,3 +102,24 @@ def test_central_refuses_forged_misdirected_reports_and_keeps_its_own(
     assert storage(portal).get("46", "quy", QUARTER).signed["by"] == tree_user(
         "46", "approvers"
     )
+
+
+def test_central_shows_the_report_that_came_by_federation(layer, portal, link):
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+    from tests.syndication.helpers import unit_url
+
+    subscribe(layer, portal, link)
+    signed_report(portal, "44")
+    assert rollup.send(portal, links.get(portal, link.id)) == 1
+    transaction.commit()
+    shown = requests.get(
+        f"{unit_url(layer, '46')}/@reports/quy/{QUARTER}",
+        auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
+    assert shown.status_code == 200, shown.text
+    assert (
+        shown.json()["history"][-1]["title"] == "Nhận từ trang cấp dưới qua liên thông"
+    )

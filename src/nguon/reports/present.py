@@ -41,6 +41,10 @@ ACTIONS = {
     "submit": _("reports_action_submit", default="Nộp báo cáo"),
     "sign": _("reports_action_sign", default="Ký duyệt"),
     "reject": _("reports_action_reject", default="Trả lại"),
+    # a province's signed report that arrived at central (nguon.federation.rollup)
+    "federation": _(
+        "reports_action_federation", default="Nhận từ trang cấp dưới qua liên thông"
+    ),
 }
 
 

@@ -2,8 +2,10 @@
 
 - ``GET @federation-links``: the links (never their secrets); ``GET @federation-links/<id>``:
   one, with its log.
-- ``POST @federation-links`` with ``{"id", "topic", "secret", "unit", "local_unit"}``:
-  create or change a link; the answer names the ``callback`` to subscribe at central with.
+- ``POST @federation-links`` with ``{"id", "topic", "secret", "unit", "local_unit",
+  "central"}``: create or change a link (``central``: the central site's root, where
+  acknowledgements and reports go; guessed from the topic when not given); the answer
+  names the ``callback`` to subscribe at central with.
 - ``POST @federation-links/<id>/catch-up``: one round of the catch-up thread, now: read what
   central's feed holds after the cursor (``nguon.federation.catchup``), fetch the files
   copies wait for, and send central the acknowledgements and signed reports it has not
@@ -105,6 +107,7 @@ class LinksPost(_Base):
                 _text(body.get("secret")),
                 unit_code=_text(body.get("unit")),
                 local_unit=_text(body.get("local_unit")) or None,
+                central=_text(body.get("central")) or None,
             )
         except UserError as error:
             raise client_error(BadRequest, error, self.request) from None

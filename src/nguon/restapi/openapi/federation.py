@@ -25,6 +25,7 @@ LINK = obj(
     topic=STR,
     unit=STR,
     local_unit=STR,
+    central=STR,
     callback=STR,
     subscription=NULLABLE_STR,
     cursor={"type": ["integer", "null"]},
@@ -162,6 +163,7 @@ OPERATIONS = {
                 secret=STR,
                 unit=STR,
                 local_unit=STR,
+                central=STR,
             )
         ),
     ),

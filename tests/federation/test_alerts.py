@@ -34,6 +34,7 @@ from tests.syndication.helpers import settle
 from tests.syndication.helpers import unit_url
 
 import pytest
+import requests
 import time
 import transaction
 
@@ -173,6 +174,14 @@ def test_an_alert_its_update_and_its_cancel_follow_on_the_province(portal, link,
     assert local_update.Title() == "Lũ quét trên sông Hương (cập nhật)"
     # the province's own chain: its Update references its own copy
     assert local_update.references[-1].startswith(key_of(first) + ",")
+    # the province's CAP address serves its own Update, referencing its own copy
+    cap = requests.get(f"{local_update.absolute_url()}/alert.cap", timeout=30)
+    assert cap.status_code == 200
+    assert "<msgType>Update</msgType>" in cap.text and first.identifier in cap.text
+    assert "Lũ quét trên sông Hương (cập nhật)" in cap.text
+    atom = requests.get(f"{portal['vn']['46'].absolute_url()}/alerts.atom", timeout=30)
+    assert atom.text.count("<entry>") == 1  # the Update replaced the copy
+    assert "<cap:msgType>Update</cap:msgType>" in atom.text
     assert [
         info.language
         for info in local_update.objectValues()

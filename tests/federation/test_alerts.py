@@ -40,17 +40,20 @@ import transaction
 
 
 def copies(portal, unit="46"):
-    """The alerts the link made in ``unit``, oldest first."""
+    """The alerts the link made in ``unit``: Alert, Update, Cancel, each oldest first (the
+    catalog's dates are to the minute)."""
     transaction.begin()
     found = [
         brain.getObject()
         for brain in api.content.find(
-            path="/".join(portal["vn"][unit].getPhysicalPath()),
-            portal_type="Alert",
-            sort_on="created",
+            path="/".join(portal["vn"][unit].getPhysicalPath()), portal_type="Alert"
         )
     ]
-    return [obj for obj in found if provenance.get(obj)]
+    order = ("Alert", "Update", "Cancel")
+    return sorted(
+        (obj for obj in found if provenance.get(obj)),
+        key=lambda obj: (order.index(obj.msg_type), obj.created().timeTime()),
+    )
 
 
 def deliver(portal, link, items=(), deleted=()):

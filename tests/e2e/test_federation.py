@@ -4,16 +4,25 @@ on central. Central's pusher delivers a bulletin, which the province publishes (
 and passes on to a commune's feed; a forged delivery is refused; while the link is broken
 (the province holds another secret) a publication does not arrive, and the province's
 catch-up from its cursor brings it, with central's retries doubling nothing; a retraction
-follows."""
+follows. Then a directive with its PDF and a radio programme from central reach a commune of
+the province (its site, running the reference consumer ``nguon-sync``, and its station's
+playlist); the directive is acknowledged back (received by the province and by the commune,
+opened by the commune's site), and the province's signed quarterly report arrives at
+central."""
 
+from datetime import date
 from nguon.demo.users import demo_password
 from nguon.syndication import signing
 from tests.e2e.instance import Instance
 from tests.e2e.instance import until
 from tests.e2e.test_syndication import _unit_url
+from tests.e2e.test_syndication import Commune
+from tests.fixtures import samples
 
+import base64
 import json
 import pytest
+import re
 import requests
 
 
@@ -30,6 +39,205 @@ def _session(user, password=None):
 
 def _titles(feed):
     return {item["title"] for item in requests.get(feed, timeout=30).json()["items"]}
+
+
+def _catch_up(province):
+    """One round of the province's catch-up thread, now (pull, files, acknowledgements and
+    reports up): its answer."""
+    answer = _session("admin", "admin").post(
+        f"{province.url}/@federation-links/trung-uong/catch-up"
+    )
+    assert answer.status_code == 200, answer.text
+    assert "up_failed" not in answer.json(), answer.json()
+    return answer.json()
+
+
+def _publish(editor, approver, container, **fields):
+    created = editor.post(container, json=fields)
+    assert created.status_code == 201, created.text
+    url = created.json()["@id"]
+    assert editor.post(f"{url}/@workflow/submit").status_code == 200
+    published = approver.post(f"{url}/@workflow/publish")
+    assert published.status_code == 200, published.text
+    return created.json()
+
+
+def _copy_uid(province, portal_type, title):
+    """The UID of the province's copy called ``title``, once it is found."""
+    found = _session("admin", "admin").get(
+        f"{province.url}/@search",
+        params={
+            "portal_type": portal_type,
+            "sort_on": "created",
+            "b_size": 200,
+            "metadata_fields": "UID",
+        },
+    )
+    return (
+        next((i["UID"] for i in found.json()["items"] if i["title"] == title), None)
+        if found.ok
+        else None
+    )
+
+
+def _directive_and_programme_reach_a_commune_and_are_acknowledged(
+    tmp_path, central, province, editor, approver
+):
+    admin = _session("admin", "admin")
+    commune_url = _unit_url(province, "19786")
+    # the commune's website (the reference consumer, subscribed to its unit's feed on the
+    # province) and its radio station on the province's site
+    commune = Commune(tmp_path / "thuan-hoa", province, "19786", "thuanhoa.quantri")
+    try:
+        commune.serve()
+        subscribed = commune.subscribe()
+        commune_subscription = re.search(r"đã đăng ký (\S+),", subscribed).group(1)
+        station = admin.post(
+            commune_url,
+            json={
+                "@type": "RadioStation",
+                "title": "Đài truyền thanh phường Thuận Hóa",
+                "slots": "FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0 | 10",
+            },
+        )
+        assert station.status_code == 201, station.text
+
+        title = "Chỉ thị về ứng phó bão số 10"
+        pdf = samples.pdf("Chi thi ve ung pho bao so 10")
+        directive = _publish(
+            editor,
+            approver,
+            _unit_url(central, "46"),
+            **{
+                "@type": "LegalDocument",
+                "title": title,
+                "number": "12/CT-UBND",
+                "document_type": "directive",
+                "issuing_body": "UBND thành phố Huế",
+                "issue_date": date.today().isoformat(),
+                "category": "policy-law",
+                "target_scope": "subtree",
+                "file": {
+                    "data": base64.b64encode(pdf).decode(),
+                    "encoding": "base64",
+                    "filename": "chi-thi-12.pdf",
+                    "content-type": "application/pdf",
+                },
+            },
+        )
+        # the province's copy waits for its file, which a catch-up round fetches; then it is
+        # published (the policy: directives at once) and reaches the commune's site
+        assert until(
+            lambda: _catch_up(province)["files"] == 1 or title in commune.titles()
+        )
+        assert until(lambda: title in commune.titles())
+        copy = _copy_uid(province, "LegalDocument", title)
+        assert copy is not None
+        got = requests.get(
+            f"{province.url}/resolveuid/{copy}/@@download/file", timeout=30
+        )
+        assert got.status_code == 200 and got.content == pdf
+
+        # acknowledged back: central's coverage of the directive shows the commune's web
+        # pair delivered by the province's acknowledgement (the province's own unit is
+        # acknowledged on arrival, sent with the first round)
+        coverage = f"{directive['@id']}/@coverage"
+
+        def acknowledged():
+            _catch_up(province)
+            pairs = approver.get(coverage).json()["pairs"]
+            return any(
+                p["unit"] == "19786"
+                and p["channel"] == "web"
+                and (p["proof"] or {}).get("kind") == "federation-received"
+                for p in pairs
+            )
+
+        assert until(acknowledged, 120), (
+            [p for p in approver.get(coverage).json()["pairs"] if p["unit"] == "19786"],
+            admin.get(f"{province.url}/@federation-links/trung-uong").json()["log"][:8],
+            _session("thuanhoa.quantri")
+            .get(f"{commune_url}/@subscriptions/{commune_subscription}")
+            .text[:1500],
+        )
+        log = admin.get(f"{province.url}/@federation-links/trung-uong").json()["log"]
+        assert sum(e.get("acks", 0) for e in log if e["status"] == "acks-sent") >= 2
+        # the commune's site opens it: a signed read of its feed (web-fetch on the
+        # province), acknowledged up as "received" and "opened"
+        assert until(lambda: _catch_up(province)["acks"] == 0)
+        commune.command(
+            "poll",
+            "--feed",
+            commune.feed,
+            "--db",
+            str(tmp_path / "thuan-hoa" / "read.sqlite"),
+            "--once",
+            "--subscription",
+            commune_subscription,
+        )
+        sent = []
+
+        def opened():
+            sent.append(_catch_up(province)["acks"])
+            return sum(sent) >= 2
+
+        assert until(opened, 120)
+        assert sum(sent) == 2, sent  # the commune's read: received and opened
+
+        # a radio programme reaches the commune station's playlist
+        programme = "Bản tin phát thanh khẩn về bão số 10"
+        _publish(
+            editor,
+            approver,
+            _unit_url(central, "46"),
+            **{
+                "@type": "RadioItem",
+                "title": programme,
+                "category": "disaster",
+                "priority": "emergency",
+                "script": "Bão số mười đang tiến vào đất liền; người dân không ra khơi.",
+                "target_scope": "subtree",
+            },
+        )
+        assert until(lambda: _copy_uid(province, "RadioItem", programme) is not None)
+        radio_copy = _copy_uid(province, "RadioItem", programme)
+
+        def on_the_playlist():
+            listed = admin.get(f"{station.json()['@id']}/@station-playlist").json()
+            return radio_copy in listed["waiting_for_audio"] + [
+                c["uid"] for c in listed["candidates"]
+            ]
+
+        assert until(on_the_playlist, 120)
+
+        # the province's quarterly report, signed off, arrives at central
+        today = date.today()
+        period = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+        reports = f"{_unit_url(province, '46')}/@reports"
+        made = editor.post(reports, json={"form": "quy", "period": period})
+        assert made.status_code == 201, made.text
+        filled = editor.patch(
+            f"{reports}/quy/{period}",
+            json={
+                "values": {
+                    "staff_trained": "4",
+                    "loudspeakers": "20",
+                    "remarks": "Ổn định.",
+                }
+            },
+        )
+        assert filled.status_code in (200, 204), filled.text
+        submitted = editor.post(f"{reports}/quy/{period}/submit")
+        assert submitted.status_code in (200, 204), submitted.text
+        signed = approver.post(f"{reports}/quy/{period}/sign")
+        assert signed.status_code in (200, 204), signed.text
+        assert _catch_up(province)["reports"] == 1
+        arrived = approver.get(f"{_unit_url(central, '46')}/@reports/quy/{period}")
+        assert arrived.status_code == 200, arrived.text
+        assert arrived.json()["state"] == "signed"
+        assert arrived.json()["history"][-1]["action"] == "federation"
+    finally:
+        commune.stop()
 
 
 def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_path):
@@ -52,9 +260,18 @@ def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_pat
         topic = f"{_unit_url(central, '46')}/feed.json"
         link = admin.post(
             f"{province.url}/@federation-links",
-            json={"id": "trung-uong", "topic": topic, "secret": SECRET, "unit": "46"},
+            json={
+                "id": "trung-uong",
+                "topic": topic,
+                "secret": SECRET,
+                "unit": "46",
+                "central": central.url,
+            },
         )
         assert link.status_code == 201, link.text
+        # acknowledgements and reports go to central's site root (the demo's unit tree is
+        # not under /vn/, so it is given rather than guessed from the topic)
+        assert link.json()["central"] == central.url
         callback = link.json()["callback"]
         subscribed = _session("hue.quantri").post(
             f"{_unit_url(central, '46')}/@subscriptions",
@@ -101,7 +318,13 @@ def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_pat
         # the link breaks: the province holds another secret, central's pushes are refused
         broken = admin.post(
             f"{province.url}/@federation-links",
-            json={"id": "trung-uong", "topic": topic, "secret": "x" * 20, "unit": "46"},
+            json={
+                "id": "trung-uong",
+                "topic": topic,
+                "secret": "x" * 20,
+                "unit": "46",
+                "central": central.url,
+            },
         )
         assert broken.status_code == 201
         publish("Lệnh sơ tán dân vùng trũng")
@@ -122,7 +345,13 @@ def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_pat
         # mended, the province catches up from its cursor with a signed GET
         admin.post(
             f"{province.url}/@federation-links",
-            json={"id": "trung-uong", "topic": topic, "secret": SECRET, "unit": "46"},
+            json={
+                "id": "trung-uong",
+                "topic": topic,
+                "secret": SECRET,
+                "unit": "46",
+                "central": central.url,
+            },
         )
         pulled = admin.post(f"{province.url}/@federation-links/trung-uong/catch-up")
         assert pulled.status_code == 200, pulled.text
@@ -154,6 +383,10 @@ def test_central_and_a_province_federate_over_signed_pushes_and_catch_up(tmp_pat
         assert approver.post(f"{first}/@workflow/retract").status_code == 200
         assert until(
             lambda: "Cảnh báo lũ khẩn cấp trên sông Hương" not in _titles(commune_feed)
+        )
+
+        _directive_and_programme_reach_a_commune_and_are_acknowledged(
+            tmp_path, central, province, editor, approver
         )
     except BaseException:
         central.kill()

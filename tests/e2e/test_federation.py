@@ -132,6 +132,7 @@ def _directive_and_programme_reach_a_commune_and_are_acknowledged(
             lambda: _catch_up(province)["files"] == 1 or title in commune.titles()
         )
         assert until(lambda: title in commune.titles())
+        assert title in _titles(f"{commune_url}/feed.json")
         copy = _copy_uid(province, "LegalDocument", title)
         assert copy is not None
         got = requests.get(

@@ -546,40 +546,80 @@ def summarise(rounds):
     }
 
 
-def extrapolate(summary, communes, measured):
-    """The country on paper: central's fan-out to 34 provinces and each province's to its
-    own communes, each province on its own machine (in parallel). ``measured``: how many
-    provinces the figures in ``summary`` had."""
+def on_paper(steps):
+    """Two estimates: from the p50 figures of the fewest provinces that have both sizes,
+    and of the most provinces (the most sharing of these cores). A line through two max
+    figures is one slow round's, not a province's: the max figures are in the tables."""
+    communes = official_communes()
+    both = [
+        step
+        for step in steps
+        if len({p["communes"] for r in step["rounds"] for p in r["provinces"]}) > 1
+    ]
+    return {
+        "low": extrapolate((both or steps)[0], communes, "p50"),
+        "high": extrapolate(steps[-1], communes, "p50"),
+    }
+
+
+def by_size(step, key, which):
+    """``{communes: p50 or max of key}`` over the provinces of ``step``, by their size."""
+    sizes = {}
+    for r in step["rounds"]:
+        for p in r["provinces"]:
+            if p[key] is not None:
+                sizes.setdefault(p["communes"], []).append(p[key])
+    return {n: quantiles(values)[which] for n, values in sorted(sizes.items())}
+
+
+def line_to(points, x, floor=0.0):
+    """The value at ``x`` of the line through the smallest and largest of ``points``
+    (``{size: value}``), its slope at least ``floor``; returns (value, slope)."""
+    (x1, y1), (x2, y2) = min(points.items()), max(points.items())
+    slope = max(floor, (y2 - y1) / (x2 - x1) if x2 > x1 else 0.0)
+    return y1 + slope * (x - x1), slope
+
+
+def extrapolate(step, communes, which):
+    """The country on paper, from ``step``'s ``which`` (p50 or max) figures: central's
+    fan-out to 34 provinces and each province's to its own communes, each province on its
+    own machine (in parallel). A province's hops grow with its communes: each is the line
+    through the figures of the two sizes measured (the demo's 40 and 78 communes), taken to
+    the largest province."""
     from nguon.units import official
 
     per_push = (PUSH_3321["last"] - PUSH_3321["first"]) / (PUSH_3321["subscribers"] - 1)
     largest_code = max(communes, key=communes.get)
     largest = communes[largest_code]
+    measured = step["provinces"]
     central_more = max(0, 34 - measured) * per_push
-    figures = {}
-    for which in ("p50", "max"):
-        if not (summary["published"] and summary["first_commune"]):
-            figures[which] = {"hop1": None, "hop2": None, "total": None}
-            continue
-        hop1 = summary["published"][which] + central_more
-        slope = max(per_push, summary["slope"][which] if summary["slope"] else 0.0)
-        hop2 = summary["first_commune"][which] + (largest - 1) * slope
-        figures[which] = {
-            "hop1": hop1,
-            "hop2": hop2,
-            "slope": slope,
-            "total": hop1 + hop2,
-        }
-    return {
+    published = by_size(step, "published", which)
+    last = by_size(step, "last_commune", which)
+    result = {
         "measured": measured,
+        "which": which,
+        "sizes": sorted(published),
         "per_push": per_push,
         "central_more": central_more,
         "largest": largest,
         "largest_name": f"{official.provinces()[largest_code].title} ({largest_code})",
         "communes_total": sum(communes.values()),
         "mean": sum(communes.values()) / len(communes),
-        "figures": figures,
+        "hop1": None,
+        "hop2": None,
+        "total": None,
     }
+    if published and last:
+        hop1, slope1 = line_to(published, largest)
+        hop2, slope2 = line_to(last, largest, floor=per_push)
+        result.update(
+            hop1=hop1 + central_more,
+            slope1=slope1,
+            hop2=hop2,
+            slope2=slope2,
+            total=hop1 + central_more + hop2,
+        )
+    return result
 
 
 def seconds(value, digits=2):
@@ -601,7 +641,7 @@ def section(args, info, steps, paper, missing):
     from tests.bench.bench_approval import machine
 
     m = machine()
-    code = code_version()
+    code = info.get("code") or code_version()
     provinces = info["provinces"]
     last = steps[-1]
     low, high = paper["low"], paper["high"]
@@ -703,40 +743,47 @@ def section(args, info, steps, paper, missing):
         "**Computed** (on paper, not measured): the country has 34 provinces and "
         f"{low['communes_total']:,} communes ({low['mean']:.0f} a province on average, "
         f"{low['largest']} in the largest, {low['largest_name']}; "
-        "`nguon.units.official`), each province's site on its own machine. Central's "
-        "pusher sends a round's pushes at once (64 connections, 16 to one host: 34 "
-        "provinces never wait for a slot), so central's hop is the measured hop plus its "
-        "cost for the subscribers not measured: the «Push» figures above (3,321 "
-        f"subscribers, first acknowledgement {PUSH_3321['first']} s, last "
-        f"{PUSH_3321['last']} s after the commit) give {low['per_push'] * 1000:.2f} ms "
-        "per further subscriber. Each province's hop to its communes is its measured "
-        "first acknowledgement plus, for each further commune of the largest province, "
-        "the larger of the measured cost per further commune and that same "
-        f"{low['per_push'] * 1000:.2f} ms. Two bounds: the p50 figures of the fewest "
-        f"provinces measured ({plural(low['measured'], 'province')}, the least sharing "
-        "of these cores: closest to a province on a machine of its own), and the max "
-        f"figures of the most ({plural(high['measured'], 'province')} on the same cores).",
+        "`nguon.units.official`), each province's site on its own machine, all in "
+        "parallel. Central's pusher sends a round's pushes at once (64 connections, 16 to "
+        "one host: 34 provinces never wait for a slot); its cost for each subscriber not "
+        "measured is taken from the «Push» figures above (3,321 subscribers, first "
+        f"acknowledgement {PUSH_3321['first']} s, last {PUSH_3321['last']} s after the "
+        f"commit: {low['per_push'] * 1000:.2f} ms per further subscriber). A province's "
+        "two hops grow with its communes (its copy's publication enters the item for every "
+        "unit of its subtree; its change log and pushes are per commune): each hop is the "
+        "line through the figures of the two sizes measured "
+        f"({' and '.join(str(n) for n in low['sizes'])} communes), taken to the largest "
+        f"province's {low['largest']} (the push hop's slope at least "
+        f"{low['per_push'] * 1000:.2f} ms a commune). Two estimates: from the p50 figures "
+        f"with {plural(low['measured'], 'province')} linked, and with "
+        f"{plural(high['measured'], 'province')} (more sites sharing these cores: "
+        "pessimistic for provinces on machines of their own). A line through two max "
+        "figures would follow one slow round's noise; the max figures are in the tables "
+        "above.",
         "",
         f"| Computed for 34 provinces | from the p50 with {low['measured']} | "
-        f"from the max with {high['measured']} |",
+        f"from the p50 with {high['measured']} |",
         "|---|---:|---:|",
-        f"| Central's further subscribers (34 − measured) × {low['per_push'] * 1000:.2f} ms "
+        "| Central's cost for the subscribers not measured "
         f"| {low['central_more'] * 1000:.0f} ms | {high['central_more'] * 1000:.0f} ms |",
-        f"| Central approval → every province's copy published | "
-        f"{seconds(low['figures']['p50']['hop1'])} | "
-        f"{seconds(high['figures']['max']['hop1'])} |",
-        "| Cost per further commune used | "
-        + " | ".join(
-            "–" if figures.get("slope") is None else f"{figures['slope'] * 1000:.2f} ms"
-            for figures in (low["figures"]["p50"], high["figures"]["max"])
+        "| Approval → copy published: added per commune of the province "
+        + "".join(
+            f"| {b['slope1'] * 1000:.1f} ms " if b.get("slope1") is not None else "| – "
+            for b in (low, high)
         )
-        + " |",
+        + "|",
+        f"| Central approval → the largest province's copy published | "
+        f"{seconds(low['hop1'])} | {seconds(high['hop1'])} |",
+        "| Copy published → last commune: added per commune "
+        + "".join(
+            f"| {b['slope2'] * 1000:.1f} ms " if b.get("slope2") is not None else "| – "
+            for b in (low, high)
+        )
+        + "|",
         f"| Province copy published → its last commune ({low['largest']} communes) | "
-        f"{seconds(low['figures']['p50']['hop2'])} | "
-        f"{seconds(high['figures']['max']['hop2'])} |",
+        f"{seconds(low['hop2'])} | {seconds(high['hop2'])} |",
         f"| **Central approval → the last commune of the country** | "
-        f"**{seconds(low['figures']['p50']['total'])}** | "
-        f"**{seconds(high['figures']['max']['total'])}** |",
+        f"**{seconds(low['total'])}** | **{seconds(high['total'])}** |",
         "",
         END,
     ]
@@ -897,30 +944,23 @@ def run(args):
         say("reading every commune feed")
         missing = check_feeds(provinces[:linked], farm_communes)
         load_after = os.getloadavg()[0]
+        from tests.bench.bench_approval import code_version
+
         info = {
-            "provinces": provinces,
+            "provinces": [
+                {k: p[k] for k in ("number", "code", "communes")} for p in provinces
+            ],
             "starts": starts,
             "load": (load_before, load_after),
+            "code": code_version(),
+            "args": {
+                k: getattr(args, k)
+                for k in ("provinces", "rounds", "solr", "solr_heap", "pause")
+            },
         }
-        communes = official_communes()
-        paper = {
-            "low": extrapolate(steps[0]["summary"], communes, steps[0]["provinces"]),
-            "high": extrapolate(steps[-1]["summary"], communes, steps[-1]["provinces"]),
-        }
-        (folder / "figures.json").write_text(
-            json.dumps(
-                {"steps": steps, "paper": paper, "missing": missing},
-                indent=2,
-                default=str,
-            )
-        )
-        generated = section(args, info, steps, paper, missing)
-        print(generated)
-        if not args.no_doc:
-            from tests.bench.bench_search import replace_section
-
-            replace_section(SECTION, SECTION_PREFIX, BEGIN, END, generated)
-            say("written to docs/benchmarks.md")
+        figures = {"steps": steps, "missing": missing, "info": info}
+        (folder / "figures.json").write_text(json.dumps(figures, indent=2, default=str))
+        write(figures, args.no_doc)
         return steps
     finally:
         if farm is not None and farm.poll() is None:
@@ -930,6 +970,22 @@ def run(args):
             site.kill()
         if solr is not None:
             solr.kill()
+
+
+def write(figures, no_doc=False):
+    """The section from a run's figures (``figures.json``), printed and written to
+    docs/benchmarks.md."""
+    info = figures["info"]
+    args = argparse.Namespace(**info["args"])
+    generated = section(
+        args, info, figures["steps"], on_paper(figures["steps"]), figures["missing"]
+    )
+    print(generated)
+    if not no_doc:
+        from tests.bench.bench_search import replace_section
+
+        replace_section(SECTION, SECTION_PREFIX, BEGIN, END, generated)
+        say("written to docs/benchmarks.md")
 
 
 def main(argv=None):
@@ -953,7 +1009,15 @@ def main(argv=None):
     )
     parser.add_argument("--farm-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--farm-communes", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--report",
+        metavar="FIGURES_JSON",
+        help="write the section again from a run's figures.json, without measuring",
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        write(json.loads(Path(args.report).read_text()), args.no_doc)
+        return 0
     if args.farm_port:
         farm_main(args.farm_port, args.farm_communes)
         return 0

@@ -92,7 +92,10 @@ class Instance:
             if self.process.poll() is not None:
                 raise AssertionError(f"nguon-start exited: {self.read_log()}")
             try:
-                with urllib.request.urlopen(self.url, timeout=5) as answer:
+                # One slow first answer is awaited, not piled on: a second request while the
+                # first still compiles the page templates can meet CPython gh-106905 in
+                # two threads at once and leave a template broken in that process for good.
+                with urllib.request.urlopen(self.url, timeout=120) as answer:
                     if answer.status == 200:
                         return self
             except OSError:

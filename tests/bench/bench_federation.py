@@ -186,48 +186,6 @@ class SharedSolr:
                 self.process.wait()
 
 
-def site_class():
-    from tests.e2e.instance import BIN
-    from tests.e2e.instance import Instance
-
-    import urllib.request
-
-    class Site(Instance):
-        """``Instance``, waiting for the site with one JSON request at a time (no page
-        template): under load, ``Instance.start``'s 5 s polls of the home page came again
-        while the first render was still compiling its templates, and two threads
-        compiling one template at once broke it for good in that process (Python 3.11:
-        "AST constructor recursion depth mismatch")."""
-
-        def start(self, timeout=900):
-            self.log = open(self.folder / "nguon-start.log", "w")
-            self.process = subprocess.Popen(
-                [str(BIN / "nguon-start")],
-                cwd=self.folder,
-                env=self.env,
-                stdout=self.log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            deadline = time.monotonic() + timeout
-            request = urllib.request.Request(
-                self.url, headers={"Accept": "application/json"}
-            )
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"nguon-start exited: see {self.log.name}")
-                try:
-                    with urllib.request.urlopen(request, timeout=300) as answer:
-                        if answer.status == 200:
-                            return self
-                except OSError:
-                    time.sleep(1)
-            self.kill()
-            raise RuntimeError(f"site not up after {timeout} s: see {self.log.name}")
-
-    return Site
-
-
 def session(user, password):
     import requests
 
@@ -825,8 +783,8 @@ def measure_step(central, provinces, farm_port, args, stamp, titles):
 
 def run(args):
     from tests.e2e.instance import free_port
+    from tests.e2e.instance import Instance
 
-    Instance = site_class()
     args.provinces = sorted(set(args.provinces))
     folder = Path(args.var).resolve()
     if folder.exists():
@@ -856,7 +814,7 @@ def run(args):
             started = time.monotonic()
             try:
                 site.start()
-            except RuntimeError as error:
+            except AssertionError as error:  # Instance.start: exited, or not up in time
                 site.kill()
                 if name == "central" or len(sites) < 2:
                     raise

@@ -2,7 +2,6 @@
 arrives and for every unit its ledger proves it reached; central enters them in its ledger
 when the subscription's secret signs them, for units of the subscription's area only."""
 
-from datetime import date
 from datetime import datetime
 from datetime import UTC
 from nguon.federation import acks
@@ -11,6 +10,7 @@ from nguon.ledger.record import record
 from nguon.ledger.store import ledger
 from nguon.syndication import signing
 from tests.federation.helpers import LOOP_SECRET
+from tests.federation.test_link import central_directive
 from tests.federation.test_link import push
 from tests.federation.test_link import subscribe
 from tests.syndication.helpers import PROVINCE_APPROVER
@@ -40,17 +40,8 @@ def test_a_directive_is_acknowledged_up_for_the_province_and_its_communes(
 ):
     assert link.central == portal.absolute_url()
     subscribe(layer, portal, link)
-    directive = published(
-        portal["vn"]["46"],
-        "LegalDocument",
-        PROVINCE_EDITOR,
-        PROVINCE_APPROVER,
-        title="Chỉ thị về phòng chống thiên tai",
-        number="05/CT-UBND",
-        document_type="directive",
-        issuing_body="UBND tỉnh",
-        issue_date=date.today(),
-        target_scope="subtree",
+    directive = central_directive(
+        portal, "Chỉ thị về phòng chống thiên tai", "05/CT-UBND"
     )
     settle(portal)
     assert all(p.ok for p in push(portal))
@@ -152,18 +143,7 @@ def test_a_directive_opened_by_a_communes_site_flows_up_as_opened_beside_receive
     layer, portal, link
 ):
     subscribe(layer, portal, link)
-    directive = published(
-        portal["vn"]["46"],
-        "LegalDocument",
-        PROVINCE_EDITOR,
-        PROVINCE_APPROVER,
-        title="Chỉ thị về chuyển đổi số",
-        number="09/CT-UBND",
-        document_type="directive",
-        issuing_body="UBND tỉnh",
-        issue_date=date.today(),
-        target_scope="subtree",
-    )
+    directive = central_directive(portal, "Chỉ thị về chuyển đổi số", "09/CT-UBND")
     settle(portal)
     assert all(p.ok for p in push(portal))
     copy = received_directive(portal)
@@ -229,18 +209,7 @@ def test_an_administrator_sends_the_acknowledgements_at_once_with_a_catch_up(
     from plone.app.testing import SITE_OWNER_PASSWORD
 
     subscribe(layer, portal, link)
-    directive = published(
-        portal["vn"]["46"],
-        "LegalDocument",
-        PROVINCE_EDITOR,
-        PROVINCE_APPROVER,
-        title="Chỉ thị gửi xác nhận ngay",
-        number="11/CT-UBND",
-        document_type="directive",
-        issuing_body="UBND tỉnh",
-        issue_date=date.today(),
-        target_scope="subtree",
-    )
+    directive = central_directive(portal, "Chỉ thị gửi xác nhận ngay", "11/CT-UBND")
     settle(portal)
     assert all(p.ok for p in push(portal))
     transaction.commit()

@@ -3,6 +3,7 @@ and the province (its unit 44 receives through @federation-inbox). Central's own
 delivers; the province catches up from its cursor with a real GET; nothing is lost or
 doubled when the two overlap."""
 
+from datetime import date
 from nguon.federation import catchup
 from nguon.federation import links
 from nguon.federation import provenance
@@ -46,6 +47,23 @@ def central_bulletin(portal, title, **fields):
         PROVINCE_APPROVER,
         title=title,
         priority=fields.pop("priority", "emergency"),
+        **fields,
+    )
+
+
+def central_directive(portal, title, number, **fields):
+    """A directive of central's unit 46 for every unit below it, published."""
+    return published(
+        portal["vn"]["46"],
+        "LegalDocument",
+        PROVINCE_EDITOR,
+        PROVINCE_APPROVER,
+        title=title,
+        number=number,
+        document_type="directive",
+        issuing_body="UBND tỉnh",
+        issue_date=date.today(),
+        target_scope="subtree",
         **fields,
     )
 
@@ -187,23 +205,15 @@ def test_a_410_from_central_makes_a_full_read_that_retracts_what_is_gone(
 def test_a_directive_with_its_file_is_published_once_the_file_is_fetched(
     layer, portal, link
 ):
-    from datetime import date
     from nguon.federation import apply as applying
     from plone.namedfile.file import NamedBlobFile
 
     pdf = b"%PDF-1.4\n% chi thi\n" + b"0" * 2048 + b"\n%%EOF\n"
     subscribe(layer, portal, link)
-    directive = published(
-        portal["vn"]["46"],
-        "LegalDocument",
-        PROVINCE_EDITOR,
-        PROVINCE_APPROVER,
-        title="Chỉ thị kèm văn bản",
-        number="07/CT-UBND",
-        document_type="directive",
-        issuing_body="UBND tỉnh",
-        issue_date=date.today(),
-        target_scope="subtree",
+    directive = central_directive(
+        portal,
+        "Chỉ thị kèm văn bản",
+        "07/CT-UBND",
         file=NamedBlobFile(pdf, "application/pdf", "chi-thi.pdf"),
     )
     settle(portal)

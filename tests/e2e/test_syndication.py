@@ -190,7 +190,11 @@ def test_a_province_bulletin_reaches_the_communes_of_the_province_and_only_them(
         # Back after missing everything: it catches up from its cursor at start.
         assert late.titles() == before
         late.serve()
-        assert until(lambda: late.titles() == thuan_hoa.titles())
+        assert until(lambda: late.titles() == thuan_hoa.titles()), (
+            late.titles(),
+            thuan_hoa.titles(),
+            (late.folder / "sync.log").read_text(),
+        )
         assert title not in late.titles()
         status = late.command("status", "--db", str(late.db))
         assert f"số tin: {len(thuan_hoa.titles())}" in status

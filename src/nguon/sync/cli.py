@@ -11,7 +11,9 @@
 secret and the password are read from the environment (``NGUON_SYNC_SECRET``,
 ``NGUON_SYNC_PASSWORD``), never from the command line where other users could see them.
 ``serve`` first catches up from the feed cursor (what was missed while it was down), then
-takes pushes and polls again every ``--interval`` seconds as a safety net. With
+takes pushes and polls again every ``--interval`` seconds as a safety net. A read that failed
+(the site busy, restarting or unreachable) is tried again after 5 s, then 10, 20… up to the
+interval: a commune back after an outage does not wait a whole interval for what it missed. With
 ``--subscription`` (the id ``subscribe`` printed), every feed request is signed with the
 push secret, so the site counts what the feed served as delivered to the unit.
 """
@@ -29,6 +31,17 @@ import requests
 import sys
 import threading
 import time
+
+
+RETRY = 5  # seconds before the first new try after a failed read
+
+
+def pause(interval, failures):
+    """Seconds to wait before the next read: the interval after a read that worked; after
+    ``failures`` failed ones in a row, ``RETRY`` doubling each time, never above the interval."""
+    if not failures:
+        return interval
+    return min(interval, RETRY * 2 ** min(failures - 1, 20))
 
 
 def _secret(name):
@@ -64,11 +77,13 @@ def poll(args):
     def say(counts):
         return f"{_report(counts)}; con trỏ {mirror.cursor}; {mirror.count()} tin"
 
+    failures = 0
     while True:
         worked = _catch_up(args.feed, mirror, say, signer)
         if args.once:
             return 0 if worked else 1
-        time.sleep(args.interval)
+        failures = 0 if worked else failures + 1
+        time.sleep(pause(args.interval, failures))
 
 
 def serve(args):
@@ -92,10 +107,12 @@ def serve(args):
     def say(counts):
         return f"đồng bộ từ nguồn tin: {_report(counts)}; {mirror.count()} tin"
 
+    failures = 0
     while True:
         with receiver.lock:
-            _catch_up(args.feed, mirror, say, signer)
-        time.sleep(args.interval)
+            worked = _catch_up(args.feed, mirror, say, signer)
+        failures = 0 if worked else failures + 1
+        time.sleep(pause(args.interval, failures))
 
 
 def subscribe(args):

@@ -44,7 +44,11 @@ def world(monkeypatch):
     monkeypatch.setattr(
         guards.api.user, "has_permission", lambda *a, **k: user.can_edit
     )
-    monkeypatch.setattr(guards.api.user, "get_roles", lambda *a, **k: user.roles)
+    monkeypatch.setattr(
+        guards.api.user,
+        "get_current",
+        lambda: SimpleNamespace(getRolesInContext=lambda item_: user.roles),
+    )
     return SimpleNamespace(user=user, state=state, item=item)
 
 

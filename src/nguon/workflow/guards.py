@@ -56,7 +56,9 @@ def can_reject(item):
 
 
 def _edits_in_unit(item):
-    return "Editor" in api.user.get_roles(obj=item)
+    # the current user's own roles here (``api.user.get_roles`` looks the user up again by
+    # id, which a system user that is no account, e.g. a federation link's, cannot pass)
+    return "Editor" in api.user.get_current().getRolesInContext(item)
 
 
 def can_withdraw(item):

@@ -7,8 +7,8 @@ catch-up from its cursor brings it, with central's retries doubling nothing; a r
 follows. Then a directive with its PDF and a radio programme from central reach a commune of
 the province (its site, running the reference consumer ``nguon-sync``, and its station's
 playlist); the directive is acknowledged back (received by the province and by the commune,
-opened by the commune's site), and the province's signed quarterly report arrives at
-central."""
+opened by the commune's site), the province's signed quarterly report arrives at central,
+and central's statistics of the province become the province's own ledger figures."""
 
 from datetime import date
 from nguon.demo.users import demo_password
@@ -43,8 +43,8 @@ def _titles(feed):
 
 
 def _catch_up(province):
-    """One round of the province's catch-up thread, now (pull, files, acknowledgements and
-    reports up): its answer."""
+    """One round of the province's catch-up thread, now (pull, files, acknowledgements,
+    reports and ledger figures up): its answer."""
     answer = _session("admin", "admin").post(
         f"{province.url}/@federation-links/trung-uong/catch-up"
     )
@@ -248,6 +248,39 @@ def _directive_and_programme_reach_a_commune_and_are_acknowledged(
         arrived = approver.get(at_central)
         assert arrived.json()["state"] == "signed", arrived.text
         assert arrived.json()["history"][-1]["action"] == "federation"
+
+        # the province's ledger figures roll up: central's statistics of the province are
+        # the province's own, which count a bulletin only the province published
+        _publish(
+            editor,
+            approver,
+            _unit_url(province, "46"),
+            **{
+                "@type": "Bulletin",
+                "title": "Lịch tiếp công dân của thành phố tháng này",
+                "category": "public-services",
+                "target_scope": "subtree",
+            },
+        )
+        names = "items_published,items_published_web,coverage_web,radio_hours"
+
+        def statistics(site):
+            answer = approver.get(
+                f"{_unit_url(site, '46')}/@statistics", params={"indicators": names}
+            )
+            assert answer.status_code == 200, answer.text
+            return {i["name"]: i["value"] for i in answer.json()["indicators"]}
+
+        def rolled_up():
+            _catch_up(province)  # or the catch-up thread's round
+            return statistics(central) == statistics(province)
+
+        assert until(rolled_up, 120), (statistics(central), statistics(province))
+        assert statistics(central)["items_published"] > 0
+        figures = _session("admin", "admin").get(
+            f"{province.url}/@federation-links/trung-uong"
+        )
+        assert figures.json()["figures_sent"] > 0
     finally:
         commune.stop()
 

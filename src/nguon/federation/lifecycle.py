@@ -1,11 +1,14 @@
 """The catch-up thread: every ``EVERY`` seconds each link reads what it may have missed
 from central's feed (``catchup.pull``), so an outage of the province, of central or of the
-network between them heals by itself; of several processes one does it (a lease)."""
+network between them heals by itself; then it sends central what the link owes it
+(``send_up``: acknowledgements, signed-off reports, ledger figures). Of several processes one
+does it (a lease)."""
 
 from nguon.errors import UserError
 from nguon.federation import acks
 from nguon.federation import apply as applying
 from nguon.federation import catchup
+from nguon.federation import figures
 from nguon.federation import links
 from nguon.federation import rollup
 from nguon.outbox.lifecycle import start_thread
@@ -37,6 +40,16 @@ def _failed(tm, site, link_id, now, error):
     logger.warning("federation link %s: %s", link_id, message)
 
 
+def send_up(site, link, now=None):
+    """Send central what the link owes it: acknowledgements, signed-off reports, ledger
+    figures; returns how many of each central took. Raises what ``upward.post`` raises."""
+    return {
+        "acks": acks.send(site, link, now),
+        "reports": rollup.send(site, link, now),
+        "figures": figures.send(site, link, now),
+    }
+
+
 def catch_up_all(tm, site, now=None):
     """Pull every link of ``site`` whose last catch-up is older than ``EVERY``, and send
     every link's acknowledgements (``acks``)."""
@@ -52,11 +65,10 @@ def catch_up_all(tm, site, now=None):
                 logger.info("federation link %s caught up: %s", link_id, counts)
             if applying.fetch_files(site, link):
                 tm.commit()
-            sent = acks.send(site, link, now)
-            sent += rollup.send(site, link, now)
+            sent = sum(send_up(site, link, now).values())
             tm.commit()
             if sent:
-                logger.info("federation link %s: %d acknowledgements", link_id, sent)
+                logger.info("federation link %s: %d sent up", link_id, sent)
         except ConflictError:
             tm.abort()
         except (UserError, outbound.CallFailed) as error:

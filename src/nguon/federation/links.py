@@ -37,6 +37,7 @@ class Link(Persistent):
     resync = None  # the full feed to read again (central compacted its log past us)
     pulled = None  # when the last catch-up ran (seconds since the epoch)
     central = None  # the central site's root address (acknowledgements go there)
+    figures_sent = None  # ledger counter -> the value central took (``figures``)
 
     def __init__(self, id, topic, secret, unit_code, local_unit, callback):
         self.id = id
@@ -96,6 +97,7 @@ def describe(link):
         "cursor": link.cursor,
         "items": len(link.applied),
         "files": len(link.files),
+        "figures_sent": len(link.figures_sent or ()),
         "pulled": link.pulled,
         "resync": link.resync,
         "log": [dict(record) for record in reversed(link.log)],

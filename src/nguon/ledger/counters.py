@@ -4,6 +4,9 @@ A counter's key is ``(unit code, figure, dimension, period)``, the period ``d202
 ``m2026-11`` in Vietnam's calendar; ``bump`` adds to both. ``total`` sums a figure over a set
 of units and dates: whole months from the month keys, the days of partial months from the
 day keys, at most three range scans per unit whatever the period and the records number.
+
+A unit whose figures another site reports (a province's units on central: ``rolled_up``) is
+read from those, never from this site's own counters for it (``tree``).
 """
 
 from datetime import date
@@ -52,15 +55,23 @@ def _ranges(start, end):
     return ranges
 
 
+def tree(store, code):
+    """The counters that hold unit ``code``'s figures: the ones another site reported for
+    it (``rolled_up``) when it has any, else this site's own."""
+    sources = getattr(store, "rolled_up_from", None)
+    if sources is not None and code in sources:
+        return store.rolled_up
+    return store.counters
+
+
 def total(store, codes, figure, dimension, start, end):
     """The sum of a figure over units ``codes`` from ``start`` to ``end`` (dates): one range
     scan of the counters per unit and range (``_ranges``)."""
-    counters = store.counters
     ranges = _ranges(start, end)
     return sum(
         sum(
             count(value)
-            for value in counters.values(
+            for value in tree(store, code).values(
                 min=(code, figure, dimension, low),
                 max=(code, figure, dimension, high),
                 excludemax=True,
@@ -79,7 +90,7 @@ def count(value):
 
 def series(store, codes, figure, dimension, months):
     """``[(month, sum)]`` for each ``(year, month)`` in ``months``: a chart's points."""
-    counters = store.counters
+    trees = [(code, tree(store, code)) for code in codes]
     return [
         (
             f"{year:04d}-{month:02d}",
@@ -89,7 +100,7 @@ def series(store, codes, figure, dimension, months):
                         (code, figure, dimension, f"m{year:04d}-{month:02d}"), 0
                     )
                 )
-                for code in codes
+                for code, counters in trees
             ),
         )
         for year, month in months

@@ -19,6 +19,10 @@ or one range scan, whatever the number of records:
   counted once.
 - ``aliases``: a merged unit's code -> the code it was merged into (its records and figures
   stay under the old code and count for the new unit).
+- ``rolled_up`` and ``rolled_up_from``: on a site other sites report to (central), the
+  counters of the units another site delivers to, keyed like ``counters``, and for each
+  such unit code the source that sent them. Such a unit's figures are the source's: it did
+  the delivering there (``nguon.ledger.counters.tree``). None until the first figures come.
 """
 
 from Acquisition import aq_base
@@ -33,6 +37,9 @@ KEY = "nguon.ledger"
 
 
 class Ledger(Persistent):
+    rolled_up = None  # (unit code, figure, dimension, period) -> int, from other sites
+    rolled_up_from = None  # unit code -> the source its figures came from
+
     def __init__(self):
         self.records = OOBTree()
         self.obligations = OOBTree()

@@ -8,19 +8,18 @@
   names the ``callback`` to subscribe at central with.
 - ``POST @federation-links/<id>/catch-up``: one round of the catch-up thread, now: read what
   central's feed holds after the cursor (``nguon.federation.catchup``), fetch the files
-  copies wait for, and send central the acknowledgements and signed reports it has not
-  taken (``acks``, ``rollup``; the answer counts them, ``up_failed`` says why they could not
-  be sent, to be tried again next round).
+  copies wait for, and send central the acknowledgements, signed reports and ledger figures
+  it has not taken (``acks``, ``rollup``, ``figures``; the answer counts them, ``up_failed``
+  says why they could not be sent, to be tried again next round).
 """
 
 from nguon import _
 from nguon.errors import client_error
 from nguon.errors import UserError
-from nguon.federation import acks
 from nguon.federation import apply as applying
 from nguon.federation import catchup
 from nguon.federation import links
-from nguon.federation import rollup
+from nguon.federation.lifecycle import send_up
 from nguon.restapi.traversing import PathService
 from nguon.syndication import outbound
 from plone import api
@@ -77,8 +76,7 @@ class LinksPost(_Base):
             except UserError as error:
                 raise client_error(BadRequest, error, self.request) from None
             try:
-                counts["acks"] = acks.send(api.portal.get(), link)
-                counts["reports"] = rollup.send(api.portal.get(), link)
+                counts.update(send_up(api.portal.get(), link))
             except (UserError, outbound.CallFailed) as error:
                 message = (
                     translate(error.message, context=self.request)

@@ -13,6 +13,7 @@ plain view of the same name for those that do not.
 
 from nguon.errors import error_body
 from nguon.federation import acks
+from nguon.federation import figures
 from nguon.federation import inbox
 from nguon.federation import rollup
 from nguon.restapi.traversing import PathService
@@ -71,7 +72,8 @@ def answer(request, params):
 
 def acknowledged(request, take=None):
     """Handle a province's signed POST: acknowledgements (``nguon.federation.acks.take``)
-    or, with ``take``, another kind (``rollup.take``: a report)."""
+    or, with ``take``, another kind (``rollup.take``: a report; ``figures.take``: ledger
+    figures)."""
     take = take or acks.take
     response = request.response
     response.setHeader("Cache-Control", "no-store")
@@ -109,6 +111,16 @@ class ReportsView(BrowserView):
 class ReportsService(Service):
     def render(self):
         return acknowledged(self.request, rollup.take)
+
+
+class FiguresView(BrowserView):
+    def __call__(self):
+        return acknowledged(self.request, figures.take)
+
+
+class FiguresService(Service):
+    def render(self):
+        return acknowledged(self.request, figures.take)
 
 
 class InboxView(PathView):

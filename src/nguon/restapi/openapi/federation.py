@@ -2,8 +2,8 @@
 provincial site (``@federation-inbox/{link}``), signed with the link's shared secret
 (``X-Hub-Signature``, WebSub style) rather than made by a user; the links, for the site's
 administrators (``@federation-links``); on central, the provinces' acknowledgements of
-directives (``@federation-acks``) and their reports (``@federation-reports``), signed the
-same way."""
+directives (``@federation-acks``), their reports (``@federation-reports``) and their ledger
+figures (``@federation-figures``), signed the same way."""
 
 from nguon.restapi.openapi.schema import arr
 from nguon.restapi.openapi.schema import BOOL
@@ -138,7 +138,55 @@ REPORTS = operation(
     },
 )
 
+FIGURES = operation(
+    "Central: a province's ledger figures (absolute values per unit, figure, dimension and"
+    " day or month); central's statistics read the province's units from them",
+    {"200": json_answer(obj(["stored"], stored=INT))},
+    400,
+    403,
+    404,
+    security=["hubSignature"],
+    body={
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": obj(
+                    ["subscription", "sent", "figures"],
+                    subscription=STR,
+                    sent=STR,
+                    figures={
+                        "type": "array",
+                        "maxItems": 5000,
+                        "items": {
+                            "type": "array",
+                            "description": "[unit code, figure, dimension, period"
+                            " (d2026-11-30 or m2026-11), value]",
+                            "prefixItems": [
+                                STR,
+                                STR,
+                                STR,
+                                {
+                                    "type": "string",
+                                    "pattern": r"^(d\d{4}-\d{2}-\d{2}|m\d{4}-\d{2})$",
+                                },
+                                {"type": "integer", "minimum": 0},
+                            ],
+                            "minItems": 5,
+                            "maxItems": 5,
+                        },
+                    },
+                )
+            }
+        },
+    },
+    **{
+        "x-nguon-signed": "HMAC of the body with the subscription's secret"
+        " (X-Hub-Signature)"
+    },
+)
+
 OPERATIONS = {
+    ("POST", "@federation-figures", "site"): FIGURES,
     ("GET", "@federation-inbox", "site"): INTENT,
     ("POST", "@federation-reports", "site"): REPORTS,
     ("POST", "@federation-inbox", "site"): DELIVERY,
@@ -189,8 +237,8 @@ PATHS = {
         "parameters": [LINK_PATH],
         "post": operation(
             "One catch-up round now: read what central's feed holds after the link's"
-            " cursor, fetch waiting files, send central the acknowledgements and signed"
-            " reports it has not taken",
+            " cursor, fetch waiting files, send central the acknowledgements, signed"
+            " reports and ledger figures it has not taken",
             {"200": json_answer(obj())},
             400,
             401,

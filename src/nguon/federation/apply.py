@@ -7,9 +7,10 @@ the last change applied for each origin UID, and a change that is not newer is s
 same delivery twice, a catch-up page overlapping a push, or an old change inside a fresh body
 therefore changes nothing.
 
-The link acts as the system user ``nguon-federation`` (with the Manager role, never an author
-of what it receives, so the workflow's rule that nobody approves what they wrote still
-holds); the items' creator is the link (``federation:<link id>``).
+The link acts as the system user ``nguon-federation`` with only the roles an editor and an
+approver of the link's unit hold there (``acting.as_link``), never an author of what it
+receives, so the workflow's rule that nobody approves what they wrote still holds; the
+items' creator is the link (``federation:<link id>``).
 
 An alert (``Alert``, CAP) becomes an alert of the link's unit for the part of central's area
 that lies in it (``_alert_reach``; none: skipped), with its languages that a speech engine
@@ -22,7 +23,6 @@ at once whatever the policy; a Cancel of an alert the province never got makes n
 
 from DateTime import DateTime
 from datetime import datetime
-from nguon.alerts.actors import actor
 from nguon.alerts.chain import follow_up
 from nguon.content import alert as alerts
 from nguon.content.alert import IAlertInfo
@@ -34,7 +34,6 @@ from nguon.federation import files
 from nguon.federation import policy
 from nguon.federation import provenance
 from nguon.federation.acting import as_link
-from nguon.federation.acting import USER
 from nguon.syndication import formats
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
@@ -175,7 +174,7 @@ def upsert(portal, link, item, seq, now=None):
     fields = _fields(item, portal_type, rule, central_unit.get("title") or "")
     now = now or time.time()
     comment = _comment(link, nguon)
-    with as_link():
+    with as_link(link):
         if obj is None:
             obj = api.content.create(
                 container=unit,
@@ -368,7 +367,7 @@ def _upsert_alert(link, item, seq, known, rule, now):
         if follows is None:
             msg_type = "Alert"  # an Update of an alert this site never got: a new one
         elif msg_type == "Cancel" and review_state(follows) in WAITING:
-            with api.env.adopt_user(user=actor(USER)):  # never sent: just withdrawn
+            with as_link(link):  # never sent: just withdrawn
                 _transition(follows, "withdraw", comment)
             link.applied[origin] = (seq, None)
             return "retracted"
@@ -380,7 +379,7 @@ def _upsert_alert(link, item, seq, known, rule, now):
     fields = _alert_fields(item, cap, now)
     fields["category"] = _known(nguon.get("category"), CATEGORIES, "disaster")
     fields["target_scope"], fields["target_units"] = reach
-    with api.env.adopt_user(user=actor(USER)):
+    with as_link(link):
         if obj is not None:
             for name, value in fields.items():
                 setattr(obj, name, value)
@@ -447,7 +446,7 @@ def retract(portal, link, origin, seq):
         return "skipped"
     link.files.pop(obj.UID(), None)
     comment = f"Trung ương ({link.site}) đã thu hồi tin này"
-    with as_link():
+    with as_link(link):
         state = review_state(obj)
         if state == "published":
             _transition(obj, "retract", comment)

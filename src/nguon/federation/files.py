@@ -81,7 +81,7 @@ def fetch(portal, link, through_chain, comment="", limit=PER_ROUND):
         if answer.status != 200 or len(answer.body) > wish["limit"]:
             link.note(status="file-failed", item=local_uid, code=answer.status)
             continue
-        with as_link():
+        with as_link(link):
             setattr(
                 obj,
                 wish["field"],

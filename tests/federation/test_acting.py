@@ -1,0 +1,146 @@
+"""Whom a link acts as (``nguon.federation.acting``): the federation's system user holds only
+what an editor and an approver of the link's own unit hold there. The attacks, each made
+inside ``as_link(link)`` for the conftest's link (central's 46 into the province's unit 44):
+adding, editing, approving, retracting or deleting in the other province's unit, in a commune
+below its own unit, at the site root, or opening the site's settings; Zope's security (or
+the workflow's guards, for transitions) refuses each. Inside its own unit everything the
+federation does works, and it never approves what it wrote."""
+
+from AccessControl import getSecurityManager
+from nguon.federation import apply
+from nguon.federation.acting import as_link
+from nguon.federation.acting import USER
+from nguon.workflow.approval import ApprovalState
+from nguon.workflow.state import review_state
+from plone import api
+from plone.app.uuid.utils import uuidToObject
+from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.federation.helpers import document
+from tests.federation.helpers import item
+from tests.federation.helpers import tombstone
+from tests.syndication.helpers import create
+from tests.syndication.helpers import PROVINCE_APPROVER
+from tests.syndication.helpers import PROVINCE_EDITOR
+from tests.syndication.helpers import published
+from tests.syndication.helpers import transition
+from zExceptions import Unauthorized
+
+import pytest
+import uuid
+
+
+def _do(obj, name):
+    api.portal.get_tool("portal_workflow").doActionFor(obj, name, comment="tấn công")
+
+
+def _bulletin(container, title="Tin giả"):
+    return api.content.create(
+        container=container,
+        type="Bulletin",
+        title=title,
+        category="public-services",
+        target_scope="unit",
+    )
+
+
+def test_the_link_adds_nothing_outside_its_own_unit(portal, link):
+    vn = portal["vn"]
+    with as_link(link):
+        for container in (vn["46"], vn["46"]["19786"], vn["44"]["18880"], vn):
+            with pytest.raises(Unauthorized):
+                _bulletin(container)
+        with pytest.raises(Unauthorized):
+            api.content.create(container=portal, type="Document", title="Trang giả")
+    assert not [o for o in vn["46"].objectValues() if o.Title() == "Tin giả"]
+
+
+def test_the_link_cannot_approve_edit_retract_or_delete_in_another_unit(portal, link):
+    unit = portal["vn"]["46"]
+    draft = create(unit, "Bulletin", PROVINCE_EDITOR, title="Nháp", target_scope="unit")
+    waiting = create(
+        unit, "Bulletin", PROVINCE_EDITOR, title="Chờ", target_scope="unit"
+    )
+    transition(PROVINCE_EDITOR, "submit", waiting)
+    live = published(
+        unit, "Bulletin", PROVINCE_EDITOR, PROVINCE_APPROVER, title="Đã phát hành"
+    )
+    with as_link(link):
+        for name in ("approve", "publish", "reject", "withdraw"):
+            with pytest.raises(WorkflowException):
+                _do(waiting, name)
+        with pytest.raises(WorkflowException):
+            _do(draft, "submit")
+        for name in ("retract", "archive"):
+            with pytest.raises(WorkflowException):
+                _do(live, name)
+        for obj in (draft, waiting, live):
+            assert not api.user.has_permission("Modify portal content", obj=obj)
+            with pytest.raises(Unauthorized):
+                obj.restrictedTraverse("@@edit")
+        with pytest.raises(Unauthorized):
+            unit.manage_delObjects([draft.getId()])
+    assert [review_state(o) for o in (draft, waiting, live)] == [
+        "draft",
+        "pending",
+        "published",
+    ]
+
+
+def test_the_link_cannot_open_or_change_the_sites_settings(portal, link):
+    with as_link(link):
+        for view in (
+            "@@overview-controlpanel",
+            "@@usergroup-userprefs",
+            "@@usergroup-groupprefs",
+            "@@mail-controlpanel",
+        ):
+            with pytest.raises(Unauthorized):
+                portal.restrictedTraverse(view)
+        for permission in ("Manage portal", "Manage users", "Modify portal content"):
+            assert not api.user.has_permission(permission, obj=portal)
+            assert not api.user.has_permission(permission, obj=portal["vn"])
+
+
+def test_the_link_holds_what_an_editor_and_an_approver_of_its_unit_hold(portal, link):
+    unit = portal["vn"]["44"]
+    people = set(api.user.get_roles(username="44-editors", obj=unit)) | set(
+        api.user.get_roles(username="44-approvers", obj=unit)
+    )
+    with as_link(link):
+        mine = set(getSecurityManager().getUser().getRolesInContext(unit))
+        elsewhere = set(getSecurityManager().getUser().getRolesInContext(portal["vn"]))
+    assert mine == people - {"Member"}  # accounts' global role; the link needs none
+    assert {"Contributor", "Editor", "Reviewer"} <= mine and "Manager" not in mine
+    assert elsewhere == {"Authenticated"}
+
+
+def test_inside_its_unit_the_link_creates_publishes_updates_and_retracts(portal, link):
+    uid = str(uuid.uuid4())
+    news = item(uid, 3, "Tin khẩn của trung ương", priority="emergency")
+    assert apply.apply(portal, link, document(link, [news]))["created"] == 1
+    copy = uuidToObject(link.applied[uid][1], unrestricted=True)
+    assert copy.aq_parent.code == "44" and review_state(copy) == "published"
+    assert copy.listCreators() == ("federation:trung-uong",)
+    [approval] = ApprovalState(copy).approvals
+    assert (approval["unit"], approval["user"]) == ("44", USER)
+    changed = item(uid, 5, "Tin khẩn của trung ương (sửa)", priority="emergency")
+    assert apply.apply(portal, link, document(link, [changed]))["updated"] == 1
+    assert copy.title.endswith("(sửa)") and review_state(copy) == "published"
+    deleted = document(link, deleted=[tombstone(uid, 6)])
+    assert apply.apply(portal, link, deleted)["retracted"] == 1
+    assert review_state(copy) == "retracted"
+    actors = {
+        entry["actor"] for entry in copy.workflow_history["nguon_approval_workflow"]
+    }
+    assert USER in actors
+
+
+def test_the_link_never_approves_what_it_wrote(portal, link):
+    with as_link(link):
+        own = _bulletin(portal["vn"]["44"], "Do liên kết tự viết")
+        assert USER in own.listCreators()
+        _do(own, "submit")
+        for name in ("approve", "publish"):
+            with pytest.raises(WorkflowException):
+                _do(own, name)
+    assert review_state(own) == "pending"

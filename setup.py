@@ -32,6 +32,8 @@ setup(
         "cryptography",
         # nguon.messaging: publish and receive broadcast alerts through Mosquitto (MQTT 5).
         "paho-mqtt",
+        # nguon.webpush: alerts pushed to the citizen app's phones (VAPID, RFC 8030/8291/8292).
+        "pywebpush",
         # nguon.cap: XML-DSig of CAP 1.2 alerts.
         "signxml",
         "python-dateutil",

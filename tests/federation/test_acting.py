@@ -7,6 +7,7 @@ the workflow's guards, for transitions) refuses each. Inside its own unit everyt
 federation does works, and it never approves what it wrote."""
 
 from AccessControl import getSecurityManager
+from nguon.content.alert import IAlertInfo
 from nguon.federation import apply
 from nguon.federation.acting import as_link
 from nguon.federation.acting import USER
@@ -15,6 +16,7 @@ from nguon.workflow.state import review_state
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.federation.helpers import alert_item
 from tests.federation.helpers import document
 from tests.federation.helpers import item
 from tests.federation.helpers import tombstone
@@ -144,3 +146,34 @@ def test_the_link_never_approves_what_it_wrote(portal, link):
             with pytest.raises(WorkflowException):
                 _do(own, name)
     assert review_state(own) == "pending"
+
+
+def test_an_alert_copy_and_its_languages_are_updated_published_or_retracted(
+    portal, link
+):
+    """An update replaces the copy's languages, which a published or retracted item lets
+    only Managers delete through ``manage_delObjects``: the link still updates its copy."""
+    uid = str(uuid.uuid4())
+    english = {
+        "language": "en-US",
+        "headline": "Flood",
+        "event": "Flood",
+        "description": "The river rises fast.",
+        "instruction": "Move to high ground now.",
+    }
+    first = alert_item(uid, 3, languages=[english])
+    assert apply.apply(portal, link, document(link, [first]))["created"] == 1
+    copy = uuidToObject(link.applied[uid][1], unrestricted=True)
+    assert copy.aq_parent.code == "44" and review_state(copy) == "published"
+
+    def languages():
+        return [c.title for c in copy.objectValues() if IAlertInfo.providedBy(c)]
+
+    for seq, headline in ((4, "Flood, again"), (6, "Flood, once more")):
+        again = alert_item(uid, seq, languages=[{**english, "headline": headline}])
+        assert apply.apply(portal, link, document(link, [again]))["updated"] == 1
+        assert languages() == [headline] and review_state(copy) == "published"
+        if seq == 4:
+            gone = document(link, deleted=[tombstone(uid, 5)])
+            assert apply.apply(portal, link, gone)["retracted"] == 1
+            assert review_state(copy) == "retracted"

@@ -298,9 +298,11 @@ def _alert_fields(item, cap, now):
 def _languages(alert, cap):
     """Make the alert's other languages those of central's message that a speech engine
     reads (a recorded voice is not carried); returns the languages left out."""
-    old = [c.getId() for c in alert.objectValues() if IAlertInfo.providedBy(c)]
-    if old:
-        alert.manage_delObjects(old)
+    # Replaced as the copy's fields are (set, not through a form): ``manage_delObjects``
+    # would ask for "Delete objects", which a published or retracted item gives Managers
+    # only, not the link (``acting``); these are the link's own copy's parts.
+    for old in [c.getId() for c in alert.objectValues() if IAlertInfo.providedBy(c)]:
+        alert._delObject(old)
     made, left = set(), []
     for info in cap.get("languages") or ():
         language = info.get("language")

@@ -9,6 +9,7 @@ federation does works, and it never approves what it wrote."""
 from AccessControl import getSecurityManager
 from nguon.content.alert import IAlertInfo
 from nguon.federation import apply
+from nguon.federation import links
 from nguon.federation.acting import as_link
 from nguon.federation.acting import USER
 from nguon.workflow.approval import ApprovalState
@@ -177,3 +178,22 @@ def test_an_alert_copy_and_its_languages_are_updated_published_or_retracted(
             gone = document(link, deleted=[tombstone(uid, 5)])
             assert apply.apply(portal, link, gone)["retracted"] == 1
             assert review_state(copy) == "retracted"
+
+
+def test_a_chain_climbing_above_the_links_unit_waits_for_the_approvers_there(
+    portal, link
+):
+    """A link into a commune: the policy has a security bulletin for the commune's area
+    approved up to the province (``at_least: province``). The link approves at its commune
+    and the item waits for the province's approvers, where a Manager went on alone."""
+    commune = links.add(
+        portal, "xa", link.topic, "a-secret-of-the-commune-link", "46", "18880"
+    )
+    uid = str(uuid.uuid4())
+    news = item(uid, 3, "Tin an ninh", priority="emergency", category="security")
+    assert apply.apply(portal, commune, document(commune, [news]))["created"] == 1
+    copy = uuidToObject(commune.applied[uid][1], unrestricted=True)
+    state = ApprovalState(copy)
+    assert copy.aq_parent.code == "18880" and state.chain == ("18880", "44")
+    assert review_state(copy) == "approved_at_level" and state.awaiting_unit == "44"
+    assert [(a["unit"], a["user"]) for a in state.approvals] == [("18880", USER)]

@@ -38,6 +38,7 @@ from nguon.syndication import formats
 from nguon.units.tree import find_unit
 from nguon.units.tree import lineage
 from nguon.workflow.approval import ApprovalState
+from nguon.workflow.approval import approver_units
 from nguon.workflow.state import review_state
 from plone import api
 from plone.app.textfield.value import RichTextValue
@@ -141,6 +142,8 @@ def _through_chain(obj, publish, comment):
     for _step in range(20):  # a chain is a handful of units; never loop for ever
         if state not in WAITING:
             return
+        if ApprovalState(obj).awaiting_unit not in approver_units():
+            return  # a unit above the link's (``acting``): its own approvers decide
         last = ApprovalState(obj).is_last_step
         _transition(obj, "publish" if last else "approve", comment)
         state = review_state(obj)

@@ -11,7 +11,7 @@ from nguon.content.alert import IAlertInfo
 from nguon.federation import apply
 from nguon.federation import links
 from nguon.federation.acting import as_link
-from nguon.federation.acting import USER
+from nguon.federation.acting import user_id
 from nguon.workflow.approval import ApprovalState
 from nguon.workflow.state import review_state
 from plone import api
@@ -125,7 +125,7 @@ def test_inside_its_unit_the_link_creates_publishes_updates_and_retracts(portal,
     assert copy.aq_parent.code == "44" and review_state(copy) == "published"
     assert copy.listCreators() == ("federation:trung-uong",)
     [approval] = ApprovalState(copy).approvals
-    assert (approval["unit"], approval["user"]) == ("44", USER)
+    assert (approval["unit"], approval["user"]) == ("44", user_id(link))
     changed = item(uid, 5, "Tin khẩn của trung ương (sửa)", priority="emergency")
     assert apply.apply(portal, link, document(link, [changed]))["updated"] == 1
     assert copy.title.endswith("(sửa)") and review_state(copy) == "published"
@@ -135,13 +135,13 @@ def test_inside_its_unit_the_link_creates_publishes_updates_and_retracts(portal,
     actors = {
         entry["actor"] for entry in copy.workflow_history["nguon_approval_workflow"]
     }
-    assert USER in actors
+    assert user_id(link) in actors
 
 
 def test_the_link_never_approves_what_it_wrote(portal, link):
     with as_link(link):
         own = _bulletin(portal["vn"]["44"], "Do liên kết tự viết")
-        assert USER in own.listCreators()
+        assert user_id(link) in own.listCreators()
         _do(own, "submit")
         for name in ("approve", "publish"):
             with pytest.raises(WorkflowException):
@@ -196,4 +196,31 @@ def test_a_chain_climbing_above_the_links_unit_waits_for_the_approvers_there(
     state = ApprovalState(copy)
     assert copy.aq_parent.code == "18880" and state.chain == ("18880", "44")
     assert review_state(copy) == "approved_at_level" and state.awaiting_unit == "44"
-    assert [(a["unit"], a["user"]) for a in state.approvals] == [("18880", USER)]
+    assert [(a["unit"], a["user"]) for a in state.approvals] == [
+        ("18880", user_id(commune))
+    ]
+
+
+def test_one_links_copies_are_no_key_for_another_link_nor_for_an_account(portal, link):
+    """A copy gives its maker the Owner role (edit and delete while it is a draft): each
+    link acts under its own id, and no account can take that id."""
+    other = links.add(
+        portal, "khac", link.topic, "a-secret-of-the-other-link", "46", "46"
+    )
+    uid = str(uuid.uuid4())
+    waiting = item(uid, 3, "Tin chờ tỉnh duyệt")  # publish: approval (the policy)
+    assert apply.apply(portal, link, document(link, [waiting]))["created"] == 1
+    gone = document(link, deleted=[tombstone(uid, 4)])
+    assert apply.apply(portal, link, gone)["retracted"] == 1
+    copy = uuidToObject(link.applied[uid][1], unrestricted=True)
+    assert review_state(copy) == "draft"  # withdrawn: its maker may edit it again
+    assert dict(copy.get_local_roles()) == {user_id(link): ("Owner",)}
+    with as_link(link):
+        assert api.user.has_permission("Modify portal content", obj=copy)
+    with as_link(other):
+        assert not api.user.has_permission("Modify portal content", obj=copy)
+        assert not api.user.has_permission("View", obj=copy)
+        with pytest.raises(Unauthorized):
+            portal["vn"]["44"].manage_delObjects([copy.getId()])
+    registration = api.portal.get_tool("portal_registration")
+    assert not registration.isMemberIdAllowed(user_id(link))

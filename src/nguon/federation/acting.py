@@ -11,8 +11,11 @@ approving or deleting in another unit, at the site root, or changing the site's 
 Inside its unit it creates the copy, runs this site's approval chain at the link's unit
 (it approves as that unit's approver), updates, retracts and withdraws the copy.
 
-It is never the author of what it received (the copy's creator is ``federation:<link
-id>``), so the workflow's rule that nobody approves what they wrote still holds.
+Its id is ``nguon-federation:<link id>`` (``user_id``): one per link, so the Owner role a
+link's copies give their maker is no key to another link's copies, and with a colon no
+account can ever be made under it (Plone's member ids allow none). It is never the author of
+what it received (the copy's creator is ``federation:<link id>``), so the workflow's rule
+that nobody approves what they wrote still holds.
 """
 
 from AccessControl.SecurityManagement import getSecurityManager
@@ -30,11 +33,15 @@ USER = "nguon-federation"
 KINDS = ("editors", "approvers")
 
 
-def link_user(unit_code):
-    """The federation's system user acting for the unit ``unit_code``, wrapped in the site's
+def user_id(link):
+    return f"{USER}:{link.id}"
+
+
+def link_user(link):
+    """The federation's system user acting for ``link`` on its unit, wrapped in the site's
     user folder (local roles are looked up through its plugins)."""
-    user = PloneUser(USER, USER)
-    user._addGroups([group_id(unit_code, kind) for kind in KINDS])
+    user = PloneUser(user_id(link), user_id(link))
+    user._addGroups([group_id(link.local_unit, kind) for kind in KINDS])
     user._addRoles(["Authenticated"])
     return user.__of__(api.portal.get().acl_users)
 
@@ -43,10 +50,10 @@ def link_user(unit_code):
 def as_link(link):
     """Act as the federation's system user on ``link``'s own unit (see the module).
 
-    The user is adopted directly, not through ``api.env.adopt_user``, which would swap in an
-    account of the same id if one were ever made."""
+    The user is adopted directly, not through ``api.env.adopt_user``, which looks the id up
+    in the user folders first."""
     previous = getSecurityManager()
-    newSecurityManager(getRequest(), link_user(link.local_unit))
+    newSecurityManager(getRequest(), link_user(link))
     try:
         yield
     finally:

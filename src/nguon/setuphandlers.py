@@ -9,6 +9,7 @@ from nguon.radio.install import install as install_radio
 from nguon.reports.install import install as install_reports
 from nguon.search.install import install as install_search
 from nguon.syndication.install import install as install_syndication
+from nguon.webpush.install import install as install_webpush
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 
@@ -32,6 +33,7 @@ INSTALLS = (
     install_reports,
     install_alerts,
     install_feedback,
+    install_webpush,
 )
 
 

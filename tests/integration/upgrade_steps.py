@@ -36,8 +36,9 @@ TITLES = (
     "Citizen feedback and surveys.",
     "HTTP caching behind a caching proxy.",
     "Legal documents' file text kept once per file.",
+    "Web Push of alerts.",
 )
-LATEST = "20261130230000"  # the newest step's version
+LATEST = "20261201020000"  # the newest step's version
 
 
 def titles_from(first):

@@ -1,0 +1,297 @@
+"""The outbox consumer ``webpush``: alerts pushed to the phones subscribed to the units they
+reach (docs/webpush.md).
+
+After every commit that changed an alert, for each one:
+
+- **published and in force**: an Alert is pushed with ``action`` ``new``, an Update with
+  ``update``, a Cancel with ``cancel`` (once per alert: the action pushed is remembered);
+- **retracted** after it was pushed: ``cancel`` to the units it went to, unless a later
+  message of its chain was pushed meanwhile (an Update or Cancel retracts what it follows:
+  that one already replaced it, with the same ``Topic``).
+
+The units an alert reaches are those whose lineage its deliverable reach holds
+(``nguon.publication.targeting.reaches``, the rule devices use); every subscription of such
+a unit gets the push, a ``Test`` or ``Exercise`` alert only the subscriptions marked for
+tests. The round is sent at once by ``nguon.syndication.fanout`` (one event loop, keep-alive
+connections per push service, every address checked against the allowed networks first).
+Each push accepted (2xx) is a ``webpush-accepted`` note in the delivery ledger (the unit,
+the subscription's short hash as the device); 404 and 410 remove the subscription; any other
+failure is pushed again later (``RETRY_SECONDS`` doubling, ``ATTEMPTS`` in all) through the
+outbox's schedule (``due``).
+"""
+
+from datetime import datetime
+from datetime import UTC
+from nguon import _
+from nguon.content.alert import is_alert
+from nguon.content.alert import is_public
+from nguon.ledger.kinds import ProofKind
+from nguon.ledger.record import record
+from nguon.ledger.units import lineage_codes
+from nguon.outbox.interfaces import IScheduledConsumer
+from nguon.publication import targeting
+from nguon.publication.entries import expiry_time
+from nguon.syndication import fanout
+from nguon.syndication.subscriptions import allowed_networks
+from nguon.webpush import message
+from nguon.webpush.store import state
+from nguon.workflow.state import review_state
+from plone import api
+from py_vapid import Vapid02
+from zope.interface import implementer
+
+import hashlib
+import logging
+
+
+logger = logging.getLogger("nguon.webpush")
+NAME = "webpush"
+KIND = "webpush-accepted"
+ACCEPTED = ProofKind(
+    KIND,
+    "web",
+    _("proof_kind_webpush_accepted", default="Dịch vụ thông báo đã nhận cảnh báo đẩy"),
+    proves=False,
+    note=True,  # the push service took it; no proof that a person saw it
+)
+GONE = (404, 410)
+RETRY_SECONDS = 30
+ATTEMPTS = 5
+ACTIONS = {"Alert": "new", "Update": "update", "Cancel": "cancel"}
+
+
+class Push:
+    """One push of a round (what ``fanout.send_all`` sends, and notes the outcome in)."""
+
+    __slots__ = ("uid", "unit", "callback", "body", "headers", "ok", "code")
+    __slots__ += ("message", "ms")
+
+    def __init__(self, uid, unit, callback, body, headers):
+        self.uid, self.unit, self.callback = uid, unit, callback
+        self.body, self.headers = body, headers
+        self.ok, self.code, self.message, self.ms = False, None, "", 0.0
+
+
+def device(endpoint):
+    """The ledger's device of a subscription: a short hash (the endpoint is a secret)."""
+    return "webpush:" + hashlib.sha256(endpoint.encode("utf-8")).hexdigest()[:16]
+
+
+def subject(portal):
+    """VAPID's ``sub``: a mailto: of the site's e-mail address."""
+    address = api.portal.get_registry_record("plone.email_from_address", default="")
+    return f"mailto:{address or 'webpush@nguon.invalid'}"
+
+
+def wanted_action(item, now):
+    """The action an alert calls for at ``now``: pushed when published and in force."""
+    if review_state(item) != "published":
+        return None
+    expires = expiry_time(item)
+    if expires is not None and expires <= now.timestamp():
+        return None
+    return ACTIONS.get(getattr(item, "msg_type", "Alert") or "Alert", "new")
+
+
+def receiving_units(found, item):
+    """The subscribed units ``item`` reaches (codes, in order)."""
+    pairs = targeting.reach(item)
+    if not pairs:
+        return []
+    return [
+        code
+        for code in found.units.keys()
+        if len(found.units[code]) and targeting.reaches(pairs, lineage_codes(code))
+    ]
+
+
+def item_url(portal, found, item):
+    base = (found.site_url or portal.absolute_url()).rstrip("/")
+    path = item.getPhysicalPath()[len(portal.getPhysicalPath()) :]
+    return base + "/" + "/".join(path)
+
+
+class Round:
+    """The pushes of one delivery, built as ``fanout`` asks for them."""
+
+    def __init__(self, portal, found, now):
+        self.portal, self.found, self.now = portal, found, now
+        self.plans = []  # (item, action, units, only): only = {(unit, endpoint)} or None
+        self.vapid = message.Vapid(
+            Vapid02.from_pem(found.private_pem.encode("ascii")), subject(portal)
+        )
+
+    def add(self, item, action, units, only=None):
+        self.plans.append((item, action, tuple(units), only))
+
+    def pushes(self):
+        for item, action, units, only in self.plans:
+            uid = item.UID()
+            topic = message.topic(item)
+            chain = self.found.chains.get(topic)
+            tag = chain[0] if chain else uid
+            url = item_url(self.portal, self.found, item)
+            tests_only = not is_public(item)
+            headers = {
+                "TTL": str(message.ttl(item, self.now)),
+                "Urgency": "high",
+                "Topic": topic,
+            }
+            for unit in units:
+                data = message.encoded(message.payload(item, action, unit, url, tag))
+                for endpoint, subscription in self.found.subscriptions(unit).items():
+                    if only is not None and (unit, endpoint) not in only:
+                        continue
+                    if tests_only and not subscription.tests:
+                        continue
+                    try:
+                        body, sent = message.request(
+                            endpoint,
+                            subscription,
+                            data,
+                            {**headers, "Authorization": self.vapid.header(endpoint)},
+                        )
+                    except Exception:  # a subscription whose keys cannot be used
+                        logger.exception(
+                            "cannot encrypt a push to %s", device(endpoint)
+                        )
+                        continue
+                    yield Push(uid, unit, endpoint, body, sent)
+
+
+def plan(portal, found, uids, now):
+    """The round for the alerts ``uids``: what to push to whom."""
+    catalog = portal.portal_catalog
+    items = {
+        brain.UID: brain._unrestrictedGetObject()
+        for brain in catalog.unrestrictedSearchResults(UID=list(uids))
+    }
+    round_ = Round(portal, found, now)
+    retractions = []
+    for uid in uids:
+        item = items.get(uid)
+        if item is None or not is_alert(item):
+            forget_retries(found, uid)
+            continue
+        action = wanted_action(item, now)
+        last = found.pushed.get(uid)
+        if action is None:
+            if last is not None and last[0] != "cancel":
+                retractions.append(item)
+            else:
+                forget_retries(found, uid)
+            continue
+        topic = message.topic(item)
+        if last is None or last[0] != action:
+            forget_retries(found, uid)
+            units = receiving_units(found, item)
+            round_.add(item, action, units)
+            found.pushed[uid] = (action, topic)
+            found.reached[uid] = tuple(units)
+            first = found.chains.get(topic)
+            found.chains[topic] = (first[0] if first else uid, uid)
+        else:
+            only = retries_of(found, uid)
+            if only:
+                round_.add(item, action, sorted({unit for unit, _e in only}), only)
+    for item in retractions:  # after what was published: a follow-up replaced them
+        uid = item.UID()
+        topic = found.pushed[uid][1]
+        chain = found.chains.get(topic)
+        found.pushed[uid] = ("cancel", topic)
+        forget_retries(found, uid)
+        if chain is not None and chain[1] != uid:
+            continue  # a later message of the chain was pushed: it replaced this one
+        round_.add(item, "cancel", found.reached.get(uid, ()))
+    return round_
+
+
+def retries_of(found, uid):
+    return {
+        (unit, endpoint)
+        for (_uid, unit, endpoint) in found.retry.keys(
+            min=(uid,), max=(uid, "\uffff"), excludemax=True
+        )
+    }
+
+
+def forget_retries(found, uid):
+    for key in list(found.retry.keys(min=(uid,), max=(uid, "\uffff"), excludemax=True)):
+        del found.retry[key]
+
+
+def settle(portal, found, pushes, now):
+    """Note each outcome: the ledger's note, pruning, retries. Returns counts by outcome."""
+    counts = {"accepted": 0, "gone": 0, "failed": 0}
+    for push in pushes:
+        key = (push.uid, push.unit, push.callback)
+        if push.ok:
+            counts["accepted"] += 1
+            found.retry.pop(key, None)
+            record(
+                portal,
+                KIND,
+                push.uid,
+                push.unit,
+                device=device(push.callback),
+                at=now,
+                detail={"status": push.code},
+            )
+        elif push.code in GONE:
+            counts["gone"] += 1
+            found.retry.pop(key, None)
+            found.unsubscribe(push.unit, push.callback)
+        else:
+            counts["failed"] += 1
+            attempts = found.retry.get(key, 0) + 1
+            if attempts >= ATTEMPTS:
+                found.retry.pop(key, None)
+                logger.warning(
+                    "push of %s to %s given up: %s",
+                    push.uid,
+                    device(push.callback),
+                    push.message,
+                )
+                continue
+            found.retry[key] = attempts
+            found.wake(push.uid, now.timestamp() + RETRY_SECONDS * 2 ** (attempts - 1))
+    return counts
+
+
+def push(portal, uids, now=None, **options):
+    """Push what the alerts ``uids`` call for; returns ``(pushes, counts)``. ``options``
+    go to ``fanout.send_all`` (``connections``, ``per_host``, ``timeout``)."""
+    now = now or datetime.now(UTC)
+    found = state(portal)
+    round_ = plan(portal, found, uids, now)
+    pushes = fanout.send_all(
+        round_.pushes(),
+        tuple(allowed_networks()),
+        translate=lambda error: "address refused",
+        **options,
+    )
+    return pushes, settle(portal, found, pushes, now)
+
+
+@implementer(IScheduledConsumer)
+class WebPushConsumer:
+    """The outbox consumer ``webpush`` (see the module's docstring)."""
+
+    title = "Web Push of alerts"
+
+    def active(self, portal):
+        return state(portal) is not None
+
+    def wants(self, obj):
+        return is_alert(obj)
+
+    def due(self, portal, now=None):
+        found = state(portal)
+        moment = now.timestamp() if now else datetime.now(UTC).timestamp()
+        return found.due(moment) if found is not None else []
+
+    def deliver(self, portal, uids):
+        pushes, counts = push(portal, uids)
+        if pushes:
+            logger.info("web push of %d alert(s): %s", len(uids), counts)
+        return {}

@@ -18,6 +18,7 @@ from nguon.restapi.openapi import devices
 from nguon.restapi.openapi import federation
 from nguon.restapi.openapi import figures
 from nguon.restapi.openapi import views
+from nguon.restapi.openapi import webpush
 from nguon.restapi.openapi import work
 from nguon.restapi.openapi.registry import registrations
 from nguon.restapi.openapi.schema import json_answer
@@ -30,7 +31,7 @@ import sys
 
 
 METHODS = ("get", "post", "put", "patch", "delete")
-FAMILIES = (devices, citizens, alerts, work, figures, views, federation)
+FAMILIES = (devices, citizens, alerts, work, figures, views, federation, webpush)
 VERSION = "1"
 
 ERROR = obj(

@@ -1,0 +1,55 @@
+"""Web Push of alerts (``nguon.restapi.webpush``, docs/webpush.md): the site's VAPID public
+key, and a browser's subscription to a unit's warnings (the citizen app; anyone)."""
+
+from nguon.restapi.openapi.schema import json_answer
+from nguon.restapi.openapi.schema import json_body
+from nguon.restapi.openapi.schema import obj
+from nguon.restapi.openapi.schema import operation
+from nguon.restapi.openapi.schema import STR
+
+
+SUBSCRIPTION = obj(
+    ["endpoint", "keys"],
+    endpoint={
+        "type": "string",
+        "maxLength": 1024,
+        "description": "The push service's https address for this browser",
+    },
+    expirationTime={"type": ["number", "null"]},
+    keys=obj(
+        ["p256dh", "auth"],
+        p256dh={
+            "type": "string",
+            "description": "The browser's P-256 public key (uncompressed point, base64url)",
+        },
+        auth={"type": "string", "description": "16 bytes, base64url"},
+    ),
+)
+
+OPERATIONS = {
+    ("GET", "@push-key", "site"): operation(
+        "The site's VAPID public key: the applicationServerKey of"
+        " PushManager.subscribe() (base64url, uncompressed P-256 point)",
+        {"200": json_answer(obj(["public_key"], public_key=STR))},
+        400,
+    ),
+    ("POST", "@push-subscriptions", "object"): operation(
+        "Subscribe a browser (PushSubscription.toJSON()) to the warnings that reach this"
+        " unit (anyone)",
+        {
+            "201": json_answer(
+                obj(["unit", "endpoint"], unit=STR, endpoint=STR), "Subscribed"
+            )
+        },
+        400,
+        429,
+        body=json_body(SUBSCRIPTION),
+    ),
+    ("DELETE", "@push-subscriptions", "object"): operation(
+        "Unsubscribe a browser from this unit's warnings (idempotent)",
+        {"204": {"description": "Unsubscribed (or was not subscribed)"}},
+        400,
+        429,
+        body=json_body(obj(["endpoint"], endpoint=STR)),
+    ),
+}

@@ -1,0 +1,115 @@
+"""``GET @push-key``, ``POST|DELETE <unit>/@push-subscriptions`` (docs/webpush.md).
+
+Anonymous and without a CSRF token: the citizen app posts JSON from its own page, and what
+these services change is bound to no account (a browser's push address and keys, for a
+unit's public warnings), so a forged request could only subscribe a push address the forger
+already holds. Each address (an IPv6 /64 counts as one) may change subscriptions at most
+``LIMITS`` times (then 429 with ``Retry-After``), counted in the process as the feedback
+forms' limits are (``nguon.feedback.throttle.Limits``).
+"""
+
+from nguon import _
+from nguon.errors import client_error
+from nguon.errors import error_body
+from nguon.errors import UserError
+from nguon.feedback.throttle import address_key
+from nguon.feedback.throttle import client_address
+from nguon.feedback.throttle import Limits
+from nguon.syndication.subscriptions import allowed_networks
+from nguon.webpush import subscriptions
+from nguon.webpush.store import state
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zope.interface import alsoProvides
+
+import math
+
+
+# Per address: a village behind one carrier's address subscribes together when a storm
+# comes, so the limits are wide; they stop a script filling the store.
+LIMITS = ((60.0, 120), (3600.0, 1000))
+
+
+class TooMany(UserError):
+    def __init__(self, retry_after):
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(
+            _(
+                "webpush_error_throttled",
+                default="Có quá nhiều yêu cầu đăng ký nhận cảnh báo từ địa chỉ này. Vui "
+                "lòng thử lại sau ${seconds} giây.",
+                mapping={"seconds": self.retry_after},
+            )
+        )
+
+
+THROTTLE = Limits(LIMITS, TooMany)
+
+
+def not_ready(request):
+    return client_error(
+        BadRequest,
+        _("webpush_error_not_installed", default="Trang này chưa gửi cảnh báo đẩy."),
+        request,
+    )
+
+
+class PushKeyGet(Service):
+    def reply(self):
+        found = state(api.portal.get())
+        if found is None:
+            raise not_ready(self.request)
+        return {"public_key": found.public_key}
+
+
+class Subscriptions(Service):
+    def prepare(self):
+        """The state and the JSON body, or the refusal."""
+        alsoProvides(self.request, IDisableCSRFProtection)
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        found = state(api.portal.get())
+        if found is None:
+            raise not_ready(self.request)
+        THROTTLE.admit(address_key(client_address(self.request)))
+        try:
+            body = json_body(self.request)
+        except Exception:
+            body = None
+        return found, body
+
+    def reply(self):
+        try:
+            found, body = self.prepare()
+            return self.change(found, body)
+        except TooMany as error:
+            self.request.response.setStatus(429)
+            self.request.response.setHeader("Retry-After", str(error.retry_after))
+            return error_body(
+                "TooManyRequests",
+                error.translated(self.request),
+                retry_after=error.retry_after,
+            )
+        except UserError as error:
+            raise client_error(BadRequest, error, self.request) from error
+
+
+class SubscriptionPost(Subscriptions):
+    def change(self, found, body):
+        endpoint, p256dh, auth = subscriptions.checked(body, tuple(allowed_networks()))
+        code = self.context.code
+        found.subscribe(code, endpoint, p256dh, auth)
+        site_url = api.portal.get().absolute_url()
+        if found.site_url != site_url:
+            found.site_url = site_url
+        self.request.response.setStatus(201)
+        return {"unit": code, "endpoint": endpoint}
+
+
+class SubscriptionDelete(Subscriptions):
+    def change(self, found, body):
+        found.unsubscribe(self.context.code, subscriptions.endpoint_of(body))
+        self.request.response.setStatus(204)
+        return None

@@ -1,0 +1,89 @@
+"""``<site>/ung-dung/<path>``: the files of the built app, read from ``static/``.
+
+The app is a static bundle (``webapp/``, built by ``make webapp``), so the view only maps a
+path to a file: names are checked against the folder (no ``..``, no hidden files), the
+content type follows the extension, hashed assets are cached for a year, and the page, the
+service worker and the manifest are revalidated every time (a new build reaches phones on
+their next visit). ``/ung-dung`` without its slash is redirected, since the page's links are
+relative to the folder. The service worker's default scope is its folder, ``/ung-dung/``,
+which is the app's whole address, so no ``Service-Worker-Allowed`` is needed."""
+
+from pathlib import Path
+from Products.Five.browser import BrowserView
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+from zope.publisher.interfaces import NotFound
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+    ".woff2": "font/woff2",
+}
+REVALIDATE = "no-cache"
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=86400"
+
+
+def resolve(parts, root=STATIC):
+    """The file under ``root`` that ``parts`` names, or None (missing, hidden, outside)."""
+    if not parts:
+        parts = ["index.html"]
+    for part in parts:
+        if not part or part.startswith(".") or "/" in part or "\\" in part:
+            return None
+    path = root.joinpath(*parts)
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def cache_control(parts):
+    if parts and parts[0] == "assets":
+        return IMMUTABLE  # Vite's hashed file names: a new build has new names
+    if parts and parts[0] == "icons":
+        return SHORT
+    return REVALIDATE
+
+
+@implementer(IPublishTraverse)
+class App(BrowserView):
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.parts = []
+
+    def publishTraverse(self, request, name):
+        self.parts.append(name)
+        return self
+
+    def __call__(self):
+        request, response = self.request, self.request.response
+        actual = request.get("ACTUAL_URL", "")
+        if not self.parts and not actual.endswith("/"):
+            query = request.get("QUERY_STRING")
+            response.redirect(f"{actual}/" + (f"?{query}" if query else ""))
+            return ""
+        path = resolve(self.parts)
+        if path is None:
+            if not STATIC.joinpath("index.html").is_file():
+                response.setStatus(503)
+                response.setHeader("Content-Type", "text/plain; charset=utf-8")
+                return "Ứng dụng chưa được dựng: chạy make install.\n"
+            raise NotFound(self, "/".join(self.parts), request)
+        response.setHeader(
+            "Content-Type", TYPES.get(path.suffix, "application/octet-stream")
+        )
+        response.setHeader("Cache-Control", cache_control(self.parts))
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        return path.read_bytes()

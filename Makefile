@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start cluster test lint format install system-packages translations axe kiosk-mqtt altcha test-fast clean-instance
+.PHONY: start cluster test lint format install system-packages translations axe kiosk-mqtt altcha webapp test-fast clean-instance
 
 ## make start: install what is missing, then start Solr and Plone in the foreground.
 start: install
@@ -39,7 +39,7 @@ format: $(INSTALLED)
 test-fast: install
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
-install: system-packages $(INSTALLED) translations axe kiosk-mqtt altcha
+install: system-packages $(INSTALLED) translations axe kiosk-mqtt altcha webapp
 
 system-packages:
 	@bash scripts/system-packages.sh
@@ -86,6 +86,21 @@ $(ALTCHA_STATIC)/altcha.min.js: $(ALTCHA_VENDOR)/package.json $(ALTCHA_VENDOR)/p
 	npm ci --prefix $(ALTCHA_VENDOR) --no-audit --no-fund --silent
 	cp $(ALTCHA_VENDOR)/node_modules/altcha/dist/i18n/vi.umd.cjs $(ALTCHA_STATIC)/altcha-vi.js
 	cp $(ALTCHA_VENDOR)/node_modules/altcha/dist/main/altcha.umd.min.cjs $@
+
+## make webapp: the citizen app (docs/app.md), Vite and Workbox pinned by
+## webapp/package-lock.json and installed from the npm registry with `npm ci`, built into
+## src/nguon/webapp/static/ (not in git; served at <site>/ung-dung/); rebuilt only when a
+## source changes.
+WEBAPP := webapp
+WEBAPP_BUILT := src/nguon/webapp/static/index.html
+WEBAPP_SOURCES := $(shell find $(WEBAPP) -path $(WEBAPP)/node_modules -prune -o -type f -print 2>/dev/null)
+webapp: $(WEBAPP_BUILT)
+
+$(WEBAPP)/node_modules/.package-lock.json: $(WEBAPP)/package.json $(WEBAPP)/package-lock.json
+	npm ci --prefix $(WEBAPP) --no-audit --no-fund --silent
+
+$(WEBAPP_BUILT): $(WEBAPP)/node_modules/.package-lock.json $(WEBAPP_SOURCES)
+	npm run --prefix $(WEBAPP) --silent build >/dev/null
 
 ## Remove the generated instance configuration (never the data under var/).
 clean-instance:

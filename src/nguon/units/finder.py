@@ -2,17 +2,36 @@
 
 "thuan hoa" finds "Phường Thuận Hóa", "hue" finds "Thành phố Huế", "19786" finds the unit
 with that official code. Names are folded (diacritics removed, đ → d, lower case) once per
-change of the catalog: the index of every unit (3,321 communes and 34 provinces in the
-official list) is a list in memory, rebuilt when the catalog's counter moves. Units are
-public landmarks (always published), so the index holds every unit.
+change of the units: the index of every unit (3,321 communes and 34 provinces in the
+official list) is a list in memory, rebuilt when the site's *units generation* moves. Units
+are public landmarks (always published), so the index holds every unit.
+
+The units generation (``GENERATION``, a counter in the site's annotations, shared by every
+process of the database) is moved by ``UnitsProcessor``, an indexing queue processor, when
+the catalog takes a unit whose facts the list shows (code, title, level, path) are not
+those it noted last (``FACTS``, beside the counter), or removes one: a unit added, moved,
+renamed or removed, not one reindexed because an item was added to it. Until then the
+index was rebuilt at every move of the catalog's counter, that is after any write to the
+catalog: in every request that publishes an item (the ledger reads it), each rebuild
+reading every unit of the site, each reading of the counter processing the transaction's
+indexing queue. Where there is no counter yet, or the units changed in the current
+transaction (not committed, or still in the queue), the catalog's counter decides as before.
 
 A unit's *name* is its title without its kind ("Thuận Hóa" of "Phường Thuận Hóa"): lists
 of communes are sorted and grouped by it.
 """
 
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
 from dataclasses import dataclass
 from nguon.units.tree import UNIT_TYPE
 from plone import api
+from Products.CMFCore.indexing import getQueue
+from Products.CMFCore.interfaces import IIndexQueueProcessor
+from Products.CMFCore.utils import getToolByName
+from zope.annotation.interfaces import IAnnotations
+from zope.component.hooks import getSite
+from zope.interface import implementer
 
 import re
 import unicodedata
@@ -68,18 +87,91 @@ class UnitName:
         return (self.key[:1] or "#").upper()
 
 
-_CACHE = {}
+_CACHE = {}  # {cache key: units}, one key at a time
+GENERATION = "nguon.units.generation"  # site annotation: a BTrees.Length
+FACTS = "nguon.units.facts"  # site annotation: {unit path: (code, title, level)}
+
+
+@implementer(IIndexQueueProcessor)
+class UnitsProcessor:
+    """Moves the units generation when the catalog takes a unit whose facts the list
+    shows changed (see the module)."""
+
+    def index(self, obj, attributes=None):
+        self._changed(obj)
+
+    def reindex(self, obj, attributes=None, update_metadata=1):
+        self._changed(obj)
+
+    def unindex(self, obj):
+        self._changed(obj, removed=True)
+
+    def begin(self):
+        pass
+
+    def commit(self):
+        pass
+
+    def abort(self):
+        pass
+
+    def _changed(self, obj, removed=False):
+        if getattr(obj, "portal_type", None) != UNIT_TYPE:
+            return
+        tool = getToolByName(obj, "portal_url", None)
+        portal = tool.getPortalObject() if tool is not None else getSite()
+        annotations = IAnnotations(portal, None)
+        if annotations is None:
+            return
+        facts = annotations.get(FACTS)
+        if facts is None:
+            facts = annotations[FACTS] = OOBTree()
+        path = "/".join(obj.getPhysicalPath()[len(portal.getPhysicalPath()) :])
+        if removed:
+            facts.pop(path, None)
+        else:
+            now = (getattr(obj, "code", None), obj.Title(), getattr(obj, "level", None))
+            if facts.get(path) == now:
+                return
+            facts[path] = now
+        counter = annotations.get(GENERATION)
+        if counter is None:
+            counter = annotations[GENERATION] = Length()
+        counter.change(1)
+
+
+def _units_queued():
+    """Whether the transaction's indexing queue holds a unit not yet processed."""
+    return any(
+        getattr(entry[1], "portal_type", None) == UNIT_TYPE
+        for entry in getQueue().getState()
+    )
+
+
+def _cache_key(portal, catalog):
+    """What the index of ``portal`` is cached under: its units generation as committed
+    (the counter's object id and last transaction name the database too), else the
+    catalog's counter."""
+    site = "/".join(portal.getPhysicalPath())
+    counter = IAnnotations(portal).get(GENERATION)
+    if counter is not None and not _units_queued():
+        value = counter()
+        if not counter._p_changed:
+            return (site, "units", counter._p_oid, counter._p_serial, value)
+    return (site, "catalog", catalog.getCounter())
 
 
 def index(portal=None):
     """Every unit as a ``UnitName``, in tree order of their paths."""
     portal = portal or api.portal.get()
     catalog = api.portal.get_tool("portal_catalog")
-    cache_key = ("/".join(portal.getPhysicalPath()), catalog.getCounter())
-    if cache_key not in _CACHE:
+    cache_key = _cache_key(portal, catalog)
+    units = _CACHE.get(cache_key)
+    if units is None:
+        units = _build(portal, catalog)
         _CACHE.clear()
-        _CACHE[cache_key] = _build(portal, catalog)
-    return _CACHE[cache_key]
+        _CACHE[cache_key] = units
+    return units
 
 
 def _build(portal, catalog):

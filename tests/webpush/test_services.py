@@ -106,7 +106,7 @@ def test_a_phone_gets_the_key_subscribes_and_unsubscribes(portal, site, service)
     assert again.status_code == 201  # renewed, still one
     transaction.begin()
     found = state(portal)
-    kept = found.subscriptions("19786")[body["endpoint"]]
+    kept = dict(found.entries("19786"))[body["endpoint"]]
     assert (kept.p256dh, kept.auth, kept.tests) == (
         body["keys"]["p256dh"],
         body["keys"]["auth"],

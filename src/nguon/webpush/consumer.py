@@ -139,7 +139,7 @@ class Round:
             }
             for unit in units:
                 data = message.encoded(message.payload(item, action, unit, url, tag))
-                for endpoint, subscription in self.found.subscriptions(unit).items():
+                for endpoint, subscription in self.found.entries(unit):
                     if only is not None and (unit, endpoint) not in only:
                         continue
                     if tests_only and not subscription.tests:

@@ -89,8 +89,12 @@ class WebPush(Persistent):
         if found is None:
             found = self.units[unit] = OOBTree()
         new = endpoint not in found
-        found[endpoint] = Subscription(
-            p256dh, auth, datetime.now(UTC).isoformat(timespec="seconds"), bool(tests)
+        # A plain tuple: what the export (``nguon.exportimport.state``) writes as it is.
+        found[endpoint] = (
+            p256dh,
+            auth,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            bool(tests),
         )
         if new:
             self.count.change(1)
@@ -106,8 +110,14 @@ class WebPush(Persistent):
         return True
 
     def subscriptions(self, unit):
-        """``{endpoint: Subscription}`` of ``unit`` (a BTree; empty when none)."""
+        """``{endpoint: (p256dh, auth, created, tests)}`` of ``unit`` (a BTree; empty when
+        none)."""
         return self.units.get(unit) or {}
+
+    def entries(self, unit):
+        """``(endpoint, Subscription)`` of each subscription of ``unit``."""
+        for endpoint, value in self.subscriptions(unit).items():
+            yield endpoint, Subscription(*value)
 
     # -- the consumer's schedule --------------------------------------------------------
 

@@ -136,6 +136,11 @@ bench-syndication: install
 bench-push: install
 	$(BIN)/python tests/bench/bench_syndication.py --push-only $(BENCH_ARGS)
 
+## make bench-webpush: an alert pushed to 10,000 phones through a local push service, beside one by one (docs/benchmarks.md).
+.PHONY: bench-webpush
+bench-webpush: install
+	$(BIN)/python tests/bench/bench_webpush.py $(BENCH_ARGS)
+
 ## make bench-cache: 3,321 communes' conditional polls through Varnish beside its static ceiling, and purge on publish (docs/benchmarks.md).
 .PHONY: bench-cache
 bench-cache: install

@@ -83,6 +83,12 @@ class ServiceProcess:
         answer.raise_for_status()
         return answer.json()
 
+    def cpu(self):
+        """CPU seconds the service's process used so far (user and system)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1]
+        utime, stime = fields.split()[11:13]
+        return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
@@ -139,6 +145,7 @@ def test_bench_webpush(tree_functional, monkeypatch):
         alert = make_alert()
         transaction.commit()
         load_before = os.getloadavg()[0]
+        cpu_site, cpu_service = time.process_time(), service.cpu()
         start = time.time()
         publish(alert)
         transaction.commit()
@@ -146,6 +153,10 @@ def test_bench_webpush(tree_functional, monkeypatch):
         results = drain(portal, names=["webpush"])
         transaction.commit()
         done = time.time()
+        cpu_site, cpu_service = (
+            time.process_time() - cpu_site,
+            service.cpu() - cpu_service,
+        )
         assert results["webpush"].unavailable is None
         got = service.call("messages", {"forget": True})
         assert not got["refused"], got["refused"][:3]
@@ -157,6 +168,8 @@ def test_bench_webpush(tree_functional, monkeypatch):
             consumer_s=round(done - approved, 3),
             connections=got["connections"],
             load_average_before=round(load_before, 2),
+            cpu_site_s=round(cpu_site, 2),
+            cpu_push_service_s=round(cpu_service, 2),
         )
 
         # -- round "one by one": pywebpush.webpush(), a new connection each ------------
@@ -166,6 +179,7 @@ def test_bench_webpush(tree_functional, monkeypatch):
         headers = {"Urgency": "high", "Topic": message.topic(alert)}
         connections_before = got["connections"]
         load_before = os.getloadavg()[0]
+        cpu_site, cpu_service = time.process_time(), service.cpu()
         start = time.time()
         for body in bodies[:sequential]:
             data = message.encoded(
@@ -187,6 +201,8 @@ def test_bench_webpush(tree_functional, monkeypatch):
         one_by_one.update(
             connections=got["connections"] - connections_before,
             load_average_before=round(load_before, 2),
+            cpu_site_s=round(time.process_time() - cpu_site, 2),
+            cpu_push_service_s=round(service.cpu() - cpu_service, 2),
         )
     finally:
         service.stop()

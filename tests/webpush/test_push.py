@@ -2,8 +2,10 @@
 decrypts every message as a browser does (RFC 8030, 8291, 8292; docs/webpush.md)."""
 
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from nguon.alerts import chain
+from nguon.content.alert import set_expires
 from nguon.ledger.record import of_item
 from nguon.outbox.worker import drain
 from nguon.webpush import consumer
@@ -170,9 +172,19 @@ def test_a_retraction_cancels_and_tests_reach_only_phones_marked_for_tests(
         for name in testers
     } == {name: ["Diễn tập sơ tán", "Lũ quét trên sông Hương"] for name in testers}
 
+    # An alert that expires is not cancelled: its TTL ended it at the push service.
+    expired = publish(make_alert(title="Sạt lở đồi Thiên An"))
+    settle(portal)
+    set_expires(expired, datetime.now(UTC) - timedelta(minutes=1))
+    expired.reindexObject()
+    settle(portal)
+    assert actions(service, public[:1]) == {public[0]: ["new", "new"]}
+
     transition("46-approvers", "retract", alert)
     settle(portal)
-    assert actions(service, public) == {name: ["new", "cancel"] for name in public}
+    assert actions(service, public) == {
+        name: ["new", "new", "cancel"] for name in public
+    }
     last = service.received(public[0])[-1]
     assert last.payload["alert_uid"] == IUUID(alert)
     assert last.headers["topic"] == message.topic(alert)

@@ -176,7 +176,12 @@ def plan(portal, found, uids, now):
         action = wanted_action(item, now)
         last = found.pushed.get(uid)
         if action is None:
-            if last is not None and last[0] != "cancel":
+            # Retracted (an expired alert leaves the phones by its TTL and its page).
+            if (
+                last is not None
+                and last[0] != "cancel"
+                and review_state(item) != "published"
+            ):
                 retractions.append(item)
             else:
                 forget_retries(found, uid)

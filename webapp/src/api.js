@@ -44,7 +44,17 @@ export function findUnits(q) {
   return getJSON(url.href);
 }
 
-export function unitFeed(unit) {
+export async function unitFeed(unit) {
+  const early = window.nguonFeed; // asked for by the page's head (index.html)
+  window.nguonFeed = null;
+  if (early) {
+    try {
+      const response = await early;
+      if (response.ok && response.url.startsWith(`${unit.url}/feed.json`)) return response.json();
+    } catch {
+      // asked again below
+    }
+  }
   return getJSON(`${unit.url}/feed.json?size=30`);
 }
 

@@ -15,6 +15,9 @@ import transaction
 @pytest.fixture
 def portal(tree_functional):
     portal = tree_functional["portal"]
+    before = api.portal.get_registry_record(
+        "nguon.syndication.allowed_networks", default=None
+    )
     api.portal.set_registry_record(
         "nguon.syndication.allowed_networks", ["127.0.0.0/8"]
     )
@@ -24,7 +27,7 @@ def portal(tree_functional):
     for code in list(found.units):  # the next test starts with no subscription
         for endpoint in list(found.units[code]):
             found.unsubscribe(code, endpoint)
-    api.portal.set_registry_record("nguon.syndication.allowed_networks", [])
+    api.portal.set_registry_record("nguon.syndication.allowed_networks", before)
     transaction.commit()
 
 

@@ -8,6 +8,7 @@ offers, and the service worker shows, replaces and clears a warning pushed with 
 of the Web Push contract. axe finds no serious violation. Screenshots in tests/artifacts/."""
 
 from nguon.webpush.store import state
+from PIL import Image
 from plone import api
 from selenium.common.exceptions import NoSuchElementException
 from selenium.common.exceptions import StaleElementReferenceException
@@ -341,7 +342,11 @@ def deliver_push(browser, origin, payload, count=1):
     )[0]
 
 
-def test_a_report_written_offline_is_sent_when_the_network_returns(site, browser):
+def test_a_report_written_offline_is_sent_when_the_network_returns(
+    site, browser, tmp_path
+):
+    photo = tmp_path / "den-duong.jpg"
+    Image.new("RGB", (3000, 2000), (90, 120, 160)).save(photo, quality=95)
     choose_commune(browser, site)
     press(browser, browser.find_element(By.LINK_TEXT, "Phản ánh"))
     wait(
@@ -356,6 +361,7 @@ def test_a_report_written_offline_is_sent_when_the_network_returns(site, browser
             "Đèn đường tổ 5 hỏng đã hai tuần, buổi tối rất tối."
         )
         browser.find_element(By.ID, "r-contact").send_keys("dan@example.vn")
+        browser.find_element(By.ID, "r-photos").send_keys(str(photo))
         press(
             browser,
             browser.find_element(By.CSS_SELECTOR, "#report button[type=submit]"),
@@ -382,3 +388,16 @@ def test_a_report_written_offline_is_sent_when_the_network_returns(site, browser
     )
     assert mine.status_code == 200, mine.text
     assert "Đèn đường tổ 5" in json.dumps(mine.json(), ensure_ascii=False)
+    assert (
+        len(mine.json()["photos"]) == 1
+    )  # made 1600 px wide on the phone, then cleaned
+
+    # She follows it from the app; its state then reads offline too.
+    press(browser, browser.find_element(By.CSS_SELECTOR, "#mine button.status-of"))
+    wait(browser, lambda d: "Đã tiếp nhận" in text_of(d, "#mine .report-state"))
+    network(browser, offline=True)
+    try:
+        browser.get(app_url(site) + "#/phan-anh")
+        wait(browser, lambda d: "Đã tiếp nhận" in text_of(d, "#mine .report-state"))
+    finally:
+        network(browser, FAST_3G)

@@ -7,6 +7,7 @@ off from the network she still reads; "Nhận cảnh báo" answers gracefully wh
 offers, and the service worker shows, replaces and clears a warning pushed with the payload
 of the Web Push contract. axe finds no serious violation. Screenshots in tests/artifacts/."""
 
+from nguon.webapp.views import STATIC
 from nguon.webpush.store import state
 from PIL import Image
 from plone import api
@@ -201,6 +202,9 @@ def test_installable_and_readable_offline(site, browser):
         ".catch(e => done('error: ' + e));"
     )
     assert scope == url
+    page = requests.get(url, timeout=30)
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert page.content == (STATIC / "index.html").read_bytes()  # byte for byte
     worker = requests.get(f"{url}sw.js", timeout=30)
     assert worker.headers["Content-Type"].startswith("text/javascript")
     # Controlled by the worker once reloaded; Chromium finds nothing against installing.

@@ -5,8 +5,10 @@ path to a file: names are checked against the folder (no ``..``, no hidden files
 content type follows the extension, hashed assets are cached for a year, and the page, the
 service worker and the manifest are revalidated every time (a new build reaches phones on
 their next visit). ``/ung-dung`` without its slash is redirected, since the page's links are
-relative to the folder. The service worker's default scope is its folder, ``/ung-dung/``,
-which is the app's whole address, so no ``Service-Worker-Allowed`` is needed."""
+relative to the folder. Files go out byte for byte (Plone's transform chain, the theme
+included, is turned off for them). The service worker's default scope is its folder,
+``/ung-dung/``, which is the app's whole address, so no ``Service-Worker-Allowed`` is
+needed."""
 
 from pathlib import Path
 from Products.Five.browser import BrowserView
@@ -81,6 +83,8 @@ class App(BrowserView):
                 response.setHeader("Content-Type", "text/plain; charset=utf-8")
                 return "Ứng dụng chưa được dựng: chạy make install.\n"
             raise NotFound(self, "/".join(self.parts), request)
+        # Byte for byte: no theme, no rewriting of the page by Plone's transform chain.
+        request.environ["plone.transformchain.disable"] = True
         response.setHeader(
             "Content-Type", TYPES.get(path.suffix, "application/octet-stream")
         )

@@ -17,10 +17,17 @@ const BANDS = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'];
 const esc = (value) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+let quiet;
+
 function say(message) {
   status.textContent = '';
-  // a fresh text node, so that a screen reader announces the same message again
-  setTimeout(() => (status.textContent = message), 50);
+  clearTimeout(quiet);
+  // a fresh text node, so that a screen reader announces the same message again; gone
+  // after 15 s so that it does not cover the screen (a report's code stays in its list)
+  setTimeout(() => {
+    status.textContent = message;
+    quiet = setTimeout(() => (status.textContent = ''), 15000);
+  }, 50);
 }
 
 function when(iso) {

@@ -205,6 +205,10 @@ def test_installable_and_readable_offline(site, browser):
     page = requests.get(url, timeout=30)
     assert page.headers["Cache-Control"] == "no-cache"
     assert page.content == (STATIC / "index.html").read_bytes()  # byte for byte
+    again = requests.get(
+        url, headers={"If-None-Match": page.headers["ETag"]}, timeout=30
+    )
+    assert again.status_code == 304 and again.content == b""
     worker = requests.get(f"{url}sw.js", timeout=30)
     assert worker.headers["Content-Type"].startswith("text/javascript")
     # Controlled by the worker once reloaded; Chromium finds nothing against installing.

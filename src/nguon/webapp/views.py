@@ -3,8 +3,8 @@
 The app is a static bundle (``webapp/``, built by ``make webapp``), so the view only maps a
 path to a file: names are checked against the folder (no ``..``, no hidden files), the
 content type follows the extension, hashed assets are cached for a year, and the page, the
-service worker and the manifest are revalidated every time (a new build reaches phones on
-their next visit). ``/ung-dung`` without its slash is redirected, since the page's links are
+service worker and the manifest are revalidated every time with their ETag (a new build
+reaches phones on their next visit; an unchanged file answers 304 without its body). ``/ung-dung`` without its slash is redirected, since the page's links are
 relative to the folder. Files go out byte for byte (Plone's transform chain, the theme
 included, is turned off for them). The service worker's default scope is its folder,
 ``/ung-dung/``, which is the app's whole address, so no ``Service-Worker-Allowed`` is
@@ -51,6 +51,12 @@ def resolve(parts, root=STATIC):
     return path if path.is_file() else None
 
 
+def etag(path):
+    """A validator of the built file (its size and time of the build)."""
+    stat = path.stat()
+    return f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+
+
 def cache_control(parts):
     if parts and parts[0] == "assets":
         return IMMUTABLE  # Vite's hashed file names: a new build has new names
@@ -90,4 +96,9 @@ class App(BrowserView):
         )
         response.setHeader("Cache-Control", cache_control(self.parts))
         response.setHeader("X-Content-Type-Options", "nosniff")
+        tag = etag(path)
+        response.setHeader("ETag", tag)
+        if tag in (request.getHeader("If-None-Match") or ""):
+            response.setStatus(304)  # a revalidation on 3G: no body
+            return b""
         return path.read_bytes()

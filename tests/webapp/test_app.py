@@ -168,6 +168,10 @@ def test_a_citizen_chooses_her_commune_and_reads(site, browser):
 
 def test_she_searches_without_diacritics(site, browser):
     choose_commune(browser, site)
+    press(browser, browser.find_element(By.LINK_TEXT, "Xã, phường"))
+    wait(browser, lambda d: d.find_element(By.ID, "find-q"))
+    screenshot(browser, "app-choose-commune")
+    assert_accessible(browser, "app-choose-commune")
     browser.find_element(By.LINK_TEXT, "Tra cứu").click()
     box = wait(browser, lambda d: d.find_element(By.ID, "search-q"))
     box.send_keys("thong bao cat dien")

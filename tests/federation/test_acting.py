@@ -224,3 +224,18 @@ def test_one_links_copies_are_no_key_for_another_link_nor_for_an_account(portal,
             portal["vn"]["44"].manage_delObjects([copy.getId()])
     registration = api.portal.get_tool("portal_registration")
     assert not registration.isMemberIdAllowed(user_id(link))
+
+
+def test_a_noted_file_whose_copy_is_not_found_is_tried_again_then_dropped(portal, link):
+    """A copy made in the same transaction may not be in the catalog yet when another
+    thread is flushing its own catalog queue (seen in tests/e2e/test_federation.py: a
+    catch-up applying and fetching at once while central's push applied the same item);
+    the noted file is kept for the next round, and dropped after ``MISSING`` rounds."""
+    from nguon.federation import files
+
+    link.files["no-such-uid"] = {"field": "file", "url": f"{link.site}/x", "limit": 10}
+    for round_ in range(1, files.MISSING):
+        assert apply.fetch_files(portal, link) == 0
+        assert link.files["no-such-uid"]["missing"] == round_
+    assert apply.fetch_files(portal, link) == 0
+    assert "no-such-uid" not in link.files

@@ -31,6 +31,7 @@ FIELDS = {
     "RadioItem": ("audio", AUDIO_MAX_MB),
 }
 PER_ROUND = 20
+MISSING = 3
 TIMEOUT = 60
 
 
@@ -65,7 +66,15 @@ def fetch(portal, link, through_chain, comment="", limit=PER_ROUND):
         wish = dict(link.files[local_uid])
         obj = uuidToObject(local_uid, unrestricted=True)
         if obj is None:
-            del link.files[local_uid]
+            # Deleted, or made by this very transaction and not in the catalog yet: a
+            # thread's catalog queue is not flushed while another thread flushes its own
+            # (``Products.CMFCore.indexing.processing`` is one set for every thread). Tried
+            # again next round; dropped when missing ``MISSING`` rounds running.
+            missing = wish.get("missing", 0) + 1
+            if missing >= MISSING:
+                del link.files[local_uid]
+            else:
+                link.files[local_uid] = {**wish, "missing": missing}
             continue
         try:
             answer = outbound.call(

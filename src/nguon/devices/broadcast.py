@@ -53,6 +53,7 @@ from nguon.outbox.lease import hold
 from nguon.outbox.lease import Lease
 from nguon.outbox.lifecycle import start_thread
 from nguon.outbox.thread import LeasedThread
+from nguon.outbox.wakeups import Wakeups
 from nguon.publication import targeting
 from nguon.publication.entries import effective_time
 from nguon.publication.entries import expiry_time
@@ -84,7 +85,7 @@ class Listed(Persistent):
     uids = ()
 
 
-class Broadcasts(Persistent):
+class Broadcasts(Wakeups, Persistent):
     """The broadcast's state in a site (see the module's docstring)."""
 
     def __init__(self):
@@ -111,15 +112,6 @@ class Broadcasts(Persistent):
             self.live[topic] = None
         else:
             self.live.pop(topic, None)
-
-    def wake(self, uid, when):
-        self.schedule[(when, uid)] = None
-
-    def due(self, now):
-        found = list(self.schedule.keys(max=(now, "\uffff")))
-        for key in found:
-            del self.schedule[key]
-        return sorted({uid for _when, uid in found})
 
 
 def install(portal):

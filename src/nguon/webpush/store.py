@@ -16,6 +16,7 @@ from datetime import datetime
 from datetime import UTC
 from nguon.annotations import site_state
 from nguon.outbox.lease import Lease
+from nguon.outbox.wakeups import Wakeups
 from persistent import Persistent
 from typing import NamedTuple
 
@@ -60,7 +61,7 @@ def public_key_of(private_pem):
     )
 
 
-class WebPush(Persistent):
+class WebPush(Wakeups, Persistent):
     """The site's Web Push state (see the module's docstring)."""
 
     def __init__(self):
@@ -118,17 +119,6 @@ class WebPush(Persistent):
         """``(endpoint, Subscription)`` of each subscription of ``unit``."""
         for endpoint, value in self.subscriptions(unit).items():
             yield endpoint, Subscription(*value)
-
-    # -- the consumer's schedule --------------------------------------------------------
-
-    def wake(self, uid, when):
-        self.schedule[(when, uid)] = None
-
-    def due(self, now):
-        found = list(self.schedule.keys(max=(now, "\uffff")))
-        for key in found:
-            del self.schedule[key]
-        return sorted({uid for _when, uid in found})
 
 
 def install(portal):

@@ -55,6 +55,9 @@ def test_start_serves_the_vietnamese_site_and_a_second_start_finds_it_unchanged(
             and "thuanhoa.bientap" in log
             and instance.url in log
         )
+        # the citizen app, built by the install, is named and served
+        assert f"{instance.url}/ung-dung/" in log
+        assert 'rel="manifest"' in instance.get("/ung-dung/")
         mqtt = instance.env["NGUON_MQTT_PORT"]
         assert f"Mosquitto sẵn sàng tại mqtt://127.0.0.1:{mqtt}" in log
         assert (

@@ -58,6 +58,9 @@ def _banner(settings, created):
         f"người dân gửi phản ánh: {settings.site_url}/gui-phan-anh — cán bộ xử lý: "
         "<trang đơn vị>/xu-ly-phan-anh"
     )
+    _say(
+        f"ứng dụng cho người dân (cài từ trình duyệt điện thoại): {settings.site_url}/ung-dung/"
+    )
     if settings.demo:
         _say(f"tài khoản mẫu (mật khẩu {demo_password()}):")
         for userid, fullname, unit_code, kind in DEMO_USERS:

@@ -1,12 +1,12 @@
-"""Essential information (nguon.ledger.essential): an item is essential by its author's mark,
+"""Essential information (nguon.publication.essential): an item is essential by its author's mark,
 by a rule of policies/essential.yaml, or because it is an emergency, whatever the file says;
 the catalog's ``is_essential`` follows; the editor ticks the mark in the add form. On the
 small tree of nguon.testing (Thuận Hóa 19786 in Huế 46)."""
 
-from nguon.ledger.essential import is_essential
-from nguon.ledger.essential import load
-from nguon.ledger.essential import required_channels
-from nguon.ledger.essential import why_essential
+from nguon.publication.essential import is_essential
+from nguon.publication.essential import load
+from nguon.publication.essential import required_channels
+from nguon.publication.essential import why_essential
 from nguon.testing import TREE_PASSWORD
 from nguon.testing import tree_user
 from nguon.units.tree import find_unit

@@ -289,6 +289,25 @@ def test_the_three_formats_carry_the_same_entry(layer, portal):
     assert rss.findtext("channel/item/link") == item.absolute_url()
 
 
+def test_the_json_feed_says_which_items_are_essential(layer, portal):
+    from nguon.publication.essential import is_essential
+
+    ordinary = province_bulletin(portal, "Lịch sinh hoạt văn hóa", category="culture")
+    province_bulletin(
+        portal, "Lịch tiêm chủng bắt buộc", category="culture", essential=True
+    )
+    province_bulletin(portal, "Cảnh báo lũ quét", priority="emergency")
+    assert not is_essential(ordinary)  # neither marked, nor the policy's, nor urgent
+    settle(portal)
+    found = {
+        entry["title"]: entry["_nguon"]["essential"]
+        for entry in get_feed(layer, "46/19786").json()["items"]
+    }
+    assert found["Lịch sinh hoạt văn hóa"] is False
+    assert found["Lịch tiêm chủng bắt buộc"] is True  # its author's mark
+    assert found["Cảnh báo lũ quét"] is True  # every emergency
+
+
 def test_unit_pages_link_to_their_feeds(layer, portal):
     import requests
 

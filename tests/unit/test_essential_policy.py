@@ -1,9 +1,9 @@
 """The essential-information policy (policies/essential.yaml): what it says, and a broken
 file that refuses to load, naming the file, the line and the problem."""
 
-from nguon.ledger.essential import EssentialRule
-from nguon.ledger.essential import load
-from nguon.ledger.essential import POLICY_FILE
+from nguon.publication.essential import EssentialRule
+from nguon.publication.essential import load
+from nguon.publication.essential import POLICY_FILE
 from nguon.workflow.policy import PolicyError
 
 import pytest

@@ -69,6 +69,7 @@ def site(tree_solr, browser):
             title=title,
             description=description,
             priority="normal",
+            essential=title == POWER,  # its author marks it essential information
         )
     deliver(portal)
     network(browser, FAST_3G)
@@ -142,6 +143,11 @@ def test_a_citizen_chooses_her_commune_and_reads(site, browser):
         for t in browser.find_elements(By.CSS_SELECTOR, "section.latest time")
     ]
     assert len(times) == 2 and times == sorted(times, reverse=True)  # newest first
+    rows = {
+        row.find_element(By.TAG_NAME, "a").text: row.text
+        for row in browser.find_elements(By.CSS_SELECTOR, "section.latest li")
+    }
+    assert "Thiết yếu" in rows[POWER] and "Thiết yếu" not in rows[NEWS], rows
     screenshot(browser, "app-commune")
     assert_accessible(browser, "app-commune")
 

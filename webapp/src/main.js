@@ -140,6 +140,7 @@ function marks(item) {
   const out = [];
   if (n.priority === 'emergency') out.push(`<span class="mark emergency">${T.emergency}</span>`);
   else if (n.priority === 'priority') out.push(`<span class="mark priority">${T.priority}</span>`);
+  if (n.essential && n.priority !== 'emergency') out.push(`<span class="mark essential">${T.essential}</span>`);
   if (audioOf(item)) out.push(`<span class="mark radio">${T.radio}</span>`);
   return out.join(' ');
 }

@@ -25,6 +25,7 @@ export const T = {
   noItems: 'Chưa có tin nào.',
   emergency: 'Khẩn cấp',
   priority: 'Ưu tiên',
+  essential: 'Thiết yếu',
   radio: 'Có bản tin phát thanh',
   listen: 'Nghe bản tin',
   document: 'Văn bản',

@@ -1,9 +1,9 @@
 """A viewlet under an item's title: where it waits, who approved it, why it was sent back,
 and whether it was published under the emergency procedure; before it is submitted, who will
 receive it (units, channels) and which units must approve it (``reach_preview``); and why it
-is essential information, when it is (``nguon.ledger.essential.why_essential``)."""
+is essential information, when it is (``nguon.publication.essential.why_essential``)."""
 
-from nguon.ledger.essential import why_essential
+from nguon.publication.essential import why_essential
 from nguon.workflow.reachable import reach_preview
 from nguon.workflow.state import review_state
 from nguon.workflow.summary import approval_summary

@@ -9,7 +9,7 @@ their names, a board's location, the next broadcast slots and what a board shows
 of published items), never clusters, device ids, tokens or reports.
 
 The latest essential information is the latest live items that the delivery ledger counts as
-essential (``nguon.ledger.essential``: the author's mark, the policy, every emergency), found
+essential (``nguon.publication.essential``: the author's mark, the policy, every emergency), found
 with the catalog's ``is_essential`` index among the change log's live items (docs/citizen.md).
 """
 

@@ -1,6 +1,6 @@
 """The fields the approval policy reads on every information item: its field (lĩnh vực), its
 broadcast priority, and the area it targets (``nguon.workflow.approval`` reads them); and its
-author's mark that it is essential information (``nguon.ledger.essential`` reads it)."""
+author's mark that it is essential information (``nguon.publication.essential`` reads it)."""
 
 from nguon import _
 from plone.autoform import directives

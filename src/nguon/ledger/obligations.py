@@ -3,7 +3,7 @@
 - the figures of every published item: ``published`` per channel and per category, and the
   time each approving level took (``approval_s``/``approval_n`` per level), for the units that
   wrote and approved it;
-- for an essential item (``nguon.ledger.essential``), its ``Obligation``: every unit it is
+- for an essential item (``nguon.publication.essential``), its ``Obligation``: every unit it is
   received by (``nguon.ledger.units.receiving_units`` of its deliverable reach) times every
   channel it requires, with the ``required`` figure of each receiving unit and the item listed
   under every unit of their lineages (``by_area``), so each level finds its gaps.
@@ -15,13 +15,13 @@ from nguon.content.channels import channels
 from nguon.content.channels import is_distributed
 from nguon.ledger.counters import bump
 from nguon.ledger.counters import local_day
-from nguon.ledger.essential import is_essential
-from nguon.ledger.essential import required_channels
 from nguon.ledger.store import ledger
 from nguon.ledger.store import Obligation
 from nguon.ledger.units import level_of
 from nguon.ledger.units import lineage_codes
 from nguon.ledger.units import receiving_units
+from nguon.publication.essential import is_essential
+from nguon.publication.essential import required_channels
 from nguon.publication.targeting import reach
 from nguon.units.tree import item_unit
 from nguon.workflow.approval import ApprovalState

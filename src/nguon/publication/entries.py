@@ -10,6 +10,7 @@ from Acquisition import aq_base
 from DateTime import DateTime
 from nguon.content import alert as alerts
 from nguon.content.channels import channels
+from nguon.publication.essential import is_essential
 from nguon.publication.public import public_html
 from nguon.units.tree import item_unit
 from nguon.workflow.approval import ApprovalState
@@ -211,6 +212,7 @@ def entry(obj, portal):
         "category_title": label("nguon.vocabularies.categories", category),
         "priority": priority,
         "priority_title": label("nguon.vocabularies.priorities", priority),
+        "essential": is_essential(obj),
         "channels": list(channels(obj)),
         "number": getattr(aq_base(obj), "number", None),
         "display_duration": getattr(aq_base(obj), "display_duration", None),

@@ -297,6 +297,7 @@ def json_item(document, seq, uid, snapshot):
             "type": snapshot["type"],
             "category": snapshot["category"],
             "priority": snapshot["priority"],
+            "essential": bool(snapshot.get("essential")),
             "unit": snapshot["unit"],
             "channels": snapshot["channels"],
             "number": snapshot["number"],

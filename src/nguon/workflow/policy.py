@@ -59,7 +59,7 @@ class Policy:
 class Reader:
     """Turns the YAML node tree into a Policy, checking every value against what it may be.
 
-    Other rule files (``nguon.reports.forms``, ``nguon.ledger.essential``,
+    Other rule files (``nguon.reports.forms``, ``nguon.publication.essential``,
     ``nguon.feedback.policy``) reuse its line-numbered checks with their own ``error`` class and their own top-level method."""
 
     error = PolicyError

@@ -28,6 +28,7 @@ from datetime import datetime
 from datetime import UTC
 from nguon import _
 from nguon.federation import upward
+from nguon.federation.inbox import envelope
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
 from nguon.federation.inbox import sender
@@ -40,7 +41,6 @@ from nguon.units.tree import lineage
 from plone.app.uuid.utils import uuidToObject
 from urllib.parse import urlsplit
 
-import json
 import time
 
 
@@ -148,9 +148,7 @@ def take(portal, body, signature, now=None):
     ``{"recorded", "known", "refused"}`` or raises ``inbox.Refused``."""
     now = now if now is not None else time.time()
     try:
-        data = json.loads(body)
-        sid, sent = str(data["subscription"]), str(data["sent"])
-        datetime.fromisoformat(sent)
+        data, sid, sent = envelope(body)
         acks = list(data["acks"])
     except (ValueError, KeyError, TypeError):
         raise Refused(400, MALFORMED) from None

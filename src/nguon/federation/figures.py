@@ -30,6 +30,7 @@ from datetime import timedelta
 from datetime import UTC
 from nguon import _
 from nguon.federation import upward
+from nguon.federation.inbox import envelope
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
 from nguon.federation.inbox import sender
@@ -39,7 +40,6 @@ from nguon.ledger.store import ledger
 from nguon.ledger.units import area_codes
 from zope.i18nmessageid import Message
 
-import json
 import re
 import time
 
@@ -150,9 +150,7 @@ def take(portal, body, signature, now=None):
     raises ``inbox.Refused``."""
     now = now if now is not None else time.time()
     try:
-        data = json.loads(body)
-        sid, sent = str(data["subscription"]), str(data["sent"])
-        datetime.fromisoformat(sent)
+        data, sid, sent = envelope(body)
         entries = data["figures"]
         if not isinstance(entries, list):
             raise ValueError(entries)

@@ -101,6 +101,17 @@ def check(link, body, signature, now):
     return data, digest, sent
 
 
+def envelope(body):
+    """The JSON of a province's sending up (acknowledgements, a report, figures), its
+    subscription id and its ``sent`` time (ISO 8601, checked to be one); raises
+    ``ValueError``, ``KeyError`` or ``TypeError`` on a malformed body, for the caller to
+    refuse with its own message."""
+    data = json.loads(body)
+    sid, sent = str(data["subscription"]), str(data["sent"])
+    datetime.fromisoformat(sent)
+    return data, sid, sent
+
+
 def sender(portal, subscription_id, sent, body, signature, now):
     """The subscription of this site that a province's sending up (acknowledgements, a
     report) comes from: one this site knows, whose secret signed ``body``, ``sent`` (ISO

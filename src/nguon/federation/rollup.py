@@ -23,6 +23,7 @@ from datetime import datetime
 from datetime import UTC
 from nguon import _
 from nguon.federation import upward
+from nguon.federation.inbox import envelope
 from nguon.federation.inbox import MALFORMED
 from nguon.federation.inbox import Refused
 from nguon.federation.inbox import sender
@@ -32,7 +33,6 @@ from nguon.reports.store import SIGNED
 from nguon.reports.store import storage as report_store
 from nguon.units.tree import find_unit
 
-import json
 import time
 
 
@@ -108,9 +108,7 @@ def take(portal, body, signature, now=None):
     same version was there) or raises ``inbox.Refused``."""
     now = now if now is not None else time.time()
     try:
-        data = json.loads(body)
-        sid, sent = str(data["subscription"]), str(data["sent"])
-        datetime.fromisoformat(sent)
+        data, sid, sent = envelope(body)
         sent_report = data["report"]
         unit_code = str(sent_report["unit"])
         form_key, period_id = str(sent_report["form"]), str(sent_report["period"])

@@ -45,6 +45,13 @@ export function findUnits(q) {
 }
 
 export async function unitFeed(unit) {
+  // The commune's address of the app (?xa=): the feed came in the page (index.html's head).
+  const first = window.nguonFirst;
+  window.nguonFirst = null;
+  if (first && first.feed && first.unit?.url === unit.url) {
+    keep(unit, first.feed);
+    return first.feed;
+  }
   const early = window.nguonFeed; // asked for by the page's head (index.html)
   window.nguonFeed = null;
   if (early) {
@@ -56,6 +63,23 @@ export async function unitFeed(unit) {
     }
   }
   return getJSON(`${unit.url}/feed.json?size=30`);
+}
+
+// The feed that came in the page is kept where the service worker keeps the feeds it reads
+// (sw.js, 'nguon-feeds'), so that the commune reads offline after this one visit too.
+function keep(unit, data) {
+  if (!('caches' in window)) return;
+  caches
+    .open('nguon-feeds')
+    .then((cache) =>
+      cache.put(
+        `${unit.url}/feed.json?size=30`,
+        new Response(JSON.stringify(data), {
+          headers: { 'Content-Type': 'application/feed+json; charset=utf-8' },
+        }),
+      ),
+    )
+    .catch(() => {});
 }
 
 export function search(q, unitCode) {

@@ -1,7 +1,12 @@
 // The app's service worker (Workbox, built by vite-plugin-pwa's injectManifest): the shell
 // precached, the commune's feed, the units found and the categories kept for offline reading,
 // and the warnings that Web Push brings (the payload of docs/app.md, "Web Push").
-import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL } from 'workbox-precaching';
+import {
+  precacheAndRoute,
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  matchPrecache,
+} from 'workbox-precaching';
 import { registerRoute, NavigationRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
@@ -14,15 +19,37 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 const scope = new URL(self.registration.scope);
+// The app's page, its address without a query (NavigationRoute tests path and query).
+const APP_PAGE = new RegExp(`^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(index\\.html)?$`);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { allowlist: [APP_PAGE] }));
+
+// The commune's address of the app (?xa=<code>, printed as a QR code): the page comes from
+// the site with the commune's items in it; with no network (or none within 10 s) the shell
+// from the precache, which opens on the commune kept on the phone. Without xa the shell is
+// served from the precache above, as before (its query's utm_ and fbclid are ignored).
+function withTimeout(promise, seconds) {
+  return Promise.race([
+    promise,
+    new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), seconds * 1000)),
+  ]);
+}
+
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('index.html'), {
-    allowlist: [new RegExp(`^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(index\\.html)?$`)],
-  }),
+  ({ url, request }) =>
+    request.mode === 'navigate' && APP_PAGE.test(url.pathname) && url.searchParams.has('xa'),
+  async ({ request }) => {
+    try {
+      return await withTimeout(fetch(request), 10);
+    } catch {
+      return (await matchPrecache('index.html')) || Response.error();
+    }
+  },
 );
 
 const ok = new CacheableResponsePlugin({ statuses: [200] });
 
-// A unit's JSON feed: the network first (fresh warnings), the last copy when there is none.
+// A unit's JSON feed: the network first (fresh warnings), the last copy when there is none
+// (api.js also puts there the feed that came in the commune's page, ?xa=).
 registerRoute(
   ({ url, request }) => request.method === 'GET' && /\/feed\.json$/.test(url.pathname),
   new NetworkFirst({

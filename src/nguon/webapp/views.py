@@ -8,9 +8,22 @@ reaches phones on their next visit; an unchanged file answers 304 without its bo
 relative to the folder. Files go out byte for byte (Plone's transform chain, the theme
 included, is turned off for them). The service worker's default scope is its folder,
 ``/ung-dung/``, which is the app's whole address, so no ``Service-Worker-Allowed`` is
-needed."""
+needed.
 
+The page asked with ``?xa=<unit code>`` of a public unit (the commune's own address of the
+app, printed as a QR code) arrives with the commune's items in it (``nguon.webapp.first``):
+revalidated every time too, its ETag that of its bytes (the feed's items and the warnings
+in force are in them), varying with the language the feed's title is read in. Any other
+``xa`` (unknown, not a unit, not public, malformed) gets the plain page, unchanged."""
+
+from datetime import datetime
+from datetime import UTC
+from hashlib import sha256
+from nguon.webapp import first
+from nguon.webapp.commune import first_of
+from nguon.webapp.commune import words
 from pathlib import Path
+from plone import api
 from Products.Five.browser import BrowserView
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
@@ -96,9 +109,32 @@ class App(BrowserView):
         )
         response.setHeader("Cache-Control", cache_control(self.parts))
         response.setHeader("X-Content-Type-Options", "nosniff")
-        tag = etag(path)
+        body = self.commune_page(path)
+        tag = etag(path) if body is None else f'"{sha256(body).hexdigest()[:32]}"'
+        if body is not None:
+            response.setHeader("Vary", "Accept-Language")
         response.setHeader("ETag", tag)
         if tag in (request.getHeader("If-None-Match") or ""):
             response.setStatus(304)  # a revalidation on 3G: no body
             return b""
-        return path.read_bytes()
+        return path.read_bytes() if body is None else body
+
+    def commune_page(self, path):
+        """The page with the commune's items in it (``?xa=``), or None for the file."""
+        if self.parts not in ([], ["index.html"]):
+            return None
+        code = first.valid_code(self.request.form.get("xa"))
+        if code is None:
+            return None
+        found = first_of(api.portal.get(), code, self.request)
+        if found is None:
+            return None
+        unit, feed = found
+        page = first.first_page(
+            path.read_text("utf-8"),
+            unit,
+            feed,
+            words(self.request),
+            datetime.now(UTC),
+        )
+        return None if page is None else page.encode("utf-8")

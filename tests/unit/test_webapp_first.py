@@ -39,8 +39,9 @@ UNIT = {
     "url": "http://x/vn/46/19786",
 }
 PAGE = (
-    "<head><!--nguon-first-data--><script>/* the head's */</script></head>"
-    '<body><main id="main"><!--nguon-first-items--><noscript>x</noscript></main></body>'
+    "<head><script>/* the head's */</script></head>"
+    '<body><main id="main"><!--nguon-first-items--><noscript>x</noscript></main>'
+    "<!--nguon-first-data--><script>/* the body's */</script></body>"
 )
 
 
@@ -161,7 +162,10 @@ def test_the_page_gets_the_data_and_the_items():
         r'<script type="application/json" id="nguon-first">(.*?)</script>', page
     )[1]
     assert json.loads(data) == {"unit": UNIT, "feed": feed}
-    assert page.index('id="nguon-first"') < page.index("the head's")
+    # The items first (they paint while the data still arrives), the data before the
+    # script that keeps the unit.
+    assert page.index(first.MARK) < page.index('id="nguon-first"')
+    assert page.index('id="nguon-first"') < page.index("the body's")
     assert "Hiện không có cảnh báo nào." in page and "Chưa có tin nào." in page
     assert "<!--nguon-first" not in page
     assert (

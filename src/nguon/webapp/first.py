@@ -20,7 +20,7 @@ import re
 
 # Official unit codes are digits ("19786", "46"); other sites' codes are short words.
 CODE = re.compile(r"[0-9A-Za-z_-]{1,20}")
-DATA_MARK = "<!--nguon-first-data-->"  # in the page's head, before its inline script
+DATA_MARK = "<!--nguon-first-data-->"  # at the end of <body>, before its inline script
 ITEMS_MARK = "<!--nguon-first-items-->"  # at the start of <main>
 BANDS = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")  # as the app's main.js
 MARK = "<script>performance.mark('nguon-first-items')</script>"

@@ -16,7 +16,13 @@ browser profile (empty caches) opens:
    Hóa) already chosen: the time from navigation to the commune's items drawn (the app's
    ``nguon-items-shown`` mark, after its feed.json is read);
 3. **the commune's items, next visit**: reloaded with the service worker in control: the
-   shell from its cache, the feed from the network (network first).
+   shell from its cache, the feed from the network (network first);
+4. **the commune's address, first visit**: empty caches, nothing chosen, the commune's own
+   address of the app ``<site>/ung-dung/?xa=<code>`` (its QR code), whose page carries the
+   commune's items: the time to the site's list of them parsed (``nguon-first-items``, a
+   mark the page sets in an inline script right after the list), the first contentful
+   paint, and the app's own drawing of them (``nguon-items-shown``, from the feed that came
+   in the page), with the page's bytes as sent.
 
 Profiles: ``none`` (no shaping), ``mobile`` (Lighthouse's mobile: 150 ms, 1.6 Mbit/s) and
 ``slow3g`` (DevTools' Slow 3G: 2,000 ms latency, 400 kbit/s each way).
@@ -105,6 +111,10 @@ ITEMS = (
     "const e = performance.getEntriesByName('nguon-items-shown');"
     "return e.length ? e[0].startTime : null;"
 )
+FIRST_ITEMS = (
+    "const e = performance.getEntriesByName('nguon-first-items');"
+    "return e.length ? e[0].startTime : null;"
+)
 
 
 def one_run(app, unit, profile):
@@ -179,6 +189,21 @@ def one_run(app, unit, profile):
         figures["items_next_ms"] = wait_for(driver, ITEMS)
         figures["items_next_fcp_ms"] = wait_for(driver, FCP)
         assert driver.execute_script("return !!navigator.serviceWorker.controller")
+        driver.quit()
+
+        # 4. the commune's address (?xa=), empty caches, nothing chosen
+        driver = phone()
+        network(driver, profile)
+        driver.get(f"{app}?xa={unit['code']}")
+        figures["address_items_ms"] = wait_for(driver, FIRST_ITEMS)
+        figures["address_fcp_ms"] = wait_for(driver, FCP)
+        figures["address_app_items_ms"] = wait_for(driver, ITEMS)
+        figures["address_page_sent"] = driver.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0];"
+            "return n.transferSize || n.encodedBodySize;"
+        )
+        asked = driver.execute_script(RESOURCES)
+        assert not [e for e in asked if "feed.json" in e["name"]], asked
         return figures
     finally:
         driver.quit()
@@ -238,7 +263,11 @@ def main():
                 f" {summary['all_js_css_gzip']:.0f} B gzip | commune's items: first visit"
                 f" {summary['items_first_ms']:.0f} ms (FCP {summary['items_first_fcp_ms']:.0f}),"
                 f" next visit {summary['items_next_ms']:.0f} ms"
-                f" (FCP {summary['items_next_fcp_ms']:.0f}) [median of {args.runs}]",
+                f" (FCP {summary['items_next_fcp_ms']:.0f}) | the commune's address"
+                f" (?xa=), first visit: items {summary['address_items_ms']:.0f} ms"
+                f" (FCP {summary['address_fcp_ms']:.0f}, the app's drawing"
+                f" {summary['address_app_items_ms']:.0f}; page"
+                f" {summary['address_page_sent']:.0f} B sent) [median of {args.runs}]",
                 flush=True,
             )
         if args.json:

@@ -15,11 +15,21 @@ a unit gets the push, a ``Test`` or ``Exercise`` alert only the subscriptions ma
 tests. The round is sent at once by ``nguon.syndication.fanout`` (one event loop, keep-alive
 connections per push service, every address checked against the allowed networks first).
 Each push accepted (2xx) is a ``webpush-accepted`` note in the delivery ledger (the unit,
-the subscription's short hash as the device); 404 and 410 remove the subscription; any other
-failure is pushed again later (``RETRY_SECONDS`` doubling, ``ATTEMPTS`` in all) through the
-outbox's schedule (``due``).
+the subscription's short hash as the device); 404 and 410 remove the subscription, and so
+does a round that meets one whose browser-given ``expirationTime`` has passed (it is not
+pushed to); any other failure is pushed again later (``RETRY_SECONDS`` doubling,
+``ATTEMPTS`` in all) through the outbox's schedule (``due``).
+
+**A late subscriber** (``queue_late``, called by the subscribing request): a phone that
+subscribes while alerts reaching its unit are in force gets each of them, as the phones
+subscribed before got it (same payload, ``Topic``, ``Urgency``, ``TTL`` = the validity
+left). The request only queues the push (a ``retry`` entry with no attempt yet, and the
+alert offered again to this consumer in the outbox); the consumer sends it, retries it and
+notes it in the ledger like any other. A phone the ledger shows has accepted that alert's
+push already (a renewed or re-made subscription of the same endpoint) gets nothing again.
 """
 
+from DateTime import DateTime
 from datetime import datetime
 from datetime import UTC
 from nguon import _
@@ -27,8 +37,11 @@ from nguon.content.alert import is_alert
 from nguon.content.alert import is_public
 from nguon.ledger.kinds import ProofKind
 from nguon.ledger.record import record
+from nguon.ledger.store import ledger
 from nguon.ledger.units import lineage_codes
 from nguon.outbox.interfaces import IScheduledConsumer
+from nguon.outbox.processor import WAKE
+from nguon.outbox.storage import outbox
 from nguon.publication import targeting
 from nguon.publication.entries import expiry_time
 from nguon.syndication import fanout
@@ -42,6 +55,7 @@ from zope.interface import implementer
 
 import hashlib
 import logging
+import transaction
 
 
 logger = logging.getLogger("nguon.webpush")
@@ -117,6 +131,7 @@ class Round:
     def __init__(self, portal, found, now):
         self.portal, self.found, self.now = portal, found, now
         self.plans = []  # (item, action, units, only): only = {(unit, endpoint)} or None
+        self.expired = set()  # (unit, endpoint) whose expirationTime has passed
         self.vapid = message.Vapid(
             Vapid02.from_pem(found.private_pem.encode("ascii")), subject(portal)
         )
@@ -143,6 +158,9 @@ class Round:
                     if only is not None and (unit, endpoint) not in only:
                         continue
                     if tests_only and not subscription.tests:
+                        continue
+                    if subscription.expired(self.now.timestamp()):
+                        self.expired.add((unit, endpoint))
                         continue
                     try:
                         body, sent = message.request(
@@ -196,9 +214,15 @@ def plan(portal, found, uids, now):
             first = found.chains.get(topic)
             found.chains[topic] = (first[0] if first else uid, uid)
         else:
-            only = retries_of(found, uid)
+            only = still_to_push(portal, found, uid)
             if only:
-                round_.add(item, action, sorted({unit for unit, _e in only}), only)
+                units = sorted({unit for unit, _e in only})
+                round_.add(item, action, units, only)
+                reached = found.reached.get(uid, ())
+                if not set(units) <= set(reached):  # a retraction cancels there too
+                    found.reached[uid] = tuple(reached) + tuple(
+                        unit for unit in units if unit not in reached
+                    )
     for item in retractions:  # after what was published: a follow-up replaced them
         uid = item.UID()
         topic = found.pushed[uid][1]
@@ -211,13 +235,89 @@ def plan(portal, found, uids, now):
     return round_
 
 
-def retries_of(found, uid):
+def accepted_devices(portal, uid, unit):
+    """The devices (``device``) whose push of ``uid`` to ``unit`` the ledger holds."""
+    store = ledger(portal)
+    if store is None:
+        return set()
     return {
-        (unit, endpoint)
-        for (_uid, unit, endpoint) in found.retry.keys(
-            min=(uid,), max=(uid, "\uffff"), excludemax=True
+        key[4]
+        for key in store.records.keys(
+            min=(uid, unit, ACCEPTED.channel),
+            max=(uid, unit, ACCEPTED.channel, "\uffff"),
         )
+        if key[5] == KIND
     }
+
+
+def still_to_push(portal, found, uid):
+    """The ``(unit, endpoint)`` whose push of ``uid`` is still to send (``retry``), less
+    those no longer subscribed and, of those not tried yet (a late subscriber's), those the
+    ledger shows accepted already (all forgotten)."""
+    only, devices = set(), {}
+    for key, attempts in list(
+        found.retry.items(min=(uid,), max=(uid, "\uffff"), excludemax=True)
+    ):
+        _uid, unit, endpoint = key
+        if not found.has(unit, endpoint):
+            del found.retry[key]
+            continue
+        if not attempts:
+            if unit not in devices:
+                devices[unit] = accepted_devices(portal, uid, unit)
+            if device(endpoint) in devices[unit]:
+                del found.retry[key]
+                continue
+        only.add((unit, endpoint))
+    return only
+
+
+def in_force_for(portal, code, now):
+    """The public alerts in force that reach the unit ``code`` and call for a push of
+    their own (an Alert or an Update; a Cancel shows nothing to a phone that never had the
+    alert): what a phone subscribing to the unit now is sent (``queue_late``)."""
+    lineage = lineage_codes(code)
+    catalog = portal.portal_catalog
+    found = []
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="Alert",
+        review_state="published",
+        expires={"query": DateTime(now.timestamp()), "range": "min"},
+    ):
+        item = brain._unrestrictedGetObject()
+        if (
+            is_public(item)
+            and wanted_action(item, now) in ("new", "update")
+            and targeting.reaches(targeting.reach(item), lineage)
+        ):
+            found.append(item)
+    return found
+
+
+def queue_late(portal, found, code, endpoint, now=None):
+    """Queue for the consumer the push of every alert in force for the unit ``code`` to a
+    subscription just made there (see the module); returns the alerts' UIDs. Nothing is
+    sent here: the consumer's thread sends after the request's commit."""
+    now = now or datetime.now(UTC)
+    alerts = in_force_for(portal, code, now)
+    if not alerts:
+        return []
+    box = outbox(portal)
+    for item in alerts:
+        uid = item.UID()
+        if (uid, code, endpoint) not in found.retry:
+            found.retry[(uid, code, endpoint)] = 0  # no attempt yet
+        if box is not None:
+            box.pending_set(NAME).record(uid, "/".join(item.getPhysicalPath()))
+        else:  # offered at the consumer's next round
+            found.wake(uid, now.timestamp())
+    transaction.get().addAfterCommitHook(_wake)
+    return [item.UID() for item in alerts]
+
+
+def _wake(committed):
+    if committed:
+        WAKE.set()
 
 
 def forget_retries(found, uid):
@@ -275,7 +375,11 @@ def push(portal, uids, now=None, **options):
         translate=lambda error: "address refused",
         **options,
     )
-    return pushes, settle(portal, found, pushes, now)
+    counts = settle(portal, found, pushes, now)
+    for unit, endpoint in round_.expired:  # the browser said when it ends: it has
+        found.unsubscribe(unit, endpoint)
+    counts["expired"] = len(round_.expired)
+    return pushes, counts
 
 
 @implementer(IScheduledConsumer)

@@ -2,10 +2,13 @@
 what was pushed of each alert (docs/webpush.md).
 
 Kept in the site's annotations (``KEY``), never published: the VAPID private key (PEM), and
-per unit code the subscriptions ``endpoint -> Subscription(p256dh, auth, created, tests)``:
-the push service's address and the browser's keys, nothing about the person. The rest is the
-consumer's bookkeeping (``nguon.webpush.consumer``): per alert the action pushed last, the
-units it went to, and the pushes to retry.
+per unit code the subscriptions ``endpoint -> Subscription(p256dh, auth, created, tests,
+expires)``: the push service's address, the browser's keys and when the browser said the
+subscription ends, nothing about the person; how many each unit holds (``sizes``, read by
+the caps of ``nguon.restapi.webpush`` without counting). The rest is the consumer's
+bookkeeping (``nguon.webpush.consumer``): per alert the action pushed last, the units it
+went to, and the pushes still to send (``retry``: those that failed, and those queued for a
+phone that subscribed while the alert was in force).
 """
 
 from BTrees.Length import Length
@@ -35,6 +38,13 @@ class Subscription(NamedTuple):
     tests: bool = (
         False  # receives Test and Exercise alerts too (set by code, never the API)
     )
+    expires: float | None = (
+        None  # the browser's expirationTime (seconds since the epoch)
+    )
+
+    def expired(self, moment):
+        """True when the browser said the subscription ends at or before ``moment`` (s)."""
+        return self.expires is not None and self.expires <= moment
 
 
 def b64url(data):
@@ -64,12 +74,15 @@ def public_key_of(private_pem):
 class WebPush(Wakeups, Persistent):
     """The site's Web Push state (see the module's docstring)."""
 
+    sizes = None  # unit code -> Length; made by ``install`` on states older than it
+
     def __init__(self):
         self.private_pem = new_private_pem()
         self.public_key = public_key_of(self.private_pem)
         self.key_created = datetime.now(UTC).isoformat(timespec="seconds")
         self.units = OOBTree()  # unit code -> OOBTree(endpoint -> Subscription)
         self.count = Length()
+        self.sizes = OOBTree()  # unit code -> Length: its subscriptions
         self.site_url = (
             ""  # the site's address as the app reached it (for payload URLs)
         )
@@ -84,8 +97,9 @@ class WebPush(Wakeups, Persistent):
 
     # -- subscriptions ------------------------------------------------------------------
 
-    def subscribe(self, unit, endpoint, p256dh, auth, tests=False):
-        """Add or renew; True when it is new."""
+    def subscribe(self, unit, endpoint, p256dh, auth, tests=False, expires=None):
+        """Add or renew; True when it is new. ``expires``: the browser's expirationTime in
+        seconds since the epoch, or None."""
         found = self.units.get(unit)
         if found is None:
             found = self.units[unit] = OOBTree()
@@ -96,9 +110,11 @@ class WebPush(Wakeups, Persistent):
             auth,
             datetime.now(UTC).isoformat(timespec="seconds"),
             bool(tests),
+            None if expires is None else float(expires),
         )
         if new:
             self.count.change(1)
+            self._size(unit).change(1)
         return new
 
     def unsubscribe(self, unit, endpoint):
@@ -108,7 +124,33 @@ class WebPush(Wakeups, Persistent):
             return False
         del found[endpoint]
         self.count.change(-1)
+        self._size(unit).change(-1)
         return True
+
+    def has(self, unit, endpoint):
+        found = self.units.get(unit)
+        return found is not None and endpoint in found
+
+    def size(self, unit):
+        """How many subscriptions ``unit`` holds (without counting them)."""
+        if self.sizes is None:  # a state made before ``sizes``, not upgraded yet
+            return len(self.units.get(unit) or ())
+        found = self.sizes.get(unit)
+        return found() if found is not None else 0
+
+    def _size(self, unit):
+        if self.sizes is None:
+            self.count_sizes()
+        found = self.sizes.get(unit)
+        if found is None:
+            found = self.sizes[unit] = Length(0)
+        return found
+
+    def count_sizes(self):
+        """Make ``sizes`` from the subscriptions (install and upgrade of older states)."""
+        self.sizes = OOBTree(
+            {unit: Length(len(found)) for unit, found in self.units.items()}
+        )
 
     def subscriptions(self, unit):
         """``{endpoint: (p256dh, auth, created, tests)}`` of ``unit`` (a BTree; empty when
@@ -123,8 +165,12 @@ class WebPush(Wakeups, Persistent):
 
 def install(portal):
     """The state with a new VAPID key pair (setup and upgrade; idempotent: an existing key
-    pair is kept, since the phones' subscriptions are bound to it)."""
-    return site_state(portal, KEY, WebPush, create=True)
+    pair is kept, since the phones' subscriptions are bound to it). A state made before the
+    units' sizes were kept gets them."""
+    found = site_state(portal, KEY, WebPush, create=True)
+    if found.sizes is None:
+        found.count_sizes()
+    return found
 
 
 def state(portal):

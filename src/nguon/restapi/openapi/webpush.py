@@ -5,6 +5,7 @@ from nguon.restapi.openapi.schema import json_answer
 from nguon.restapi.openapi.schema import json_body
 from nguon.restapi.openapi.schema import obj
 from nguon.restapi.openapi.schema import operation
+from nguon.restapi.openapi.schema import ref
 from nguon.restapi.openapi.schema import STR
 
 
@@ -15,15 +16,33 @@ SUBSCRIPTION = obj(
         "maxLength": 1024,
         "description": "The push service's https address for this browser",
     },
-    expirationTime={"type": ["number", "null"]},
+    expirationTime={
+        "type": ["number", "null"],
+        "description": "When the browser ends the subscription (milliseconds since the"
+        " epoch, in the future), or null; not pushed to and removed once passed",
+    },
     keys=obj(
         ["p256dh", "auth"],
         p256dh={
             "type": "string",
+            "maxLength": 200,
+            "pattern": "^[A-Za-z0-9_-]+={0,2}$",
             "description": "The browser's P-256 public key (uncompressed point, base64url)",
         },
-        auth={"type": "string", "description": "16 bytes, base64url"},
+        auth={
+            "type": "string",
+            "maxLength": 200,
+            "pattern": "^[A-Za-z0-9_-]+={0,2}$",
+            "description": "16 bytes, base64url",
+        },
     ),
+)
+# No room for a new subscription: the unit's or the site's cap (registry
+# nguon.webpush.max_per_unit, nguon.webpush.max_subscriptions) is reached.
+FULL = json_answer(
+    ref("Error"),
+    "Full: no new subscription to this unit or site now (``Retry-After``); renewing a"
+    " kept one is accepted",
 )
 
 OPERATIONS = {
@@ -34,12 +53,14 @@ OPERATIONS = {
         400,
     ),
     ("POST", "@push-subscriptions", "object"): operation(
-        "Subscribe a browser (PushSubscription.toJSON()) to the warnings that reach this"
-        " unit (anyone)",
+        "Subscribe a browser (PushSubscription.toJSON(), at most 4,096 bytes) to the"
+        " warnings that reach this unit (anyone); the alerts in force for the unit are"
+        " pushed to a new subscription after the request",
         {
             "201": json_answer(
                 obj(["unit", "endpoint"], unit=STR, endpoint=STR), "Subscribed"
-            )
+            ),
+            "503": FULL,
         },
         400,
         429,

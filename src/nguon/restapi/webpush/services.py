@@ -5,7 +5,14 @@ these services change is bound to no account (a browser's push address and keys,
 unit's public warnings), so a forged request could only subscribe a push address the forger
 already holds. Each address (an IPv6 /64 counts as one) may change subscriptions at most
 ``LIMITS`` times (then 429 with ``Retry-After``), counted in the process as the feedback
-forms' limits are (``nguon.feedback.throttle.Limits``).
+forms' limits are (``nguon.feedback.throttle.Limits``). A body is read only up to
+``subscriptions.MAX_BODY`` bytes. The store is bounded too: at most
+``nguon.webpush.max_per_unit`` subscriptions per unit and ``nguon.webpush.max_subscriptions``
+in the site (registry); a new subscription beyond either is refused with 503 and
+``Retry-After`` (renewing one kept is always accepted), and nothing kept is dropped for it.
+
+A new subscription to a unit for which alerts are in force has them pushed to it by the
+outbox consumer after the commit (``consumer.queue_late``), never inside the request.
 """
 
 from nguon import _
@@ -17,6 +24,7 @@ from nguon.feedback.throttle import client_address
 from nguon.feedback.throttle import Limits
 from nguon.syndication.subscriptions import allowed_networks
 from nguon.webpush import subscriptions
+from nguon.webpush.consumer import queue_late
 from nguon.webpush.store import state
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -47,6 +55,53 @@ class TooMany(UserError):
 
 
 THROTTLE = Limits(LIMITS, TooMany)
+# The registry's caps (profiles/default/registry/webpush.xml) and their defaults.
+PER_UNIT = ("nguon.webpush.max_per_unit", 200_000)
+IN_SITE = ("nguon.webpush.max_subscriptions", 10_000_000)
+FULL_RETRY_AFTER = 3600  # seconds: pruning (410, expiry) and unsubscribing free room
+
+
+class Full(UserError):
+    """No room for a new subscription (503)."""
+
+    retry_after = FULL_RETRY_AFTER
+
+
+def cap(record):
+    name, default = record
+    value = api.portal.get_registry_record(name, default=None)
+    return default if value is None else value
+
+
+def room(found, code):
+    """Refuse (``Full``) a new subscription to ``code`` beyond the caps."""
+    if found.size(code) >= cap(PER_UNIT):
+        raise Full(
+            _(
+                "webpush_error_unit_full",
+                default="Đơn vị này đã có đủ số đăng ký nhận cảnh báo tối đa (${limit}). "
+                "Vui lòng thử lại sau; cảnh báo vẫn xem được trong ứng dụng và trên "
+                "trang của đơn vị.",
+                mapping={"limit": cap(PER_UNIT)},
+            )
+        )
+    if found.count() >= cap(IN_SITE):
+        raise Full(
+            _(
+                "webpush_error_site_full",
+                default="Trang đã có đủ số đăng ký nhận cảnh báo tối đa. Vui lòng thử "
+                "lại sau; cảnh báo vẫn xem được trong ứng dụng và trên trang của đơn vị.",
+            )
+        )
+
+
+def too_large():
+    return UserError(
+        _(
+            "webpush_error_too_large",
+            default="Nội dung gửi lên quá lớn cho một đăng ký nhận thông báo.",
+        )
+    )
 
 
 def not_ready(request):
@@ -74,6 +129,12 @@ class Subscriptions(Service):
         if found is None:
             raise not_ready(self.request)
         THROTTLE.admit(address_key(client_address(self.request)))
+        length = self.request.get_header("Content-Length")
+        if length and length.strip().isdigit() and int(length) > subscriptions.MAX_BODY:
+            raise too_large()
+        raw = self.request.get("BODY") or b""
+        if len(raw) > subscriptions.MAX_BODY:
+            raise too_large()
         try:
             body = json_body(self.request)
         except Exception:
@@ -92,16 +153,28 @@ class Subscriptions(Service):
                 error.translated(self.request),
                 retry_after=error.retry_after,
             )
+        except Full as error:
+            self.request.response.setStatus(503)
+            self.request.response.setHeader("Retry-After", str(error.retry_after))
+            return error_body(
+                "Full", error.translated(self.request), retry_after=error.retry_after
+            )
         except UserError as error:
             raise client_error(BadRequest, error, self.request) from error
 
 
 class SubscriptionPost(Subscriptions):
     def change(self, found, body):
-        endpoint, p256dh, auth = subscriptions.checked(body, tuple(allowed_networks()))
+        endpoint, p256dh, auth, expires = subscriptions.checked(
+            body, tuple(allowed_networks())
+        )
         code = self.context.code
-        found.subscribe(code, endpoint, p256dh, auth)
-        site_url = api.portal.get().absolute_url()
+        if not found.has(code, endpoint):
+            room(found, code)
+        portal = api.portal.get()
+        if found.subscribe(code, endpoint, p256dh, auth, expires=expires):
+            queue_late(portal, found, code, endpoint)
+        site_url = portal.absolute_url()
         if found.site_url != site_url:
             found.site_url = site_url
         self.request.response.setStatus(201)

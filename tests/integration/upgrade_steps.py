@@ -37,8 +37,9 @@ TITLES = (
     "HTTP caching behind a caching proxy.",
     "Legal documents' file text kept once per file.",
     "Web Push of alerts.",
+    "Units' locations.",
 )
-LATEST = "20261201020000"  # the newest step's version
+LATEST = "20261201051500"  # the newest step's version
 
 
 def titles_from(first):

@@ -1,8 +1,10 @@
-"""``nguon-units``: sync units from the official list, or merge two units, on a stopped site.
+"""``nguon-units``: sync units from the official list, merge two units, or set units' points, on a stopped site.
 
     nguon-units sync --province 46 --province 44
     nguon-units sync --all
     nguon-units merge 19777 19786
+    nguon-units locate diem.csv          # lines of code,latitude,longitude (WGS84 degrees)
+    nguon-units locate --official        # the shipped points, for units that have none
 
 It opens the instance's database directly (run it from the project folder, with the site
 stopped); while the site runs, use the "Đơn vị hành chính" control panel instead.
@@ -10,6 +12,7 @@ stopped); while the site runs, use the "Đơn vị hành chính" control panel i
 
 from nguon.instance.offline import run_command
 from nguon.instance.settings import ConfigurationError
+from nguon.units import location
 from nguon.units import official
 from nguon.units.importer import sync_provinces
 from nguon.units.merge import merge_units
@@ -37,6 +40,17 @@ def _parser():
     merge = commands.add_parser("merge", help="sáp nhập đơn vị NGUỒN vào đơn vị ĐÍCH")
     merge.add_argument("source", metavar="NGUỒN")
     merge.add_argument("target", metavar="ĐÍCH")
+    locate = commands.add_parser(
+        "locate",
+        help="đặt vị trí (vĩ độ, kinh độ) cho đơn vị từ tệp CSV mã,vĩ độ,kinh độ",
+    )
+    where = locate.add_mutually_exclusive_group(required=True)
+    where.add_argument("file", nargs="?", metavar="TỆP_CSV")
+    where.add_argument(
+        "--official",
+        action="store_true",
+        help="vị trí kèm theo Nguồn, cho đơn vị chưa có vị trí",
+    )
     return parser
 
 
@@ -81,11 +95,34 @@ def _merge(site, arguments):
     )
 
 
+def _locate(site, arguments):
+    if arguments.official:
+        points = location.official()
+    else:
+        try:
+            with open(arguments.file, encoding="utf-8-sig", newline="") as stream:
+                points = location.read(stream, arguments.file)
+        except OSError as error:
+            raise ConfigurationError(
+                f"không đọc được «{arguments.file}»: {error}"
+            ) from None
+        except location.LocationsError as error:
+            raise ConfigurationError(f"tệp vị trí có lỗi:\n{error}") from None
+    counts = location.locate(points, only_missing=arguments.official)
+    transaction.commit()
+    print(
+        f"nguon: vị trí: cập nhật {counts['updated']}, giữ nguyên {counts['unchanged']}, "
+        f"mã không có đơn vị {counts['unknown']}"
+    )
+
+
+JOBS = {"sync": _sync, "merge": _merge, "locate": _locate}
+
+
 def main(argv=None):
     arguments = _parser().parse_args(argv)
-    job = _sync if arguments.command == "sync" else _merge
     return run_command(
-        job,
+        JOBS[arguments.command],
         arguments,
         refusals=(KeyError,),
         while_running=WHILE_RUNNING,

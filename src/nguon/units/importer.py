@@ -1,12 +1,14 @@
 """Create or update units from the official list, matched by their official code.
 
 Running it again changes nothing that is already right: a unit is found by code wherever it
-is, renamed if the official name changed, and created only if missing.
+is, renamed if the official name changed, and created only if missing. A unit created gets
+its point from the shipped list (``nguon.units.location.official``), when the list has one.
 """
 
 from collections import Counter
 from nguon.units import official
 from nguon.units.groups import ensure_unit_groups
+from nguon.units.location import official as official_points
 from nguon.units.tree import find_unit
 from nguon.units.tree import UNIT_TYPE
 from plone import api
@@ -16,6 +18,7 @@ def sync_unit(container, official, counts):
     """Make one unit match the official record; returns the unit."""
     unit = find_unit(official.code)
     if unit is None:
+        latitude, longitude = official_points().get(official.code, (None, None))
         unit = api.content.create(
             container=container,
             type=UNIT_TYPE,
@@ -24,6 +27,8 @@ def sync_unit(container, official, counts):
             code=official.code,
             level=official.level,
             division_type=official.division_type,
+            latitude=latitude,
+            longitude=longitude,
         )
         counts["created"] += 1
     elif (unit.title, unit.level, unit.division_type) != (

@@ -176,12 +176,15 @@ OPERATIONS = {
         ),
     ),
     ("GET", "@find-unit", "site"): operation(
-        "Units whose name holds the words typed (without diacritics), best first",
+        "Units whose name holds the words typed (without diacritics), best first; or, "
+        "with lat and lon, the located units nearest to that point, nearest first",
         {
             "200": json_answer(
                 obj(
                     ["q", "items_total", "items"],
                     q=STR,
+                    lat=NUM,
+                    lon=NUM,
                     items_total=INT,
                     items=arr(
                         obj(
@@ -191,6 +194,7 @@ OPERATIONS = {
                             level=STR,
                             level_title=STR,
                             parent_title=NULLABLE_STR,
+                            distance_km={"type": "number", "minimum": 0},
                             **{"@id": URL},
                         )
                     ),
@@ -201,6 +205,26 @@ OPERATIONS = {
         parameters=[
             query("q", {"type": "string", "maxLength": 200}, "words of the name"),
             query("limit", {"type": "integer", "minimum": 1, "maximum": 50}),
+            query(
+                "level",
+                {
+                    "type": "string",
+                    "enum": ["central", "province", "district", "commune"],
+                },
+                "only units of this level (with lat/lon: commune unless given)",
+            ),
+            query(
+                "lat",
+                {"type": "number", "minimum": -90, "maximum": 90},
+                "latitude in WGS84 degrees, with lon: the nearest located units, each "
+                "with distance_km (great-circle); with q, only those whose name matches; "
+                "one without the other is refused (400)",
+            ),
+            query(
+                "lon",
+                {"type": "number", "minimum": -180, "maximum": 180},
+                "longitude in WGS84 degrees, with lat",
+            ),
         ],
     ),
     ("GET", "@faceted-search", "site"): operation(

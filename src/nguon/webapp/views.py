@@ -25,11 +25,15 @@ from nguon.webapp.commune import words
 from pathlib import Path
 from plone import api
 from Products.Five.browser import BrowserView
+from ZODB.POSException import ConflictError
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 from zope.publisher.interfaces import NotFound
 
+import logging
 
+
+logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -126,7 +130,14 @@ class App(BrowserView):
         code = first.valid_code(self.request.form.get("xa"))
         if code is None:
             return None
-        found = first_of(api.portal.get(), code, self.request)
+        try:
+            found = first_of(api.portal.get(), code, self.request)
+        except ConflictError:
+            raise
+        except Exception:
+            # A commune's printed QR code must still open the app: the plain page.
+            logger.exception("the commune's page of the app (xa=%s) failed", code)
+            return None
         if found is None:
             return None
         unit, feed = found

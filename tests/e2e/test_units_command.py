@@ -1,4 +1,5 @@
-"""``nguon-units`` on a stopped site: sync and merge, and a clear error while the site runs."""
+"""``nguon-units`` on a stopped site: sync, merge and locate, and a clear error while the site
+runs."""
 
 from nguon.instance.files import write_instance
 from nguon.instance.settings import from_environment
@@ -56,6 +57,25 @@ def test_an_unknown_province_is_refused_before_anything_changes(project):
         and "mã 99" in done.stderr
         and "Traceback" not in done.stderr
     )
+
+
+def test_locate_from_a_csv_and_its_refusals(project, tmp_path):
+    points = tmp_path / "diem.csv"
+    points.write_text(
+        "mã,vĩ độ,kinh độ\n19786,16.46,107.59\n99999,16.5,107.5\n", encoding="utf-8"
+    )
+    done = _units(project, "locate", str(points))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cập nhật 1, giữ nguyên 0, mã không có đơn vị 1" in done.stdout
+    # The shipped points go only to units that have none: the one set above stays.
+    official = _units(project, "locate", "--official")
+    assert official.returncode == 0, official.stderr[-2000:]
+    assert "cập nhật 0," in official.stdout
+    points.write_text("19786,16.46\n19777,91,107.6\n", encoding="utf-8")
+    refused = _units(project, "locate", str(points))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"{points}:1: cần đúng 3 cột" in refused.stderr
+    assert f"{points}:2: vĩ độ «91»" in refused.stderr
 
 
 def test_merge_and_refusals(project):

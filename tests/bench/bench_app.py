@@ -115,7 +115,7 @@ FIRST_ITEMS = (
     "const e = performance.getEntriesByName('nguon-first-items');"
     "return e.length ? e[0].startTime : null;"
 )
-# When the titles of the site's list on screen were painted (Element Timing: each title has
+# When the items of the site's list on screen were painted (Element Timing: each item has
 # elementtiming="nguon-item"; those below the screen's fold are not painted, so not counted).
 PAINTED = """
 const done = arguments[arguments.length - 1];
@@ -287,7 +287,7 @@ def main():
                 f" (FCP {summary['items_next_fcp_ms']:.0f}) | the commune's address"
                 f" (?xa=), first visit: items {summary['address_items_ms']:.0f} ms,"
                 f" painted {summary['address_painted_ms']:.0f} ms"
-                f" ({summary['address_painted_titles']:.0f} titles on screen)"
+                f" ({summary['address_painted_titles']:.0f} items on screen)"
                 f" (FCP {summary['address_fcp_ms']:.0f}, the app's drawing"
                 f" {summary['address_app_items_ms']:.0f}; page"
                 f" {summary['address_page_sent']:.0f} B sent) [median of {args.runs}]",

@@ -150,7 +150,7 @@ def test_warnings_in_force_first_by_band_then_the_newest():
     html = first.items_html(UNIT, feed, WORDS, NOW)
     assert html.index("Lũ quét") < html.index("Gió mạnh") < html.index("Cắt điện")
     assert 'class="warning band-Extreme"' in html and "Lên chỗ cao." in html
-    power = re.search(r'<li class="item"><a href="#/tin/power"[^>]*>.*?</li>', html)[0]
+    power = re.search(r'<li class="item"[^>]*><a href="#/tin/power">.*?</li>', html)[0]
     assert "Thiết yếu" in power and "Có bản tin phát thanh" in power
     assert "11:00 30/11/2026" in power  # 04:00 UTC in Asia/Ho_Chi_Minh
 

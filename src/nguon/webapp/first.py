@@ -24,7 +24,8 @@ DATA_MARK = "<!--nguon-first-data-->"  # at the end of <body>, before its inline
 ITEMS_MARK = "<!--nguon-first-items-->"  # at the start of <main>
 BANDS = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")  # as the app's main.js
 MARK = "<script>performance.mark('nguon-first-items')</script>"
-# Each title tells when it was painted (Element Timing): read by tests/bench/bench_app.py.
+# Each item tells when its text was painted (Element Timing, which counts block elements'
+# text): read by tests/bench/bench_app.py.
 TIMING = 'elementtiming="nguon-item"'
 
 
@@ -141,9 +142,9 @@ def warning_card(item, words):
     if facts.get("expires"):
         meta += f" · {e(words['expires'])} {e(local(facts['expires']))}"
     return (
-        f'<li class="warning band-{severity}"><a href="{e(link(item))}">'
+        f'<li class="warning band-{severity}" {TIMING}><a href="{e(link(item))}">'
         f'<span class="severity">{e(words["severity"][severity])}</span> '
-        f'<span class="title" {TIMING}>{e(item.get("title"))}</span></a>'
+        f'<span class="title">{e(item.get("title"))}</span></a>'
         + (f"<p>{e(text)}</p>" if text else "")
         + f'<p class="meta">{meta}</p>{site_link(item, words)}</li>'
     )
@@ -153,7 +154,7 @@ def item_card(item, words):
     facts = item.get("_nguon") or {}
     summary = item.get("summary")
     return (
-        f'<li class="item"><a href="{e(link(item))}" {TIMING}>{e(item.get("title"))}</a> '
+        f'<li class="item" {TIMING}><a href="{e(link(item))}">{e(item.get("title"))}</a> '
         f"{marks(item, words)}"
         + (f"<p>{e(summary)}</p>" if summary else "")
         + f'<p class="meta">{e((facts.get("unit") or {}).get("title"))} · '

@@ -38,8 +38,9 @@ TITLES = (
     "Legal documents' file text kept once per file.",
     "Web Push of alerts.",
     "Units' locations.",
+    "Web Push limits.",
 )
-LATEST = "20261201051500"  # the newest step's version
+LATEST = "20261201053000"  # the newest step's version
 
 
 def titles_from(first):

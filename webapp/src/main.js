@@ -5,49 +5,14 @@ import { SITE, findUnits, unitFeed, search, getJSON } from './api.js';
 import { load, save } from './store.js';
 import * as push from './push.js';
 import * as outbox from './outbox.js';
+import { main, esc, say, when, show, clean } from './ui.js';
+import * as own from './mine.js';
 
-const main = document.getElementById('main');
-const status = document.getElementById('status');
 let unit = load('unit');
 let feed = null; // the last feed read: {items, when}
 
 // The severity colours of the boards' takeover and the alert pages (nguon.alerts.browser.BANDS).
 const BANDS = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'];
-
-const esc = (value) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-let quiet;
-
-function say(message) {
-  status.textContent = '';
-  clearTimeout(quiet);
-  // a fresh text node, so that a screen reader announces the same message again; gone
-  // after 15 s so that it does not cover the screen (a report's code stays in its list)
-  setTimeout(() => {
-    status.textContent = message;
-    quiet = setTimeout(() => (status.textContent = ''), 15000);
-  }, 50);
-}
-
-function when(iso) {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString('vi-VN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-    timeZone: 'Asia/Ho_Chi_Minh',
-  });
-}
-
-function show(html, title) {
-  main.innerHTML = html;
-  document.title = title ? `${title} — ${T.shortName}` : T.appName;
-  const heading = main.querySelector('h1');
-  if (heading && document.activeElement !== document.body) {
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  }
-}
 
 // -- the commune ---------------------------------------------------------------------------
 
@@ -192,7 +157,7 @@ async function homeView() {
   if (!unit) return chooseView();
   show(
     `<h1>${esc(unit.title)} <span class="parent">${esc(unit.parent)}</span></h1>
-     <p><a href="#/chon">${T.changePlace}</a></p>
+     <p class="row"><a href="#/chon">${T.changePlace}</a> <a href="#/khao-sat">${T.surveysLink}</a></p>
      ${pushBox()}
      <div id="items"><p>${T.loading}</p></div>`,
     unit.title,
@@ -234,25 +199,6 @@ async function togglePush(event) {
   button.textContent = subscribed ? T.unsubscribe : T.subscribe;
   button.setAttribute('aria-pressed', String(subscribed));
   button.disabled = false;
-}
-
-// Published text from the site (Plone's safe HTML); scripts and handlers are dropped anyway.
-function clean(html) {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  doc.querySelectorAll('script,style,iframe,object,embed,form').forEach((el) => el.remove());
-  doc.querySelectorAll('*').forEach((el) => {
-    for (const attribute of [...el.attributes]) {
-      if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value)) {
-        el.removeAttribute(attribute.name);
-      }
-    }
-  });
-  doc.querySelectorAll('h1,h2').forEach((el) => {
-    const h3 = doc.createElement('h3');
-    h3.innerHTML = el.innerHTML;
-    el.replaceWith(h3);
-  });
-  return doc.body.innerHTML;
 }
 
 async function itemView(uid) {
@@ -423,7 +369,7 @@ async function reportList() {
   const box = main.querySelector('#mine');
   if (!box) return;
   const waiting = await outbox.all().catch(() => []);
-  const mine = load('reports', []);
+  const mine = own.reports();
   box.innerHTML = `<h2>${T.myReports}</h2><ul>
     ${waiting.map((e) => `<li class="waiting">${T.waiting}: ${esc(e.report.body.text.slice(0, 140))}</li>`).join('')}
     ${mine
@@ -431,7 +377,8 @@ async function reportList() {
         (r, i) => `<li>${T.reportSent(esc(r.id))} ${esc(r.text)}<br>${T.reportCode(esc(r.code))}
         ${r.follow_url ? `<br><a href="${esc(r.follow_url)}">${T.readOnSite}</a>` : ''}
         ${r.last ? reportState(r.last) : ''}
-        <br><button type="button" class="status-of" data-i="${i}">${T.reportStatus}</button></li>`,
+        <br><button type="button" class="status-of" data-i="${i}">${T.reportStatus}</button>
+        <a class="button secondary" href="#/phan-anh/${encodeURIComponent(r.id)}">${T.reportOpen}</a></li>`,
       )
       .join('')}</ul>`;
   box.querySelectorAll('button.status-of').forEach((button) =>
@@ -439,8 +386,8 @@ async function reportList() {
   );
 }
 
-// The report as its author reads it (POST @feedback-mine with the code in the body), kept on
-// the phone so that it reads offline too.
+// The report as its author reads it (POST @feedback-mine with the code in the body, mine.js),
+// kept on the phone so that it reads offline too; its page (#/phan-anh/<id>) has the rest.
 function reportState(last) {
   const state = T.reportStates[last.state] || last.state;
   return `<p class="report-state"><strong>${T.reportState}:</strong> ${esc(state)}
@@ -451,26 +398,14 @@ function reportState(last) {
 }
 
 async function followReport(index) {
-  const mine = load('reports', []);
-  const report = mine[index];
+  const report = own.reports()[index];
   if (!report) return;
   try {
-    const view = await getJSON(new URL('@feedback-mine', SITE).href, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code: report.code, action: 'view' }),
-    });
-    report.last = {
-      state: view.state,
-      handler_title: view.handler_title,
-      due: view.due,
-      answer: view.answer,
-      at: new Date().toISOString(),
-    };
-    save('reports', mine);
+    const view = await own.mine(report.code, 'view');
+    own.remember(report.code, view);
     say(`${T.reportState}: ${T.reportStates[view.state] || view.state}`);
-  } catch {
-    say(T.reportStatusFailed);
+  } catch (error) {
+    say(error.status ? `${T.reportStatusRefused} ${error.message}` : T.reportStatusFailed);
   }
   reportList();
 }
@@ -544,16 +479,41 @@ async function reportView() {
 
 // -- the frame -------------------------------------------------------------------------------
 
+async function lazy(load) {
+  try {
+    return await load();
+  } catch {
+    show(`<h1>${T.loadFailed}</h1><p><a href="#/">${T.back}</a></p>`);
+    return null;
+  }
+}
+
 function route() {
   const hash = location.hash || '#/';
   document.querySelectorAll('nav a').forEach((a) => {
-    const here = hash === a.getAttribute('href') || (a.getAttribute('href') === '#/' && hash.startsWith('#/tin/'));
+    const href = a.getAttribute('href');
+    const here =
+      hash === href ||
+      (href === '#/' && (hash.startsWith('#/tin/') || hash.startsWith('#/khao-sat'))) ||
+      (href === '#/phan-anh' && hash.startsWith('#/phan-anh/'));
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
   if (hash.startsWith('#/tin/')) return itemView(decodeURIComponent(hash.slice(6)));
   if (hash === '#/tra-cuu') return searchView();
   if (hash === '#/phan-anh') return reportView();
+  // Loaded when first opened (not part of the first visit's script), then precached.
+  if (hash.startsWith('#/phan-anh/')) {
+    const id = decodeURIComponent(hash.slice(11));
+    return lazy(() => import('./report-page.js')).then((m) => m && m.reportPage(id));
+  }
+  if (hash === '#/khao-sat') {
+    return lazy(() => import('./surveys.js')).then((m) => m && m.surveyList(unit));
+  }
+  if (hash.startsWith('#/khao-sat/')) {
+    const uid = decodeURIComponent(hash.slice(11));
+    return lazy(() => import('./surveys.js')).then((m) => m && m.surveyPage(unit, uid));
+  }
   if (hash === '#/chon') return chooseView();
   return homeView();
 }

@@ -4,7 +4,8 @@
 import { solveChallenge, pbkdf2 } from 'altcha/lib';
 import { SITE, HttpError } from './api.js';
 
-async function proofOfWork() {
+// The `altcha` payload one POST of @feedback or @survey-answer carries (each costs a new one).
+export async function proofOfWork() {
   const response = await fetch(new URL('@feedback-challenge', SITE), {
     headers: { Accept: 'application/json' },
     cache: 'no-store',

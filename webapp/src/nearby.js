@@ -5,7 +5,9 @@
 // nearest communes (GET <site>/@find-unit?lat=&lon=, docs/units.md) and lists them as
 // buttons, as the search by name lists its results; a tap on one calls choose(item) with the
 // same item as the search by name gives. When the phone says no, cannot tell or takes too
-// long, a sentence says what to do instead. The position is not kept anywhere.
+// long, a sentence says what to do instead. The position leaves the phone rounded to 0.001°
+// (about 100 m: enough to rank communes, too coarse to name a house in the site's logs) and
+// is not kept anywhere.
 
 import { SITE, getJSON } from './api.js';
 
@@ -42,8 +44,8 @@ const km = (value) =>
 
 export function nearUnits(lat, lon, limit = LIMIT) {
   const url = new URL('@find-unit', SITE);
-  url.searchParams.set('lat', lat.toFixed(5));
-  url.searchParams.set('lon', lon.toFixed(5));
+  url.searchParams.set('lat', lat.toFixed(3));
+  url.searchParams.set('lon', lon.toFixed(3));
   url.searchParams.set('limit', String(limit));
   return getJSON(url.href);
 }

@@ -232,3 +232,35 @@ def test_she_answers_a_survey_of_the_city_once(site, browser):
     # The list marks it answered.
     key(browser, "main a[href='#/khao-sat']")
     wait(browser, lambda d: "Đã trả lời" in text_of(d, "#surveys"))
+
+
+def test_a_phone_in_english_reads_the_app_in_english(site, browser):
+    english = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "Object.defineProperty(navigator, 'language', {get: () => 'en-US'})"
+        },
+    )
+    try:
+        choose_commune(browser, site)
+        assert browser.execute_script("return document.documentElement.lang") == "en"
+        nav = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav a")]
+        assert nav == ["News", "Search", "Report", "Commune"]
+        assert text_of(browser, "#h-warnings") == "Warnings in force"
+        assert "EXTREME DANGER" in text_of(browser, "section.warnings")
+        press(browser, browser.find_element(By.LINK_TEXT, "Surveys"))
+        wait(
+            browser,
+            lambda d: "Surveys of people's opinions" in text_of(d, "h1"),
+        )
+        screenshot(browser, "app-english")
+        assert_accessible(browser, "app-english")
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument",
+            {"identifier": english["identifier"]},
+        )
+    # The phone in Vietnamese again: the app in Vietnamese.
+    browser.get(app_url(site))
+    wait(browser, lambda d: "Cảnh báo đang có hiệu lực" in text_of(d, "#h-warnings"))
+    assert browser.execute_script("return document.documentElement.lang") == "vi"

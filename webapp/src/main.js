@@ -1,6 +1,6 @@
 // Nguồn, the citizen app: one page, a view per address after '#'. docs/app.md.
 import './style.css';
-import { T } from './strings.js';
+import { T, LANG, translate } from './strings.js';
 import { SITE, findUnits, unitFeed, search, getJSON } from './api.js';
 import { load, save } from './store.js';
 import * as push from './push.js';
@@ -528,10 +528,31 @@ document.getElementById('large').addEventListener('click', () =>
   largeType(!document.documentElement.classList.contains('large')),
 );
 largeType(!!load('large'));
-window.addEventListener('hashchange', route);
-window.addEventListener('online', () => outbox.flush(reported));
-route();
-outbox.flush(reported).catch(() => {});
+
+// The page's own words (index.html is Vietnamese) in the phone's language.
+function shell() {
+  if (LANG === 'vi') return;
+  document.documentElement.lang = LANG;
+  document.querySelector('.skip').textContent = T.skip;
+  document.getElementById('large').textContent = T.largeType;
+  const nav = document.querySelector('nav');
+  nav.setAttribute('aria-label', T.mainNav);
+  const names = { '#/': T.navNews, '#/tra-cuu': T.navSearch, '#/phan-anh': T.navReport, '#/chon': T.navPlace };
+  nav.querySelectorAll('a').forEach((a) => {
+    const name = names[a.getAttribute('href')];
+    if (name) a.textContent = name;
+  });
+}
+
+translate()
+  .catch(() => {}) // the Vietnamese texts then
+  .then(() => {
+    shell();
+    window.addEventListener('hashchange', route);
+    window.addEventListener('online', () => outbox.flush(reported));
+    route();
+    outbox.flush(reported).catch(() => {});
+  });
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => {});

@@ -1,7 +1,18 @@
 // Every text the app shows, in Vietnamese, in one place. The app is static JavaScript, so
 // Plone's i18n catalogues (locales/*.po) do not reach it: a translation is a copy of this
-// module (docs/app.md).
-export const LOCALE = 'vi-VN';
+// module's T (strings-en.js, English), chosen from the phone's language (docs/app.md).
+
+// Vietnamese, unless the phone's first language is English.
+export const LANG = /^en\b/i.test(navigator.language || '') ? 'en' : 'vi';
+export const LOCALE = LANG === 'en' ? 'en-GB' : 'vi-VN';
+
+// Puts the texts of the phone's language in T before the first screen is drawn; the
+// English ones are fetched only on an English phone (then precached like every script).
+export async function translate() {
+  if (LANG === 'vi') return;
+  const { EN } = await import('./strings-en.js');
+  Object.assign(T, EN);
+}
 
 export const T = {
   appName: 'Nguồn — Thông tin cơ sở',

@@ -2,11 +2,12 @@
 and a throttled network, on the shared tree site of test_app.py: she files a report, the
 ward answers it (its editor writes the answer, its approver publishes it), she reads the
 answer in the app and rates it, and the rating is at the site; her reports, their steps and
-the answer read offline. She answers a survey of the city that reaches her ward, and the
-answer is counted. The attacks first: a report code that is not hers, a rating outside the
-scale and a second rating, an answer outside a question's options: each refused with the
-site's message in the status region, nothing typed lost, nothing stored. axe on each
-screen."""
+the answer read offline; she reopens an answered report once, then withdraws it. She
+answers a survey of the city that reaches her ward, and the answer is counted. An English
+phone reads the app in English. The attacks first: a report code that is not hers, a rating
+outside the scale and a second rating, an answer outside a question's options: each refused
+with the site's message in the status region, nothing typed lost, nothing stored. axe on
+each screen."""
 
 from nguon.feedback import lifecycle
 from nguon.feedback import surveys
@@ -17,6 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from tests.browser.accessibility import assert_accessible
 from tests.browser.chromium import screenshot
+from tests.feedback.test_feedback_rest import file as file_report
 from tests.feedback.test_surveys import new_survey
 from tests.webapp import test_app as shared
 from tests.webapp.phone import FAST_3G
@@ -264,3 +266,39 @@ def test_a_phone_in_english_reads_the_app_in_english(site, browser):
     browser.get(app_url(site))
     wait(browser, lambda d: "Cảnh báo đang có hiệu lực" in text_of(d, "#h-warnings"))
     assert browser.execute_script("return document.documentElement.lang") == "vi"
+
+
+def test_she_reopens_the_answered_report_once_then_withdraws_it(site, browser):
+    filed = file_report(site.absolute_url(), text=TEXT)
+    choose_commune(browser, site)
+    browser.execute_script(
+        "localStorage.setItem('nguon.reports', JSON.stringify([arguments[0]]))",
+        {"id": filed["id"], "code": filed["code"], "text": TEXT, "when": ""},
+    )
+    transaction.begin()
+    report = feedback_store(api.portal.get()).get(filed["id"])
+    answered(report, ANSWER)
+    browser.get(app_url(site) + f"#/phan-anh/{filed['id']}")
+    wait(browser, lambda d: d.find_elements(By.ID, "reopen"))
+    # A reopening without its reason is said on the phone; nothing is sent.
+    key(browser, "#reopen button[type=submit]")
+    status_says(browser, "Hãy cho biết vì sao chưa hài lòng.")
+    assert browser.switch_to.active_element.get_attribute("id") == "reopen-reason"
+    browser.find_element(By.ID, "reopen-reason").send_keys("Cột đèn vẫn nghiêng.")
+    key(browser, "#reopen button[type=submit]")
+    status_says(browser, "Đã mở lại phản ánh.")
+    assert "Đã tiếp nhận" in text_of(browser, ".report-state")
+    assert not browser.find_elements(By.ID, "reopen")  # once
+    transaction.begin()
+    stored = feedback_store(api.portal.get()).get(filed["id"])
+    assert stored.reopened == 1 and stored.state == "received"
+
+    # Withdrawing asks for the box to be ticked first.
+    key(browser, "#withdraw button[type=submit]")
+    status_says(browser, "Hãy đánh dấu ô xác nhận")
+    choose(browser, "withdraw-sure")
+    key(browser, "#withdraw button[type=submit]")
+    status_says(browser, "Đã rút phản ánh.")
+    assert "Đã rút" in text_of(browser, ".report-state")
+    transaction.begin()
+    assert feedback_store(api.portal.get()).get(filed["id"]).state == "withdrawn"

@@ -47,7 +47,10 @@ export async function subscribe(unit) {
     save('push', { unit: unit.code, url: unit.url, endpoint: subscription.endpoint });
     return { ok: true, message: T.subscribed };
   } catch (error) {
-    const detail = error instanceof HttpError && error.status === 400 ? ` ${error.message}` : '';
+    // The site's own words for a refusal: a bad subscription (400), too many from this
+    // address (429), the unit's or the site's subscriptions full (503, try again later).
+    const told = error instanceof HttpError && [400, 429, 503].includes(error.status);
+    const detail = told ? ` ${error.message}` : '';
     return { ok: false, message: T.pushFailed + detail };
   }
 }

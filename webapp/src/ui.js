@@ -10,6 +10,12 @@ export const esc = (value) =>
 
 let quiet;
 
+// A tap on the message puts it away at once (on a phone it covers part of the screen).
+status.addEventListener('click', () => {
+  clearTimeout(quiet);
+  status.textContent = '';
+});
+
 export function say(message) {
   status.textContent = '';
   clearTimeout(quiet);

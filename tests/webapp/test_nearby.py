@@ -192,3 +192,37 @@ def test_a_slow_position_and_a_phone_without_location(browser, origin):
     _wait_for_text(browser, "Xác định vị trí lâu quá.")
     _open(browser, origin, "?nogeo")
     _wait_for_text(browser, "Điện thoại hoặc trình duyệt này không cho biết vị trí.")
+
+
+def test_the_app_chooses_the_commune_where_the_phone_is(
+    tree_functional, origin, browser
+):
+    """The built app's chooser (#/chon) offers the button: a tap lists the nearest
+    communes, and one tap on the first opens its screen and keeps it on the phone."""
+    app = f"{tree_functional['portal'].absolute_url()}/ung-dung/"
+    site = app.split("/", 3)
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": f"{site[0]}//{site[2]}", "permissions": ["geolocation"]},
+    )
+    browser.execute_cdp_cmd(
+        "Emulation.setGeolocationOverride",
+        {"latitude": THUAN_HOA[0], "longitude": THUAN_HOA[1], "accuracy": 50},
+    )
+    browser.get(app)
+    browser.execute_script("localStorage.clear()")
+    browser.get(app + "#/chon")
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "near-me"))
+    browser.find_element(By.ID, "near-me").click()
+    first = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#near-found button.unit")
+    )[0]
+    assert first.text.splitlines()[0] == "Phường Thuận Hóa"
+    first.click()
+    WebDriverWait(browser, 60).until(
+        lambda d: "Phường Thuận Hóa" in d.find_element(By.TAG_NAME, "h1").text
+    )
+    kept = browser.execute_script(
+        "return JSON.parse(localStorage.getItem('nguon.unit'))"
+    )
+    assert kept["code"] == "19786"

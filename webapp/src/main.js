@@ -7,6 +7,7 @@ import * as push from './push.js';
 import * as outbox from './outbox.js';
 import { main, esc, say, when, show, clean } from './ui.js';
 import * as own from './mine.js';
+import { nearby } from './nearby.js';
 
 let unit = load('unit');
 let feed = null; // the last feed read: {items, when}
@@ -28,11 +29,13 @@ function chooseView() {
          <button type="submit">${T.chooseButton}</button>
        </div>
      </form>
+     <div id="near"></div>
      <div id="found" aria-live="polite"></div>`,
     T.chooseTitle,
   );
   const form = main.querySelector('#find');
   const input = form.querySelector('input');
+  nearby(main.querySelector('#near'), choose);
   if (!unit) input.focus();
   let timer;
   const find = async () => {

@@ -10,37 +10,15 @@
 // is not kept anywhere.
 
 import { SITE, getJSON } from './api.js';
-
-export const TEXT = {
-  button: 'Dùng vị trí của tôi',
-  help: 'Tìm các xã, phường gần nơi bạn đang đứng.',
-  asking: 'Đang xác định vị trí…',
-  loading: 'Đang tìm xã, phường gần bạn…',
-  found: 'Các xã, phường gần bạn nhất:',
-  none: 'Chưa có xã, phường nào gần vị trí này trong hệ thống. Hãy tìm theo tên.',
-  away: (km) => `cách khoảng ${km} km`,
-  unsupported:
-    'Điện thoại hoặc trình duyệt này không cho biết vị trí. Hãy tìm xã, phường theo tên.',
-  denied:
-    'Bạn chưa cho phép ứng dụng dùng vị trí. Hãy cho phép trong phần cài đặt của trình duyệt, hoặc tìm xã, phường theo tên.',
-  unavailable:
-    'Chưa xác định được vị trí. Hãy bật định vị (GPS) rồi thử lại, hoặc tìm xã, phường theo tên.',
-  timeout: 'Xác định vị trí lâu quá. Hãy thử lại ở nơi thoáng, hoặc tìm xã, phường theo tên.',
-  failed: 'Không tải được danh sách xã, phường. Kiểm tra kết nối mạng rồi thử lại.',
-};
+import { esc } from './escape.js';
+import { T, LOCALE } from './strings.js';
 
 // Coarse and quick: the network's or a recent fix is enough to find a commune.
 const ASK = { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 };
 const LIMIT = 5;
 
-const esc = (value) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  );
-
 const km = (value) =>
-  value.toLocaleString('vi-VN', { maximumFractionDigits: value < 10 ? 1 : 0 });
+  value.toLocaleString(LOCALE, { maximumFractionDigits: value < 10 ? 1 : 0 });
 
 export function nearUnits(lat, lon, limit = LIMIT) {
   const url = new URL('@find-unit', SITE);
@@ -63,17 +41,17 @@ function position() {
 function refusal(error) {
   // GeolocationPositionError: 1 denied, 2 unavailable, 3 timeout; 0 ours: no geolocation.
   return (
-    { 0: TEXT.unsupported, 1: TEXT.denied, 2: TEXT.unavailable, 3: TEXT.timeout }[
+    { 0: T.near.unsupported, 1: T.near.denied, 2: T.near.unavailable, 3: T.near.timeout }[
       error?.code
-    ] || TEXT.unavailable
+    ] || T.near.unavailable
   );
 }
 
 export function nearby(container, choose) {
   container.innerHTML = `<div class="nearby">
       <button type="button" class="secondary" id="near-me"
-              aria-describedby="near-help">${TEXT.button}</button>
-      <p class="help" id="near-help">${TEXT.help}</p>
+              aria-describedby="near-help">${T.near.button}</button>
+      <p class="help" id="near-help">${T.near.help}</p>
       <div id="near-found" aria-live="polite"></div>
     </div>`;
   const button = container.querySelector('#near-me');
@@ -83,7 +61,7 @@ export function nearby(container, choose) {
   };
   button.addEventListener('click', async () => {
     button.disabled = true;
-    say(TEXT.asking);
+    say(T.near.asking);
     let here;
     try {
       here = await position();
@@ -92,25 +70,25 @@ export function nearby(container, choose) {
       button.disabled = false;
       return;
     }
-    say(TEXT.loading);
+    say(T.near.loading);
     try {
       const data = await nearUnits(here.coords.latitude, here.coords.longitude);
       found.innerHTML = data.items.length
-        ? `<p>${TEXT.found}</p><ul class="units">${data.items
+        ? `<p>${T.near.found}</p><ul class="units">${data.items
             .map(
               (item, i) =>
                 `<li><button type="button" class="unit" data-i="${i}">${esc(item.title)}
                  <span class="parent">${esc(item.parent_title || '')} · ${esc(
-                   TEXT.away(km(item.distance_km)),
+                   T.near.away(km(item.distance_km)),
                  )}</span></button></li>`,
             )
             .join('')}</ul>`
-        : `<p>${TEXT.none}</p>`;
+        : `<p>${T.near.none}</p>`;
       found.querySelectorAll('button.unit').forEach((unit) =>
         unit.addEventListener('click', () => choose(data.items[unit.dataset.i])),
       );
     } catch {
-      say(TEXT.failed);
+      say(T.near.failed);
     } finally {
       button.disabled = false;
     }

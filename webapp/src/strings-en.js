@@ -177,4 +177,20 @@ export const EN = {
   waiting: 'Waiting to be sent',
   noPlace: 'Choose a commune first.',
   close: 'Close',
+  near: {
+    button: 'Use my location',
+    help: 'Find the communes and wards near where you are.',
+    asking: 'Finding where you are…',
+    loading: 'Looking for communes and wards near you…',
+    found: 'The communes and wards nearest to you:',
+    none: 'No commune or ward near this place is in the system yet. Search by name.',
+    away: (km) => `about ${km} km away`,
+    unsupported: 'This phone or browser does not tell its location. Search for the commune or ward by name.',
+    denied:
+      'You have not allowed the app to use your location. Allow it in the browser settings, or search for the commune or ward by name.',
+    unavailable:
+      'Your location could not be found. Turn on location (GPS) and try again, or search for the commune or ward by name.',
+    timeout: 'Finding your location took too long. Try again in the open, or search for the commune or ward by name.',
+    failed: 'The list of communes and wards could not be loaded. Check the network and try again.',
+  },
 };

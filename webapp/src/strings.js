@@ -190,4 +190,21 @@ export const T = {
   waiting: 'Đang chờ gửi',
   noPlace: 'Hãy chọn xã, phường trước.',
   close: 'Đóng',
+  near: {
+    button: 'Dùng vị trí của tôi',
+    help: 'Tìm các xã, phường gần nơi bạn đang đứng.',
+    asking: 'Đang xác định vị trí…',
+    loading: 'Đang tìm xã, phường gần bạn…',
+    found: 'Các xã, phường gần bạn nhất:',
+    none: 'Chưa có xã, phường nào gần vị trí này trong hệ thống. Hãy tìm theo tên.',
+    away: (km) => `cách khoảng ${km} km`,
+    unsupported:
+      'Điện thoại hoặc trình duyệt này không cho biết vị trí. Hãy tìm xã, phường theo tên.',
+    denied:
+      'Bạn chưa cho phép ứng dụng dùng vị trí. Hãy cho phép trong phần cài đặt của trình duyệt, hoặc tìm xã, phường theo tên.',
+    unavailable:
+      'Chưa xác định được vị trí. Hãy bật định vị (GPS) rồi thử lại, hoặc tìm xã, phường theo tên.',
+    timeout: 'Xác định vị trí lâu quá. Hãy thử lại ở nơi thoáng, hoặc tìm xã, phường theo tên.',
+    failed: 'Không tải được danh sách xã, phường. Kiểm tra kết nối mạng rồi thử lại.',
+  },
 };

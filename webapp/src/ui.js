@@ -1,12 +1,12 @@
 // What every screen shares: the main region, the status region that screen readers
 // announce, escaping, dates in Vietnam's time, and the site's HTML cleaned for display.
 import { T, LOCALE } from './strings.js';
+import { esc } from './escape.js';
 
 export const main = document.getElementById('main');
 const status = document.getElementById('status');
 
-export const esc = (value) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export { esc };
 
 let quiet;
 

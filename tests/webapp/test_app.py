@@ -302,6 +302,38 @@ def test_warnings_subscription_and_the_pushed_warning(site, browser):
     assert shown == []
 
 
+def test_a_phone_brought_to_another_commune_moves_its_warnings_there(site, browser):
+    """A phone subscribed to Thuận Hóa opens Vỹ Dạ's own address (its QR code, ?xa=) and
+    taps «Nhận cảnh báo» there: the site keeps the phone's subscription at Vỹ Dạ only, so
+    no warning of the commune it left keeps reaching it with nothing on it to stop them."""
+    choose_commune(browser, site)
+    origin = site.absolute_url().split("/", 3)
+    origin = f"{origin[0]}//{origin[2]}"
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions", {"origin": origin, "permissions": ["notifications"]}
+    )
+    browser.execute_script(STAND_IN)
+    press(browser, browser.find_element(By.ID, "push"))
+    wait(browser, lambda d: text_of(d, "#status").startswith("Đã bật"))
+    transaction.begin()
+    assert list(state(site).subscriptions("19786")) == [ENDPOINT]
+
+    browser.get(app_url(site) + "?xa=19777")
+    button = wait(browser, lambda d: d.find_element(By.ID, "push"))
+    assert "Phường Vỹ Dạ" in browser.find_element(By.TAG_NAME, "main").text
+    assert button.text == "Nhận cảnh báo"  # this commune's warnings are not on yet
+    browser.execute_script(STAND_IN)
+    press(browser, button)
+    wait(browser, lambda d: text_of(d, "#status").startswith("Đã bật"))
+    transaction.begin()
+    assert list(state(site).subscriptions("19777")) == [ENDPOINT]
+    assert not list(state(site).subscriptions("19786"))
+    press(browser, button)
+    wait(browser, lambda d: text_of(d, "#status").startswith("Đã tắt"))
+    transaction.begin()
+    assert not list(state(site).subscriptions("19777"))
+
+
 ENDPOINT = "https://127.0.0.1:9/push/ung-dung-test"
 STAND_IN = (
     """

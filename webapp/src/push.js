@@ -44,6 +44,12 @@ export async function subscribe(unit) {
       ]);
     }
     await sendJSON(`${unit.url}/@push-subscriptions`, 'POST', subscription.toJSON());
+    const previous = current();
+    if (previous && previous.unit !== unit.code) {
+      // The phone came to another commune without choosing it (its ?xa= address): the
+      // warnings follow it here, so the site forgets the earlier commune's subscription.
+      await forget(previous);
+    }
     save('push', { unit: unit.code, url: unit.url, endpoint: subscription.endpoint });
     return { ok: true, message: T.subscribed };
   } catch (error) {
@@ -55,15 +61,17 @@ export async function subscribe(unit) {
   }
 }
 
+async function forget(saved) {
+  try {
+    await sendJSON(`${saved.url}/@push-subscriptions`, 'DELETE', { endpoint: saved.endpoint });
+  } catch {
+    // the site forgets it when the push service answers 410
+  }
+}
+
 export async function unsubscribe() {
   const saved = current();
-  if (saved) {
-    try {
-      await sendJSON(`${saved.url}/@push-subscriptions`, 'DELETE', { endpoint: saved.endpoint });
-    } catch {
-      // the site forgets it when the push service answers 410
-    }
-  }
+  if (saved) await forget(saved);
   try {
     const registration = await navigator.serviceWorker.ready;
     const subscription = await registration.pushManager.getSubscription();

@@ -112,7 +112,8 @@ def test_the_home_shows_warnings_in_force_first_and_nothing_unpublished(site):
     assert "Cảnh báo lũ khẩn cấp toàn thành phố" in essential
     assert "Lịch cắt điện tuần tới" in essential
     assert "Lịch tiêm chủng tháng 12" not in essential
-    assert "chưa có tọa độ" in html  # location search is honestly said to be missing
+    # Search by location is in the citizen app, which the help links to.
+    assert f"{site.absolute_url()}/ung-dung/#/chon" in html
 
 
 def test_a_unit_page_shows_its_items_and_those_from_above_only(site):

@@ -24,7 +24,6 @@ from tests.search.helpers import published
 from tests.search.helpers import use_node
 from tests.webapp.phone import FAST_3G
 from tests.webapp.phone import network
-from tests.webapp.phone import phone
 
 import json
 import pytest
@@ -36,15 +35,6 @@ ALERT = "Lũ quét trên sông Hương"
 NEWS = "Lịch thu gom rác tuần này"
 POWER = "Thông báo lịch cắt điện tháng 12"
 EDITOR, APPROVER = "19786-editors", "19786-approvers"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = phone()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

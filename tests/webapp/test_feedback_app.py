@@ -34,9 +34,8 @@ import requests
 import transaction
 
 
-# test_app.py's fixtures: this module's phone, and the tree site (one layer for both
-# modules) with the alert and the ward's items published.
-browser = shared.browser
+# test_app.py's tree site (one layer for both modules) with the alert and the ward's items
+# published; the phone is conftest.py's.
 site = shared.site
 
 TEXT = "Cột đèn trước nhà văn hóa tổ 5 bị nghiêng, sắp đổ."

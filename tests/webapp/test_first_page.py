@@ -22,7 +22,6 @@ from tests.search.helpers import published
 from tests.search.helpers import use_node
 from tests.webapp.phone import FAST_3G
 from tests.webapp.phone import network
-from tests.webapp.phone import phone
 from tests.webapp.test_app import ALERT
 from tests.webapp.test_app import APPROVER
 from tests.webapp.test_app import EDITOR
@@ -43,15 +42,6 @@ SECRET = "Dự thảo chưa duyệt: không được lộ"
 FIRST_DATA = re.compile(
     r'<script type="application/json" id="nguon-first">(.*?)</script>', re.S
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = phone()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.browser.accessibility import assert_accessible
 from tests.browser.chromium import screenshot
 from tests.webapp.phone import FAST_3G
 from tests.webapp.phone import network
-from tests.webapp.phone import phone
 
 import pytest
 import requests
@@ -85,15 +84,6 @@ def _server(site_url):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = phone()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

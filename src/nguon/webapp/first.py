@@ -172,23 +172,27 @@ def items_html(unit, feed, words, now):
         f'<h1>{e(unit["title"])} <span class="parent">{e(unit["parent"])}</span></h1>'
         f'<p><a href="#/chon">{e(words["change_place"])}</a></p>'
         '<div id="items">'
-        '<section class="warnings" aria-labelledby="h-warnings">'
-        f'<h2 id="h-warnings">{e(words["warnings"])}</h2>'
+        + section(
+            "warnings", words["warnings"], warnings, warning_card, words, "no_warnings"
+        )
+        + section("latest", words["latest"], rest, item_card, words, "no_items")
+        + "</div>"
+        + MARK
+    )
+
+
+def section(name, heading, items, card, words, empty):
+    """One list of the screen: its heading, then a card per item or what says there is
+    none (``words[empty]``)."""
+    return (
+        f'<section class="{name}" aria-labelledby="h-{name}">'
+        f'<h2 id="h-{name}">{e(heading)}</h2>'
         + (
-            "<ul>" + "".join(warning_card(i, words) for i in warnings) + "</ul>"
-            if warnings
-            else f"<p>{e(words['no_warnings'])}</p>"
+            "<ul>" + "".join(card(i, words) for i in items) + "</ul>"
+            if items
+            else f"<p>{e(words[empty])}</p>"
         )
         + "</section>"
-        '<section class="latest" aria-labelledby="h-latest">'
-        f'<h2 id="h-latest">{e(words["latest"])}</h2>'
-        + (
-            "<ul>" + "".join(item_card(i, words) for i in rest) + "</ul>"
-            if rest
-            else f"<p>{e(words['no_items'])}</p>"
-        )
-        + "</section></div>"
-        + MARK
     )
 
 

@@ -238,6 +238,18 @@ def start_site():
     return instance
 
 
+def filled_feed(unit_url, seconds=180):
+    """The commune's feed once it lists items: a site just started may still be indexing
+    its demo items (Solr is fed through the outbox), and a figure taken on an empty feed
+    would measure an empty screen."""
+    deadline = time.monotonic() + seconds
+    while True:
+        feed = get_json(f"{unit_url}/feed.json?size=30")
+        if feed["items"] or time.monotonic() > deadline:
+            return feed
+        time.sleep(2)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -258,7 +270,7 @@ def main():
             "parent": item.get("parent_title") or "",
             "url": item["@id"],
         }
-        feed = get_json(f"{unit['url']}/feed.json?size=30")
+        feed = filled_feed(unit["url"])
         app = f"{site}/ung-dung/"
         print(
             f"app {app}; commune {unit['code']}, {len(feed['items'])} items in its feed"

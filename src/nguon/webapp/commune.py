@@ -4,14 +4,11 @@ feed exactly as ``<unit>/feed.json?size=30`` gives it, both read as Anonymous wh
 (a logged-in editor gets the page everyone gets: nothing unpublished can be in it)."""
 
 from AccessControl.SecurityManagement import getSecurityManager
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.SecurityManagement import setSecurityManager
-from AccessControl.SpecialUsers import nobody
 from Acquisition import aq_chain
 from Acquisition import aq_inner
-from contextlib import contextmanager
 from nguon import _
 from nguon.publication.feeds import UnitFeed
+from nguon.publication.public import as_anonymous
 from nguon.publication.store import storage
 from nguon.syndication import formats
 from nguon.syndication.browser.feed import JsonFeed
@@ -24,17 +21,6 @@ from zope.i18n import translate
 
 
 SIZE = 30  # the app's page of the feed (webapp/src/api.js)
-
-
-@contextmanager
-def anonymous():
-    """Run as Anonymous, whoever the request's user is."""
-    before = getSecurityManager()
-    newSecurityManager(None, nobody)
-    try:
-        yield
-    finally:
-        setSecurityManager(before)
 
 
 def public_unit(portal, code):
@@ -80,7 +66,7 @@ def feed_data(portal, unit, request):
 
 def first_of(portal, code, request):
     """``(unit, feed)`` of the public unit with this code, or None."""
-    with anonymous():
+    with as_anonymous():
         unit = public_unit(portal, code)
         if unit is None:
             return None

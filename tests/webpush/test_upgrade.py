@@ -1,9 +1,11 @@
 """The upgrade step "Web Push limits." on a site made before it: no caps in the registry and
 a Web Push state without the units' sizes. ftw.upgrade proposes the step; after it the caps
-have their defaults and each unit's size is its count of subscriptions, nothing dropped."""
+and the known push services have their defaults and each unit's size is its count of
+subscriptions, nothing dropped (also those on no known push service)."""
 
 from ftw.upgrade.interfaces import IUpgradeStepRecorder
 from nguon.webpush import store
+from nguon.webpush import subscriptions
 from plone import api
 from plone.registry.interfaces import IRegistry
 from tests.integration.upgrade_steps import PROFILE
@@ -14,7 +16,11 @@ from zope.component import getUtility
 
 
 TITLE = "Web Push limits."
-RECORDS = ("nguon.webpush.max_per_unit", "nguon.webpush.max_subscriptions")
+RECORDS = (
+    "nguon.webpush.max_per_unit",
+    "nguon.webpush.max_subscriptions",
+    "nguon.webpush.push_services",
+)
 
 
 def test_the_step_adds_the_caps_and_counts_each_units_subscriptions(integration):
@@ -41,6 +47,7 @@ def test_the_step_adds_the_caps_and_counts_each_units_subscriptions(integration)
     assert [api.portal.get_registry_record(name) for name in RECORDS] == [
         200_000,
         10_000_000,
+        list(subscriptions.DEFAULT_PUSH_SERVICES),
     ]
     found = store.state(portal)
     assert found.sizes is not None

@@ -14,6 +14,9 @@ The units an alert reaches are those whose lineage its deliverable reach holds
 a unit gets the push, a ``Test`` or ``Exercise`` alert only the subscriptions marked for
 tests. The round is sent at once by ``nguon.syndication.fanout`` (one event loop, keep-alive
 connections per push service, every address checked against the allowed networks first).
+A kept subscription whose endpoint is no longer on a known push service
+(``nguon.webpush.push_services``) nor on the allowed networks is skipped, and kept
+(``subscriptions.known``; counted as ``unknown_service`` and logged).
 Each push accepted (2xx) is a ``webpush-accepted`` note in the delivery ledger (the unit,
 the subscription's short hash as the device); 404 and 410 remove the subscription, and so
 does a round that meets one whose browser-given ``expirationTime`` has passed (it is not
@@ -44,9 +47,11 @@ from nguon.outbox.processor import WAKE
 from nguon.outbox.storage import outbox
 from nguon.publication import targeting
 from nguon.publication.entries import expiry_time
+from nguon.syndication import addresses
 from nguon.syndication import fanout
 from nguon.syndication.subscriptions import allowed_networks
 from nguon.webpush import message
+from nguon.webpush import subscriptions
 from nguon.webpush.store import state
 from nguon.workflow.state import review_state
 from plone import api
@@ -132,12 +137,26 @@ class Round:
         self.portal, self.found, self.now = portal, found, now
         self.plans = []  # (item, action, units, only): only = {(unit, endpoint)} or None
         self.expired = set()  # (unit, endpoint) whose expirationTime has passed
+        self.skipped = 0  # pushes to endpoints no longer on a known push service
+        self.services = subscriptions.push_services()
+        self.networks = addresses.networks(allowed_networks())
+        self.known = {}  # host (and port) -> whether it is pushed to, for this round
         self.vapid = message.Vapid(
             Vapid02.from_pem(found.private_pem.encode("ascii")), subject(portal)
         )
 
     def add(self, item, action, units, only=None):
         self.plans.append((item, action, tuple(units), only))
+
+    def on_known_service(self, endpoint):
+        """Whether ``endpoint`` is still on a known push service or the allowed networks
+        (a subscription kept from before the list was narrowed is skipped, and kept)."""
+        key = (subscriptions.host_of(endpoint), subscriptions.port_of(endpoint))
+        if key not in self.known:
+            self.known[key] = subscriptions.known(
+                endpoint, self.services, self.networks
+            )
+        return self.known[key]
 
     def pushes(self):
         for item, action, units, only in self.plans:
@@ -161,6 +180,9 @@ class Round:
                         continue
                     if subscription.expired(self.now.timestamp()):
                         self.expired.add((unit, endpoint))
+                        continue
+                    if not self.on_known_service(endpoint):
+                        self.skipped += 1
                         continue
                     try:
                         body, sent = message.request(
@@ -379,6 +401,13 @@ def push(portal, uids, now=None, **options):
     for unit, endpoint in round_.expired:  # the browser said when it ends: it has
         found.unsubscribe(unit, endpoint)
     counts["expired"] = len(round_.expired)
+    if round_.skipped:
+        counts["unknown_service"] = round_.skipped
+        logger.warning(
+            "%d push(es) skipped: endpoint not on a known push service "
+            "(nguon.webpush.push_services)",
+            round_.skipped,
+        )
     return pushes, counts
 
 

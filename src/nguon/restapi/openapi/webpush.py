@@ -14,7 +14,9 @@ SUBSCRIPTION = obj(
     endpoint={
         "type": "string",
         "maxLength": 1024,
-        "description": "The push service's https address for this browser",
+        "description": "The push service's https address for this browser: on a known"
+        " push service (registry nguon.webpush.push_services: Google FCM, Mozilla,"
+        " Apple, Microsoft WNS) or an allowed network, else 400",
     },
     expirationTime={
         "type": ["number", "null"],
@@ -60,9 +62,17 @@ OPERATIONS = {
             "201": json_answer(
                 obj(["unit", "endpoint"], unit=STR, endpoint=STR), "Subscribed"
             ),
+            "400": json_answer(
+                ref("Error"),
+                "Not a subscription the site keeps (message in Vietnamese): a body"
+                " that is not PushSubscription.toJSON() or over 4,096 bytes, an endpoint"
+                " not https, too long, not printable ASCII, on no known push service"
+                " (registry nguon.webpush.push_services) nor allowed network, or on a"
+                " private address; keys not a P-256 point and a 16-byte secret; a"
+                " past or malformed expirationTime",
+            ),
             "503": FULL,
         },
-        400,
         429,
         body=json_body(SUBSCRIPTION),
     ),

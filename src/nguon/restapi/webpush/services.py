@@ -6,10 +6,12 @@ unit's public warnings), so a forged request could only subscribe a push address
 already holds. Each address (an IPv6 /64 counts as one) may change subscriptions at most
 ``LIMITS`` times (then 429 with ``Retry-After``), counted in the process as the feedback
 forms' limits are (``nguon.feedback.throttle.Limits``). A body is read only up to
-``subscriptions.MAX_BODY`` bytes. The store is bounded too: at most
-``nguon.webpush.max_per_unit`` subscriptions per unit and ``nguon.webpush.max_subscriptions``
-in the site (registry); a new subscription beyond either is refused with 503 and
-``Retry-After`` (renewing one kept is always accepted), and nothing kept is dropped for it.
+``subscriptions.MAX_BODY`` bytes. An endpoint must be on a known push service
+(``nguon.webpush.push_services``) or the allowed networks, else 400. The store is bounded
+too: at most ``nguon.webpush.max_per_unit`` subscriptions per unit and
+``nguon.webpush.max_subscriptions`` in the site (registry); a new subscription beyond either
+is refused with 503 and ``Retry-After`` (renewing one kept is always accepted), and nothing
+kept is dropped for it.
 
 A new subscription to a unit for which alerts are in force has them pushed to it by the
 outbox consumer after the commit (``consumer.queue_late``), never inside the request.
@@ -166,7 +168,7 @@ class Subscriptions(Service):
 class SubscriptionPost(Subscriptions):
     def change(self, found, body):
         endpoint, p256dh, auth, expires = subscriptions.checked(
-            body, tuple(allowed_networks())
+            body, tuple(allowed_networks()), services=subscriptions.push_services()
         )
         code = self.context.code
         if not found.has(code, endpoint):

@@ -72,7 +72,11 @@ def app_url(portal):
 
 
 def wait(browser, condition, seconds=60):
-    return WebDriverWait(browser, seconds).until(condition)
+    # The app draws a screen again as its data arrives (the feed's copy, then the
+    # network's): an element read while it is replaced is looked for again.
+    return WebDriverWait(
+        browser, seconds, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
 
 
 def press(browser, element):
@@ -84,8 +88,15 @@ def press(browser, element):
 
 
 def text_of(browser, selector):
-    found = browser.find_elements(By.CSS_SELECTOR, selector)
-    return found[0].text if found else ""
+    """The text of the first element ``selector`` finds, read again if the app redrew it
+    between finding and reading ("" if there is none)."""
+    for _attempt in range(5):
+        found = browser.find_elements(By.CSS_SELECTOR, selector)
+        try:
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            continue
+    return ""
 
 
 def choose_commune(browser, portal):

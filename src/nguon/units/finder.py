@@ -88,9 +88,8 @@ class UnitName:
     parent_title: str
     folded: tuple  # the words of the title, folded
     key: str  # the folded name: what lists sort by
-    latitude: float | None = (
-        None  # the unit's point (nguon.units.location), if it has one
-    )
+    # the unit's point (nguon.units.location), if it has one
+    latitude: float | None = None
     longitude: float | None = None
 
     @property

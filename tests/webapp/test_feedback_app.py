@@ -9,16 +9,15 @@ outside the scale and a second rating, an answer outside a question's options: e
 with the site's message in the status region, nothing typed lost, nothing stored. axe on
 each screen."""
 
-from nguon.feedback import lifecycle
 from nguon.feedback import surveys
 from nguon.feedback.store import feedback_store
-from nguon.testing import tree_user
 from plone import api
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from tests.browser.accessibility import assert_accessible
 from tests.browser.chromium import screenshot
 from tests.feedback.test_feedback_rest import file as file_report
+from tests.feedback.test_public_pages import answered  # the ward answers, published
 from tests.feedback.test_surveys import new_survey
 from tests.webapp import test_app as shared
 from tests.webapp.phone import FAST_3G
@@ -40,17 +39,6 @@ site = shared.site
 
 TEXT = "Cột đèn trước nhà văn hóa tổ 5 bị nghiêng, sắp đổ."
 ANSWER = "Phường đã dựng lại cột đèn trước nhà văn hóa tổ 5."
-
-
-def answered(report, text):
-    """The ward's editor writes the answer and its approver publishes it."""
-    editor = tree_user("19786", "editors")
-    answer = lifecycle.start_answer(report, editor, text)
-    with api.env.adopt_user(username=editor):
-        api.content.transition(obj=answer, transition="submit")
-    with api.env.adopt_user(username=tree_user("19786", "approvers")):
-        api.content.transition(obj=answer, transition="publish")
-    transaction.commit()
 
 
 def status_says(driver, words, seconds=60):

@@ -105,6 +105,18 @@ def _unit_url(instance, code):
     return found["items"][0]["@id"]
 
 
+def feed_titles(feed_url):
+    """The titles of every item the feed holds now, all its pages read."""
+    titles, url = set(), feed_url
+    while url:
+        page = requests.get(url, headers={"Accept": "application/json"}, timeout=30)
+        page.raise_for_status()
+        document = page.json()
+        titles.update(item["title"] for item in document.get("items", []))
+        url = document.get("next_url")
+    return titles
+
+
 def _session(user):
     session = requests.Session()
     session.auth = (user, demo_password())
@@ -187,17 +199,22 @@ def test_a_province_bulletin_reaches_the_communes_of_the_province_and_only_them(
         assert approver.post(f"{second}/@workflow/publish").status_code == 200
         assert until(lambda: "Lịch tiêm chủng mở rộng tháng 12" in thuan_hoa.titles())
 
-        # Back after missing everything: it catches up from its cursor at start.
+        # Back after missing everything: it catches up from its cursor at start, to what
+        # the commune's feed holds now. (Not to Thuận Hóa's mirror: a site just made by
+        # nguon-start still fills its feeds from the outbox for a few seconds, and a
+        # commune whose first read came before that holds only what was pushed after it
+        # until its next poll, an hour later here.)
         assert late.titles() == before
         late.serve()
-        assert until(lambda: late.titles() == thuan_hoa.titles()), (
+        assert until(lambda: late.titles() == feed_titles(late.feed)), (
             late.titles(),
-            thuan_hoa.titles(),
+            feed_titles(late.feed),
             (late.folder / "sync.log").read_text(),
         )
         assert title not in late.titles()
+        assert "Lịch tiêm chủng mở rộng tháng 12" in late.titles()
         status = late.command("status", "--db", str(late.db))
-        assert f"số tin: {len(thuan_hoa.titles())}" in status
+        assert f"số tin: {len(late.titles())}" in status
 
         log = (
             _session("thuanhoa.quantri")
